@@ -50,12 +50,12 @@ runtime::response_model! {
     description("description"), customer("customer")]
 }
 /// `AccessSubnetRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AccessSubnetRequest {
     /// `string`, required.
     pub inet: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`, required.
     pub customer: String,
@@ -63,6 +63,24 @@ pub struct AccessSubnetRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AccessSubnetRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AccessSubnetRequest",
+        )?;
+        Ok(Self {
+            inet: fields.required("inet")?,
+            description: fields.optional("description")?,
+            customer: fields.required("customer")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AccessSubnetRequest {
     /// A builder that sets the required fields by name.
@@ -110,16 +128,33 @@ impl AccessSubnetRequestBuilder {
     }
 }
 /// `PatchedAccessSubnetRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedAccessSubnetRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub inet: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedAccessSubnetRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedAccessSubnetRequest",
+        )?;
+        Ok(Self {
+            inet: fields.optional("inet")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -2413,7 +2413,7 @@ runtime::response_model! {
     error("error"), partner_info("partner_info")]
 }
 /// `ArrowCredentialsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ArrowCredentialsRequest {
     /// Arrow API base URL
     ///
@@ -2427,6 +2427,23 @@ pub struct ArrowCredentialsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ArrowCredentialsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ArrowCredentialsRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            api_key: fields.required("api_key")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ArrowCredentialsRequest {
     /// A builder that sets the required fields by name.
@@ -2688,7 +2705,7 @@ runtime::response_model! {
     created("created"), modified("modified")]
 }
 /// `ArrowCustomerMappingCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ArrowCustomerMappingCreateRequest {
     /// `string (uuid)`, required.
     pub settings: Uuid,
@@ -2699,19 +2716,39 @@ pub struct ArrowCustomerMappingCreateRequest {
     /// Arrow company name
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub arrow_company_name: Nullable<String>,
     /// `string (uuid)`, required.
     pub waldur_customer: Uuid,
     /// Whether this mapping is active
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ArrowCustomerMappingCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ArrowCustomerMappingCreateRequest",
+        )?;
+        Ok(Self {
+            settings: fields.required("settings")?,
+            arrow_reference: fields.required("arrow_reference")?,
+            arrow_company_name: fields.optional("arrow_company_name")?,
+            waldur_customer: fields.required("waldur_customer")?,
+            is_active: fields.optional("is_active")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ArrowCustomerMappingCreateRequest {
     /// A builder that sets the required fields by name.
@@ -2776,7 +2813,7 @@ impl ArrowCustomerMappingCreateRequestBuilder {
     }
 }
 /// `ArrowCustomerMappingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ArrowCustomerMappingRequest {
     /// `string (uri)`, required.
     pub settings: String,
@@ -2787,19 +2824,39 @@ pub struct ArrowCustomerMappingRequest {
     /// Arrow company name
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub arrow_company_name: Nullable<String>,
     /// `string (uri)`, required.
     pub waldur_customer: String,
     /// Whether this mapping is active
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ArrowCustomerMappingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ArrowCustomerMappingRequest",
+        )?;
+        Ok(Self {
+            settings: fields.required("settings")?,
+            arrow_reference: fields.required("arrow_reference")?,
+            arrow_company_name: fields.optional("arrow_company_name")?,
+            waldur_customer: fields.required("waldur_customer")?,
+            is_active: fields.optional("is_active")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ArrowCustomerMappingRequest {
     /// A builder that sets the required fields by name.
@@ -3123,7 +3180,7 @@ runtime::response_model! {
     invoice_item_prefix("invoice_item_prefix"), created("created"), modified("modified")]
 }
 /// `ArrowSettingsCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ArrowSettingsCreateRequest {
     /// Arrow API base URL
     ///
@@ -3136,37 +3193,60 @@ pub struct ArrowSettingsCreateRequest {
     /// Billing export template reference
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub export_type_reference: Nullable<String>,
     /// Filter for IaaS/SaaS classification
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub classification_filter: Nullable<String>,
     /// Whether this settings record is active
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Whether automatic billing sync is enabled
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sync_enabled: Nullable<bool>,
     /// Which price to use for invoice items: sell or buy
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invoice_price_source: Nullable<serde_json::Value>,
     /// Prefix for invoice item names (e.g. 'Arrow consumption')
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invoice_item_prefix: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ArrowSettingsCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ArrowSettingsCreateRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            api_key: fields.required("api_key")?,
+            export_type_reference: fields.optional("export_type_reference")?,
+            classification_filter: fields.optional("classification_filter")?,
+            is_active: fields.optional("is_active")?,
+            sync_enabled: fields.optional("sync_enabled")?,
+            invoice_price_source: fields.optional("invoice_price_source")?,
+            invoice_item_prefix: fields.optional("invoice_item_prefix")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ArrowSettingsCreateRequest {
     /// A builder that sets the required fields by name.
@@ -3222,7 +3302,7 @@ impl ArrowSettingsCreateRequestBuilder {
     }
 }
 /// `ArrowSettingsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ArrowSettingsRequest {
     /// Arrow API base URL
     ///
@@ -3231,42 +3311,65 @@ pub struct ArrowSettingsRequest {
     /// Arrow API Key (leave empty on update to keep current)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub api_key: Nullable<String>,
     /// Billing export template reference
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub export_type_reference: Nullable<String>,
     /// Filter for IaaS/SaaS classification
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub classification_filter: Nullable<String>,
     /// Whether this settings record is active
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Whether automatic billing sync is enabled
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sync_enabled: Nullable<bool>,
     /// Which price to use for invoice items: sell or buy
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invoice_price_source: Nullable<serde_json::Value>,
     /// Prefix for invoice item names (e.g. 'Arrow consumption')
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invoice_item_prefix: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ArrowSettingsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ArrowSettingsRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            api_key: fields.optional("api_key")?,
+            export_type_reference: fields.optional("export_type_reference")?,
+            classification_filter: fields.optional("classification_filter")?,
+            is_active: fields.optional("is_active")?,
+            sync_enabled: fields.optional("sync_enabled")?,
+            invoice_price_source: fields.optional("invoice_price_source")?,
+            invoice_item_prefix: fields.optional("invoice_item_prefix")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ArrowSettingsRequest {
     /// A request with the required fields set and every optional field absent.
@@ -3538,7 +3641,7 @@ runtime::response_model! {
     modified("modified")]
 }
 /// `ArrowVendorOfferingMappingCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ArrowVendorOfferingMappingCreateRequest {
     /// `string (uuid)`, required.
     pub settings: Uuid,
@@ -3549,17 +3652,37 @@ pub struct ArrowVendorOfferingMappingCreateRequest {
     /// `string (uuid)`, required.
     pub offering: Uuid,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<Uuid>,
     /// Whether this mapping is active
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ArrowVendorOfferingMappingCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ArrowVendorOfferingMappingCreateRequest",
+        )?;
+        Ok(Self {
+            settings: fields.required("settings")?,
+            arrow_vendor_name: fields.required("arrow_vendor_name")?,
+            offering: fields.required("offering")?,
+            plan: fields.optional("plan")?,
+            is_active: fields.optional("is_active")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ArrowVendorOfferingMappingCreateRequest {
     /// A builder that sets the required fields by name.
@@ -3626,7 +3749,7 @@ impl ArrowVendorOfferingMappingCreateRequestBuilder {
     }
 }
 /// `ArrowVendorOfferingMappingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ArrowVendorOfferingMappingRequest {
     /// `string (uri)`, required.
     pub settings: String,
@@ -3637,17 +3760,37 @@ pub struct ArrowVendorOfferingMappingRequest {
     /// `string (uuid)`, required.
     pub offering: Uuid,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<Uuid>,
     /// Whether this mapping is active
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ArrowVendorOfferingMappingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ArrowVendorOfferingMappingRequest",
+        )?;
+        Ok(Self {
+            settings: fields.required("settings")?,
+            arrow_vendor_name: fields.required("arrow_vendor_name")?,
+            offering: fields.required("offering")?,
+            plan: fields.optional("plan")?,
+            is_active: fields.optional("is_active")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ArrowVendorOfferingMappingRequest {
     /// A builder that sets the required fields by name.
@@ -3761,34 +3904,55 @@ runtime::response_model! {
     invoice_items_affected("invoice_items_affected")]
 }
 /// `CleanupConsumptionRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CleanupConsumptionRequestRequest {
     /// YYYY-MM format
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period_from: Nullable<String>,
     /// YYYY-MM format
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period_to: Nullable<String>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_uuid: Nullable<Uuid>,
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub only_finalized: Nullable<bool>,
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub only_unfinalized: Nullable<bool>,
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dry_run: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CleanupConsumptionRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CleanupConsumptionRequestRequest",
+        )?;
+        Ok(Self {
+            period_from: fields.optional("period_from")?,
+            period_to: fields.optional("period_to")?,
+            resource_uuid: fields.optional("resource_uuid")?,
+            only_finalized: fields.optional("only_finalized")?,
+            only_unfinalized: fields.optional("only_unfinalized")?,
+            dry_run: fields.optional("dry_run")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `DiscoverCustomersRequest`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -3983,7 +4147,7 @@ runtime::response_model! {
     classification("classification"), row_count("row_count"), data("data")]
 }
 /// `FetchBillingExportRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FetchBillingExportRequestRequest {
     /// YYYY-MM format
     ///
@@ -3994,12 +4158,30 @@ pub struct FetchBillingExportRequestRequest {
     /// `string`, required.
     pub period_to: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub classification: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for FetchBillingExportRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "FetchBillingExportRequestRequest",
+        )?;
+        Ok(Self {
+            period_from: fields.required("period_from")?,
+            period_to: fields.required("period_to")?,
+            classification: fields.optional("classification")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl FetchBillingExportRequestRequest {
     /// A builder that sets the required fields by name.
@@ -4099,7 +4281,7 @@ runtime::response_model! {
     data("data")]
 }
 /// `FetchConsumptionRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FetchConsumptionRequestRequest {
     /// `string`, required.
     pub license_reference: String,
@@ -4111,6 +4293,23 @@ pub struct FetchConsumptionRequestRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for FetchConsumptionRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "FetchConsumptionRequestRequest",
+        )?;
+        Ok(Self {
+            license_reference: fields.required("license_reference")?,
+            period: fields.required("period")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl FetchConsumptionRequestRequest {
     /// A builder that sets the required fields by name.
@@ -4180,7 +4379,7 @@ runtime::response_model! {
     FetchLicenseInfoRequest, "FetchLicenseInfoRequest", extra, [data("data")]
 }
 /// `FetchLicenseInfoRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FetchLicenseInfoRequestRequest {
     /// `string`, required.
     pub license_reference: String,
@@ -4188,6 +4387,22 @@ pub struct FetchLicenseInfoRequestRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for FetchLicenseInfoRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "FetchLicenseInfoRequestRequest",
+        )?;
+        Ok(Self {
+            license_reference: fields.required("license_reference")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl FetchLicenseInfoRequestRequest {
     /// A request with the required fields set and every optional field absent.
@@ -4255,7 +4470,7 @@ runtime::response_model! {
     offering_name("offering_name"), project_name("project_name"), success("success")]
 }
 /// `ImportLicenseRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImportLicenseRequestRequest {
     /// Arrow license reference (e.g., XSP12345). Will be set as backend_id.
     ///
@@ -4264,7 +4479,7 @@ pub struct ImportLicenseRequestRequest {
     /// Name for the new resource. Defaults to license_reference if not provided.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub license_name: Nullable<String>,
     /// UUID of the Waldur offering to create the resource under.
     ///
@@ -4278,6 +4493,25 @@ pub struct ImportLicenseRequestRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ImportLicenseRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ImportLicenseRequestRequest",
+        )?;
+        Ok(Self {
+            license_reference: fields.required("license_reference")?,
+            license_name: fields.optional("license_name")?,
+            offering_uuid: fields.required("offering_uuid")?,
+            project_uuid: fields.required("project_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ImportLicenseRequestRequest {
     /// A builder that sets the required fields by name.
@@ -4389,7 +4623,7 @@ runtime::response_model! {
     previous_backend_id("previous_backend_id"), success("success")]
 }
 /// `LinkResourceRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LinkResourceRequestRequest {
     /// UUID of the Waldur resource to link.
     ///
@@ -4403,6 +4637,23 @@ pub struct LinkResourceRequestRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for LinkResourceRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "LinkResourceRequestRequest",
+        )?;
+        Ok(Self {
+            resource_uuid: fields.required("resource_uuid")?,
+            license_reference: fields.required("license_reference")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl LinkResourceRequestRequest {
     /// A request with the required fields set and every optional field absent.
@@ -4472,146 +4723,230 @@ runtime::response_model! {
     bot_provision_status("bot_provision_status")]
 }
 /// `MatrixAppserviceSetupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MatrixAppserviceSetupRequest {
     /// Waldur URL reachable by the Matrix homeserver (for webhook callbacks)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub url: Nullable<String>,
     /// Localpart for the appservice bot user, e.g. 'waldur-bot'
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sender_localpart: Nullable<String>,
     /// Matrix homeserver base URL. Only persisted if MATRIX_HOMESERVER_URL is not already configured.
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub homeserver_url: Nullable<String>,
     /// Optional. Matrix homeserver URL used by browser clients. Leave blank when the homeserver URL above is reachable from both servers and browsers. Set this for deployments where the two differ (e.g. Docker-internal vs. Caddy-proxied). Only persisted if MATRIX_HOMESERVER_PUBLIC_URL is not already configured.
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub homeserver_public_url: Nullable<String>,
     /// Matrix homeserver server_name domain. Only persisted if MATRIX_HOMESERVER_DOMAIN is not already configured.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub homeserver_domain: Nullable<String>,
     /// Shared secret configured in the homeserver for user registration. Only persisted if MATRIX_USER_REGISTRATION_SECRET is not already configured.
     ///
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_registration_secret: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for MatrixAppserviceSetupRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MatrixAppserviceSetupRequest",
+        )?;
+        Ok(Self {
+            url: fields.optional("url")?,
+            sender_localpart: fields.optional("sender_localpart")?,
+            homeserver_url: fields.optional("homeserver_url")?,
+            homeserver_public_url: fields.optional("homeserver_public_url")?,
+            homeserver_domain: fields.optional("homeserver_domain")?,
+            user_registration_secret: fields.optional("user_registration_secret")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedArrowCustomerMappingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedArrowCustomerMappingRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<String>,
     /// Arrow customer ID (e.g., 'XSP661245')
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub arrow_reference: Nullable<String>,
     /// Arrow company name
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub arrow_company_name: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub waldur_customer: Nullable<String>,
     /// Whether this mapping is active
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedArrowCustomerMappingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedArrowCustomerMappingRequest",
+        )?;
+        Ok(Self {
+            settings: fields.optional("settings")?,
+            arrow_reference: fields.optional("arrow_reference")?,
+            arrow_company_name: fields.optional("arrow_company_name")?,
+            waldur_customer: fields.optional("waldur_customer")?,
+            is_active: fields.optional("is_active")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedArrowSettingsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedArrowSettingsRequest {
     /// Arrow API base URL
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub api_url: Nullable<String>,
     /// Arrow API Key (leave empty on update to keep current)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub api_key: Nullable<String>,
     /// Billing export template reference
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub export_type_reference: Nullable<String>,
     /// Filter for IaaS/SaaS classification
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub classification_filter: Nullable<String>,
     /// Whether this settings record is active
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Whether automatic billing sync is enabled
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sync_enabled: Nullable<bool>,
     /// Which price to use for invoice items: sell or buy
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invoice_price_source: Nullable<serde_json::Value>,
     /// Prefix for invoice item names (e.g. 'Arrow consumption')
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invoice_item_prefix: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedArrowSettingsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedArrowSettingsRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.optional("api_url")?,
+            api_key: fields.optional("api_key")?,
+            export_type_reference: fields.optional("export_type_reference")?,
+            classification_filter: fields.optional("classification_filter")?,
+            is_active: fields.optional("is_active")?,
+            sync_enabled: fields.optional("sync_enabled")?,
+            invoice_price_source: fields.optional("invoice_price_source")?,
+            invoice_item_prefix: fields.optional("invoice_item_prefix")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedArrowVendorOfferingMappingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedArrowVendorOfferingMappingRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<String>,
     /// Arrow vendor name (e.g., 'Microsoft', 'Amazon Web Services')
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub arrow_vendor_name: Nullable<String>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering: Nullable<Uuid>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<Uuid>,
     /// Whether this mapping is active
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedArrowVendorOfferingMappingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedArrowVendorOfferingMappingRequest",
+        )?;
+        Ok(Self {
+            settings: fields.optional("settings")?,
+            arrow_vendor_name: fields.optional("arrow_vendor_name")?,
+            offering: fields.optional("offering")?,
+            plan: fields.optional("plan")?,
+            is_active: fields.optional("is_active")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PausedResumed`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -4699,7 +5034,7 @@ runtime::response_model! {
     classification_filter("classification_filter"), sync_enabled("sync_enabled")]
 }
 /// `PreviewSettingsRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PreviewSettingsRequestRequest {
     /// Arrow API base URL
     ///
@@ -4710,18 +5045,38 @@ pub struct PreviewSettingsRequestRequest {
     /// `string`, required.
     pub api_key: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub export_type_reference: Nullable<String>,
     /// `string`, default `"IAAS"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub classification_filter: Nullable<String>,
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sync_enabled: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PreviewSettingsRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PreviewSettingsRequestRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            api_key: fields.required("api_key")?,
+            export_type_reference: fields.optional("export_type_reference")?,
+            classification_filter: fields.optional("classification_filter")?,
+            sync_enabled: fields.optional("sync_enabled")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl PreviewSettingsRequestRequest {
     /// A builder that sets the required fields by name.
@@ -4774,24 +5129,43 @@ impl PreviewSettingsRequestRequestBuilder {
     }
 }
 /// `ReconcileRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReconcileRequestRequest {
     /// `integer`, required.
     pub year: i64,
     /// `integer`, required.
     pub month: i64,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings_uuid: Nullable<Uuid>,
     /// Force reconciliation even if not validated
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub force: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReconcileRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReconcileRequestRequest",
+        )?;
+        Ok(Self {
+            year: fields.required("year")?,
+            month: fields.required("month")?,
+            settings_uuid: fields.optional("settings_uuid")?,
+            force: fields.optional("force")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ReconcileRequestRequest {
     /// A builder that sets the required fields by name.
@@ -4876,7 +5250,7 @@ runtime::response_model! {
     mappings_created("mappings_created"), message("message")]
 }
 /// `SaveSettingsRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SaveSettingsRequestRequest {
     /// Arrow API base URL
     ///
@@ -4887,16 +5261,16 @@ pub struct SaveSettingsRequestRequest {
     /// `string`, required.
     pub api_key: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub export_type_reference: Nullable<String>,
     /// `string`, default `"IAAS"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub classification_filter: Nullable<String>,
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sync_enabled: Nullable<bool>,
     /// `array of `SaveSettingsRequestRequestCustomerMapping``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub customer_mappings: Nullable<
         Vec<models::SaveSettingsRequestRequestCustomerMapping>,
     >,
@@ -4904,6 +5278,27 @@ pub struct SaveSettingsRequestRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SaveSettingsRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SaveSettingsRequestRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            api_key: fields.required("api_key")?,
+            export_type_reference: fields.optional("export_type_reference")?,
+            classification_filter: fields.optional("classification_filter")?,
+            sync_enabled: fields.optional("sync_enabled")?,
+            customer_mappings: fields.optional("customer_mappings")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SaveSettingsRequestRequest {
     /// A builder that sets the required fields by name.
@@ -4957,7 +5352,7 @@ impl SaveSettingsRequestRequestBuilder {
     }
 }
 /// `SaveSettingsRequestRequestCustomerMapping`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SaveSettingsRequestRequestCustomerMapping {
     /// `string`, required.
     pub arrow_reference: String,
@@ -4967,6 +5362,23 @@ pub struct SaveSettingsRequestRequestCustomerMapping {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SaveSettingsRequestRequestCustomerMapping {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SaveSettingsRequestRequestCustomerMapping",
+        )?;
+        Ok(Self {
+            arrow_reference: fields.required("arrow_reference")?,
+            waldur_customer_uuid: fields.required("waldur_customer_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SaveSettingsRequestRequestCustomerMapping {
     /// A request with the required fields set and every optional field absent.
@@ -4980,29 +5392,62 @@ impl SaveSettingsRequestRequestCustomerMapping {
     }
 }
 /// `SyncFromArrowRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SyncFromArrowRequestRequest {
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings_uuid: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for SyncFromArrowRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SyncFromArrowRequestRequest",
+        )?;
+        Ok(Self {
+            settings_uuid: fields.optional("settings_uuid")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `SyncPauseRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SyncPauseRequestRequest {
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings_uuid: Nullable<Uuid>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pause_global: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SyncPauseRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SyncPauseRequestRequest",
+        )?;
+        Ok(Self {
+            settings_uuid: fields.optional("settings_uuid")?,
+            pause_global: fields.optional("pause_global")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `SyncResourceHistoricalConsumptionRequest`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -5161,7 +5606,7 @@ runtime::response_model! {
     status("status"), row_count("row_count")]
 }
 /// `SyncResourceHistoricalConsumptionRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SyncResourceHistoricalConsumptionRequestRequest {
     /// UUID of the resource to sync
     ///
@@ -5170,27 +5615,47 @@ pub struct SyncResourceHistoricalConsumptionRequestRequest {
     /// Start period in YYYY-MM format. Defaults to 12 months ago.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period_from: Nullable<String>,
     /// End period in YYYY-MM format. Defaults to current month.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period_to: Nullable<String>,
     /// If True, sync even for finalized periods.
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub force: Nullable<bool>,
     /// If True, preview consumption data without saving.
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dry_run: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SyncResourceHistoricalConsumptionRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SyncResourceHistoricalConsumptionRequestRequest",
+        )?;
+        Ok(Self {
+            resource_uuid: fields.required("resource_uuid")?,
+            period_from: fields.optional("period_from")?,
+            period_to: fields.optional("period_to")?,
+            force: fields.optional("force")?,
+            dry_run: fields.optional("dry_run")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SyncResourceHistoricalConsumptionRequestRequest {
     /// A request with the required fields set and every optional field absent.
@@ -5240,60 +5705,100 @@ runtime::response_model! {
     created("created"), updated("updated")]
 }
 /// `SyncResourcesRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SyncResourcesRequestRequest {
     /// Start period in YYYY-MM format (default: 6 months ago, Arrow max)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period_from: Nullable<String>,
     /// End period in YYYY-MM format (default: current month)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period_to: Nullable<String>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings_uuid: Nullable<Uuid>,
     /// Offering UUID for creating new resources
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_uuid: Nullable<Uuid>,
     /// Project UUID for creating new resources (ignored if force_import=True)
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_uuid: Nullable<Uuid>,
     /// If True, auto-create Waldur Customers and Projects from Arrow data. Each Arrow customer gets a Waldur Customer with an 'Arrow Azure Subscriptions' project.
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub force_import: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for SyncResourcesRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SyncResourcesRequestRequest",
+        )?;
+        Ok(Self {
+            period_from: fields.optional("period_from")?,
+            period_to: fields.optional("period_to")?,
+            settings_uuid: fields.optional("settings_uuid")?,
+            offering_uuid: fields.optional("offering_uuid")?,
+            project_uuid: fields.optional("project_uuid")?,
+            force_import: fields.optional("force_import")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `TriggerConsumptionSyncRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TriggerConsumptionSyncRequestRequest {
     /// `integer`, required.
     pub year: i64,
     /// `integer`, required.
     pub month: i64,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings_uuid: Nullable<Uuid>,
     /// Sync specific resource only
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_uuid: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for TriggerConsumptionSyncRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "TriggerConsumptionSyncRequestRequest",
+        )?;
+        Ok(Self {
+            year: fields.required("year")?,
+            month: fields.required("month")?,
+            settings_uuid: fields.optional("settings_uuid")?,
+            resource_uuid: fields.optional("resource_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl TriggerConsumptionSyncRequestRequest {
     /// A builder that sets the required fields by name.
@@ -5345,24 +5850,43 @@ impl TriggerConsumptionSyncRequestRequestBuilder {
     }
 }
 /// `TriggerSyncRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TriggerSyncRequestRequest {
     /// `integer`, required.
     pub year: i64,
     /// `integer`, required.
     pub month: i64,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings_uuid: Nullable<Uuid>,
     /// If set, only sync billing lines for this resource.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_uuid: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for TriggerSyncRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "TriggerSyncRequestRequest",
+        )?;
+        Ok(Self {
+            year: fields.required("year")?,
+            month: fields.required("month")?,
+            settings_uuid: fields.optional("settings_uuid")?,
+            resource_uuid: fields.optional("resource_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl TriggerSyncRequestRequest {
     /// A builder that sets the required fields by name.

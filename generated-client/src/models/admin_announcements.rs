@@ -195,22 +195,41 @@ runtime::response_model! {
     impact_description("impact_description")]
 }
 /// `AdminAnnouncementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AdminAnnouncementRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (date-time)`, required.
     pub active_from: DateTime,
     /// `string (date-time)`, required.
     pub active_to: DateTime,
     /// Wire name `type`, `string`.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AdminAnnouncementRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AdminAnnouncementRequest",
+        )?;
+        Ok(Self {
+            description: fields.optional("description")?,
+            active_from: fields.required("active_from")?,
+            active_to: fields.required("active_to")?,
+            type_: fields.optional("type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AdminAnnouncementRequest {
     /// A builder that sets the required fields by name.
@@ -262,22 +281,41 @@ impl AdminAnnouncementRequestBuilder {
     }
 }
 /// `PatchedAdminAnnouncementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedAdminAnnouncementRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub active_from: Nullable<DateTime>,
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub active_to: Nullable<DateTime>,
     /// Wire name `type`, `string`.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedAdminAnnouncementRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedAdminAnnouncementRequest",
+        )?;
+        Ok(Self {
+            description: fields.optional("description")?,
+            active_from: fields.optional("active_from")?,
+            active_to: fields.optional("active_to")?,
+            type_: fields.optional("type")?,
+            extra: fields.rest(),
+        })
+    }
 }

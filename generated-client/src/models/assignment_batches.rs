@@ -248,17 +248,33 @@ runtime::response_model! {
 /// `AssignmentBatchItem`: `AssignmentItem`.
 pub type AssignmentBatchItem = models::AssignmentItem;
 /// `AssignmentBatchRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AssignmentBatchRequest {
     /// Optional notes from call manager to reviewer.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub manager_notes: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AssignmentBatchRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AssignmentBatchRequest",
+        )?;
+        Ok(Self {
+            manager_notes: fields.optional("manager_notes")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `AssignmentBatchesListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -520,7 +536,7 @@ runtime::response_model! {
     status("status")]
 }
 /// `ExtendDeadlineRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExtendDeadlineRequestRequest {
     /// New expiration date and time for the assignment batch.
     ///
@@ -530,6 +546,22 @@ pub struct ExtendDeadlineRequestRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ExtendDeadlineRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ExtendDeadlineRequestRequest",
+        )?;
+        Ok(Self {
+            expires_at: fields.required("expires_at")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ExtendDeadlineRequestRequest {
     /// A request with the required fields set and every optional field absent.
@@ -570,15 +602,31 @@ runtime::response_model! {
     expires_at("expires_at")]
 }
 /// `SendAssignmentBatchRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SendAssignmentBatchRequest {
     /// Optional notes to include in the invitation email
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub manager_notes: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SendAssignmentBatchRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SendAssignmentBatchRequest",
+        )?;
+        Ok(Self {
+            manager_notes: fields.optional("manager_notes")?,
+            extra: fields.rest(),
+        })
+    }
 }

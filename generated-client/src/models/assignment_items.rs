@@ -10,30 +10,62 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `AssignmentItemDeclineRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AssignmentItemDeclineRequest {
     /// Reason for declining this assignment
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for AssignmentItemDeclineRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AssignmentItemDeclineRequest",
+        )?;
+        Ok(Self {
+            reason: fields.optional("reason")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `AssignmentItemRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AssignmentItemRequest {
     /// Reason provided by reviewer for declining.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub decline_reason: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AssignmentItemRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AssignmentItemRequest",
+        )?;
+        Ok(Self {
+            decline_reason: fields.optional("decline_reason")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `AssignmentItemsSuggestAlternativesRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -181,7 +213,7 @@ runtime::response_model! {
     new_item_uuid("new_item_uuid"), new_batch_uuid("new_batch_uuid")]
 }
 /// `ReassignItemRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReassignItemRequest {
     /// UUID of the pool entry for the new reviewer
     ///
@@ -190,12 +222,29 @@ pub struct ReassignItemRequest {
     /// Notes to include in the reassignment notification
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub manager_notes: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReassignItemRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReassignItemRequest",
+        )?;
+        Ok(Self {
+            reviewer_pool_entry_uuid: fields.required("reviewer_pool_entry_uuid")?,
+            manager_notes: fields.optional("manager_notes")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ReassignItemRequest {
     /// A request with the required fields set and every optional field absent.

@@ -76,7 +76,7 @@ runtime::response_model! {
     details("details")]
 }
 /// `AuthResultRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthResultRequest {
     /// `string`, required.
     pub phone: String,
@@ -84,6 +84,19 @@ pub struct AuthResultRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AuthResultRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "AuthResultRequest")?;
+        Ok(Self {
+            phone: fields.required("phone")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AuthResultRequest {
     /// A request with the required fields set and every optional field absent.
@@ -96,7 +109,7 @@ impl AuthResultRequest {
     }
 }
 /// `AuthResultUUIDRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuthResultUuidRequest {
     /// UUID of the authentication result.
     ///
@@ -106,6 +119,22 @@ pub struct AuthResultUuidRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AuthResultUuidRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AuthResultUUIDRequest",
+        )?;
+        Ok(Self {
+            uuid: fields.required("uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AuthResultUuidRequest {
     /// A request with the required fields set and every optional field absent.

@@ -407,7 +407,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `AwsInstanceResizeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AwsInstanceResizeRequest {
     /// `string (uri)`, required.
     pub size: String,
@@ -415,6 +415,22 @@ pub struct AwsInstanceResizeRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AwsInstanceResizeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AwsInstanceResizeRequest",
+        )?;
+        Ok(Self {
+            size: fields.required("size")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AwsInstanceResizeRequest {
     /// A request with the required fields set and every optional field absent.

@@ -332,7 +332,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `AwsVolumeAttachRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AwsVolumeAttachRequest {
     /// `string (uri)`, required.
     pub instance: String,
@@ -344,6 +344,23 @@ pub struct AwsVolumeAttachRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AwsVolumeAttachRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AwsVolumeAttachRequest",
+        )?;
+        Ok(Self {
+            instance: fields.required("instance")?,
+            device: fields.required("device")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AwsVolumeAttachRequest {
     /// A builder that sets the required fields by name.
@@ -393,12 +410,12 @@ impl AwsVolumeAttachRequestBuilder {
     }
 }
 /// `AwsVolumeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AwsVolumeRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`, required.
     pub service_settings: String,
@@ -416,6 +433,25 @@ pub struct AwsVolumeRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AwsVolumeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "AwsVolumeRequest")?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            service_settings: fields.required("service_settings")?,
+            project: fields.required("project")?,
+            size: fields.required("size")?,
+            region: fields.required("region")?,
+            volume_type: fields.required("volume_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AwsVolumeRequest {
     /// A builder that sets the required fields by name.

@@ -308,12 +308,12 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `AzurePublicIPRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AzurePublicIpRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`, required.
     pub service_settings: String,
@@ -327,6 +327,27 @@ pub struct AzurePublicIpRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AzurePublicIpRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AzurePublicIPRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            service_settings: fields.required("service_settings")?,
+            project: fields.required("project")?,
+            location: fields.required("location")?,
+            resource_group: fields.required("resource_group")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AzurePublicIpRequest {
     /// A builder that sets the required fields by name.
@@ -413,19 +434,37 @@ impl AzurePublicIpRequestBuilder {
     }
 }
 /// `PatchedAzurePublicIPRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedAzurePublicIpRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub location: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_group: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedAzurePublicIpRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedAzurePublicIPRequest",
+        )?;
+        Ok(Self {
+            description: fields.optional("description")?,
+            location: fields.optional("location")?,
+            resource_group: fields.optional("resource_group")?,
+            extra: fields.rest(),
+        })
+    }
 }

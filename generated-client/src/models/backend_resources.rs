@@ -118,18 +118,34 @@ runtime::response_model! {
 /// `BackendResourceImport`: `Resource`.
 pub type BackendResourceImport = models::Resource;
 /// `BackendResourceImportRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BackendResourceImportRequest {
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for BackendResourceImportRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "BackendResourceImportRequest",
+        )?;
+        Ok(Self {
+            plan: fields.optional("plan")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `BackendResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BackendResourceRequest {
     /// `string`, required.
     pub name: String,
@@ -138,15 +154,35 @@ pub struct BackendResourceRequest {
     /// `string (uuid)`, required.
     pub offering: Uuid,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_metadata: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for BackendResourceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "BackendResourceRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            project: fields.required("project")?,
+            offering: fields.required("offering")?,
+            backend_id: fields.optional("backend_id")?,
+            backend_metadata: fields.optional("backend_metadata")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl BackendResourceRequest {
     /// A builder that sets the required fields by name.

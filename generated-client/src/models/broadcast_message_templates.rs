@@ -57,7 +57,7 @@ runtime::response_model! {
     subject("subject"), body("body")]
 }
 /// `MessageTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MessageTemplateRequest {
     /// `string`, required.
     pub name: String,
@@ -69,6 +69,24 @@ pub struct MessageTemplateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MessageTemplateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MessageTemplateRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            subject: fields.required("subject")?,
+            body: fields.required("body")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MessageTemplateRequest {
     /// A builder that sets the required fields by name.
@@ -131,19 +149,37 @@ impl MessageTemplateRequestBuilder {
     }
 }
 /// `PatchedMessageTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedMessageTemplateRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subject: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub body: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedMessageTemplateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedMessageTemplateRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            subject: fields.optional("subject")?,
+            body: fields.optional("body")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -87,7 +87,7 @@ runtime::response_model! {
     send_at("send_at")]
 }
 /// `BroadcastMessageCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BroadcastMessageCreateRequest {
     /// `string`, required.
     pub subject: String,
@@ -96,12 +96,31 @@ pub struct BroadcastMessageCreateRequest {
     /// `any JSON value`, required.
     pub query: serde_json::Value,
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub send_at: Nullable<Date>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for BroadcastMessageCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "BroadcastMessageCreateRequest",
+        )?;
+        Ok(Self {
+            subject: fields.required("subject")?,
+            body: fields.required("body")?,
+            query: fields.required("query")?,
+            send_at: fields.optional("send_at")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl BroadcastMessageCreateRequest {
     /// A builder that sets the required fields by name.
@@ -293,19 +312,37 @@ runtime::response_model! {
     email("email"), offerings("offerings"), customers("customers")]
 }
 /// `PatchedBroadcastMessageRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedBroadcastMessageRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subject: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub body: Nullable<String>,
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub send_at: Nullable<Date>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedBroadcastMessageRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedBroadcastMessageRequest",
+        )?;
+        Ok(Self {
+            subject: fields.optional("subject")?,
+            body: fields.optional("body")?,
+            send_at: fields.optional("send_at")?,
+            extra: fields.rest(),
+        })
+    }
 }

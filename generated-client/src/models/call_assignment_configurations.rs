@@ -105,32 +105,52 @@ runtime::response_model! {
     created("created"), modified("modified")]
 }
 /// `CallAssignmentConfigurationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CallAssignmentConfigurationRequest {
     /// Automatically assign next-best reviewer when someone declines. If False, manager must manually approve reassignments.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_reassign_on_decline: Nullable<bool>,
     /// Maximum automatic reassignment attempts before requiring manual intervention.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_auto_reassign_attempts: Nullable<i64>,
     /// Days until assignment invitation expires if not responded to.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assignment_expiration_days: Nullable<i64>,
     /// Days before expiry to send reminder notification.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub send_reminder_before_expiry_days: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CallAssignmentConfigurationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CallAssignmentConfigurationRequest",
+        )?;
+        Ok(Self {
+            auto_reassign_on_decline: fields.optional("auto_reassign_on_decline")?,
+            max_auto_reassign_attempts: fields.optional("max_auto_reassign_attempts")?,
+            assignment_expiration_days: fields.optional("assignment_expiration_days")?,
+            send_reminder_before_expiry_days: fields
+                .optional("send_reminder_before_expiry_days")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PatchedCallAssignmentConfigurationRequest`: `CallAssignmentConfigurationRequest`.
 pub type PatchedCallAssignmentConfigurationRequest = models::CallAssignmentConfigurationRequest;

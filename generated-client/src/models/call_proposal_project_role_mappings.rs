@@ -10,21 +10,39 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedProposalProjectRoleMappingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedProposalProjectRoleMappingRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub proposal_role: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_role: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedProposalProjectRoleMappingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedProposalProjectRoleMappingRequest",
+        )?;
+        Ok(Self {
+            call: fields.optional("call")?,
+            proposal_role: fields.optional("proposal_role")?,
+            project_role: fields.optional("project_role")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ProposalProjectRoleMapping`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -89,19 +107,37 @@ runtime::response_model! {
     proposal_role("proposal_role"), project_role("project_role")]
 }
 /// `ProposalProjectRoleMappingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProposalProjectRoleMappingRequest {
     /// `string (uri)`, required.
     pub call: String,
     /// `string`, required.
     pub proposal_role: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_role: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProposalProjectRoleMappingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProposalProjectRoleMappingRequest",
+        )?;
+        Ok(Self {
+            call: fields.required("call")?,
+            proposal_role: fields.required("proposal_role")?,
+            project_role: fields.optional("project_role")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProposalProjectRoleMappingRequest {
     /// A builder that sets the required fields by name.

@@ -31,22 +31,41 @@ runtime::response_model! {
     [max_assignments("max_assignments")]
 }
 /// `CallReviewerPoolsAcceptRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallReviewerPoolsAcceptRequest {
     /// `string (uuid)`, required.
     pub proposal_uuid: Uuid,
     /// `string`, required.
     pub coi_type: String,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub severity: Nullable<serde_json::Value>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CallReviewerPoolsAcceptRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CallReviewerPoolsAcceptRequest",
+        )?;
+        Ok(Self {
+            proposal_uuid: fields.required("proposal_uuid")?,
+            coi_type: fields.required("coi_type")?,
+            severity: fields.optional("severity")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CallReviewerPoolsAcceptRequest {
     /// A request with the required fields set and every optional field absent.
@@ -68,15 +87,31 @@ pub type CallReviewerPoolsListResponse = models::ReviewerInvitation;
 /// `CallReviewerPoolsRetrieveResponse`: `ReviewerInvitation`.
 pub type CallReviewerPoolsRetrieveResponse = models::ReviewerInvitation;
 /// `PatchedCallReviewerPoolUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedCallReviewerPoolUpdateRequest {
     /// Maximum number of proposals that can be assigned to this reviewer
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_assignments: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedCallReviewerPoolUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedCallReviewerPoolUpdateRequest",
+        )?;
+        Ok(Self {
+            max_assignments: fields.optional("max_assignments")?,
+            extra: fields.rest(),
+        })
+    }
 }

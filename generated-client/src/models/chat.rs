@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `ChatRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChatRequestRequest {
     /// User input text for the chat model.
     ///
@@ -19,22 +19,41 @@ pub struct ChatRequestRequest {
     /// Existing thread UUID. If omitted, a new thread is created.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thread_uuid: Nullable<Uuid>,
     /// 'reload': replace the last assistant response. 'edit': edit a user message and re-stream. Omit for normal new-message behavior.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mode: Nullable<serde_json::Value>,
     /// UUID of the user message to edit. Required when mode='edit'.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub edit_message_uuid: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ChatRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ChatRequestRequest",
+        )?;
+        Ok(Self {
+            input: fields.required("input")?,
+            thread_uuid: fields.optional("thread_uuid")?,
+            mode: fields.optional("mode")?,
+            edit_message_uuid: fields.optional("edit_message_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ChatRequestRequest {
     /// A request with the required fields set and every optional field absent.

@@ -308,7 +308,7 @@ impl runtime::Inspect for ChatMessageBlockKeyEnum {
     }
 }
 /// `MessageFeedbackRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MessageFeedbackRequest {
     /// Feedback score: true=thumbs up, false=thumbs down.
     ///
@@ -317,17 +317,35 @@ pub struct MessageFeedbackRequest {
     /// Optional comment.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// Optional category tag (only accepted when score=false).
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub category: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MessageFeedbackRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MessageFeedbackRequest",
+        )?;
+        Ok(Self {
+            score: fields.required("score")?,
+            comment: fields.optional("comment")?,
+            category: fields.optional("category")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MessageFeedbackRequest {
     /// A request with the required fields set and every optional field absent.

@@ -158,7 +158,7 @@ runtime::response_model! {
     monthly_system_default("monthly_system_default")]
 }
 /// `SetTokenQuotaRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetTokenQuotaRequest {
     /// UUID of the user to set quota for.
     ///
@@ -167,22 +167,41 @@ pub struct SetTokenQuotaRequest {
     /// Daily token limit. Omit or null = system default, -1 = unlimited.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub daily_limit: Nullable<i64>,
     /// Weekly token limit. Omit or null = system default, -1 = unlimited.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub weekly_limit: Nullable<i64>,
     /// Monthly token limit. Omit or null = system default, -1 = unlimited.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub monthly_limit: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SetTokenQuotaRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SetTokenQuotaRequest",
+        )?;
+        Ok(Self {
+            user_uuid: fields.required("user_uuid")?,
+            daily_limit: fields.optional("daily_limit")?,
+            weekly_limit: fields.optional("weekly_limit")?,
+            monthly_limit: fields.optional("monthly_limit")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SetTokenQuotaRequest {
     /// A request with the required fields set and every optional field absent.

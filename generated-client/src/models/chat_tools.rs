@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `ToolExecuteRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ToolExecuteRequest {
     /// Name of the tool to execute.
     ///
@@ -19,12 +19,29 @@ pub struct ToolExecuteRequest {
     /// Tool arguments.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub arguments: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ToolExecuteRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ToolExecuteRequest",
+        )?;
+        Ok(Self {
+            tool: fields.required("tool")?,
+            arguments: fields.optional("arguments")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ToolExecuteRequest {
     /// A request with the required fields set and every optional field absent.

@@ -67,22 +67,37 @@ runtime::response_model! {
     questions_count("questions_count")]
 }
 /// `ChecklistRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChecklistRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Type of compliance this checklist addresses
     ///
     /// ``ChecklistTypeEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub checklist_type: Nullable<models::ChecklistTypeEnum>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ChecklistRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "ChecklistRequest")?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            checklist_type: fields.optional("checklist_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ChecklistRequest {
     /// A request with the required fields set and every optional field absent.
@@ -99,21 +114,39 @@ impl ChecklistRequest {
 /// `ChecklistsAdminChecklistQuestionsResponse`: `QuestionAdmin`.
 pub type ChecklistsAdminChecklistQuestionsResponse = models::QuestionAdmin;
 /// `PatchedChecklistRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedChecklistRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Type of compliance this checklist addresses
     ///
     /// ``ChecklistTypeEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub checklist_type: Nullable<models::ChecklistTypeEnum>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedChecklistRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedChecklistRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            checklist_type: fields.optional("checklist_type")?,
+            extra: fields.rest(),
+        })
+    }
 }

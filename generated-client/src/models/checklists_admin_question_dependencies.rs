@@ -10,24 +10,43 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedQuestionDependencyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedQuestionDependencyRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub question: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub depends_on_question: Nullable<String>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub required_answer_value: Nullable<serde_json::Value>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub operator: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedQuestionDependencyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedQuestionDependencyRequest",
+        )?;
+        Ok(Self {
+            question: fields.optional("question")?,
+            depends_on_question: fields.optional("depends_on_question")?,
+            required_answer_value: fields.optional("required_answer_value")?,
+            operator: fields.optional("operator")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `QuestionDependency`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -101,22 +120,41 @@ runtime::response_model! {
     required_answer_value("required_answer_value"), operator("operator")]
 }
 /// `QuestionDependencyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuestionDependencyRequest {
     /// `string (uri)`, required.
     pub question: String,
     /// `string (uri)`, required.
     pub depends_on_question: String,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub required_answer_value: Nullable<serde_json::Value>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub operator: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for QuestionDependencyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "QuestionDependencyRequest",
+        )?;
+        Ok(Self {
+            question: fields.required("question")?,
+            depends_on_question: fields.required("depends_on_question")?,
+            required_answer_value: fields.optional("required_answer_value")?,
+            operator: fields.optional("operator")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl QuestionDependencyRequest {
     /// A builder that sets the required fields by name.

@@ -10,26 +10,43 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedQuestionOptionsAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedQuestionOptionsAdminRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub label: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub order: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedQuestionOptionsAdminRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedQuestionOptionsAdminRequest",
+        )?;
+        Ok(Self {
+            label: fields.optional("label")?,
+            order: fields.optional("order")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `QuestionOptionsAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuestionOptionsAdminRequest {
     /// `string`, required.
     pub label: String,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub order: Nullable<i64>,
     /// `string (uri)`, required.
     pub question: String,
@@ -37,6 +54,24 @@ pub struct QuestionOptionsAdminRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for QuestionOptionsAdminRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "QuestionOptionsAdminRequest",
+        )?;
+        Ok(Self {
+            label: fields.required("label")?,
+            order: fields.optional("order")?,
+            question: fields.required("question")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl QuestionOptionsAdminRequest {
     /// A builder that sets the required fields by name.

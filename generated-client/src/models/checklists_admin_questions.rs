@@ -10,230 +10,270 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedQuestionAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedQuestionAdminRequest {
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub required: Nullable<bool>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Additional guidance text visible to users when answering and reviewing
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_guidance: Nullable<String>,
     /// Type of question and expected answer format
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub question_type: Nullable<serde_json::Value>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub order: Nullable<i64>,
     /// Minimum value allowed for NUMBER, YEAR, and RATING type questions
     ///
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_value: Nullable<Decimal>,
     /// Maximum value allowed for NUMBER, YEAR, and RATING type questions
     ///
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_value: Nullable<Decimal>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_file_types: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_mime_types: Nullable<Vec<String>>,
     /// Maximum file size in megabytes. If not set, no size limit is enforced.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_file_size_mb: Nullable<i64>,
     /// Maximum number of files allowed for MULTIPLE_FILES type questions. If not set, no count limit is enforced.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_files_count: Nullable<i64>,
     /// Number of points on the Likert scale (3, 5, or 7). Required for LIKERT type questions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub likert_scale_length: Nullable<serde_json::Value>,
     /// Label for the lowest point on the Likert scale (e.g. 'Strongly disagree'). Optional.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub likert_low_label: Nullable<String>,
     /// Label for the highest point on the Likert scale (e.g. 'Strongly agree'). Optional.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub likert_high_label: Nullable<String>,
     /// Allow respondents to choose 'N/A' as an answer for LIKERT type questions.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub likert_allow_na: Nullable<bool>,
     /// Maximum number of characters allowed in RICH_TEXT type answers. If not set, no limit is enforced.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rich_text_char_limit: Nullable<i64>,
     /// Toolbar level for the rich text editor: 'minimal', 'standard', or 'extended'.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rich_text_toolbar_level: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub operator: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_answer_value: Nullable<serde_json::Value>,
     /// This question always requires review regardless of answer
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub always_requires_review: Nullable<bool>,
     /// Answer value that triggers display of user guidance.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub guidance_answer_value: Nullable<serde_json::Value>,
     /// Operator to use when comparing answer with guidance_answer_value
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub guidance_operator: Nullable<serde_json::Value>,
     /// Show user guidance always, regardless of answer. If False, guidance is conditional on answer matching guidance_answer_value with guidance_operator
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub always_show_guidance: Nullable<bool>,
     /// Defines how multiple dependencies are evaluated. AND: All dependencies must be satisfied. OR: At least one dependency must be satisfied.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dependency_logic_operator: Nullable<serde_json::Value>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub checklist: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedQuestionAdminRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedQuestionAdminRequest",
+        )?;
+        Ok(Self {
+            required: fields.optional("required")?,
+            description: fields.optional("description")?,
+            user_guidance: fields.optional("user_guidance")?,
+            question_type: fields.optional("question_type")?,
+            order: fields.optional("order")?,
+            min_value: fields.optional("min_value")?,
+            max_value: fields.optional("max_value")?,
+            allowed_file_types: fields.optional("allowed_file_types")?,
+            allowed_mime_types: fields.optional("allowed_mime_types")?,
+            max_file_size_mb: fields.optional("max_file_size_mb")?,
+            max_files_count: fields.optional("max_files_count")?,
+            likert_scale_length: fields.optional("likert_scale_length")?,
+            likert_low_label: fields.optional("likert_low_label")?,
+            likert_high_label: fields.optional("likert_high_label")?,
+            likert_allow_na: fields.optional("likert_allow_na")?,
+            rich_text_char_limit: fields.optional("rich_text_char_limit")?,
+            rich_text_toolbar_level: fields.optional("rich_text_toolbar_level")?,
+            operator: fields.optional("operator")?,
+            review_answer_value: fields.optional("review_answer_value")?,
+            always_requires_review: fields.optional("always_requires_review")?,
+            guidance_answer_value: fields.optional("guidance_answer_value")?,
+            guidance_operator: fields.optional("guidance_operator")?,
+            always_show_guidance: fields.optional("always_show_guidance")?,
+            dependency_logic_operator: fields.optional("dependency_logic_operator")?,
+            checklist: fields.optional("checklist")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `QuestionAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuestionAdminRequest {
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub required: Nullable<bool>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Additional guidance text visible to users when answering and reviewing
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_guidance: Nullable<String>,
     /// Type of question and expected answer format
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub question_type: Nullable<serde_json::Value>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub order: Nullable<i64>,
     /// Minimum value allowed for NUMBER, YEAR, and RATING type questions
     ///
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_value: Nullable<Decimal>,
     /// Maximum value allowed for NUMBER, YEAR, and RATING type questions
     ///
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_value: Nullable<Decimal>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_file_types: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_mime_types: Nullable<Vec<String>>,
     /// Maximum file size in megabytes. If not set, no size limit is enforced.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_file_size_mb: Nullable<i64>,
     /// Maximum number of files allowed for MULTIPLE_FILES type questions. If not set, no count limit is enforced.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_files_count: Nullable<i64>,
     /// Number of points on the Likert scale (3, 5, or 7). Required for LIKERT type questions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub likert_scale_length: Nullable<serde_json::Value>,
     /// Label for the lowest point on the Likert scale (e.g. 'Strongly disagree'). Optional.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub likert_low_label: Nullable<String>,
     /// Label for the highest point on the Likert scale (e.g. 'Strongly agree'). Optional.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub likert_high_label: Nullable<String>,
     /// Allow respondents to choose 'N/A' as an answer for LIKERT type questions.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub likert_allow_na: Nullable<bool>,
     /// Maximum number of characters allowed in RICH_TEXT type answers. If not set, no limit is enforced.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rich_text_char_limit: Nullable<i64>,
     /// Toolbar level for the rich text editor: 'minimal', 'standard', or 'extended'.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rich_text_toolbar_level: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub operator: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_answer_value: Nullable<serde_json::Value>,
     /// This question always requires review regardless of answer
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub always_requires_review: Nullable<bool>,
     /// Answer value that triggers display of user guidance.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub guidance_answer_value: Nullable<serde_json::Value>,
     /// Operator to use when comparing answer with guidance_answer_value
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub guidance_operator: Nullable<serde_json::Value>,
     /// Show user guidance always, regardless of answer. If False, guidance is conditional on answer matching guidance_answer_value with guidance_operator
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub always_show_guidance: Nullable<bool>,
     /// Defines how multiple dependencies are evaluated. AND: All dependencies must be satisfied. OR: At least one dependency must be satisfied.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dependency_logic_operator: Nullable<serde_json::Value>,
     /// `string (uri)`, required.
     pub checklist: String,
@@ -241,6 +281,46 @@ pub struct QuestionAdminRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for QuestionAdminRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "QuestionAdminRequest",
+        )?;
+        Ok(Self {
+            required: fields.optional("required")?,
+            description: fields.optional("description")?,
+            user_guidance: fields.optional("user_guidance")?,
+            question_type: fields.optional("question_type")?,
+            order: fields.optional("order")?,
+            min_value: fields.optional("min_value")?,
+            max_value: fields.optional("max_value")?,
+            allowed_file_types: fields.optional("allowed_file_types")?,
+            allowed_mime_types: fields.optional("allowed_mime_types")?,
+            max_file_size_mb: fields.optional("max_file_size_mb")?,
+            max_files_count: fields.optional("max_files_count")?,
+            likert_scale_length: fields.optional("likert_scale_length")?,
+            likert_low_label: fields.optional("likert_low_label")?,
+            likert_high_label: fields.optional("likert_high_label")?,
+            likert_allow_na: fields.optional("likert_allow_na")?,
+            rich_text_char_limit: fields.optional("rich_text_char_limit")?,
+            rich_text_toolbar_level: fields.optional("rich_text_toolbar_level")?,
+            operator: fields.optional("operator")?,
+            review_answer_value: fields.optional("review_answer_value")?,
+            always_requires_review: fields.optional("always_requires_review")?,
+            guidance_answer_value: fields.optional("guidance_answer_value")?,
+            guidance_operator: fields.optional("guidance_operator")?,
+            always_show_guidance: fields.optional("always_show_guidance")?,
+            dependency_logic_operator: fields.optional("dependency_logic_operator")?,
+            checklist: fields.required("checklist")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl QuestionAdminRequest {
     /// A request with the required fields set and every optional field absent.

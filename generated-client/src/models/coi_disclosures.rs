@@ -547,35 +547,35 @@ impl runtime::Inspect for CoiDisclosureFormFinancialInterestRelationshipTypeEnum
     }
 }
 /// `COIDisclosureFormRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CoiDisclosureFormRequest {
     /// Null for general annual disclosure
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub certified: Nullable<bool>,
     /// Legal text they agreed to
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub certification_statement: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_financial_interests: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_personal_relationships: Nullable<bool>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub personal_relationships: Nullable<serde_json::Value>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_other_conflicts: Nullable<bool>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub other_conflicts_description: Nullable<String>,
     /// Typically 1 year from certification
     ///
@@ -585,6 +585,30 @@ pub struct CoiDisclosureFormRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CoiDisclosureFormRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "COIDisclosureFormRequest",
+        )?;
+        Ok(Self {
+            call: fields.optional("call")?,
+            certified: fields.optional("certified")?,
+            certification_statement: fields.optional("certification_statement")?,
+            has_financial_interests: fields.optional("has_financial_interests")?,
+            has_personal_relationships: fields.optional("has_personal_relationships")?,
+            personal_relationships: fields.optional("personal_relationships")?,
+            has_other_conflicts: fields.optional("has_other_conflicts")?,
+            other_conflicts_description: fields.optional("other_conflicts_description")?,
+            valid_until: fields.required("valid_until")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CoiDisclosureFormRequest {
     /// A request with the required fields set and every optional field absent.

@@ -74,7 +74,7 @@ runtime::response_model! {
     user("user"), limit("limit")]
 }
 /// `ComponentUserUsageLimitRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComponentUserUsageLimitRequest {
     /// `string (uri)`, required.
     pub resource: String,
@@ -83,12 +83,31 @@ pub struct ComponentUserUsageLimitRequest {
     /// `string (uri)`, required.
     pub user: String,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limit: Nullable<Decimal>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ComponentUserUsageLimitRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ComponentUserUsageLimitRequest",
+        )?;
+        Ok(Self {
+            resource: fields.required("resource")?,
+            component: fields.required("component")?,
+            user: fields.required("user")?,
+            limit: fields.optional("limit")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ComponentUserUsageLimitRequest {
     /// A builder that sets the required fields by name.
@@ -152,22 +171,41 @@ impl ComponentUserUsageLimitRequestBuilder {
     }
 }
 /// `PatchedComponentUserUsageLimitRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedComponentUserUsageLimitRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource: Nullable<String>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub component: Nullable<Uuid>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user: Nullable<String>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limit: Nullable<Decimal>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedComponentUserUsageLimitRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedComponentUserUsageLimitRequest",
+        )?;
+        Ok(Self {
+            resource: fields.optional("resource")?,
+            component: fields.optional("component")?,
+            user: fields.optional("user")?,
+            limit: fields.optional("limit")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -10,22 +10,40 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `COIStatusUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CoiStatusUpdateRequest {
     /// ``COIStatusUpdateRequestStatusEnum``, required.
     pub status: models::CoiStatusUpdateRequestStatusEnum,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_notes: Nullable<String>,
     /// Required when status is 'waived'
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub management_plan: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CoiStatusUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "COIStatusUpdateRequest",
+        )?;
+        Ok(Self {
+            status: fields.required("status")?,
+            review_notes: fields.optional("review_notes")?,
+            management_plan: fields.optional("management_plan")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CoiStatusUpdateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -389,23 +407,41 @@ runtime::response_model! {
     conflicting_organization_name("conflicting_organization_name"), created("created")]
 }
 /// `ConflictOfInterestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ConflictOfInterestRequest {
     /// ``ConflictOfInterestRequestStatusEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<models::ConflictOfInterestRequestStatusEnum>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_notes: Nullable<String>,
     /// If waived, how is it managed
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub management_plan: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ConflictOfInterestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ConflictOfInterestRequest",
+        )?;
+        Ok(Self {
+            status: fields.optional("status")?,
+            review_notes: fields.optional("review_notes")?,
+            management_plan: fields.optional("management_plan")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ConflictOfInterestSeverityEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

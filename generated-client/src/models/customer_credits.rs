@@ -143,35 +143,59 @@ runtime::response_model! {
     consumption_last_month("consumption_last_month")]
 }
 /// `CreateCustomerCreditRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCustomerCreditRequest {
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub value: Nullable<Decimal>,
     /// `string (uri)`, required.
     pub customer: String,
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offerings: Nullable<Vec<String>>,
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expected_consumption: Nullable<Decimal>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimal_consumption_logic: Nullable<String>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_coefficient: Nullable<Decimal>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_as_minimal_consumption: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CreateCustomerCreditRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CreateCustomerCreditRequest",
+        )?;
+        Ok(Self {
+            value: fields.optional("value")?,
+            customer: fields.required("customer")?,
+            offerings: fields.optional("offerings")?,
+            end_date: fields.optional("end_date")?,
+            expected_consumption: fields.optional("expected_consumption")?,
+            minimal_consumption_logic: fields.optional("minimal_consumption_logic")?,
+            grace_coefficient: fields.optional("grace_coefficient")?,
+            apply_as_minimal_consumption: fields
+                .optional("apply_as_minimal_consumption")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CreateCustomerCreditRequest {
     /// A request with the required fields set and every optional field absent.
@@ -349,34 +373,58 @@ runtime::response_model! {
     extra, [date("date"), price("price")]
 }
 /// `PatchedCreateCustomerCreditRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedCreateCustomerCreditRequest {
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub value: Nullable<Decimal>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub customer: Nullable<String>,
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offerings: Nullable<Vec<String>>,
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expected_consumption: Nullable<Decimal>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimal_consumption_logic: Nullable<String>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_coefficient: Nullable<Decimal>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_as_minimal_consumption: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedCreateCustomerCreditRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedCreateCustomerCreditRequest",
+        )?;
+        Ok(Self {
+            value: fields.optional("value")?,
+            customer: fields.optional("customer")?,
+            offerings: fields.optional("offerings")?,
+            end_date: fields.optional("end_date")?,
+            expected_consumption: fields.optional("expected_consumption")?,
+            minimal_consumption_logic: fields.optional("minimal_consumption_logic")?,
+            grace_coefficient: fields.optional("grace_coefficient")?,
+            apply_as_minimal_consumption: fields
+                .optional("apply_as_minimal_consumption")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -424,7 +424,7 @@ runtime::response_model! {
 /// `DigitalOceanDropletRequest`: `AwsInstanceRequest`.
 pub type DigitalOceanDropletRequest = models::AwsInstanceRequest;
 /// `DigitalOceanDropletResizeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DigitalOceanDropletResizeRequest {
     /// `string (uri)`, required.
     pub size: String,
@@ -434,6 +434,23 @@ pub struct DigitalOceanDropletResizeRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DigitalOceanDropletResizeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "DigitalOceanDropletResizeRequest",
+        )?;
+        Ok(Self {
+            size: fields.required("size")?,
+            disk: fields.required("disk")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl DigitalOceanDropletResizeRequest {
     /// A request with the required fields set and every optional field absent.

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `EventSubscriptionQueueCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventSubscriptionQueueCreateRequest {
     /// UUID of the offering to receive events for
     ///
@@ -25,6 +25,23 @@ pub struct EventSubscriptionQueueCreateRequest {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for EventSubscriptionQueueCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "EventSubscriptionQueueCreateRequest",
+        )?;
+        Ok(Self {
+            offering_uuid: fields.required("offering_uuid")?,
+            object_type: fields.required("object_type")?,
+            extra: fields.rest(),
+        })
+    }
+}
 impl EventSubscriptionQueueCreateRequest {
     /// A request with the required fields set and every optional field absent.
     #[inline]
@@ -37,15 +54,15 @@ impl EventSubscriptionQueueCreateRequest {
     }
 }
 /// `EventSubscriptionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EventSubscriptionRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// List of objects to observe. Each item must have 'object_type' (one of: order, user_role, resource, offering_user, importable_resources, service_account, course_account, resource_periodic_limits) and optionally 'object_id' (integer). Example: \[{"object_type": "resource"}, {"object_type": "order", "object_id": 123}\]
     ///
     /// `array of `EventSubscriptionRequestObservableObject``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub observable_objects: Nullable<
         Vec<models::EventSubscriptionRequestObservableObject>,
     >,
@@ -54,21 +71,56 @@ pub struct EventSubscriptionRequest {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for EventSubscriptionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "EventSubscriptionRequest",
+        )?;
+        Ok(Self {
+            description: fields.optional("description")?,
+            observable_objects: fields.optional("observable_objects")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `EventSubscriptionRequestObservableObject`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventSubscriptionRequestObservableObject {
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_uuid: Nullable<Uuid>,
     /// `string`, required.
     pub object_type: String,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub object_id: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for EventSubscriptionRequestObservableObject {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "EventSubscriptionRequestObservableObject",
+        )?;
+        Ok(Self {
+            offering_uuid: fields.optional("offering_uuid")?,
+            object_type: fields.required("object_type")?,
+            object_id: fields.optional("object_id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl EventSubscriptionRequestObservableObject {
     /// A request with the required fields set and every optional field absent.

@@ -86,7 +86,7 @@ runtime::response_model! {
     user_full_name("user_full_name")]
 }
 /// `FreeipaProfileRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FreeipaProfileRequest {
     /// Letters, numbers and ./+/-/_ characters
     ///
@@ -95,12 +95,29 @@ pub struct FreeipaProfileRequest {
     /// Indicates when the user has agreed with the policy.
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agreement_date: Nullable<DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for FreeipaProfileRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "FreeipaProfileRequest",
+        )?;
+        Ok(Self {
+            username: fields.required("username")?,
+            agreement_date: fields.optional("agreement_date")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl FreeipaProfileRequest {
     /// A request with the required fields set and every optional field absent.

@@ -10,27 +10,47 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedWebHookRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedWebHookRequest {
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub event_types: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub event_groups: Nullable<Vec<String>>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub destination_url: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedWebHookRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedWebHookRequest",
+        )?;
+        Ok(Self {
+            is_active: fields.optional("is_active")?,
+            event_types: fields.optional("event_types")?,
+            event_groups: fields.optional("event_groups")?,
+            destination_url: fields.optional("destination_url")?,
+            content_type: fields.optional("content_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `WebHook`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -235,26 +255,43 @@ impl runtime::Inspect for WebHookContentTypeEnum1 {
     }
 }
 /// `WebHookRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebHookRequest {
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub event_types: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub event_groups: Nullable<Vec<String>>,
     /// `string (uri)`, required.
     pub destination_url: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for WebHookRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "WebHookRequest")?;
+        Ok(Self {
+            is_active: fields.optional("is_active")?,
+            event_types: fields.optional("event_types")?,
+            event_groups: fields.optional("event_groups")?,
+            destination_url: fields.required("destination_url")?,
+            content_type: fields.optional("content_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl WebHookRequest {
     /// A request with the required fields set and every optional field absent.

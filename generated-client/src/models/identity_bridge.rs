@@ -56,7 +56,7 @@ runtime::response_model! {
     deactivated("deactivated")]
 }
 /// `IdentityBridgeRemoveRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IdentityBridgeRemoveRequest {
     /// CUID / username of the user to remove from the ISD.
     ///
@@ -70,6 +70,23 @@ pub struct IdentityBridgeRemoveRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for IdentityBridgeRemoveRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "IdentityBridgeRemoveRequest",
+        )?;
+        Ok(Self {
+            username: fields.required("username")?,
+            source: fields.required("source")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl IdentityBridgeRemoveRequest {
     /// A builder that sets the required fields by name.
@@ -152,7 +169,7 @@ runtime::response_model! {
     created("created"), updated_fields("updated_fields")]
 }
 /// `IdentityBridgeRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IdentityBridgeRequestRequest {
     /// CUID / username of the user to create or update.
     ///
@@ -163,66 +180,102 @@ pub struct IdentityBridgeRequestRequest {
     /// `string`, required.
     pub source: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_name: Nullable<String>,
     /// `string (email)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization: Nullable<String>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub affiliations: Nullable<Vec<String>>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub civil_number: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub identity_source: Nullable<String>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub gender: Nullable<serde_json::Value>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub personal_title: Nullable<String>,
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub birth_date: Nullable<Date>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub place_of_birth: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub country_of_residence: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub nationality: Nullable<String>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub nationalities: Nullable<Vec<String>>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_country: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_type: Nullable<String>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub eduperson_assurance: Nullable<Vec<String>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for IdentityBridgeRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "IdentityBridgeRequestRequest",
+        )?;
+        Ok(Self {
+            username: fields.required("username")?,
+            source: fields.required("source")?,
+            first_name: fields.optional("first_name")?,
+            last_name: fields.optional("last_name")?,
+            email: fields.optional("email")?,
+            organization: fields.optional("organization")?,
+            affiliations: fields.optional("affiliations")?,
+            civil_number: fields.optional("civil_number")?,
+            phone_number: fields.optional("phone_number")?,
+            identity_source: fields.optional("identity_source")?,
+            gender: fields.optional("gender")?,
+            personal_title: fields.optional("personal_title")?,
+            birth_date: fields.optional("birth_date")?,
+            place_of_birth: fields.optional("place_of_birth")?,
+            address: fields.optional("address")?,
+            country_of_residence: fields.optional("country_of_residence")?,
+            nationality: fields.optional("nationality")?,
+            nationalities: fields.optional("nationalities")?,
+            organization_country: fields.optional("organization_country")?,
+            organization_type: fields.optional("organization_type")?,
+            eduperson_assurance: fields.optional("eduperson_assurance")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl IdentityBridgeRequestRequest {
     /// A builder that sets the required fields by name.

@@ -71,7 +71,7 @@ runtime::response_model! {
     suggested_scopes("suggested_scopes")]
 }
 /// `DiscoverMetadataRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscoverMetadataRequestRequest {
     /// OIDC discovery URL (e.g., <https://idp.example.com/.well-known/openid-configuration>)
     ///
@@ -80,12 +80,29 @@ pub struct DiscoverMetadataRequestRequest {
     /// Whether to verify SSL certificate
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verify_ssl: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DiscoverMetadataRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "DiscoverMetadataRequestRequest",
+        )?;
+        Ok(Self {
+            discovery_url: fields.required("discovery_url")?,
+            verify_ssl: fields.optional("verify_ssl")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl DiscoverMetadataRequestRequest {
     /// A request with the required fields set and every optional field absent.
@@ -342,18 +359,18 @@ runtime::response_model! {
     attribute_mapping("attribute_mapping"), extra_fields("extra_fields")]
 }
 /// `IdentityProviderRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IdentityProviderRequest {
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub protected_fields: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_redirects: Nullable<Vec<String>>,
     /// `string`, required.
     pub provider: String,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// ID of application used for OAuth authentication.
     ///
@@ -364,13 +381,13 @@ pub struct IdentityProviderRequest {
     /// `string`, required.
     pub client_secret: String,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verify_ssl: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_post_logout_redirect: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_pkce: Nullable<bool>,
     /// The endpoint for endpoint discovery.
     ///
@@ -383,37 +400,69 @@ pub struct IdentityProviderRequest {
     /// The endpoint for user details management.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub management_url: Nullable<String>,
     /// Space-separated list of scopes to request during authentication.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_scope: Nullable<String>,
     /// The field in Waldur User model to be used for looking up the user
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_field: Nullable<String>,
     /// The OIDC claim from the userinfo endpoint to be used as the value for the lookup field.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_claim: Nullable<String>,
     /// A JSON object mapping Waldur User model fields to OIDC claims. Example: {"first_name": "given_name", "last_name": "family_name", "email": "email"}
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attribute_mapping: Nullable<serde_json::Value>,
     /// Space-separated list of extra fields to persist.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_fields: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for IdentityProviderRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "IdentityProviderRequest",
+        )?;
+        Ok(Self {
+            protected_fields: fields.optional("protected_fields")?,
+            allowed_redirects: fields.optional("allowed_redirects")?,
+            provider: fields.required("provider")?,
+            is_active: fields.optional("is_active")?,
+            client_id: fields.required("client_id")?,
+            client_secret: fields.required("client_secret")?,
+            verify_ssl: fields.optional("verify_ssl")?,
+            enable_post_logout_redirect: fields.optional("enable_post_logout_redirect")?,
+            enable_pkce: fields.optional("enable_pkce")?,
+            discovery_url: fields.required("discovery_url")?,
+            label: fields.required("label")?,
+            management_url: fields.optional("management_url")?,
+            extra_scope: fields.optional("extra_scope")?,
+            user_field: fields.optional("user_field")?,
+            user_claim: fields.optional("user_claim")?,
+            attribute_mapping: fields.optional("attribute_mapping")?,
+            extra_fields: fields.optional("extra_fields")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl IdentityProviderRequest {
     /// A builder that sets the required fields by name.
@@ -544,81 +593,113 @@ runtime::response_model! {
     extra, [attribute_mapping("attribute_mapping"), extra_scope("extra_scope")]
 }
 /// `PatchedIdentityProviderRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedIdentityProviderRequest {
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub protected_fields: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_redirects: Nullable<Vec<String>>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// ID of application used for OAuth authentication.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub client_id: Nullable<String>,
     /// Application secret key.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub client_secret: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verify_ssl: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_post_logout_redirect: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_pkce: Nullable<bool>,
     /// The endpoint for endpoint discovery.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub discovery_url: Nullable<String>,
     /// Human-readable identity provider is label.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub label: Nullable<String>,
     /// The endpoint for user details management.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub management_url: Nullable<String>,
     /// Space-separated list of scopes to request during authentication.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_scope: Nullable<String>,
     /// The field in Waldur User model to be used for looking up the user
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_field: Nullable<String>,
     /// The OIDC claim from the userinfo endpoint to be used as the value for the lookup field.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_claim: Nullable<String>,
     /// A JSON object mapping Waldur User model fields to OIDC claims. Example: {"first_name": "given_name", "last_name": "family_name", "email": "email"}
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attribute_mapping: Nullable<serde_json::Value>,
     /// Space-separated list of extra fields to persist.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_fields: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedIdentityProviderRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedIdentityProviderRequest",
+        )?;
+        Ok(Self {
+            protected_fields: fields.optional("protected_fields")?,
+            allowed_redirects: fields.optional("allowed_redirects")?,
+            provider: fields.optional("provider")?,
+            is_active: fields.optional("is_active")?,
+            client_id: fields.optional("client_id")?,
+            client_secret: fields.optional("client_secret")?,
+            verify_ssl: fields.optional("verify_ssl")?,
+            enable_post_logout_redirect: fields.optional("enable_post_logout_redirect")?,
+            enable_pkce: fields.optional("enable_pkce")?,
+            discovery_url: fields.optional("discovery_url")?,
+            label: fields.optional("label")?,
+            management_url: fields.optional("management_url")?,
+            extra_scope: fields.optional("extra_scope")?,
+            user_field: fields.optional("user_field")?,
+            user_claim: fields.optional("user_claim")?,
+            attribute_mapping: fields.optional("attribute_mapping")?,
+            extra_fields: fields.optional("extra_fields")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `FinancialReportEmailRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FinancialReportEmailRequest {
     /// `array of string (email)`, required.
     pub emails: Vec<String>,
@@ -22,6 +22,24 @@ pub struct FinancialReportEmailRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for FinancialReportEmailRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "FinancialReportEmailRequest",
+        )?;
+        Ok(Self {
+            emails: fields.required("emails")?,
+            year: fields.required("year")?,
+            month: fields.required("month")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl FinancialReportEmailRequest {
     /// A builder that sets the required fields by name.

@@ -175,7 +175,7 @@ runtime::response_model! {
     customer_uuid("customer_uuid"), customer_name("customer_name")]
 }
 /// `InvoiceItemCompensationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceItemCompensationRequest {
     /// Name of the offering component for compensation
     ///
@@ -185,6 +185,22 @@ pub struct InvoiceItemCompensationRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for InvoiceItemCompensationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "InvoiceItemCompensationRequest",
+        )?;
+        Ok(Self {
+            offering_component_name: fields.required("offering_component_name")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl InvoiceItemCompensationRequest {
     /// A request with the required fields set and every optional field absent.
@@ -248,31 +264,51 @@ runtime::response_model! {
     quantity("quantity"), unit_price("unit_price"), start("start"), end("end")]
 }
 /// `InvoiceItemUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceItemUpdateRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub article_code: Nullable<String>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub quantity: Nullable<Decimal>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub unit_price: Nullable<Decimal>,
     /// Date and time when item usage has started.
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start: Nullable<DateTime>,
     /// Date and time when item usage has ended.
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end: Nullable<DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for InvoiceItemUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "InvoiceItemUpdateRequest",
+        )?;
+        Ok(Self {
+            article_code: fields.optional("article_code")?,
+            quantity: fields.optional("quantity")?,
+            unit_price: fields.optional("unit_price")?,
+            start: fields.optional("start")?,
+            end: fields.optional("end")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `InvoiceItemUuid`: response model.
 #[derive(Clone, PartialEq, Default)]

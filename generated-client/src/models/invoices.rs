@@ -69,7 +69,7 @@ runtime::response_model! {
     reason("reason")]
 }
 /// `ImportUsageRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImportUsageRequest {
     /// `integer`, required.
     pub year: i64,
@@ -81,6 +81,24 @@ pub struct ImportUsageRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ImportUsageRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ImportUsageRequest",
+        )?;
+        Ok(Self {
+            year: fields.required("year")?,
+            month: fields.required("month")?,
+            items: fields.required("items")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ImportUsageRequest {
     /// A builder that sets the required fields by name.
@@ -134,34 +152,57 @@ impl ImportUsageRequestBuilder {
     }
 }
 /// `ImportUsageRequestItem`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImportUsageRequestItem {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub customer_name: Nullable<String>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub customer_uuid: Nullable<Uuid>,
     /// `string`, required.
     pub name: String,
     /// `string (decimal)`, required.
     pub unit_price: Decimal,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub article_code: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub service_provider_name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan_name: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ImportUsageRequestItem {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ImportUsageRequestItem",
+        )?;
+        Ok(Self {
+            customer_name: fields.optional("customer_name")?,
+            customer_uuid: fields.optional("customer_uuid")?,
+            name: fields.required("name")?,
+            unit_price: fields.required("unit_price")?,
+            article_code: fields.optional("article_code")?,
+            service_provider_name: fields.optional("service_provider_name")?,
+            offering_name: fields.optional("offering_name")?,
+            plan_name: fields.optional("plan_name")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ImportUsageRequestItem {
     /// A request with the required fields set and every optional field absent.
@@ -774,7 +815,7 @@ pub struct PaidRequest {
     /// `string (date)`, required.
     pub date: Date,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub proof: Nullable<FileUpload>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -824,28 +865,57 @@ impl runtime::MultipartBody for PaidRequest {
     }
 }
 /// `PaymentURLRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PaymentUrlRequest {
     /// URL for initiating payment via payment gateway.
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub payment_url: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PaymentUrlRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "PaymentURLRequest")?;
+        Ok(Self {
+            payment_url: fields.optional("payment_url")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `ReferenceNumberRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ReferenceNumberRequest {
     /// Reference number associated with the invoice.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reference_number: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReferenceNumberRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReferenceNumberRequest",
+        )?;
+        Ok(Self {
+            reference_number: fields.optional("reference_number")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -152,7 +152,7 @@ runtime::response_model! {
     error_traceback("error_traceback")]
 }
 /// `KeycloakUserGroupMembershipRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KeycloakUserGroupMembershipRequest {
     /// Keycloak user username
     ///
@@ -172,6 +172,25 @@ pub struct KeycloakUserGroupMembershipRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for KeycloakUserGroupMembershipRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "KeycloakUserGroupMembershipRequest",
+        )?;
+        Ok(Self {
+            username: fields.required("username")?,
+            email: fields.required("email")?,
+            scope_uuid: fields.required("scope_uuid")?,
+            role: fields.required("role")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl KeycloakUserGroupMembershipRequest {
     /// A builder that sets the required fields by name.
@@ -247,28 +266,47 @@ impl KeycloakUserGroupMembershipRequestBuilder {
     }
 }
 /// `PatchedKeycloakUserGroupMembershipRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedKeycloakUserGroupMembershipRequest {
     /// Keycloak user username
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// User's email for notifications
     ///
     /// `string (email)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
     /// UUID of a cluster or a project in Rancher
     ///
     /// `string (uuid)`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scope_uuid: Nullable<Uuid>,
     /// `string (uri)`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedKeycloakUserGroupMembershipRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedKeycloakUserGroupMembershipRequest",
+        )?;
+        Ok(Self {
+            username: fields.optional("username")?,
+            email: fields.optional("email")?,
+            scope_uuid: fields.optional("scope_uuid")?,
+            role: fields.optional("role")?,
+            extra: fields.rest(),
+        })
+    }
 }

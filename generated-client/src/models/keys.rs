@@ -10,10 +10,10 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `SshKeyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SshKeyRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`, required.
     pub public_key: String,
@@ -21,6 +21,20 @@ pub struct SshKeyRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SshKeyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "SshKeyRequest")?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            public_key: fields.required("public_key")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SshKeyRequest {
     /// A request with the required fields set and every optional field absent.

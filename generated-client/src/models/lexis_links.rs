@@ -155,7 +155,7 @@ runtime::response_model! {
     customer_name("customer_name"), heappe_project_id("heappe_project_id")]
 }
 /// `LexisLinkCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LexisLinkCreateRequest {
     /// `string (uri)`, required.
     pub resource: String,
@@ -163,6 +163,22 @@ pub struct LexisLinkCreateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for LexisLinkCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "LexisLinkCreateRequest",
+        )?;
+        Ok(Self {
+            resource: fields.required("resource")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl LexisLinkCreateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -175,15 +191,28 @@ impl LexisLinkCreateRequest {
     }
 }
 /// `LexisLinkRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LexisLinkRequest {
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub heappe_project_id: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for LexisLinkRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "LexisLinkRequest")?;
+        Ok(Self {
+            heappe_project_id: fields.optional("heappe_project_id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PatchedLexisLinkRequest`: `LexisLinkRequest`.
 pub type PatchedLexisLinkRequest = models::LexisLinkRequest;

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `MaintenanceAnnouncementOfferingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MaintenanceAnnouncementOfferingRequest {
     /// `string (uri)`, required.
     pub maintenance: String,
@@ -19,17 +19,36 @@ pub struct MaintenanceAnnouncementOfferingRequest {
     /// Expected impact on this offering
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub impact_level: Nullable<serde_json::Value>,
     /// Specific description of how this offering will be affected
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub impact_description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MaintenanceAnnouncementOfferingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MaintenanceAnnouncementOfferingRequest",
+        )?;
+        Ok(Self {
+            maintenance: fields.required("maintenance")?,
+            offering: fields.required("offering")?,
+            impact_level: fields.optional("impact_level")?,
+            impact_description: fields.optional("impact_description")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MaintenanceAnnouncementOfferingRequest {
     /// A builder that sets the required fields by name.
@@ -83,26 +102,45 @@ impl MaintenanceAnnouncementOfferingRequestBuilder {
     }
 }
 /// `PatchedMaintenanceAnnouncementOfferingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedMaintenanceAnnouncementOfferingRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub maintenance: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering: Nullable<String>,
     /// Expected impact on this offering
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub impact_level: Nullable<serde_json::Value>,
     /// Specific description of how this offering will be affected
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub impact_description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedMaintenanceAnnouncementOfferingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedMaintenanceAnnouncementOfferingRequest",
+        )?;
+        Ok(Self {
+            maintenance: fields.optional("maintenance")?,
+            offering: fields.optional("offering")?,
+            impact_level: fields.optional("impact_level")?,
+            impact_description: fields.optional("impact_description")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -168,25 +168,25 @@ runtime::response_model! {
 /// `MaintenanceAnnouncementAffectedOffering`: `MaintenanceAnnouncementOffering`.
 pub type MaintenanceAnnouncementAffectedOffering = models::MaintenanceAnnouncementOffering;
 /// `MaintenanceAnnouncementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MaintenanceAnnouncementRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub internal_notes: Nullable<String>,
     /// Type of maintenance being performed
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub maintenance_type: Nullable<serde_json::Value>,
     /// Optional reference to an external maintenance tracker
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_reference_url: Nullable<String>,
     /// When the maintenance is scheduled to begin
     ///
@@ -204,6 +204,29 @@ pub struct MaintenanceAnnouncementRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MaintenanceAnnouncementRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MaintenanceAnnouncementRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            message: fields.optional("message")?,
+            internal_notes: fields.optional("internal_notes")?,
+            maintenance_type: fields.optional("maintenance_type")?,
+            external_reference_url: fields.optional("external_reference_url")?,
+            scheduled_start: fields.required("scheduled_start")?,
+            scheduled_end: fields.required("scheduled_end")?,
+            service_provider: fields.required("service_provider")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MaintenanceAnnouncementRequest {
     /// A builder that sets the required fields by name.
@@ -502,44 +525,67 @@ runtime::response_model! {
     scheduled("scheduled"), completed("completed")]
 }
 /// `PatchedMaintenanceAnnouncementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedMaintenanceAnnouncementRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub internal_notes: Nullable<String>,
     /// Type of maintenance being performed
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub maintenance_type: Nullable<serde_json::Value>,
     /// Optional reference to an external maintenance tracker
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_reference_url: Nullable<String>,
     /// When the maintenance is scheduled to begin
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scheduled_start: Nullable<DateTime>,
     /// When the maintenance is scheduled to complete
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scheduled_end: Nullable<DateTime>,
     /// Service provider announcing the maintenance
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub service_provider: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedMaintenanceAnnouncementRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedMaintenanceAnnouncementRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            message: fields.optional("message")?,
+            internal_notes: fields.optional("internal_notes")?,
+            maintenance_type: fields.optional("maintenance_type")?,
+            external_reference_url: fields.optional("external_reference_url")?,
+            scheduled_start: fields.optional("scheduled_start")?,
+            scheduled_end: fields.optional("scheduled_end")?,
+            service_provider: fields.optional("service_provider")?,
+            extra: fields.rest(),
+        })
+    }
 }

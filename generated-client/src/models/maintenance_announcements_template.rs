@@ -83,17 +83,17 @@ runtime::response_model! {
 /// `MaintenanceAnnouncementTemplateAffectedOffering`: `MaintenanceAnnouncementOfferingTemplate`.
 pub type MaintenanceAnnouncementTemplateAffectedOffering = models::MaintenanceAnnouncementOfferingTemplate;
 /// `MaintenanceAnnouncementTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MaintenanceAnnouncementTemplateRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<String>,
     /// Type of maintenance being performed
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub maintenance_type: Nullable<serde_json::Value>,
     /// Service provider announcing the maintenance
     ///
@@ -103,6 +103,25 @@ pub struct MaintenanceAnnouncementTemplateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MaintenanceAnnouncementTemplateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MaintenanceAnnouncementTemplateRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            message: fields.optional("message")?,
+            maintenance_type: fields.optional("maintenance_type")?,
+            service_provider: fields.required("service_provider")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MaintenanceAnnouncementTemplateRequest {
     /// A builder that sets the required fields by name.
@@ -156,26 +175,45 @@ impl MaintenanceAnnouncementTemplateRequestBuilder {
     }
 }
 /// `PatchedMaintenanceAnnouncementTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedMaintenanceAnnouncementTemplateRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<String>,
     /// Type of maintenance being performed
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub maintenance_type: Nullable<serde_json::Value>,
     /// Service provider announcing the maintenance
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub service_provider: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedMaintenanceAnnouncementTemplateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedMaintenanceAnnouncementTemplateRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            message: fields.optional("message")?,
+            maintenance_type: fields.optional("maintenance_type")?,
+            service_provider: fields.optional("service_provider")?,
+            extra: fields.rest(),
+        })
+    }
 }

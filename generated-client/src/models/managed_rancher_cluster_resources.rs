@@ -10,40 +10,65 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `ManagedRancherCreateNodeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ManagedRancherCreateNodeRequest {
     /// `string`, required.
     pub role: String,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub system_volume_size: Nullable<i64>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub system_volume_type: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub memory: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cpu: Nullable<i64>,
     /// `string (uri)`, required.
     pub subnet: String,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub flavor: Nullable<String>,
     /// `array of `ManagedRancherCreateNodeRequestDataVolume``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub data_volumes: Nullable<Vec<models::ManagedRancherCreateNodeRequestDataVolume>>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ssh_public_key: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tenant: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ManagedRancherCreateNodeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ManagedRancherCreateNodeRequest",
+        )?;
+        Ok(Self {
+            role: fields.required("role")?,
+            system_volume_size: fields.optional("system_volume_size")?,
+            system_volume_type: fields.optional("system_volume_type")?,
+            memory: fields.optional("memory")?,
+            cpu: fields.optional("cpu")?,
+            subnet: fields.required("subnet")?,
+            flavor: fields.optional("flavor")?,
+            data_volumes: fields.optional("data_volumes")?,
+            ssh_public_key: fields.optional("ssh_public_key")?,
+            tenant: fields.optional("tenant")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ManagedRancherCreateNodeRequest {
     /// A builder that sets the required fields by name.

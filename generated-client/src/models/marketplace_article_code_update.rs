@@ -29,7 +29,7 @@ runtime::response_model! {
     [updated_count("updated_count")]
 }
 /// `ArticleCodeUpdateApplyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ArticleCodeUpdateApplyRequest {
     /// Substring to search for in article codes.
     ///
@@ -38,27 +38,27 @@ pub struct ArticleCodeUpdateApplyRequest {
     /// Replacement string.
     ///
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub replace: Nullable<String>,
     /// Filter by offering category UUID.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_category_uuid: Nullable<Uuid>,
     /// Filter by service provider (customer) UUID.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_customer_uuid: Nullable<Uuid>,
     /// Filter by offering state.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_state: Nullable<serde_json::Value>,
     /// Filter by offering name (case-insensitive substring match).
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_name: Nullable<String>,
     /// UUIDs of components to update (from preview results).
     ///
@@ -68,6 +68,28 @@ pub struct ArticleCodeUpdateApplyRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ArticleCodeUpdateApplyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ArticleCodeUpdateApplyRequest",
+        )?;
+        Ok(Self {
+            search: fields.required("search")?,
+            replace: fields.optional("replace")?,
+            offering_category_uuid: fields.optional("offering_category_uuid")?,
+            offering_customer_uuid: fields.optional("offering_customer_uuid")?,
+            offering_state: fields.optional("offering_state")?,
+            offering_name: fields.optional("offering_name")?,
+            component_uuids: fields.required("component_uuids")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ArticleCodeUpdateApplyRequest {
     /// A request with the required fields set and every optional field absent.
@@ -157,7 +179,7 @@ runtime::response_model! {
     old_article_code("old_article_code"), new_article_code("new_article_code")]
 }
 /// `ArticleCodeUpdatePreviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ArticleCodeUpdatePreviewRequest {
     /// Substring to search for in article codes.
     ///
@@ -166,32 +188,53 @@ pub struct ArticleCodeUpdatePreviewRequest {
     /// Replacement string.
     ///
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub replace: Nullable<String>,
     /// Filter by offering category UUID.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_category_uuid: Nullable<Uuid>,
     /// Filter by service provider (customer) UUID.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_customer_uuid: Nullable<Uuid>,
     /// Filter by offering state.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_state: Nullable<serde_json::Value>,
     /// Filter by offering name (case-insensitive substring match).
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_name: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ArticleCodeUpdatePreviewRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ArticleCodeUpdatePreviewRequest",
+        )?;
+        Ok(Self {
+            search: fields.required("search")?,
+            replace: fields.optional("replace")?,
+            offering_category_uuid: fields.optional("offering_category_uuid")?,
+            offering_customer_uuid: fields.optional("offering_customer_uuid")?,
+            offering_state: fields.optional("offering_state")?,
+            offering_name: fields.optional("offering_name")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ArticleCodeUpdatePreviewRequest {
     /// A request with the required fields set and every optional field absent.

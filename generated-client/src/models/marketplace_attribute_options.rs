@@ -81,7 +81,7 @@ runtime::response_model! {
     attribute_title("attribute_title"), is_default("is_default")]
 }
 /// `AttributeOptionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttributeOptionRequest {
     /// `string`, required.
     pub key: String,
@@ -93,6 +93,24 @@ pub struct AttributeOptionRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AttributeOptionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AttributeOptionRequest",
+        )?;
+        Ok(Self {
+            key: fields.required("key")?,
+            title: fields.required("title")?,
+            attribute: fields.required("attribute")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AttributeOptionRequest {
     /// A builder that sets the required fields by name.
@@ -152,19 +170,37 @@ impl AttributeOptionRequestBuilder {
     }
 }
 /// `PatchedAttributeOptionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedAttributeOptionRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attribute: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedAttributeOptionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedAttributeOptionRequest",
+        )?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            title: fields.optional("title")?,
+            attribute: fields.optional("attribute")?,
+            extra: fields.rest(),
+        })
+    }
 }

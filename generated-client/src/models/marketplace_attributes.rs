@@ -96,7 +96,7 @@ runtime::response_model! {
     default("default")]
 }
 /// `AttributeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttributeRequest {
     /// `string`, required.
     pub key: String,
@@ -110,15 +110,33 @@ pub struct AttributeRequest {
     /// A value must be provided for the attribute.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub required: Nullable<bool>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AttributeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "AttributeRequest")?;
+        Ok(Self {
+            key: fields.required("key")?,
+            title: fields.required("title")?,
+            section: fields.required("section")?,
+            type_: fields.required("type")?,
+            required: fields.optional("required")?,
+            default: fields.optional("default")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AttributeRequest {
     /// A builder that sets the required fields by name.
@@ -184,30 +202,51 @@ impl AttributeRequestBuilder {
     }
 }
 /// `PatchedAttributeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedAttributeRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub section: Nullable<String>,
     /// Wire name `type`, ``AttributeRequestTypeEnum``.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<models::AttributeRequestTypeEnum>,
     /// A value must be provided for the attribute.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub required: Nullable<bool>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedAttributeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedAttributeRequest",
+        )?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            title: fields.optional("title")?,
+            section: fields.optional("section")?,
+            type_: fields.optional("type")?,
+            required: fields.optional("required")?,
+            default: fields.optional("default")?,
+            extra: fields.rest(),
+        })
+    }
 }

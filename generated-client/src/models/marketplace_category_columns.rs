@@ -72,7 +72,7 @@ runtime::response_model! {
     title("title"), attribute("attribute"), widget("widget"), category("category")]
 }
 /// `CategoryColumnRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CategoryColumnRequest {
     /// Index allows to reorder columns.
     ///
@@ -85,12 +85,12 @@ pub struct CategoryColumnRequest {
     /// Resource attribute is rendered as table cell.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attribute: Nullable<String>,
     /// Widget field allows to customise table cell rendering.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub widget: Nullable<serde_json::Value>,
     /// `string (uri)`, required.
     pub category: String,
@@ -98,6 +98,26 @@ pub struct CategoryColumnRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CategoryColumnRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CategoryColumnRequest",
+        )?;
+        Ok(Self {
+            index: fields.required("index")?,
+            title: fields.required("title")?,
+            attribute: fields.optional("attribute")?,
+            widget: fields.optional("widget")?,
+            category: fields.required("category")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CategoryColumnRequest {
     /// A builder that sets the required fields by name.
@@ -162,33 +182,53 @@ impl CategoryColumnRequestBuilder {
     }
 }
 /// `PatchedCategoryColumnRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedCategoryColumnRequest {
     /// Index allows to reorder columns.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub index: Nullable<i64>,
     /// Title is rendered as column header.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// Resource attribute is rendered as table cell.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attribute: Nullable<String>,
     /// Widget field allows to customise table cell rendering.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub widget: Nullable<serde_json::Value>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub category: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedCategoryColumnRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedCategoryColumnRequest",
+        )?;
+        Ok(Self {
+            index: fields.optional("index")?,
+            title: fields.optional("title")?,
+            attribute: fields.optional("attribute")?,
+            widget: fields.optional("widget")?,
+            category: fields.optional("category")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -71,7 +71,7 @@ runtime::response_model! {
     category("category")]
 }
 /// `CategoryComponentsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CategoryComponentsRequest {
     /// Unique internal name of the measured unit, for example floating_ip.
     ///
@@ -83,12 +83,12 @@ pub struct CategoryComponentsRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Unit of measurement, for example, GB.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub measured_unit: Nullable<String>,
     /// ``CategoryComponentsRequestCategory``, required.
     pub category: models::CategoryComponentsRequestCategory,
@@ -96,6 +96,26 @@ pub struct CategoryComponentsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CategoryComponentsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CategoryComponentsRequest",
+        )?;
+        Ok(Self {
+            type_: fields.required("type")?,
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            measured_unit: fields.optional("measured_unit")?,
+            category: fields.required("category")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CategoryComponentsRequest {
     /// A builder that sets the required fields by name.
@@ -163,31 +183,51 @@ impl CategoryComponentsRequestBuilder {
     }
 }
 /// `PatchedCategoryComponentsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedCategoryComponentsRequest {
     /// Unique internal name of the measured unit, for example floating_ip.
     ///
     /// Wire name `type`, `string`.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
     /// Display name for the measured unit, for example, Floating IP.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Unit of measurement, for example, GB.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub measured_unit: Nullable<String>,
     /// ``CategoryComponentsRequestCategory``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub category: Nullable<models::CategoryComponentsRequestCategory>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedCategoryComponentsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedCategoryComponentsRequest",
+        )?;
+        Ok(Self {
+            type_: fields.optional("type")?,
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            measured_unit: fields.optional("measured_unit")?,
+            category: fields.optional("category")?,
+            extra: fields.rest(),
+        })
+    }
 }

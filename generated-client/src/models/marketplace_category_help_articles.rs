@@ -47,10 +47,10 @@ runtime::response_model! {
 /// `CategoryHelpArticlesCategory`: `CategoryComponentsCategory`.
 pub type CategoryHelpArticlesCategory = models::CategoryComponentsCategory;
 /// `CategoryHelpArticlesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CategoryHelpArticlesRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// `string (uri)`, required.
     pub url: String,
@@ -60,6 +60,24 @@ pub struct CategoryHelpArticlesRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CategoryHelpArticlesRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CategoryHelpArticlesRequest",
+        )?;
+        Ok(Self {
+            title: fields.optional("title")?,
+            url: fields.required("url")?,
+            categories: fields.required("categories")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CategoryHelpArticlesRequest {
     /// A request with the required fields set and every optional field absent.
@@ -79,19 +97,37 @@ impl CategoryHelpArticlesRequest {
 /// `CategoryHelpArticlesRequestCategory`: `CategoryComponentsRequestCategory`.
 pub type CategoryHelpArticlesRequestCategory = models::CategoryComponentsRequestCategory;
 /// `PatchedCategoryHelpArticlesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedCategoryHelpArticlesRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub url: Nullable<String>,
     /// `array of `CategoryHelpArticlesRequestCategory``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub categories: Nullable<Vec<models::CategoryHelpArticlesRequestCategory>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedCategoryHelpArticlesRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedCategoryHelpArticlesRequest",
+        )?;
+        Ok(Self {
+            title: fields.optional("title")?,
+            url: fields.optional("url")?,
+            categories: fields.optional("categories")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `AnonymousChatClickRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AnonymousChatClickRequestRequest {
     /// UUID of the interaction this click belongs to.
     ///
@@ -28,6 +28,24 @@ pub struct AnonymousChatClickRequestRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AnonymousChatClickRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AnonymousChatClickRequestRequest",
+        )?;
+        Ok(Self {
+            interaction_uuid: fields.required("interaction_uuid")?,
+            feedback_token: fields.required("feedback_token")?,
+            offering_uuid: fields.required("offering_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AnonymousChatClickRequestRequest {
     /// A builder that sets the required fields by name.
@@ -90,7 +108,7 @@ impl AnonymousChatClickRequestRequestBuilder {
     }
 }
 /// `AnonymousChatFeedbackRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AnonymousChatFeedbackRequestRequest {
     /// UUID of the interaction the feedback is about (from the streaming `m` frame).
     ///
@@ -107,17 +125,37 @@ pub struct AnonymousChatFeedbackRequestRequest {
     /// Optional free-text comment.
     ///
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// Required when score == -1; rejected when score == 1.
     ///
     /// `any JSON value`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub category: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AnonymousChatFeedbackRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AnonymousChatFeedbackRequestRequest",
+        )?;
+        Ok(Self {
+            interaction_uuid: fields.required("interaction_uuid")?,
+            feedback_token: fields.required("feedback_token")?,
+            score: fields.required("score")?,
+            comment: fields.optional("comment")?,
+            category: fields.optional("category")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AnonymousChatFeedbackRequestRequest {
     /// A request with the required fields set and every optional field absent.
@@ -138,7 +176,7 @@ impl AnonymousChatFeedbackRequestRequest {
     }
 }
 /// `AnonymousChatStreamRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AnonymousChatStreamRequestRequest {
     /// User input text for the anonymous marketplace assistant.
     ///
@@ -152,6 +190,23 @@ pub struct AnonymousChatStreamRequestRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AnonymousChatStreamRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AnonymousChatStreamRequestRequest",
+        )?;
+        Ok(Self {
+            input: fields.required("input")?,
+            session_id: fields.required("session_id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AnonymousChatStreamRequestRequest {
     /// A builder that sets the required fields by name.

@@ -169,7 +169,7 @@ runtime::response_model! {
     billing_period("billing_period"), modified_by("modified_by")]
 }
 /// `ComponentUsageCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComponentUsageCreateRequest {
     /// List of component usage items to report
     ///
@@ -178,22 +178,41 @@ pub struct ComponentUsageCreateRequest {
     /// UUID of the specific resource plan period for usage reporting
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan_period: Nullable<Uuid>,
     /// UUID of the resource for usage reporting (required if plan_period not provided)
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource: Nullable<Uuid>,
     /// Date for usage reporting (staff and service providers for limit-based components). If not provided, current date is used.
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub date: Nullable<DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ComponentUsageCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ComponentUsageCreateRequest",
+        )?;
+        Ok(Self {
+            usages: fields.required("usages")?,
+            plan_period: fields.optional("plan_period")?,
+            resource: fields.optional("resource")?,
+            date: fields.optional("date")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ComponentUsageCreateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -209,7 +228,7 @@ impl ComponentUsageCreateRequest {
     }
 }
 /// `ComponentUsageCreateRequestUsage`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComponentUsageCreateRequestUsage {
     /// Type of the component
     ///
@@ -223,17 +242,36 @@ pub struct ComponentUsageCreateRequestUsage {
     /// Optional description of usage
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Whether this usage is recurring
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub recurring: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ComponentUsageCreateRequestUsage {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ComponentUsageCreateRequestUsage",
+        )?;
+        Ok(Self {
+            type_: fields.required("type")?,
+            amount: fields.required("amount")?,
+            description: fields.optional("description")?,
+            recurring: fields.optional("recurring")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ComponentUsageCreateRequestUsage {
     /// A request with the required fields set and every optional field absent.
@@ -249,7 +287,7 @@ impl ComponentUsageCreateRequestUsage {
     }
 }
 /// `ComponentUserUsageBulkCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComponentUserUsageBulkCreateRequest {
     /// `array of `ComponentUserUsageCreateRequest``, required.
     pub usages: Vec<models::ComponentUserUsageCreateRequest>,
@@ -257,6 +295,22 @@ pub struct ComponentUserUsageBulkCreateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ComponentUserUsageBulkCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ComponentUserUsageBulkCreateRequest",
+        )?;
+        Ok(Self {
+            usages: fields.required("usages")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ComponentUserUsageBulkCreateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -269,25 +323,44 @@ impl ComponentUserUsageBulkCreateRequest {
     }
 }
 /// `ComponentUserUsageCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComponentUserUsageCreateRequest {
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub usage: Nullable<Decimal>,
     /// `string`, required.
     pub username: String,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user: Nullable<String>,
     /// Date for usage reporting (staff and service providers for limit-based components). If not provided, current date is used.
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub date: Nullable<DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ComponentUserUsageCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ComponentUserUsageCreateRequest",
+        )?;
+        Ok(Self {
+            usage: fields.optional("usage")?,
+            username: fields.required("username")?,
+            user: fields.optional("user")?,
+            date: fields.optional("date")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ComponentUserUsageCreateRequest {
     /// A request with the required fields set and every optional field absent.

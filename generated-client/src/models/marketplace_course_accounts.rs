@@ -10,20 +10,38 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `CourseAccountRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CourseAccountRequest {
     /// `string (uuid)`, required.
     pub project: Uuid,
     /// `string (email)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CourseAccountRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CourseAccountRequest",
+        )?;
+        Ok(Self {
+            project: fields.required("project")?,
+            email: fields.optional("email")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CourseAccountRequest {
     /// A request with the required fields set and every optional field absent.
@@ -38,7 +56,7 @@ impl CourseAccountRequest {
     }
 }
 /// `CourseAccountsBulkCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CourseAccountsBulkCreateRequest {
     /// `array of `CourseAccountsBulkCreateRequestCourseAccount``, required.
     pub course_accounts: Vec<models::CourseAccountsBulkCreateRequestCourseAccount>,
@@ -48,6 +66,23 @@ pub struct CourseAccountsBulkCreateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CourseAccountsBulkCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CourseAccountsBulkCreateRequest",
+        )?;
+        Ok(Self {
+            course_accounts: fields.required("course_accounts")?,
+            project: fields.required("project")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CourseAccountsBulkCreateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -64,16 +99,33 @@ impl CourseAccountsBulkCreateRequest {
     }
 }
 /// `CourseAccountsBulkCreateRequestCourseAccount`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CourseAccountsBulkCreateRequestCourseAccount {
     /// `string (email)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CourseAccountsBulkCreateRequestCourseAccount {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CourseAccountsBulkCreateRequestCourseAccount",
+        )?;
+        Ok(Self {
+            email: fields.optional("email")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }

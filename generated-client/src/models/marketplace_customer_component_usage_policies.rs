@@ -179,7 +179,7 @@ runtime::response_model! {
     limit("limit"), period("period"), period_name("period_name"), component("component")]
 }
 /// `CustomerComponentUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerComponentUsagePolicyRequest {
     /// `string (uri)`, required.
     pub scope: String,
@@ -188,7 +188,7 @@ pub struct CustomerComponentUsagePolicyRequest {
     /// Fields for saving actions extra data. Keys are name of actions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<serde_json::Value>,
     /// `array of `CustomerComponentUsagePolicyRequestComponentLimitsSet``, required.
     pub component_limits_set: Vec<
@@ -198,6 +198,25 @@ pub struct CustomerComponentUsagePolicyRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CustomerComponentUsagePolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CustomerComponentUsagePolicyRequest",
+        )?;
+        Ok(Self {
+            scope: fields.required("scope")?,
+            actions: fields.required("actions")?,
+            options: fields.optional("options")?,
+            component_limits_set: fields.required("component_limits_set")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CustomerComponentUsagePolicyRequest {
     /// A builder that sets the required fields by name.
@@ -268,12 +287,12 @@ impl CustomerComponentUsagePolicyRequestBuilder {
     }
 }
 /// `CustomerComponentUsagePolicyRequestComponentLimitsSet`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerComponentUsagePolicyRequestComponentLimitsSet {
     /// `integer`, required.
     pub limit: i64,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period: Nullable<serde_json::Value>,
     /// `string (uuid)`, required.
     pub component: Uuid,
@@ -281,6 +300,25 @@ pub struct CustomerComponentUsagePolicyRequestComponentLimitsSet {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de>
+for CustomerComponentUsagePolicyRequestComponentLimitsSet {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CustomerComponentUsagePolicyRequestComponentLimitsSet",
+        )?;
+        Ok(Self {
+            limit: fields.required("limit")?,
+            period: fields.optional("period")?,
+            component: fields.required("component")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CustomerComponentUsagePolicyRequestComponentLimitsSet {
     /// A request with the required fields set and every optional field absent.
@@ -295,21 +333,21 @@ impl CustomerComponentUsagePolicyRequestComponentLimitsSet {
     }
 }
 /// `PatchedCustomerComponentUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedCustomerComponentUsagePolicyRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scope: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub actions: Nullable<String>,
     /// Fields for saving actions extra data. Keys are name of actions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<serde_json::Value>,
     /// `array of `CustomerComponentUsagePolicyRequestComponentLimitsSet``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub component_limits_set: Nullable<
         Vec<models::CustomerComponentUsagePolicyRequestComponentLimitsSet>,
     >,
@@ -317,4 +355,23 @@ pub struct PatchedCustomerComponentUsagePolicyRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedCustomerComponentUsagePolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedCustomerComponentUsagePolicyRequest",
+        )?;
+        Ok(Self {
+            scope: fields.optional("scope")?,
+            actions: fields.optional("actions")?,
+            options: fields.optional("options")?,
+            component_limits_set: fields.optional("component_limits_set")?,
+            extra: fields.rest(),
+        })
+    }
 }

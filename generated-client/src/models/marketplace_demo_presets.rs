@@ -50,32 +50,51 @@ runtime::response_model! {
     message("message"), output("output"), users("users")]
 }
 /// `DemoPresetLoadRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DemoPresetLoadRequestRequest {
     /// Preview changes without applying them
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dry_run: Nullable<bool>,
     /// Clean up existing data before loading the preset
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cleanup_first: Nullable<bool>,
     /// Skip user import/cleanup
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub skip_users: Nullable<bool>,
     /// Skip role import/cleanup
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub skip_roles: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DemoPresetLoadRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "DemoPresetLoadRequestRequest",
+        )?;
+        Ok(Self {
+            dry_run: fields.optional("dry_run")?,
+            cleanup_first: fields.optional("cleanup_first")?,
+            skip_users: fields.optional("skip_users")?,
+            skip_roles: fields.optional("skip_roles")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `DemoPresetLoadRequestUser`: response model.
 #[derive(Clone, PartialEq, Default)]

@@ -158,7 +158,7 @@ runtime::response_model! {
     organization_groups("organization_groups"), apply_to_all("apply_to_all")]
 }
 /// `OfferingEstimatedCostPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingEstimatedCostPolicyRequest {
     /// `string (uri)`, required.
     pub scope: String,
@@ -167,25 +167,47 @@ pub struct OfferingEstimatedCostPolicyRequest {
     /// Fields for saving actions extra data. Keys are name of actions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<serde_json::Value>,
     /// `integer`, required.
     pub limit_cost: i64,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period: Nullable<serde_json::Value>,
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_groups: Nullable<Vec<String>>,
     /// If True, policy applies to all customers. Mutually exclusive with organization_groups.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_to_all: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingEstimatedCostPolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingEstimatedCostPolicyRequest",
+        )?;
+        Ok(Self {
+            scope: fields.required("scope")?,
+            actions: fields.required("actions")?,
+            options: fields.optional("options")?,
+            limit_cost: fields.required("limit_cost")?,
+            period: fields.optional("period")?,
+            organization_groups: fields.optional("organization_groups")?,
+            apply_to_all: fields.optional("apply_to_all")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingEstimatedCostPolicyRequest {
     /// A builder that sets the required fields by name.
@@ -252,35 +274,57 @@ impl OfferingEstimatedCostPolicyRequestBuilder {
     }
 }
 /// `PatchedOfferingEstimatedCostPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOfferingEstimatedCostPolicyRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scope: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub actions: Nullable<String>,
     /// Fields for saving actions extra data. Keys are name of actions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<serde_json::Value>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limit_cost: Nullable<i64>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period: Nullable<serde_json::Value>,
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_groups: Nullable<Vec<String>>,
     /// If True, policy applies to all customers. Mutually exclusive with organization_groups.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_to_all: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedOfferingEstimatedCostPolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOfferingEstimatedCostPolicyRequest",
+        )?;
+        Ok(Self {
+            scope: fields.optional("scope")?,
+            actions: fields.optional("actions")?,
+            options: fields.optional("options")?,
+            limit_cost: fields.optional("limit_cost")?,
+            period: fields.optional("period")?,
+            organization_groups: fields.optional("organization_groups")?,
+            apply_to_all: fields.optional("apply_to_all")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -91,10 +91,10 @@ pub struct OfferingGroupRequest {
     /// `string`, required.
     pub title: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub icon: Nullable<FileUpload>,
     /// `string (uri)`, required.
     pub customer: String,

@@ -114,7 +114,7 @@ runtime::response_model! {
     content_type("content_type"), description("description")]
 }
 /// `OfferingProfileRoleAssignRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingProfileRoleAssignRequest {
     /// Role UUID to add or remove.
     ///
@@ -124,6 +124,22 @@ pub struct OfferingProfileRoleAssignRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingProfileRoleAssignRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingProfileRoleAssignRequest",
+        )?;
+        Ok(Self {
+            role: fields.required("role")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingProfileRoleAssignRequest {
     /// A request with the required fields set and every optional field absent.

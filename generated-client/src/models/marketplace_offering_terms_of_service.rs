@@ -189,36 +189,58 @@ runtime::response_model! {
     grace_period_days("grace_period_days")]
 }
 /// `OfferingTermsOfServiceCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingTermsOfServiceCreateRequest {
     /// `string (uri)`, required.
     pub offering: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_of_service: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_of_service_link: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// If True, user will be asked to re-consent to the terms of service when the terms of service are updated.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub requires_reconsent: Nullable<bool>,
     /// Number of days before outdated consents are automatically revoked. Only applies when requires_reconsent=True.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_period_days: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingTermsOfServiceCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingTermsOfServiceCreateRequest",
+        )?;
+        Ok(Self {
+            offering: fields.required("offering")?,
+            terms_of_service: fields.optional("terms_of_service")?,
+            terms_of_service_link: fields.optional("terms_of_service_link")?,
+            version: fields.optional("version")?,
+            is_active: fields.optional("is_active")?,
+            requires_reconsent: fields.optional("requires_reconsent")?,
+            grace_period_days: fields.optional("grace_period_days")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingTermsOfServiceCreateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -237,26 +259,45 @@ impl OfferingTermsOfServiceCreateRequest {
     }
 }
 /// `OfferingTermsOfServiceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingTermsOfServiceRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_of_service: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_of_service_link: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Number of days before outdated consents are automatically revoked. Only applies when requires_reconsent=True.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_period_days: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingTermsOfServiceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingTermsOfServiceRequest",
+        )?;
+        Ok(Self {
+            terms_of_service: fields.optional("terms_of_service")?,
+            terms_of_service_link: fields.optional("terms_of_service_link")?,
+            is_active: fields.optional("is_active")?,
+            grace_period_days: fields.optional("grace_period_days")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PatchedOfferingTermsOfServiceRequest`: `OfferingTermsOfServiceRequest`.
 pub type PatchedOfferingTermsOfServiceRequest = models::OfferingTermsOfServiceRequest;

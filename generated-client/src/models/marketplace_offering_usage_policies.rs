@@ -163,7 +163,7 @@ runtime::response_model! {
     period_name("period_name")]
 }
 /// `OfferingUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingUsagePolicyRequest {
     /// `string (uri)`, required.
     pub scope: String,
@@ -172,25 +172,47 @@ pub struct OfferingUsagePolicyRequest {
     /// Fields for saving actions extra data. Keys are name of actions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<serde_json::Value>,
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_groups: Nullable<Vec<String>>,
     /// If True, policy applies to all customers. Mutually exclusive with organization_groups.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_to_all: Nullable<bool>,
     /// `array of `OfferingUsagePolicyRequestComponentLimitsSet``, required.
     pub component_limits_set: Vec<models::OfferingUsagePolicyRequestComponentLimitsSet>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingUsagePolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingUsagePolicyRequest",
+        )?;
+        Ok(Self {
+            scope: fields.required("scope")?,
+            actions: fields.required("actions")?,
+            options: fields.optional("options")?,
+            organization_groups: fields.optional("organization_groups")?,
+            apply_to_all: fields.optional("apply_to_all")?,
+            component_limits_set: fields.required("component_limits_set")?,
+            period: fields.optional("period")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingUsagePolicyRequest {
     /// A builder that sets the required fields by name.
@@ -262,37 +284,59 @@ impl OfferingUsagePolicyRequestBuilder {
     }
 }
 /// `PatchedOfferingUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOfferingUsagePolicyRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scope: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub actions: Nullable<String>,
     /// Fields for saving actions extra data. Keys are name of actions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<serde_json::Value>,
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_groups: Nullable<Vec<String>>,
     /// If True, policy applies to all customers. Mutually exclusive with organization_groups.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_to_all: Nullable<bool>,
     /// `array of `OfferingUsagePolicyRequestComponentLimitsSet``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub component_limits_set: Nullable<
         Vec<models::OfferingUsagePolicyRequestComponentLimitsSet>,
     >,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedOfferingUsagePolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOfferingUsagePolicyRequest",
+        )?;
+        Ok(Self {
+            scope: fields.optional("scope")?,
+            actions: fields.optional("actions")?,
+            options: fields.optional("options")?,
+            organization_groups: fields.optional("organization_groups")?,
+            apply_to_all: fields.optional("apply_to_all")?,
+            component_limits_set: fields.optional("component_limits_set")?,
+            period: fields.optional("period")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -439,27 +439,47 @@ runtime::response_model! {
     missing_profile_attributes("missing_profile_attributes")]
 }
 /// `OfferingUserRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingUserRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_uuid: Nullable<Uuid>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_uuid: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingUserRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingUserRequest",
+        )?;
+        Ok(Self {
+            user: fields.optional("user")?,
+            offering: fields.optional("offering")?,
+            username: fields.optional("username")?,
+            offering_uuid: fields.optional("offering_uuid")?,
+            user_uuid: fields.optional("user_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `OfferingUserServiceProviderComment`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -491,25 +511,42 @@ runtime::response_model! {
     service_provider_comment_url("service_provider_comment_url")]
 }
 /// `OfferingUserStateTransitionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingUserStateTransitionRequest {
     /// Comment explaining the state transition
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// URL reference related to the state transition comment
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_url: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OfferingUserStateTransitionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingUserStateTransitionRequest",
+        )?;
+        Ok(Self {
+            comment: fields.optional("comment")?,
+            comment_url: fields.optional("comment_url")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OfferingUserUpdateRestrictionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingUserUpdateRestrictionRequest {
     /// Whether the offering user should be restricted from accessing resources
     ///
@@ -519,6 +556,22 @@ pub struct OfferingUserUpdateRestrictionRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingUserUpdateRestrictionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingUserUpdateRestrictionRequest",
+        )?;
+        Ok(Self {
+            is_restricted: fields.required("is_restricted")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingUserUpdateRestrictionRequest {
     /// A request with the required fields set and every optional field absent.
@@ -531,7 +584,7 @@ impl OfferingUserUpdateRestrictionRequest {
     }
 }
 /// `OfferingUserUpdateRuntimeStateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingUserUpdateRuntimeStateRequest {
     /// Operational/access state of the user account.
     ///
@@ -540,17 +593,36 @@ pub struct OfferingUserUpdateRuntimeStateRequest {
     /// Optional comment explaining the runtime state change.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub service_provider_comment: Nullable<String>,
     /// Optional URL with additional information for the user.
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub service_provider_comment_url: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingUserUpdateRuntimeStateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingUserUpdateRuntimeStateRequest",
+        )?;
+        Ok(Self {
+            runtime_state: fields.required("runtime_state")?,
+            service_provider_comment: fields.optional("service_provider_comment")?,
+            service_provider_comment_url: fields
+                .optional("service_provider_comment_url")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingUserUpdateRuntimeStateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -567,18 +639,36 @@ impl OfferingUserUpdateRuntimeStateRequest {
 /// `PatchedOfferingUserRequest`: `OfferingUserRequest`.
 pub type PatchedOfferingUserRequest = models::OfferingUserRequest;
 /// `PatchedOfferingUserServiceProviderCommentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOfferingUserServiceProviderCommentRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub service_provider_comment: Nullable<String>,
     /// URL link for additional information or actions related to service provider comment
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub service_provider_comment_url: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedOfferingUserServiceProviderCommentRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOfferingUserServiceProviderCommentRequest",
+        )?;
+        Ok(Self {
+            service_provider_comment: fields.optional("service_provider_comment")?,
+            service_provider_comment_url: fields
+                .optional("service_provider_comment_url")?,
+            extra: fields.rest(),
+        })
+    }
 }

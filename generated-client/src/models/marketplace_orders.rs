@@ -10,15 +10,31 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OrderApproveByProviderRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrderApproveByProviderRequest {
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OrderApproveByProviderRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OrderApproveByProviderRequest",
+        )?;
+        Ok(Self {
+            attributes: fields.optional("attributes")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `OrderAttachment`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -42,7 +58,7 @@ runtime::response_model! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrderAttachmentRequest {
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attachment: Nullable<FileUpload>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -84,10 +100,10 @@ impl runtime::MultipartBody for OrderAttachmentRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrderConsumerInfoRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub consumer_message: Nullable<String>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub consumer_message_attachment: Nullable<FileUpload>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -143,42 +159,42 @@ impl runtime::MultipartBody for OrderConsumerInfoRequest {
     }
 }
 /// `OrderCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderCreateRequest {
     /// `string (uri)`, required.
     pub offering: String,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<String>,
     /// Attributes structure depends on the offering type specified in the parent object. Can also be a generic object for offerings without a specific attributes schema.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<serde_json::Value>,
     /// `boolean`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accepting_terms_of_service: Nullable<bool>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub callback_url: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_comment: Nullable<String>,
     /// Wire name `type`, `any JSON value`, default `"Create"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<serde_json::Value>,
     /// Enables delayed processing of resource provisioning order.
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<Date>,
     /// URL-friendly identifier. Only editable by staff users.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub slug: Nullable<String>,
     /// `string (uri)`, required.
     pub project: String,
@@ -186,6 +202,32 @@ pub struct OrderCreateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OrderCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OrderCreateRequest",
+        )?;
+        Ok(Self {
+            offering: fields.required("offering")?,
+            plan: fields.optional("plan")?,
+            attributes: fields.optional("attributes")?,
+            limits: fields.optional("limits")?,
+            accepting_terms_of_service: fields.optional("accepting_terms_of_service")?,
+            callback_url: fields.optional("callback_url")?,
+            request_comment: fields.optional("request_comment")?,
+            type_: fields.optional("type")?,
+            start_date: fields.optional("start_date")?,
+            slug: fields.optional("slug")?,
+            project: fields.required("project")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OrderCreateRequest {
     /// A builder that sets the required fields by name.
@@ -241,33 +283,51 @@ impl OrderCreateRequestBuilder {
     }
 }
 /// `OrderErrorDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrderErrorDetailsRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_traceback: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub consumer_rejection_comment: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OrderErrorDetailsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OrderErrorDetailsRequest",
+        )?;
+        Ok(Self {
+            error_message: fields.optional("error_message")?,
+            error_traceback: fields.optional("error_traceback")?,
+            consumer_rejection_comment: fields.optional("consumer_rejection_comment")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OrderProviderInfoRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrderProviderInfoRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider_message: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider_message_url: Nullable<String>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider_message_attachment: Nullable<FileUpload>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -340,15 +400,31 @@ impl runtime::MultipartBody for OrderProviderInfoRequest {
     }
 }
 /// `OrderProviderRejectionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrderProviderRejectionRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider_rejection_comment: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OrderProviderRejectionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OrderProviderRejectionRequest",
+        )?;
+        Ok(Self {
+            provider_rejection_comment: fields.optional("provider_rejection_comment")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `OrderUpdate`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -386,23 +462,41 @@ runtime::response_model! {
     start_date("start_date")]
 }
 /// `OrderUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrderUpdateRequest {
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// Enables delayed processing of resource provisioning order.
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<Date>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OrderUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OrderUpdateRequest",
+        )?;
+        Ok(Self {
+            limits: fields.optional("limits")?,
+            attributes: fields.optional("attributes")?,
+            start_date: fields.optional("start_date")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PatchedOrderUpdateRequest`: `OrderUpdateRequest`.
 pub type PatchedOrderUpdateRequest = models::OrderUpdateRequest;

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `DiscountsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountsUpdateRequest {
     /// Dictionary mapping component types to their discount configuration.
     ///
@@ -20,6 +20,22 @@ pub struct DiscountsUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DiscountsUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "DiscountsUpdateRequest",
+        )?;
+        Ok(Self {
+            discounts: fields.required("discounts")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl DiscountsUpdateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -120,45 +136,68 @@ runtime::response_model! {
     customer_provider_name("customer_provider_name")]
 }
 /// `PatchedProviderPlanDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedProviderPlanDetailsRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub article_code: Nullable<String>,
     /// Maximum number of plans that could be active. Plan is disabled when maximum amount is reached.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_amount: Nullable<i64>,
     /// Forbids creation of new resources.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub archived: Nullable<bool>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub unit_price: Nullable<Decimal>,
     /// ``PatchedProviderPlanDetailsRequestUnitEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub unit: Nullable<models::PatchedProviderPlanDetailsRequestUnitEnum>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedProviderPlanDetailsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedProviderPlanDetailsRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            article_code: fields.optional("article_code")?,
+            max_amount: fields.optional("max_amount")?,
+            archived: fields.optional("archived")?,
+            unit_price: fields.optional("unit_price")?,
+            unit: fields.optional("unit")?,
+            backend_id: fields.optional("backend_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedProviderPlanDetailsRequestUnitEnum`: `InvoiceItemUnitEnum`.
 pub type PatchedProviderPlanDetailsRequestUnitEnum = models::InvoiceItemUnitEnum;
 /// `PricesUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PricesUpdateRequest {
     /// `any JSON value`, required.
     pub prices: serde_json::Value,
@@ -166,6 +205,22 @@ pub struct PricesUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PricesUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PricesUpdateRequest",
+        )?;
+        Ok(Self {
+            prices: fields.required("prices")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl PricesUpdateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -365,34 +420,34 @@ pub type ProviderPlanDetailsComponent = models::OfferingPlanComponent;
 /// `ProviderPlanDetailsOrganizationGroup`: `OrganizationGroup`.
 pub type ProviderPlanDetailsOrganizationGroup = models::OrganizationGroup;
 /// `ProviderPlanDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProviderPlanDetailsRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub article_code: Nullable<String>,
     /// Maximum number of plans that could be active. Plan is disabled when maximum amount is reached.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_amount: Nullable<i64>,
     /// Forbids creation of new resources.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub archived: Nullable<bool>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub unit_price: Nullable<Decimal>,
     /// ``PatchedProviderPlanDetailsRequestUnitEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub unit: Nullable<models::PatchedProviderPlanDetailsRequestUnitEnum>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// `string (uri)`, required.
     pub offering: String,
@@ -400,6 +455,30 @@ pub struct ProviderPlanDetailsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProviderPlanDetailsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProviderPlanDetailsRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            article_code: fields.optional("article_code")?,
+            max_amount: fields.optional("max_amount")?,
+            archived: fields.optional("archived")?,
+            unit_price: fields.optional("unit_price")?,
+            unit: fields.optional("unit")?,
+            backend_id: fields.optional("backend_id")?,
+            offering: fields.required("offering")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProviderPlanDetailsRequest {
     /// A builder that sets the required fields by name.
@@ -456,7 +535,7 @@ impl ProviderPlanDetailsRequestBuilder {
     }
 }
 /// `QuotasUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuotasUpdateRequest {
     /// Dictionary of quotas to update
     ///
@@ -466,6 +545,22 @@ pub struct QuotasUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for QuotasUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "QuotasUpdateRequest",
+        )?;
+        Ok(Self {
+            quotas: fields.required("quotas")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl QuotasUpdateRequest {
     /// A request with the required fields set and every optional field absent.

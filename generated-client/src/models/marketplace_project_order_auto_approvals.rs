@@ -10,21 +10,39 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedProjectOrderAutoApprovalRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedProjectOrderAutoApprovalRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project: Nullable<String>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub monthly_cost_limit: Nullable<Decimal>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enabled: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedProjectOrderAutoApprovalRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedProjectOrderAutoApprovalRequest",
+        )?;
+        Ok(Self {
+            project: fields.optional("project")?,
+            monthly_cost_limit: fields.optional("monthly_cost_limit")?,
+            enabled: fields.optional("enabled")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ProjectOrderAutoApproval`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -169,19 +187,37 @@ runtime::response_model! {
     modified_by_full_name("modified_by_full_name")]
 }
 /// `ProjectOrderAutoApprovalRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectOrderAutoApprovalRequest {
     /// `string (uri)`, required.
     pub project: String,
     /// `string (decimal)`, required.
     pub monthly_cost_limit: Decimal,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enabled: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProjectOrderAutoApprovalRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProjectOrderAutoApprovalRequest",
+        )?;
+        Ok(Self {
+            project: fields.required("project")?,
+            monthly_cost_limit: fields.required("monthly_cost_limit")?,
+            enabled: fields.optional("enabled")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProjectOrderAutoApprovalRequest {
     /// A request with the required fields set and every optional field absent.

@@ -49,7 +49,7 @@ runtime::response_model! {
     is_valid_format("is_valid_format"), errors("errors")]
 }
 /// `CheckUniqueBackendIDRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckUniqueBackendIdRequest {
     /// Backend identifier to check
     ///
@@ -58,17 +58,35 @@ pub struct CheckUniqueBackendIdRequest {
     /// Check across all offerings
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub check_all_offerings: Nullable<bool>,
     /// Apply the offering's backend_id_rules for format and uniqueness validation
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub use_offering_rules: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CheckUniqueBackendIdRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CheckUniqueBackendIDRequest",
+        )?;
+        Ok(Self {
+            backend_id: fields.required("backend_id")?,
+            check_all_offerings: fields.optional("check_all_offerings")?,
+            use_offering_rules: fields.optional("use_offering_rules")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CheckUniqueBackendIdRequest {
     /// A request with the required fields set and every optional field absent.
@@ -108,7 +126,7 @@ runtime::response_model! {
     DetailState, "DetailState", extra, [detail("detail"), state("state")]
 }
 /// `EndpointUUIDRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EndpointUuidRequest {
     /// UUID of the access endpoint
     ///
@@ -118,6 +136,22 @@ pub struct EndpointUuidRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for EndpointUuidRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "EndpointUUIDRequest",
+        )?;
+        Ok(Self {
+            uuid: fields.required("uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl EndpointUuidRequest {
     /// A request with the required fields set and every optional field absent.
@@ -132,7 +166,7 @@ impl EndpointUuidRequest {
 /// `ImportResource`: `Resource`.
 pub type ImportResource = models::Resource;
 /// `ImportResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImportResourceRequest {
     /// Backend identifier of the resource
     ///
@@ -143,15 +177,34 @@ pub struct ImportResourceRequest {
     /// `string (uuid)`, required.
     pub project: Uuid,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<Uuid>,
     /// `any JSON value`, write-only, default `{}`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub additional_details: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ImportResourceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ImportResourceRequest",
+        )?;
+        Ok(Self {
+            backend_id: fields.required("backend_id")?,
+            project: fields.required("project")?,
+            plan: fields.optional("plan")?,
+            additional_details: fields.optional("additional_details")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ImportResourceRequest {
     /// A request with the required fields set and every optional field absent.
@@ -812,7 +865,7 @@ runtime::response_model! {
     [has_access("has_access")]
 }
 /// `MoveOfferingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MoveOfferingRequest {
     /// Target customer URL with service provider profile where the offering should be moved
     ///
@@ -826,6 +879,23 @@ pub struct MoveOfferingRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MoveOfferingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MoveOfferingRequest",
+        )?;
+        Ok(Self {
+            customer: fields.required("customer")?,
+            preserve_permissions: fields.required("preserve_permissions")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MoveOfferingRequest {
     /// A request with the required fields set and every optional field absent.
@@ -859,7 +929,7 @@ runtime::response_model! {
     NestedEndpoint, "NestedEndpoint", extra, [uuid("uuid")]
 }
 /// `NestedEndpointRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NestedEndpointRequest {
     /// `string`, required.
     pub name: String,
@@ -871,6 +941,23 @@ pub struct NestedEndpointRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for NestedEndpointRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "NestedEndpointRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            url: fields.required("url")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl NestedEndpointRequest {
     /// A builder that sets the required fields by name.
@@ -914,42 +1001,90 @@ impl NestedEndpointRequestBuilder {
     }
 }
 /// `OfferingBackendIdRulesUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingBackendIdRulesUpdateRequest {
     /// Validation rules for resource backend_id: format regex and uniqueness scope.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id_rules: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OfferingBackendIdRulesUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingBackendIdRulesUpdateRequest",
+        )?;
+        Ok(Self {
+            backend_id_rules: fields.optional("backend_id_rules")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OfferingBackendMetadataRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingBackendMetadataRequest {
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_metadata: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OfferingBackendMetadataRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingBackendMetadataRequest",
+        )?;
+        Ok(Self {
+            backend_metadata: fields.optional("backend_metadata")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OfferingComplianceChecklistUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingComplianceChecklistUpdateRequest {
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub compliance_checklist: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OfferingComplianceChecklistUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingComplianceChecklistUpdateRequest",
+        )?;
+        Ok(Self {
+            compliance_checklist: fields.optional("compliance_checklist")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OfferingComponentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingComponentRequest {
     /// ``OfferingComponentRequestBillingTypeEnum``, required.
     pub billing_type: models::OfferingComponentRequestBillingTypeEnum,
@@ -963,78 +1098,115 @@ pub struct OfferingComponentRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Unit of measurement, for example, GB.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub measured_unit: Nullable<String>,
     /// The conversion factor from backend units to measured_unit
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub unit_factor: Nullable<i64>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limit_period: Nullable<serde_json::Value>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limit_amount: Nullable<i64>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub article_code: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_value: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_value: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_available_limit: Nullable<i64>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_boolean: Nullable<bool>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_limit: Nullable<i64>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_prepaid: Nullable<bool>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overage_component: Nullable<Uuid>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_prepaid_duration: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_prepaid_duration: Nullable<i64>,
     /// Step size in months for the initial prepaid duration at order creation. If set, only multiples of this value (starting from min_prepaid_duration) are valid. Defaults to 1 (any value between min and max).
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prepaid_duration_step: Nullable<i64>,
     /// Minimum number of months allowed for a renewal.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_renewal_duration: Nullable<i64>,
     /// Maximum number of months allowed for a renewal.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_renewal_duration: Nullable<i64>,
     /// Step size in months for renewal. Only multiples of this value (starting from min_renewal_duration) are valid. Defaults to 1.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub renewal_duration_step: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingComponentRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingComponentRequest",
+        )?;
+        Ok(Self {
+            billing_type: fields.required("billing_type")?,
+            type_: fields.required("type")?,
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            measured_unit: fields.optional("measured_unit")?,
+            unit_factor: fields.optional("unit_factor")?,
+            limit_period: fields.optional("limit_period")?,
+            limit_amount: fields.optional("limit_amount")?,
+            article_code: fields.optional("article_code")?,
+            max_value: fields.optional("max_value")?,
+            min_value: fields.optional("min_value")?,
+            max_available_limit: fields.optional("max_available_limit")?,
+            is_boolean: fields.optional("is_boolean")?,
+            default_limit: fields.optional("default_limit")?,
+            is_prepaid: fields.optional("is_prepaid")?,
+            overage_component: fields.optional("overage_component")?,
+            min_prepaid_duration: fields.optional("min_prepaid_duration")?,
+            max_prepaid_duration: fields.optional("max_prepaid_duration")?,
+            prepaid_duration_step: fields.optional("prepaid_duration_step")?,
+            min_renewal_duration: fields.optional("min_renewal_duration")?,
+            max_renewal_duration: fields.optional("max_renewal_duration")?,
+            renewal_duration_step: fields.optional("renewal_duration_step")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingComponentRequest {
     /// A builder that sets the required fields by name.
@@ -1128,62 +1300,62 @@ pub struct OfferingCreateRequest {
     /// URL-friendly identifier. Only editable by staff users.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub slug: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub full_description: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub privacy_policy_link: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub helpdesk_url: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub documentation_url: Nullable<String>,
     /// Publicly accessible offering access URL
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_url: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub customer: Nullable<String>,
     /// `string (uri)`, required.
     pub category: String,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// ``OfferingCreateRequestOptions``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<models::OfferingCreateRequestOptions>,
     /// ``OfferingCreateRequestOptions``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_options: Nullable<models::OfferingCreateRequestOptions>,
     /// `array of `OfferingComponentRequest``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub components: Nullable<Vec<models::OfferingComponentRequest>>,
     /// ``OfferingCreateRequestPluginOptions``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plugin_options: Nullable<models::OfferingCreateRequestPluginOptions>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vendor_details: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub getting_started: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub integration_guide: Nullable<String>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thumbnail: Nullable<FileUpload>,
     /// `array of `OfferingCreateRequestPlan``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plans: Nullable<Vec<models::OfferingCreateRequestPlan>>,
     /// Wire name `type`, `string`, required.
     #[serde(rename = "type")]
@@ -1191,49 +1363,49 @@ pub struct OfferingCreateRequest {
     /// Accessible to all customers.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shared: Nullable<bool>,
     /// Purchase and usage is invoiced.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub billable: Nullable<bool>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub datacite_doi: Nullable<String>,
     /// `number (double)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub latitude: Nullable<f64>,
     /// `number (double)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub longitude: Nullable<f64>,
     /// Country code (ISO 3166-1 alpha-2)
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub country: Nullable<serde_json::Value>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// Validation rules for resource backend_id: format regex and uniqueness scope.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id_rules: Nullable<serde_json::Value>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image: Nullable<FileUpload>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_metadata: Nullable<serde_json::Value>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub compliance_checklist: Nullable<String>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_group: Nullable<Uuid>,
     /// `any JSON value`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -1879,7 +2051,7 @@ impl runtime::MultipartBody for OfferingCreateRequest {
     }
 }
 /// `OfferingCreateRequestOptions`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingCreateRequestOptions {
     /// `array of string`, required.
     pub order: Vec<String>,
@@ -1889,6 +2061,23 @@ pub struct OfferingCreateRequestOptions {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingCreateRequestOptions {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingCreateRequestOptions",
+        )?;
+        Ok(Self {
+            order: fields.required("order")?,
+            options: fields.required("options")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingCreateRequestOptions {
     /// A request with the required fields set and every optional field absent.
@@ -1902,39 +2091,62 @@ impl OfferingCreateRequestOptions {
     }
 }
 /// `OfferingCreateRequestPlan`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingCreateRequestPlan {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub article_code: Nullable<String>,
     /// Maximum number of plans that could be active. Plan is disabled when maximum amount is reached.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_amount: Nullable<i64>,
     /// Forbids creation of new resources.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub archived: Nullable<bool>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub unit_price: Nullable<Decimal>,
     /// ``OfferingCreateRequestPlanUnitEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub unit: Nullable<models::OfferingCreateRequestPlanUnitEnum>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingCreateRequestPlan {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingCreateRequestPlan",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            article_code: fields.optional("article_code")?,
+            max_amount: fields.optional("max_amount")?,
+            archived: fields.optional("archived")?,
+            unit_price: fields.optional("unit_price")?,
+            unit: fields.optional("unit")?,
+            backend_id: fields.optional("backend_id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingCreateRequestPlan {
     /// A request with the required fields set and every optional field absent.
@@ -1956,440 +2168,585 @@ impl OfferingCreateRequestPlan {
 /// `OfferingCreateRequestPlanUnitEnum`: `InvoiceItemUnitEnum`.
 pub type OfferingCreateRequestPlanUnitEnum = models::InvoiceItemUnitEnum;
 /// `OfferingCreateRequestPluginOptions`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingCreateRequestPluginOptions {
     /// If set to True, an order can be processed without approval
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_approve_remote_orders: Nullable<bool>,
     /// Resource expiration threshold in days.
     ///
     /// `integer`, default `30`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_expiration_threshold: Nullable<i64>,
     /// Service provider can create offering user
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub service_provider_can_create_offering_user: Nullable<bool>,
     /// If set to True, offering users will be automatically marked for deletion by the cleanup task when users lose project access. If False (default), deletion must be triggered manually by the service provider.
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_user_auto_deletion: Nullable<bool>,
     /// Maximum resource termination offset in days
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_resource_termination_offset_in_days: Nullable<i64>,
     /// If set, it will be used as a default resource termination offset in days
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_resource_termination_offset_in_days: Nullable<i64>,
     /// If set to True, resource termination date is required
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_resource_termination_date_required: Nullable<bool>,
     /// If set, it will be used as a latest date for resource termination. Format: YYYY-MM-DD
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub latest_date_for_resource_termination: Nullable<String>,
     /// Skip approval of public offering belonging to the same organization under which the request is done
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_approve_in_service_provider_projects: Nullable<bool>,
     /// If set to True, orders for this offering will always require manual approval, overriding auto_approve_in_service_provider_projects
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_autoapprove: Nullable<bool>,
     /// If set to True, it will be possible to downscale resources
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub supports_downscaling: Nullable<bool>,
     /// If set to True, it will be possible to pause resources
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub supports_pausing: Nullable<bool>,
     /// Minimal team count required for provisioning of resources
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimal_team_count_for_provisioning: Nullable<i64>,
     /// Maximal number of offering resources allowed per project
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub maximal_resource_count_per_project: Nullable<i64>,
     /// Attribute name to enforce uniqueness per value. E.g., 'storage_data_type' ensures only one resource per storage type per project.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub unique_resource_per_attribute: Nullable<String>,
     /// Required user role in a project for provisioning of resources
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub required_team_role_for_provisioning: Nullable<String>,
     /// List of project or organization role names (e.g. 'PROJECT.MANAGER') allowed to view and order this offering. When set, the offering is hidden from the catalog for other users and they cannot create orders for it. Whether their orders skip consumer review still depends on the role having the order-approval permission.
     ///
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub restricted_to_roles: Nullable<Vec<String>>,
     /// If set to True, users will be able to upload purchase orders.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_purchase_order_upload: Nullable<bool>,
     /// If set to True, users will be required to upload purchase orders.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub require_purchase_order_upload: Nullable<bool>,
     /// If set to True, pricing and components tab would be concealed.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conceal_billing_data: Nullable<bool>,
     /// If set to True, create orders when options of related resources are changed.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub create_orders_on_resource_option_change: Nullable<bool>,
     /// Enable sub-project management within resources.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_resource_projects: Nullable<bool>,
     /// If set to True, newly-created resource projects are immediately transitioned from CREATING to OK on save, bypassing the provider/site-agent reconciliation callback. Use for offerings that have no external backend to reconcile against.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_ok_resource_projects: Nullable<bool>,
     /// If set to True, every limit-billing component declared by the offering must have a value when creating or updating a resource project. Use this for backends that reject projects without resource quotas (e.g. the rancher-keycloak-operator's project-level resourceQuota.limit cap).
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_projects_limits_required: Nullable<bool>,
     /// If set to True, create orders when resource projects are created, updated or deleted.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub create_orders_on_resource_project_change: Nullable<bool>,
     /// If set to True, resource can be restored.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub can_restore_resource: Nullable<bool>,
     /// If set to True, service providers can send messages with attachments to consumers on pending orders, and consumers can respond.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_provider_consumer_messaging: Nullable<bool>,
     /// If set to True, send email notifications when providers or consumers exchange messages on pending orders.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub notify_about_provider_consumer_messages: Nullable<bool>,
     /// If set to True, offering cannot be deleted while it has non-terminated resources.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub restrict_deletion_with_active_resources: Nullable<bool>,
     /// Python format string for generating resource names. Available variables: {customer_name}, {customer_slug}, {project_name}, {project_slug}, {offering_name}, {offering_slug}, {plan_name}, {counter}, {attributes\[KEY\]}.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_name_pattern: Nullable<String>,
     /// Template for resource slugs, overriding the default 10-character slugified name. Available variables: {customer_slug}, {project_slug}, {project_name}, {offering_slug}, {year}, {month}, {counter}, {counter_padded}. Default: slugified resource name (max 10 characters).
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_slug_template: Nullable<String>,
     /// Maximum length of auto-generated resource slugs derived from the resource name, overriding the default of 10 characters (up to 40). Ignored when a resource slug template is set.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_slug_max_length: Nullable<i64>,
     /// If set, it will be used as a default MTU for the first network in a tenant
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_internal_network_mtu: Nullable<i64>,
     /// Default limit for number of instances in OpenStack tenant
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_instances: Nullable<i64>,
     /// Default limit for number of volumes in OpenStack tenant
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_volumes: Nullable<i64>,
     /// Default limit for number of security groups in OpenStack tenant
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_security_groups: Nullable<i64>,
     /// Storage mode for OpenStack offering
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub storage_mode: Nullable<serde_json::Value>,
     /// Default limit for snapshot size in GB
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub snapshot_size_limit_gb: Nullable<i64>,
     /// If True, Octavia LBaaS (load balancers) is intended to be available for tenants from this offering.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub lbaas_enabled: Nullable<bool>,
     /// Interval in minutes between usage polling for this offering (default: 60)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub usage_poll_interval_minutes: Nullable<i64>,
     /// HEAppE cluster id
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub heappe_cluster_id: Nullable<String>,
     /// HEAppE local base path
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub heappe_local_base_path: Nullable<String>,
     /// HEAppE url
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub heappe_url: Nullable<String>,
     /// HEAppE username
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub heappe_username: Nullable<String>,
     /// GLAuth homedir prefix
     ///
     /// `string`, default `"/home/"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub homedir_prefix: Nullable<String>,
     /// HEAppE scratch project directory
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scratch_project_directory: Nullable<String>,
     /// HEAppE project permanent directory
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_permanent_directory: Nullable<String>,
     /// GLAuth initial primary group number
     ///
     /// `integer`, default `5000`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub initial_primarygroup_number: Nullable<i64>,
     /// GLAuth initial uidnumber
     ///
     /// `integer`, default `5000`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub initial_uidnumber: Nullable<i64>,
     /// GLAuth initial usergroup number
     ///
     /// `integer`, default `6000`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub initial_usergroup_number: Nullable<i64>,
     /// GLAuth initial gid for role-aware groups (one per (resource|resource-project, role) tuple). Must leave at least 50000 gids of headroom above initial_usergroup_number to avoid collisions.
     ///
     /// `integer`, default `60000`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub initial_rolegroup_number: Nullable<i64>,
     /// Mapping of Waldur role names (on Resource scope) to emitted role tokens used in group name rendering. Roles outside the map are skipped. Example: {"PI": "admin", "Member": "member"}.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_role_map: Nullable<serde_json::Value>,
     /// Mapping of Waldur role names (on ResourceProject scope) to emitted role tokens. Same semantics as resource_role_map.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_project_role_map: Nullable<serde_json::Value>,
     /// string.Template for resource-scope role group names. Variables: ${role_name}, ${resource_slug}, ${customer_slug}, ${project_slug}.
     ///
     /// `string`, default `"${resource_slug}_${role_name}"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_role_group_template: Nullable<String>,
     /// string.Template for resource-project-scope role group names. Adds ${rp_uuid}, ${rp_uuid_short}, ${project_name} to the variables available for resource-scope templates.
     ///
     /// `string`, default `"${resource_slug}_${rp_uuid_short}_${role_name}"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_project_role_group_template: Nullable<String>,
     /// GLAuth prefix for anonymized usernames
     ///
     /// `string`, default `"waldur_"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username_anonymized_prefix: Nullable<String>,
     /// GLAuth username generation policy
     ///
     /// `any JSON value`, default `"service_provider"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username_generation_policy: Nullable<serde_json::Value>,
     /// Enable issues for membership changes
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_issues_for_membership_changes: Nullable<bool>,
     /// Rancher deployment mode
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deployment_mode: Nullable<serde_json::Value>,
     /// Regular expression to limit flavors list
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub flavors_regex: Nullable<String>,
     /// List of UUID of OpenStack offerings where tenant can be created
     ///
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub openstack_offering_uuid_list: Nullable<Vec<String>>,
     /// Flavor name for managed Rancher server instances
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_server_flavor_name: Nullable<String>,
     /// System volume size in GB for managed Rancher server
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_server_system_volume_size_gb: Nullable<i64>,
     /// System volume type name for managed Rancher server
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_server_system_volume_type_name: Nullable<String>,
     /// Data volume size in GB for managed Rancher server
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_server_data_volume_size_gb: Nullable<i64>,
     /// Data volume type name for managed Rancher server
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_server_data_volume_type_name: Nullable<String>,
     /// System volume size in GB for managed Rancher worker nodes
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_worker_system_volume_size_gb: Nullable<i64>,
     /// System volume type name for managed Rancher worker nodes
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_worker_system_volume_type_name: Nullable<String>,
     /// Flavor name for managed Rancher load balancer
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_load_balancer_flavor_name: Nullable<String>,
     /// System volume size in GB for managed Rancher load balancer
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_load_balancer_system_volume_size_gb: Nullable<i64>,
     /// System volume type name for managed Rancher load balancer
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_load_balancer_system_volume_type_name: Nullable<String>,
     /// Data volume size in GB for managed Rancher load balancer
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_load_balancer_data_volume_size_gb: Nullable<i64>,
     /// Data volume type name for managed Rancher load balancer
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_load_balancer_data_volume_type_name: Nullable<String>,
     /// Max number of vCPUs for tenants
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_tenant_max_cpu: Nullable<i64>,
     /// Max number of RAM for tenants (GB)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_tenant_max_ram: Nullable<i64>,
     /// Max size of disk space for tenants (GB)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_tenant_max_disk: Nullable<i64>,
     /// Slurm account name generation policy
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub account_name_generation_policy: Nullable<serde_json::Value>,
     /// Enable display of order actions for service provider
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_display_of_order_actions_for_service_provider: Nullable<bool>,
     /// Enable SLURM periodic usage policy configuration. When enabled, allows configuring QoS-based threshold enforcement, carryover logic, and fairshare decay for site-agent managed SLURM offerings.
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub slurm_periodic_policy_enabled: Nullable<bool>,
     /// If set to False, all orders require manual provider approval, including for service provider owners and staff
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_approve_marketplace_script: Nullable<bool>,
     /// Defines if backend_id should be shown more prominently by the UI
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub highlight_backend_id_display: Nullable<bool>,
     /// Label used by UI for showing value of the backend_id
     ///
     /// `string`, default `"Backend ID"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id_display_label: Nullable<String>,
     /// If set to True, highlighted backend ID display is only shown when the resource has an effective_id.
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub require_effective_id_for_highlighted_display: Nullable<bool>,
     /// Show an in-browser inference playground action for resources of this offering (for offerings whose resources expose an OpenAI-compatible endpoint).
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_inference_playground: Nullable<bool>,
     /// List of disabled marketplace resource actions for this offering.
     ///
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disabled_resource_actions: Nullable<Vec<String>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OfferingCreateRequestPluginOptions {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingCreateRequestPluginOptions",
+        )?;
+        Ok(Self {
+            auto_approve_remote_orders: fields.optional("auto_approve_remote_orders")?,
+            resource_expiration_threshold: fields
+                .optional("resource_expiration_threshold")?,
+            service_provider_can_create_offering_user: fields
+                .optional("service_provider_can_create_offering_user")?,
+            offering_user_auto_deletion: fields.optional("offering_user_auto_deletion")?,
+            max_resource_termination_offset_in_days: fields
+                .optional("max_resource_termination_offset_in_days")?,
+            default_resource_termination_offset_in_days: fields
+                .optional("default_resource_termination_offset_in_days")?,
+            is_resource_termination_date_required: fields
+                .optional("is_resource_termination_date_required")?,
+            latest_date_for_resource_termination: fields
+                .optional("latest_date_for_resource_termination")?,
+            auto_approve_in_service_provider_projects: fields
+                .optional("auto_approve_in_service_provider_projects")?,
+            disable_autoapprove: fields.optional("disable_autoapprove")?,
+            supports_downscaling: fields.optional("supports_downscaling")?,
+            supports_pausing: fields.optional("supports_pausing")?,
+            minimal_team_count_for_provisioning: fields
+                .optional("minimal_team_count_for_provisioning")?,
+            maximal_resource_count_per_project: fields
+                .optional("maximal_resource_count_per_project")?,
+            unique_resource_per_attribute: fields
+                .optional("unique_resource_per_attribute")?,
+            required_team_role_for_provisioning: fields
+                .optional("required_team_role_for_provisioning")?,
+            restricted_to_roles: fields.optional("restricted_to_roles")?,
+            enable_purchase_order_upload: fields
+                .optional("enable_purchase_order_upload")?,
+            require_purchase_order_upload: fields
+                .optional("require_purchase_order_upload")?,
+            conceal_billing_data: fields.optional("conceal_billing_data")?,
+            create_orders_on_resource_option_change: fields
+                .optional("create_orders_on_resource_option_change")?,
+            enable_resource_projects: fields.optional("enable_resource_projects")?,
+            auto_ok_resource_projects: fields.optional("auto_ok_resource_projects")?,
+            resource_projects_limits_required: fields
+                .optional("resource_projects_limits_required")?,
+            create_orders_on_resource_project_change: fields
+                .optional("create_orders_on_resource_project_change")?,
+            can_restore_resource: fields.optional("can_restore_resource")?,
+            enable_provider_consumer_messaging: fields
+                .optional("enable_provider_consumer_messaging")?,
+            notify_about_provider_consumer_messages: fields
+                .optional("notify_about_provider_consumer_messages")?,
+            restrict_deletion_with_active_resources: fields
+                .optional("restrict_deletion_with_active_resources")?,
+            resource_name_pattern: fields.optional("resource_name_pattern")?,
+            resource_slug_template: fields.optional("resource_slug_template")?,
+            resource_slug_max_length: fields.optional("resource_slug_max_length")?,
+            default_internal_network_mtu: fields
+                .optional("default_internal_network_mtu")?,
+            max_instances: fields.optional("max_instances")?,
+            max_volumes: fields.optional("max_volumes")?,
+            max_security_groups: fields.optional("max_security_groups")?,
+            storage_mode: fields.optional("storage_mode")?,
+            snapshot_size_limit_gb: fields.optional("snapshot_size_limit_gb")?,
+            lbaas_enabled: fields.optional("lbaas_enabled")?,
+            usage_poll_interval_minutes: fields.optional("usage_poll_interval_minutes")?,
+            heappe_cluster_id: fields.optional("heappe_cluster_id")?,
+            heappe_local_base_path: fields.optional("heappe_local_base_path")?,
+            heappe_url: fields.optional("heappe_url")?,
+            heappe_username: fields.optional("heappe_username")?,
+            homedir_prefix: fields.optional("homedir_prefix")?,
+            scratch_project_directory: fields.optional("scratch_project_directory")?,
+            project_permanent_directory: fields.optional("project_permanent_directory")?,
+            initial_primarygroup_number: fields.optional("initial_primarygroup_number")?,
+            initial_uidnumber: fields.optional("initial_uidnumber")?,
+            initial_usergroup_number: fields.optional("initial_usergroup_number")?,
+            initial_rolegroup_number: fields.optional("initial_rolegroup_number")?,
+            resource_role_map: fields.optional("resource_role_map")?,
+            resource_project_role_map: fields.optional("resource_project_role_map")?,
+            resource_role_group_template: fields
+                .optional("resource_role_group_template")?,
+            resource_project_role_group_template: fields
+                .optional("resource_project_role_group_template")?,
+            username_anonymized_prefix: fields.optional("username_anonymized_prefix")?,
+            username_generation_policy: fields.optional("username_generation_policy")?,
+            enable_issues_for_membership_changes: fields
+                .optional("enable_issues_for_membership_changes")?,
+            deployment_mode: fields.optional("deployment_mode")?,
+            flavors_regex: fields.optional("flavors_regex")?,
+            openstack_offering_uuid_list: fields
+                .optional("openstack_offering_uuid_list")?,
+            managed_rancher_server_flavor_name: fields
+                .optional("managed_rancher_server_flavor_name")?,
+            managed_rancher_server_system_volume_size_gb: fields
+                .optional("managed_rancher_server_system_volume_size_gb")?,
+            managed_rancher_server_system_volume_type_name: fields
+                .optional("managed_rancher_server_system_volume_type_name")?,
+            managed_rancher_server_data_volume_size_gb: fields
+                .optional("managed_rancher_server_data_volume_size_gb")?,
+            managed_rancher_server_data_volume_type_name: fields
+                .optional("managed_rancher_server_data_volume_type_name")?,
+            managed_rancher_worker_system_volume_size_gb: fields
+                .optional("managed_rancher_worker_system_volume_size_gb")?,
+            managed_rancher_worker_system_volume_type_name: fields
+                .optional("managed_rancher_worker_system_volume_type_name")?,
+            managed_rancher_load_balancer_flavor_name: fields
+                .optional("managed_rancher_load_balancer_flavor_name")?,
+            managed_rancher_load_balancer_system_volume_size_gb: fields
+                .optional("managed_rancher_load_balancer_system_volume_size_gb")?,
+            managed_rancher_load_balancer_system_volume_type_name: fields
+                .optional("managed_rancher_load_balancer_system_volume_type_name")?,
+            managed_rancher_load_balancer_data_volume_size_gb: fields
+                .optional("managed_rancher_load_balancer_data_volume_size_gb")?,
+            managed_rancher_load_balancer_data_volume_type_name: fields
+                .optional("managed_rancher_load_balancer_data_volume_type_name")?,
+            managed_rancher_tenant_max_cpu: fields
+                .optional("managed_rancher_tenant_max_cpu")?,
+            managed_rancher_tenant_max_ram: fields
+                .optional("managed_rancher_tenant_max_ram")?,
+            managed_rancher_tenant_max_disk: fields
+                .optional("managed_rancher_tenant_max_disk")?,
+            account_name_generation_policy: fields
+                .optional("account_name_generation_policy")?,
+            enable_display_of_order_actions_for_service_provider: fields
+                .optional("enable_display_of_order_actions_for_service_provider")?,
+            slurm_periodic_policy_enabled: fields
+                .optional("slurm_periodic_policy_enabled")?,
+            auto_approve_marketplace_script: fields
+                .optional("auto_approve_marketplace_script")?,
+            highlight_backend_id_display: fields
+                .optional("highlight_backend_id_display")?,
+            backend_id_display_label: fields.optional("backend_id_display_label")?,
+            require_effective_id_for_highlighted_display: fields
+                .optional("require_effective_id_for_highlighted_display")?,
+            expose_inference_playground: fields.optional("expose_inference_playground")?,
+            disabled_resource_actions: fields.optional("disabled_resource_actions")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OfferingDescriptionUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingDescriptionUpdateRequest {
     /// `string (uri)`, required.
     pub category: String,
@@ -2397,6 +2754,22 @@ pub struct OfferingDescriptionUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingDescriptionUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingDescriptionUpdateRequest",
+        )?;
+        Ok(Self {
+            category: fields.required("category")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingDescriptionUpdateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -2468,75 +2841,102 @@ runtime::response_model! {
     export_timestamp("export_timestamp")]
 }
 /// `OfferingExportParametersRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingExportParametersRequest {
     /// Include offering components in export
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_components: Nullable<bool>,
     /// Include offering plans in export
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_plans: Nullable<bool>,
     /// Include offering screenshots in export
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_screenshots: Nullable<bool>,
     /// Include offering files in export
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_files: Nullable<bool>,
     /// Include offering access endpoints in export
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_endpoints: Nullable<bool>,
     /// Include organization groups associations in export
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_organization_groups: Nullable<bool>,
     /// Include terms of service configurations in export
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_terms_of_service: Nullable<bool>,
     /// Include plugin options in export
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_plugin_options: Nullable<bool>,
     /// Include secret options in export (WARNING: sensitive data)
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_secret_options: Nullable<bool>,
     /// Include offering attributes in export
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_attributes: Nullable<bool>,
     /// Include offering options in export
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_options: Nullable<bool>,
     /// Include resource options in export
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_resource_options: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OfferingExportParametersRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingExportParametersRequest",
+        )?;
+        Ok(Self {
+            include_components: fields.optional("include_components")?,
+            include_plans: fields.optional("include_plans")?,
+            include_screenshots: fields.optional("include_screenshots")?,
+            include_files: fields.optional("include_files")?,
+            include_endpoints: fields.optional("include_endpoints")?,
+            include_organization_groups: fields.optional("include_organization_groups")?,
+            include_terms_of_service: fields.optional("include_terms_of_service")?,
+            include_plugin_options: fields.optional("include_plugin_options")?,
+            include_secret_options: fields.optional("include_secret_options")?,
+            include_attributes: fields.optional("include_attributes")?,
+            include_options: fields.optional("include_options")?,
+            include_resource_options: fields.optional("include_resource_options")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OfferingGroupAssignRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingGroupAssignRequest {
     /// OfferingGroup UUID. Pass null to remove the assignment.
     ///
@@ -2546,6 +2946,22 @@ pub struct OfferingGroupAssignRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingGroupAssignRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingGroupAssignRequest",
+        )?;
+        Ok(Self {
+            offering_group: fields.required("offering_group")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingGroupAssignRequest {
     /// A request with the required fields set and every optional field absent.
@@ -2620,72 +3036,72 @@ runtime::response_model! {
     import_timestamp("import_timestamp")]
 }
 /// `OfferingImportParametersRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingImportParametersRequest {
     /// Target customer for imported offering. If not provided, uses current user's customer
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub customer: Nullable<Uuid>,
     /// Target category name for imported offering. If not provided, uses category from export data
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub category: Nullable<String>,
     /// Target project for imported offering (optional)
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project: Nullable<Uuid>,
     /// Import offering components
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub import_components: Nullable<bool>,
     /// Import offering plans
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub import_plans: Nullable<bool>,
     /// Import offering screenshots
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub import_screenshots: Nullable<bool>,
     /// Import offering files
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub import_files: Nullable<bool>,
     /// Import offering access endpoints
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub import_endpoints: Nullable<bool>,
     /// Import organization groups associations (may fail if groups don't exist)
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub import_organization_groups: Nullable<bool>,
     /// Import terms of service configurations
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub import_terms_of_service: Nullable<bool>,
     /// Import plugin options
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub import_plugin_options: Nullable<bool>,
     /// Import secret options (WARNING: will overwrite existing secrets)
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub import_secret_options: Nullable<bool>,
     /// Overwrite existing offering if one with the same name exists
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overwrite_existing: Nullable<bool>,
     /// The exported offering data to import
     ///
@@ -2695,6 +3111,35 @@ pub struct OfferingImportParametersRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingImportParametersRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingImportParametersRequest",
+        )?;
+        Ok(Self {
+            customer: fields.optional("customer")?,
+            category: fields.optional("category")?,
+            project: fields.optional("project")?,
+            import_components: fields.optional("import_components")?,
+            import_plans: fields.optional("import_plans")?,
+            import_screenshots: fields.optional("import_screenshots")?,
+            import_files: fields.optional("import_files")?,
+            import_endpoints: fields.optional("import_endpoints")?,
+            import_organization_groups: fields.optional("import_organization_groups")?,
+            import_terms_of_service: fields.optional("import_terms_of_service")?,
+            import_plugin_options: fields.optional("import_plugin_options")?,
+            import_secret_options: fields.optional("import_secret_options")?,
+            overwrite_existing: fields.optional("overwrite_existing")?,
+            offering_data: fields.required("offering_data")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingImportParametersRequest {
     /// A request with the required fields set and every optional field absent.
@@ -2720,233 +3165,310 @@ impl OfferingImportParametersRequest {
     }
 }
 /// `OfferingIntegrationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingIntegrationUpdateRequest {
     /// ``OfferingIntegrationUpdateRequestSecretOptions``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub secret_options: Nullable<models::OfferingIntegrationUpdateRequestSecretOptions>,
     /// ``OfferingCreateRequestPluginOptions``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plugin_options: Nullable<models::OfferingCreateRequestPluginOptions>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub service_attributes: Nullable<serde_json::Value>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OfferingIntegrationUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingIntegrationUpdateRequest",
+        )?;
+        Ok(Self {
+            secret_options: fields.optional("secret_options")?,
+            plugin_options: fields.optional("plugin_options")?,
+            service_attributes: fields.optional("service_attributes")?,
+            backend_id: fields.optional("backend_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OfferingIntegrationUpdateRequestSecretOptions`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingIntegrationUpdateRequestSecretOptions {
     /// HEAppE cluster password
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub heappe_cluster_password: Nullable<String>,
     /// HEAppE password
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub heappe_password: Nullable<String>,
     /// OpenStack IPv4 external IP mapping
     ///
     /// `array of `OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ipv4_external_ip_mapping: Nullable<
         Vec<models::OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping>,
     >,
     /// TLS certificate for OpenStack API connection verification
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub openstack_api_tls_certificate: Nullable<String>,
     /// Default value for new subnets DNS name servers. Should be defined as list.
     ///
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dns_nameservers: Nullable<Vec<String>>,
     /// GLAuth shared user password
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shared_user_password: Nullable<String>,
     /// Template confirmation comment
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub template_confirmation_comment: Nullable<String>,
     /// Script language: Python or Bash
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// Script environment variables
     ///
     /// `array of `OfferingIntegrationUpdateRequestSecretOptionsEnviron``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environ: Nullable<
         Vec<models::OfferingIntegrationUpdateRequestSecretOptionsEnviron>,
     >,
     /// Script for resource creation
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub create: Nullable<String>,
     /// Script for resource termination
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terminate: Nullable<String>,
     /// Script for resource update
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub update: Nullable<String>,
     /// Script for regular resource pull
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pull: Nullable<String>,
     /// API URL
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub api_url: Nullable<String>,
     /// Waldur access token
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
     /// Organization UUID
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub customer_uuid: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_url: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
     /// Cloud-init template for Rancher cluster node initialization
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cloud_init_template: Nullable<String>,
     /// Cloud-init template for managed Rancher load balancer initialization
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub managed_rancher_load_balancer_cloud_init_template: Nullable<String>,
     /// Host of the Vault server
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vault_host: Nullable<String>,
     /// Port of the Vault server
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vault_port: Nullable<i64>,
     /// Token for the Vault server
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vault_token: Nullable<String>,
     /// Whether to verify the Vault server certificate
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vault_tls_verify: Nullable<bool>,
     /// URL of the Keycloak server
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keycloak_url: Nullable<String>,
     /// Keycloak realm for Rancher
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keycloak_realm: Nullable<String>,
     /// Keycloak user realm for auth
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keycloak_user_realm: Nullable<String>,
     /// Username of the Keycloak integration user
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keycloak_username: Nullable<String>,
     /// Password of the Keycloak integration user
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keycloak_password: Nullable<String>,
     /// Frequency in minutes for syncing Keycloak users
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keycloak_sync_frequency: Nullable<i64>,
     /// Indicates whether verify SSL certificates
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keycloak_ssl_verify: Nullable<bool>,
     /// Namespace where ArgoCD is deployed
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub argocd_k8s_namespace: Nullable<String>,
     /// Kubeconfig with access to namespace where ArgoCD is deployed
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub argocd_k8s_kubeconfig: Nullable<String>,
     /// Base image name
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_image_name: Nullable<String>,
     /// URL of a private registry for a cluster
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub private_registry_url: Nullable<String>,
     /// Username for accessing a private registry
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub private_registry_user: Nullable<String>,
     /// Password for accessing a private registry
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub private_registry_password: Nullable<String>,
     /// Kubernetes version
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub k8s_version: Nullable<String>,
     /// OpenStack disk driver for Rancher nodes
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub node_disk_driver: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OfferingIntegrationUpdateRequestSecretOptions {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingIntegrationUpdateRequestSecretOptions",
+        )?;
+        Ok(Self {
+            heappe_cluster_password: fields.optional("heappe_cluster_password")?,
+            heappe_password: fields.optional("heappe_password")?,
+            ipv4_external_ip_mapping: fields.optional("ipv4_external_ip_mapping")?,
+            openstack_api_tls_certificate: fields
+                .optional("openstack_api_tls_certificate")?,
+            dns_nameservers: fields.optional("dns_nameservers")?,
+            shared_user_password: fields.optional("shared_user_password")?,
+            template_confirmation_comment: fields
+                .optional("template_confirmation_comment")?,
+            language: fields.optional("language")?,
+            environ: fields.optional("environ")?,
+            create: fields.optional("create")?,
+            terminate: fields.optional("terminate")?,
+            update: fields.optional("update")?,
+            pull: fields.optional("pull")?,
+            api_url: fields.optional("api_url")?,
+            token: fields.optional("token")?,
+            customer_uuid: fields.optional("customer_uuid")?,
+            backend_url: fields.optional("backend_url")?,
+            username: fields.optional("username")?,
+            password: fields.optional("password")?,
+            cloud_init_template: fields.optional("cloud_init_template")?,
+            managed_rancher_load_balancer_cloud_init_template: fields
+                .optional("managed_rancher_load_balancer_cloud_init_template")?,
+            vault_host: fields.optional("vault_host")?,
+            vault_port: fields.optional("vault_port")?,
+            vault_token: fields.optional("vault_token")?,
+            vault_tls_verify: fields.optional("vault_tls_verify")?,
+            keycloak_url: fields.optional("keycloak_url")?,
+            keycloak_realm: fields.optional("keycloak_realm")?,
+            keycloak_user_realm: fields.optional("keycloak_user_realm")?,
+            keycloak_username: fields.optional("keycloak_username")?,
+            keycloak_password: fields.optional("keycloak_password")?,
+            keycloak_sync_frequency: fields.optional("keycloak_sync_frequency")?,
+            keycloak_ssl_verify: fields.optional("keycloak_ssl_verify")?,
+            argocd_k8s_namespace: fields.optional("argocd_k8s_namespace")?,
+            argocd_k8s_kubeconfig: fields.optional("argocd_k8s_kubeconfig")?,
+            base_image_name: fields.optional("base_image_name")?,
+            private_registry_url: fields.optional("private_registry_url")?,
+            private_registry_user: fields.optional("private_registry_user")?,
+            private_registry_password: fields.optional("private_registry_password")?,
+            k8s_version: fields.optional("k8s_version")?,
+            node_disk_driver: fields.optional("node_disk_driver")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OfferingIntegrationUpdateRequestSecretOptionsEnviron`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingIntegrationUpdateRequestSecretOptionsEnviron {
     /// `string`, required.
     pub name: String,
@@ -2956,6 +3478,24 @@ pub struct OfferingIntegrationUpdateRequestSecretOptionsEnviron {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de>
+for OfferingIntegrationUpdateRequestSecretOptionsEnviron {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingIntegrationUpdateRequestSecretOptionsEnviron",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            value: fields.required("value")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingIntegrationUpdateRequestSecretOptionsEnviron {
     /// A builder that sets the required fields by name.
@@ -3007,7 +3547,7 @@ impl OfferingIntegrationUpdateRequestSecretOptionsEnvironBuilder {
     }
 }
 /// `OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping {
     /// Floating IP
     ///
@@ -3021,6 +3561,24 @@ pub struct OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de>
+for OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping",
+        )?;
+        Ok(Self {
+            floating_ip: fields.required("floating_ip")?,
+            external_ip: fields.required("external_ip")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping {
     /// A builder that sets the required fields by name.
@@ -3075,7 +3633,7 @@ impl OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMappingBuilder {
     }
 }
 /// `OfferingLocationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingLocationUpdateRequest {
     /// `number (double)`, required.
     pub latitude: f64,
@@ -3085,6 +3643,23 @@ pub struct OfferingLocationUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingLocationUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingLocationUpdateRequest",
+        )?;
+        Ok(Self {
+            latitude: fields.required("latitude")?,
+            longitude: fields.required("longitude")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingLocationUpdateRequest {
     /// A builder that sets the required fields by name.
@@ -3134,7 +3709,7 @@ impl OfferingLocationUpdateRequestBuilder {
     }
 }
 /// `OfferingOptionsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingOptionsUpdateRequest {
     /// ``OfferingCreateRequestOptions``, required.
     pub options: models::OfferingCreateRequestOptions,
@@ -3142,6 +3717,22 @@ pub struct OfferingOptionsUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingOptionsUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingOptionsUpdateRequest",
+        )?;
+        Ok(Self {
+            options: fields.required("options")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingOptionsUpdateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -3154,48 +3745,74 @@ impl OfferingOptionsUpdateRequest {
     }
 }
 /// `OfferingOverviewUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingOverviewUpdateRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub full_description: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub privacy_policy_link: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub helpdesk_url: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub documentation_url: Nullable<String>,
     /// Publicly accessible offering access URL
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_url: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub getting_started: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub integration_guide: Nullable<String>,
     /// URL-friendly identifier. Only editable by staff users.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub slug: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingOverviewUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingOverviewUpdateRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            full_description: fields.optional("full_description")?,
+            privacy_policy_link: fields.optional("privacy_policy_link")?,
+            helpdesk_url: fields.optional("helpdesk_url")?,
+            documentation_url: fields.optional("documentation_url")?,
+            access_url: fields.optional("access_url")?,
+            getting_started: fields.optional("getting_started")?,
+            integration_guide: fields.optional("integration_guide")?,
+            slug: fields.optional("slug")?,
+            backend_id: fields.optional("backend_id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingOverviewUpdateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -3218,7 +3835,7 @@ impl OfferingOverviewUpdateRequest {
     }
 }
 /// `OfferingPartitionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingPartitionRequest {
     /// `string (uuid)`, required.
     pub offering: Uuid,
@@ -3229,112 +3846,150 @@ pub struct OfferingPartitionRequest {
     /// CPU architecture of the partition (e.g., x86_64/amd/zen3)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cpu_arch: Nullable<String>,
     /// GPU architecture of the partition (e.g., nvidia/cc90, amd/gfx90a)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub gpu_arch: Nullable<String>,
     /// Default task binding policy (SLURM cpu_bind)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cpu_bind: Nullable<i64>,
     /// Default CPUs allocated per GPU
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub def_cpu_per_gpu: Nullable<i64>,
     /// Maximum allocated CPUs per node
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_cpus_per_node: Nullable<i64>,
     /// Maximum allocated CPUs per socket
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_cpus_per_socket: Nullable<i64>,
     /// Default memory per CPU in MB
     ///
     /// `integer (int64)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub def_mem_per_cpu: Nullable<i64>,
     /// Default memory per GPU in MB
     ///
     /// `integer (int64)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub def_mem_per_gpu: Nullable<i64>,
     /// Default memory per node in MB
     ///
     /// `integer (int64)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub def_mem_per_node: Nullable<i64>,
     /// Maximum memory per CPU in MB
     ///
     /// `integer (int64)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_mem_per_cpu: Nullable<i64>,
     /// Maximum memory per node in MB
     ///
     /// `integer (int64)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_mem_per_node: Nullable<i64>,
     /// Default time limit in minutes
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_time: Nullable<i64>,
     /// Maximum time limit in minutes
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_time: Nullable<i64>,
     /// Preemption grace time in seconds
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_time: Nullable<i64>,
     /// Maximum nodes per job
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_nodes: Nullable<i64>,
     /// Minimum nodes per job
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_nodes: Nullable<i64>,
     /// Exclusive topology access required
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub exclusive_topo: Nullable<bool>,
     /// Exclusive user access required
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub exclusive_user: Nullable<bool>,
     /// Priority tier for scheduling and preemption
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub priority_tier: Nullable<i64>,
     /// Quality of Service (QOS) name
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub qos: Nullable<String>,
     /// Require reservation for job allocation
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub req_resv: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingPartitionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingPartitionRequest",
+        )?;
+        Ok(Self {
+            offering: fields.required("offering")?,
+            partition_name: fields.required("partition_name")?,
+            cpu_arch: fields.optional("cpu_arch")?,
+            gpu_arch: fields.optional("gpu_arch")?,
+            cpu_bind: fields.optional("cpu_bind")?,
+            def_cpu_per_gpu: fields.optional("def_cpu_per_gpu")?,
+            max_cpus_per_node: fields.optional("max_cpus_per_node")?,
+            max_cpus_per_socket: fields.optional("max_cpus_per_socket")?,
+            def_mem_per_cpu: fields.optional("def_mem_per_cpu")?,
+            def_mem_per_gpu: fields.optional("def_mem_per_gpu")?,
+            def_mem_per_node: fields.optional("def_mem_per_node")?,
+            max_mem_per_cpu: fields.optional("max_mem_per_cpu")?,
+            max_mem_per_node: fields.optional("max_mem_per_node")?,
+            default_time: fields.optional("default_time")?,
+            max_time: fields.optional("max_time")?,
+            grace_time: fields.optional("grace_time")?,
+            max_nodes: fields.optional("max_nodes")?,
+            min_nodes: fields.optional("min_nodes")?,
+            exclusive_topo: fields.optional("exclusive_topo")?,
+            exclusive_user: fields.optional("exclusive_user")?,
+            priority_tier: fields.optional("priority_tier")?,
+            qos: fields.optional("qos")?,
+            req_resv: fields.optional("req_resv")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingPartitionRequest {
     /// A request with the required fields set and every optional field absent.
@@ -3624,31 +4279,63 @@ runtime::response_model! {
     req_resv("req_resv")]
 }
 /// `OfferingPauseRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingPauseRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub paused_reason: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OfferingPauseRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingPauseRequest",
+        )?;
+        Ok(Self {
+            paused_reason: fields.optional("paused_reason")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OfferingProfileBindRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingProfileBindRequest {
     /// OfferingProfile UUID to bind to. Pass null to unbind.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub profile: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OfferingProfileBindRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingProfileBindRequest",
+        )?;
+        Ok(Self {
+            profile: fields.optional("profile")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OfferingResourceOptionsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingResourceOptionsUpdateRequest {
     /// ``OfferingCreateRequestOptions``, required.
     pub resource_options: models::OfferingCreateRequestOptions,
@@ -3656,6 +4343,22 @@ pub struct OfferingResourceOptionsUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingResourceOptionsUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingResourceOptionsUpdateRequest",
+        )?;
+        Ok(Self {
+            resource_options: fields.required("resource_options")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingResourceOptionsUpdateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -3688,7 +4391,7 @@ runtime::response_model! {
     OfferingSoftwareCatalog, "OfferingSoftwareCatalog", extra, [uuid("uuid")]
 }
 /// `OfferingSoftwareCatalogRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingSoftwareCatalogRequest {
     /// `string (uuid)`, required.
     pub offering: Uuid,
@@ -3697,20 +4400,41 @@ pub struct OfferingSoftwareCatalogRequest {
     /// List of enabled CPU families: \['x86_64', 'aarch64'\]
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enabled_cpu_family: Nullable<serde_json::Value>,
     /// List of enabled CPU microarchitectures: \['generic', 'zen3'\]
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enabled_cpu_microarchitectures: Nullable<serde_json::Value>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub partition: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingSoftwareCatalogRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingSoftwareCatalogRequest",
+        )?;
+        Ok(Self {
+            offering: fields.required("offering")?,
+            catalog: fields.required("catalog")?,
+            enabled_cpu_family: fields.optional("enabled_cpu_family")?,
+            enabled_cpu_microarchitectures: fields
+                .optional("enabled_cpu_microarchitectures")?,
+            partition: fields.optional("partition")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingSoftwareCatalogRequest {
     /// A builder that sets the required fields by name.
@@ -3909,7 +4633,7 @@ impl runtime::MultipartBody for OfferingThumbnailRequest {
     }
 }
 /// `OfferingTypeUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingTypeUpdateRequest {
     /// Wire name `type`, `string`, required.
     #[serde(rename = "type")]
@@ -3918,6 +4642,22 @@ pub struct OfferingTypeUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OfferingTypeUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingTypeUpdateRequest",
+        )?;
+        Ok(Self {
+            type_: fields.required("type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OfferingTypeUpdateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -4189,238 +4929,340 @@ runtime::response_model! {
     offering_name("offering_name")]
 }
 /// `OfferingUserAttributeConfigRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OfferingUserAttributeConfigRequest {
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_full_name: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_email: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_username: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_registration_method: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_organization: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_organization_country: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_organization_type: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_organization_registry_code: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_organization_vat_code: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_organization_address: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_affiliations: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_phone_number: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_job_title: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_gender: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_personal_title: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_place_of_birth: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_address: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_country_of_residence: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_nationality: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_nationalities: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_eduperson_assurance: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_identity_source: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_civil_number: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_birth_date: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expose_active_isds: Nullable<bool>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OfferingUserAttributeConfigRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingUserAttributeConfigRequest",
+        )?;
+        Ok(Self {
+            expose_full_name: fields.optional("expose_full_name")?,
+            expose_email: fields.optional("expose_email")?,
+            expose_username: fields.optional("expose_username")?,
+            expose_registration_method: fields.optional("expose_registration_method")?,
+            expose_organization: fields.optional("expose_organization")?,
+            expose_organization_country: fields.optional("expose_organization_country")?,
+            expose_organization_type: fields.optional("expose_organization_type")?,
+            expose_organization_registry_code: fields
+                .optional("expose_organization_registry_code")?,
+            expose_organization_vat_code: fields
+                .optional("expose_organization_vat_code")?,
+            expose_organization_address: fields.optional("expose_organization_address")?,
+            expose_affiliations: fields.optional("expose_affiliations")?,
+            expose_phone_number: fields.optional("expose_phone_number")?,
+            expose_job_title: fields.optional("expose_job_title")?,
+            expose_gender: fields.optional("expose_gender")?,
+            expose_personal_title: fields.optional("expose_personal_title")?,
+            expose_place_of_birth: fields.optional("expose_place_of_birth")?,
+            expose_address: fields.optional("expose_address")?,
+            expose_country_of_residence: fields.optional("expose_country_of_residence")?,
+            expose_nationality: fields.optional("expose_nationality")?,
+            expose_nationalities: fields.optional("expose_nationalities")?,
+            expose_eduperson_assurance: fields.optional("expose_eduperson_assurance")?,
+            expose_identity_source: fields.optional("expose_identity_source")?,
+            expose_civil_number: fields.optional("expose_civil_number")?,
+            expose_birth_date: fields.optional("expose_birth_date")?,
+            expose_active_isds: fields.optional("expose_active_isds")?,
+            offering: fields.optional("offering")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedOfferingPartitionUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOfferingPartitionUpdateRequest {
     /// `string (uuid)`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub partition_uuid: Nullable<Uuid>,
     /// Name of the SLURM partition
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub partition_name: Nullable<String>,
     /// CPU architecture of the partition (e.g., x86_64/amd/zen3)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cpu_arch: Nullable<String>,
     /// GPU architecture of the partition (e.g., nvidia/cc90, amd/gfx90a)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub gpu_arch: Nullable<String>,
     /// Default task binding policy (SLURM cpu_bind)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cpu_bind: Nullable<i64>,
     /// Default CPUs allocated per GPU
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub def_cpu_per_gpu: Nullable<i64>,
     /// Maximum allocated CPUs per node
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_cpus_per_node: Nullable<i64>,
     /// Maximum allocated CPUs per socket
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_cpus_per_socket: Nullable<i64>,
     /// Default memory per CPU in MB
     ///
     /// `integer (int64)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub def_mem_per_cpu: Nullable<i64>,
     /// Default memory per GPU in MB
     ///
     /// `integer (int64)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub def_mem_per_gpu: Nullable<i64>,
     /// Default memory per node in MB
     ///
     /// `integer (int64)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub def_mem_per_node: Nullable<i64>,
     /// Maximum memory per CPU in MB
     ///
     /// `integer (int64)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_mem_per_cpu: Nullable<i64>,
     /// Maximum memory per node in MB
     ///
     /// `integer (int64)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_mem_per_node: Nullable<i64>,
     /// Default time limit in minutes
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_time: Nullable<i64>,
     /// Maximum time limit in minutes
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_time: Nullable<i64>,
     /// Preemption grace time in seconds
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_time: Nullable<i64>,
     /// Maximum nodes per job
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_nodes: Nullable<i64>,
     /// Minimum nodes per job
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_nodes: Nullable<i64>,
     /// Exclusive topology access required
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub exclusive_topo: Nullable<bool>,
     /// Exclusive user access required
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub exclusive_user: Nullable<bool>,
     /// Priority tier for scheduling and preemption
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub priority_tier: Nullable<i64>,
     /// Quality of Service (QOS) name
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub qos: Nullable<String>,
     /// Require reservation for job allocation
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub req_resv: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedOfferingPartitionUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOfferingPartitionUpdateRequest",
+        )?;
+        Ok(Self {
+            partition_uuid: fields.optional("partition_uuid")?,
+            partition_name: fields.optional("partition_name")?,
+            cpu_arch: fields.optional("cpu_arch")?,
+            gpu_arch: fields.optional("gpu_arch")?,
+            cpu_bind: fields.optional("cpu_bind")?,
+            def_cpu_per_gpu: fields.optional("def_cpu_per_gpu")?,
+            max_cpus_per_node: fields.optional("max_cpus_per_node")?,
+            max_cpus_per_socket: fields.optional("max_cpus_per_socket")?,
+            def_mem_per_cpu: fields.optional("def_mem_per_cpu")?,
+            def_mem_per_gpu: fields.optional("def_mem_per_gpu")?,
+            def_mem_per_node: fields.optional("def_mem_per_node")?,
+            max_mem_per_cpu: fields.optional("max_mem_per_cpu")?,
+            max_mem_per_node: fields.optional("max_mem_per_node")?,
+            default_time: fields.optional("default_time")?,
+            max_time: fields.optional("max_time")?,
+            grace_time: fields.optional("grace_time")?,
+            max_nodes: fields.optional("max_nodes")?,
+            min_nodes: fields.optional("min_nodes")?,
+            exclusive_topo: fields.optional("exclusive_topo")?,
+            exclusive_user: fields.optional("exclusive_user")?,
+            priority_tier: fields.optional("priority_tier")?,
+            qos: fields.optional("qos")?,
+            req_resv: fields.optional("req_resv")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedOfferingSoftwareCatalogUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOfferingSoftwareCatalogUpdateRequest {
     /// `string (uuid)`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering_catalog_uuid: Nullable<Uuid>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub catalog: Nullable<Uuid>,
     /// List of enabled CPU families: \['x86_64', 'aarch64'\]
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enabled_cpu_family: Nullable<serde_json::Value>,
     /// List of enabled CPU microarchitectures: \['generic', 'zen3'\]
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enabled_cpu_microarchitectures: Nullable<serde_json::Value>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub partition: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedOfferingSoftwareCatalogUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOfferingSoftwareCatalogUpdateRequest",
+        )?;
+        Ok(Self {
+            offering_catalog_uuid: fields.optional("offering_catalog_uuid")?,
+            catalog: fields.optional("catalog")?,
+            enabled_cpu_family: fields.optional("enabled_cpu_family")?,
+            enabled_cpu_microarchitectures: fields
+                .optional("enabled_cpu_microarchitectures")?,
+            partition: fields.optional("partition")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PatchedOfferingUserAttributeConfigRequest`: `OfferingUserAttributeConfigRequest`.
 pub type PatchedOfferingUserAttributeConfigRequest = models::OfferingUserAttributeConfigRequest;
@@ -5168,7 +6010,7 @@ pub type ProviderOfferingDetailsScreenshot = models::OfferingScreenshot;
 /// `ProviderOfferingDetailsTag`: `CampaignOffering`.
 pub type ProviderOfferingDetailsTag = models::CampaignOffering;
 /// `RemoveOfferingComponentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveOfferingComponentRequest {
     /// UUID of the component to remove
     ///
@@ -5178,6 +6020,22 @@ pub struct RemoveOfferingComponentRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RemoveOfferingComponentRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RemoveOfferingComponentRequest",
+        )?;
+        Ok(Self {
+            uuid: fields.required("uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RemoveOfferingComponentRequest {
     /// A request with the required fields set and every optional field absent.
@@ -5190,7 +6048,7 @@ impl RemoveOfferingComponentRequest {
     }
 }
 /// `RemovePartitionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemovePartitionRequest {
     /// `string (uuid)`, required.
     pub partition_uuid: Uuid,
@@ -5198,6 +6056,22 @@ pub struct RemovePartitionRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RemovePartitionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RemovePartitionRequest",
+        )?;
+        Ok(Self {
+            partition_uuid: fields.required("partition_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RemovePartitionRequest {
     /// A request with the required fields set and every optional field absent.
@@ -5210,7 +6084,7 @@ impl RemovePartitionRequest {
     }
 }
 /// `RemoveSoftwareCatalogRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoveSoftwareCatalogRequest {
     /// UUID of the offering catalog to remove
     ///
@@ -5220,6 +6094,22 @@ pub struct RemoveSoftwareCatalogRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RemoveSoftwareCatalogRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RemoveSoftwareCatalogRequest",
+        )?;
+        Ok(Self {
+            offering_catalog_uuid: fields.required("offering_catalog_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RemoveSoftwareCatalogRequest {
     /// A request with the required fields set and every optional field absent.
@@ -5232,7 +6122,7 @@ impl RemoveSoftwareCatalogRequest {
     }
 }
 /// `SwitchBillingModeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SwitchBillingModeRequest {
     /// Switch all builtin components to monthly (LIMIT), prepaid (ONE_TIME + is_prepaid), or usage-based billing.
     ///
@@ -5242,6 +6132,22 @@ pub struct SwitchBillingModeRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SwitchBillingModeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SwitchBillingModeRequest",
+        )?;
+        Ok(Self {
+            billing_mode: fields.required("billing_mode")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SwitchBillingModeRequest {
     /// A request with the required fields set and every optional field absent.
@@ -5254,18 +6160,31 @@ impl SwitchBillingModeRequest {
     }
 }
 /// `TagsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TagsRequest {
     /// `array of string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tags: Nullable<Vec<Uuid>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for TagsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "TagsRequest")?;
+        Ok(Self {
+            tags: fields.optional("tags")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `UpdateOfferingComponentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateOfferingComponentRequest {
     /// `string (uuid)`, required.
     pub uuid: Uuid,
@@ -5281,78 +6200,116 @@ pub struct UpdateOfferingComponentRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Unit of measurement, for example, GB.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub measured_unit: Nullable<String>,
     /// The conversion factor from backend units to measured_unit
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub unit_factor: Nullable<i64>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limit_period: Nullable<serde_json::Value>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limit_amount: Nullable<i64>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub article_code: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_value: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_value: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_available_limit: Nullable<i64>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_boolean: Nullable<bool>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_limit: Nullable<i64>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_prepaid: Nullable<bool>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overage_component: Nullable<Uuid>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_prepaid_duration: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_prepaid_duration: Nullable<i64>,
     /// Step size in months for the initial prepaid duration at order creation. If set, only multiples of this value (starting from min_prepaid_duration) are valid. Defaults to 1 (any value between min and max).
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prepaid_duration_step: Nullable<i64>,
     /// Minimum number of months allowed for a renewal.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_renewal_duration: Nullable<i64>,
     /// Maximum number of months allowed for a renewal.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_renewal_duration: Nullable<i64>,
     /// Step size in months for renewal. Only multiples of this value (starting from min_renewal_duration) are valid. Defaults to 1.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub renewal_duration_step: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for UpdateOfferingComponentRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "UpdateOfferingComponentRequest",
+        )?;
+        Ok(Self {
+            uuid: fields.required("uuid")?,
+            billing_type: fields.required("billing_type")?,
+            type_: fields.required("type")?,
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            measured_unit: fields.optional("measured_unit")?,
+            unit_factor: fields.optional("unit_factor")?,
+            limit_period: fields.optional("limit_period")?,
+            limit_amount: fields.optional("limit_amount")?,
+            article_code: fields.optional("article_code")?,
+            max_value: fields.optional("max_value")?,
+            min_value: fields.optional("min_value")?,
+            max_available_limit: fields.optional("max_available_limit")?,
+            is_boolean: fields.optional("is_boolean")?,
+            default_limit: fields.optional("default_limit")?,
+            is_prepaid: fields.optional("is_prepaid")?,
+            overage_component: fields.optional("overage_component")?,
+            min_prepaid_duration: fields.optional("min_prepaid_duration")?,
+            max_prepaid_duration: fields.optional("max_prepaid_duration")?,
+            prepaid_duration_step: fields.optional("prepaid_duration_step")?,
+            min_renewal_duration: fields.optional("min_renewal_duration")?,
+            max_renewal_duration: fields.optional("max_renewal_duration")?,
+            renewal_duration_step: fields.optional("renewal_duration_step")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl UpdateOfferingComponentRequest {
     /// A builder that sets the required fields by name.

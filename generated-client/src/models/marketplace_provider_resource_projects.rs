@@ -12,15 +12,31 @@ use crate::models;
 /// `ResourceProjectBackendIdRequest`: `OrderBackendIDRequest`.
 pub type ResourceProjectBackendIdRequest = models::OrderBackendIdRequest;
 /// `ResourceProjectErrorMessageRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceProjectErrorMessageRequest {
     /// Free-form description of why the project transitioned to Erred.
     ///
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceProjectErrorMessageRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceProjectErrorMessageRequest",
+        )?;
+        Ok(Self {
+            error_message: fields.optional("error_message")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -12,7 +12,7 @@ use crate::models;
 /// `ResourceBackendIDRequest`: `BackendIdRequest`.
 pub type ResourceBackendIdRequest = models::BackendIdRequest;
 /// `ResourceBackendMetadataRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceBackendMetadataRequest {
     /// `any JSON value`, required.
     pub backend_metadata: serde_json::Value,
@@ -20,6 +20,22 @@ pub struct ResourceBackendMetadataRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceBackendMetadataRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceBackendMetadataRequest",
+        )?;
+        Ok(Self {
+            backend_metadata: fields.required("backend_metadata")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceBackendMetadataRequest {
     /// A request with the required fields set and every optional field absent.
@@ -32,18 +48,34 @@ impl ResourceBackendMetadataRequest {
     }
 }
 /// `ResourceEffectiveIDRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceEffectiveIdRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub effective_id: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for ResourceEffectiveIdRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceEffectiveIDRequest",
+        )?;
+        Ok(Self {
+            effective_id: fields.optional("effective_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `ResourceEndpointsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceEndpointsRequest {
     /// Access endpoints to set on the resource
     ///
@@ -53,6 +85,22 @@ pub struct ResourceEndpointsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceEndpointsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceEndpointsRequest",
+        )?;
+        Ok(Self {
+            endpoints: fields.required("endpoints")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceEndpointsRequest {
     /// A request with the required fields set and every optional field absent.
@@ -65,7 +113,7 @@ impl ResourceEndpointsRequest {
     }
 }
 /// `ResourceEndpointsRequestEndpoint`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceEndpointsRequestEndpoint {
     /// Name of the access endpoint
     ///
@@ -79,6 +127,23 @@ pub struct ResourceEndpointsRequestEndpoint {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceEndpointsRequestEndpoint {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceEndpointsRequestEndpoint",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            url: fields.required("url")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceEndpointsRequestEndpoint {
     /// A builder that sets the required fields by name.
@@ -128,7 +193,7 @@ impl ResourceEndpointsRequestEndpointBuilder {
     }
 }
 /// `ResourceReportRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceReportRequest {
     /// `array of `ResourceReportRequestReport``, required.
     pub report: Vec<models::ResourceReportRequestReport>,
@@ -136,6 +201,22 @@ pub struct ResourceReportRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceReportRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceReportRequest",
+        )?;
+        Ok(Self {
+            report: fields.required("report")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceReportRequest {
     /// A request with the required fields set and every optional field absent.
@@ -148,7 +229,7 @@ impl ResourceReportRequest {
     }
 }
 /// `ResourceReportRequestReport`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceReportRequestReport {
     /// Section header text
     ///
@@ -162,6 +243,23 @@ pub struct ResourceReportRequestReport {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceReportRequestReport {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceReportRequestReport",
+        )?;
+        Ok(Self {
+            header: fields.required("header")?,
+            body: fields.required("body")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceReportRequestReport {
     /// A builder that sets the required fields by name.
@@ -211,7 +309,7 @@ impl ResourceReportRequestReportBuilder {
     }
 }
 /// `ResourceSetLimitsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceSetLimitsRequest {
     /// Dictionary mapping component types to their new limit values
     ///
@@ -221,6 +319,22 @@ pub struct ResourceSetLimitsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceSetLimitsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceSetLimitsRequest",
+        )?;
+        Ok(Self {
+            limits: fields.required("limits")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceSetLimitsRequest {
     /// A request with the required fields set and every optional field absent.

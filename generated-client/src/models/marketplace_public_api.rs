@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `ServiceProviderSignatureRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServiceProviderSignatureRequest {
     /// Service provider customer UUID
     ///
@@ -23,12 +23,30 @@ pub struct ServiceProviderSignatureRequest {
     /// If true, validates the signature without executing the operation
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dry_run: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ServiceProviderSignatureRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ServiceProviderSignatureRequest",
+        )?;
+        Ok(Self {
+            customer: fields.required("customer")?,
+            data: fields.required("data")?,
+            dry_run: fields.optional("dry_run")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ServiceProviderSignatureRequest {
     /// A request with the required fields set and every optional field absent.

@@ -10,25 +10,25 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRemoteSynchronisationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedRemoteSynchronisationRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub api_url: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remote_organization_name: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub local_service_provider: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// `array of `PatchedRemoteSynchronisationRequestRemotelocalcategorySet``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remotelocalcategory_set: Nullable<
         Vec<models::PatchedRemoteSynchronisationRequestRemotelocalcategorySet>,
     >,
@@ -37,20 +37,60 @@ pub struct PatchedRemoteSynchronisationRequest {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedRemoteSynchronisationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedRemoteSynchronisationRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.optional("api_url")?,
+            token: fields.optional("token")?,
+            remote_organization_name: fields.optional("remote_organization_name")?,
+            local_service_provider: fields.optional("local_service_provider")?,
+            is_active: fields.optional("is_active")?,
+            remotelocalcategory_set: fields.optional("remotelocalcategory_set")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedRemoteSynchronisationRequestRemotelocalcategorySet`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PatchedRemoteSynchronisationRequestRemotelocalcategorySet {
     /// `string (uri)`, required.
     pub local_category: String,
     /// `string (uuid)`, required.
     pub remote_category: Uuid,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remote_category_name: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de>
+for PatchedRemoteSynchronisationRequestRemotelocalcategorySet {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedRemoteSynchronisationRequestRemotelocalcategorySet",
+        )?;
+        Ok(Self {
+            local_category: fields.required("local_category")?,
+            remote_category: fields.required("remote_category")?,
+            remote_category_name: fields.optional("remote_category_name")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl PatchedRemoteSynchronisationRequestRemotelocalcategorySet {
     /// A request with the required fields set and every optional field absent.
@@ -252,7 +292,7 @@ runtime::response_model! {
     remote_category_name("remote_category_name")]
 }
 /// `RemoteSynchronisationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoteSynchronisationRequest {
     /// `string (uri)`, required.
     pub api_url: String,
@@ -265,7 +305,7 @@ pub struct RemoteSynchronisationRequest {
     /// `string (uri)`, required.
     pub local_service_provider: String,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// `array of `PatchedRemoteSynchronisationRequestRemotelocalcategorySet``, required.
     pub remotelocalcategory_set: Vec<
@@ -275,6 +315,28 @@ pub struct RemoteSynchronisationRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RemoteSynchronisationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RemoteSynchronisationRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            token: fields.required("token")?,
+            remote_organization_uuid: fields.required("remote_organization_uuid")?,
+            remote_organization_name: fields.required("remote_organization_name")?,
+            local_service_provider: fields.required("local_service_provider")?,
+            is_active: fields.optional("is_active")?,
+            remotelocalcategory_set: fields.required("remotelocalcategory_set")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RemoteSynchronisationRequest {
     /// A builder that sets the required fields by name.

@@ -225,7 +225,7 @@ runtime::response_model! {
     state("state")]
 }
 /// `ResourceLimitChangeRequestCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceLimitChangeRequestCreateRequest {
     /// `string (uuid)`, required.
     pub resource: Uuid,
@@ -235,6 +235,23 @@ pub struct ResourceLimitChangeRequestCreateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceLimitChangeRequestCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceLimitChangeRequestCreateRequest",
+        )?;
+        Ok(Self {
+            resource: fields.required("resource")?,
+            requested_limits: fields.required("requested_limits")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceLimitChangeRequestCreateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -248,7 +265,7 @@ impl ResourceLimitChangeRequestCreateRequest {
     }
 }
 /// `ResourceLimitChangeRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceLimitChangeRequestRequest {
     /// `string (uri)`, required.
     pub resource: String,
@@ -257,12 +274,30 @@ pub struct ResourceLimitChangeRequestRequest {
     /// Optional comment provided during review
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_comment: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceLimitChangeRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceLimitChangeRequestRequest",
+        )?;
+        Ok(Self {
+            resource: fields.required("resource")?,
+            requested_limits: fields.required("requested_limits")?,
+            review_comment: fields.optional("review_comment")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceLimitChangeRequestRequest {
     /// A request with the required fields set and every optional field absent.

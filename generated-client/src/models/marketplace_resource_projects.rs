@@ -10,20 +10,38 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `ResourceProjectRecoveryRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceProjectRecoveryRequest {
     /// Recreate the UserRole rows captured at soft-delete time. Requires termination_metadata to be present (set on soft-deletes performed after the recovery feature shipped).
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub restore_team_members: Nullable<bool>,
     /// Send invitations to users who had access before soft-delete. Mutually exclusive with restore_team_members.
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub send_invitations_to_previous_members: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceProjectRecoveryRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceProjectRecoveryRequest",
+        )?;
+        Ok(Self {
+            restore_team_members: fields.optional("restore_team_members")?,
+            send_invitations_to_previous_members: fields
+                .optional("send_invitations_to_previous_members")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -155,17 +155,34 @@ runtime::response_model! {
     total("total")]
 }
 /// `RenewalEstimateRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RenewalEstimateRequestRequest {
     /// `integer`, required.
     pub extension_months: i64,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RenewalEstimateRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RenewalEstimateRequestRequest",
+        )?;
+        Ok(Self {
+            extension_months: fields.required("extension_months")?,
+            limits: fields.optional("limits")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RenewalEstimateRequestRequest {
     /// A request with the required fields set and every optional field absent.
@@ -209,7 +226,7 @@ runtime::response_model! {
     [source_order_uuid("source_order_uuid"), target_order_uuids("target_order_uuids")]
 }
 /// `ResourceReallocateLimitsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceReallocateLimitsRequest {
     /// `any JSON value`, required.
     pub limits: serde_json::Value,
@@ -219,6 +236,23 @@ pub struct ResourceReallocateLimitsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceReallocateLimitsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceReallocateLimitsRequest",
+        )?;
+        Ok(Self {
+            limits: fields.required("limits")?,
+            targets: fields.required("targets")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceReallocateLimitsRequest {
     /// A request with the required fields set and every optional field absent.
@@ -235,7 +269,7 @@ impl ResourceReallocateLimitsRequest {
     }
 }
 /// `ResourceReallocateLimitsRequestTarget`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceReallocateLimitsRequestTarget {
     /// `string (uuid)`, required.
     pub resource_uuid: Uuid,
@@ -245,6 +279,23 @@ pub struct ResourceReallocateLimitsRequestTarget {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceReallocateLimitsRequestTarget {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceReallocateLimitsRequestTarget",
+        )?;
+        Ok(Self {
+            resource_uuid: fields.required("resource_uuid")?,
+            allocated_limits: fields.required("allocated_limits")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceReallocateLimitsRequestTarget {
     /// A request with the required fields set and every optional field absent.
@@ -267,17 +318,17 @@ pub struct ResourceRenewRequest {
     /// Optional new limits for the resource. Supports upgrades only.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<serde_json::Value>,
     /// Optional comment for the renewal request.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_comment: Nullable<String>,
     /// Optional PDF attachment for the renewal request.
     ///
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attachment: Nullable<FileUpload>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -389,22 +440,41 @@ runtime::response_model! {
     ResourceSuggestName, "ResourceSuggestName", extra, [name("name")]
 }
 /// `ResourceSuggestNameRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceSuggestNameRequest {
     /// `string (uuid)`, required.
     pub project: Uuid,
     /// `string (uuid)`, required.
     pub offering: Uuid,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<Uuid>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceSuggestNameRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceSuggestNameRequest",
+        )?;
+        Ok(Self {
+            project: fields.required("project")?,
+            offering: fields.required("offering")?,
+            plan: fields.optional("plan")?,
+            attributes: fields.optional("attributes")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceSuggestNameRequest {
     /// A builder that sets the required fields by name.
@@ -456,7 +526,7 @@ impl ResourceSuggestNameRequestBuilder {
     }
 }
 /// `ResourceSwitchPlanRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceSwitchPlanRequest {
     /// `string (uri)`, required.
     pub plan: String,
@@ -464,6 +534,22 @@ pub struct ResourceSwitchPlanRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ResourceSwitchPlanRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceSwitchPlanRequest",
+        )?;
+        Ok(Self {
+            plan: fields.required("plan")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ResourceSwitchPlanRequest {
     /// A request with the required fields set and every optional field absent.
@@ -626,12 +712,12 @@ pub struct ResourceUpdateLimitsRequest {
     /// `any JSON value`, required.
     pub limits: serde_json::Value,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_comment: Nullable<String>,
     /// Optional PDF attachment for the limit update request.
     ///
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attachment: Nullable<FileUpload>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.

@@ -31,37 +31,59 @@ runtime::response_model! {
     [detail("detail")]
 }
 /// `PatchedRobotAccountRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedRobotAccountRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource: Nullable<String>,
     /// Type of the robot account.
     ///
     /// Wire name `type`, `string`.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
     /// Users who have access to this robot account.
     ///
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub users: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keys: Nullable<Vec<String>>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub responsible_user: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedRobotAccountRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedRobotAccountRequest",
+        )?;
+        Ok(Self {
+            username: fields.optional("username")?,
+            description: fields.optional("description")?,
+            resource: fields.optional("resource")?,
+            type_: fields.optional("type")?,
+            users: fields.optional("users")?,
+            keys: fields.optional("keys")?,
+            responsible_user: fields.optional("responsible_user")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `RemoteResourceSyncStatusRemoteStateEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -538,26 +560,42 @@ runtime::response_model! {
 /// `RobotAccountDetailsUserKey`: `SshKey`.
 pub type RobotAccountDetailsUserKey = models::SshKey;
 /// `RobotAccountErrorRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RobotAccountErrorRequest {
     /// Error message to be saved to the robot account
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for RobotAccountErrorRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RobotAccountErrorRequest",
+        )?;
+        Ok(Self {
+            error_message: fields.optional("error_message")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `RobotAccountRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RobotAccountRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`, required.
     pub resource: String,
@@ -569,18 +607,40 @@ pub struct RobotAccountRequest {
     /// Users who have access to this robot account.
     ///
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub users: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keys: Nullable<Vec<String>>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub responsible_user: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RobotAccountRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RobotAccountRequest",
+        )?;
+        Ok(Self {
+            username: fields.optional("username")?,
+            description: fields.optional("description")?,
+            resource: fields.required("resource")?,
+            type_: fields.required("type")?,
+            users: fields.optional("users")?,
+            keys: fields.optional("keys")?,
+            responsible_user: fields.optional("responsible_user")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RobotAccountRequest {
     /// A builder that sets the required fields by name.

@@ -28,24 +28,40 @@ runtime::response_model! {
     DryRun, "DryRun", extra, [output("output")]
 }
 /// `DryRunRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DryRunRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<String>,
     /// Wire name `type`, `any JSON value`.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub order_offering: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DryRunRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "DryRunRequest")?;
+        Ok(Self {
+            plan: fields.optional("plan")?,
+            type_: fields.optional("type")?,
+            attributes: fields.optional("attributes")?,
+            order_offering: fields.optional("order_offering")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `MarketplaceScriptDryRunAsyncRunResponse`: `RemoteEduteamsRequest`.
 pub type MarketplaceScriptDryRunAsyncRunResponse = models::RemoteEduteamsRequest;

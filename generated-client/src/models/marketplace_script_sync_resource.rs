@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PullMarketplaceScriptResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PullMarketplaceScriptResourceRequest {
     /// `string (uuid)`, required.
     pub resource_uuid: Uuid,
@@ -18,6 +18,22 @@ pub struct PullMarketplaceScriptResourceRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PullMarketplaceScriptResourceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PullMarketplaceScriptResourceRequest",
+        )?;
+        Ok(Self {
+            resource_uuid: fields.required("resource_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl PullMarketplaceScriptResourceRequest {
     /// A request with the required fields set and every optional field absent.

@@ -10,26 +10,45 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedSectionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedSectionRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub category: Nullable<String>,
     /// Whether section is rendered as a separate tab.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_standalone: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedSectionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedSectionRequest",
+        )?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            title: fields.optional("title")?,
+            category: fields.optional("category")?,
+            is_standalone: fields.optional("is_standalone")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `Section`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -96,7 +115,7 @@ runtime::response_model! {
     is_standalone("is_standalone")]
 }
 /// `SectionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SectionRequest {
     /// `string`, required.
     pub key: String,
@@ -107,12 +126,28 @@ pub struct SectionRequest {
     /// Whether section is rendered as a separate tab.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_standalone: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SectionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "SectionRequest")?;
+        Ok(Self {
+            key: fields.required("key")?,
+            title: fields.required("title")?,
+            category: fields.required("category")?,
+            is_standalone: fields.optional("is_standalone")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SectionRequest {
     /// A builder that sets the required fields by name.

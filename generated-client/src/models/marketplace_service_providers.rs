@@ -715,18 +715,18 @@ runtime::response_model! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedServiceProviderRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_notifications: Nullable<bool>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image: Nullable<FileUpload>,
     /// List of allowed domains for offering endpoints. Only staff can modify this field.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_domains: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -1479,20 +1479,20 @@ runtime::response_model! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServiceProviderRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_notifications: Nullable<bool>,
     /// `string (uri)`, required.
     pub customer: String,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image: Nullable<FileUpload>,
     /// List of allowed domains for offering endpoints. Only staff can modify this field.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_domains: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -1600,7 +1600,7 @@ impl runtime::MultipartBody for ServiceProviderRequest {
     }
 }
 /// `SetOfferingsUsernameRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetOfferingsUsernameRequest {
     /// UUID of the user
     ///
@@ -1615,6 +1615,23 @@ pub struct SetOfferingsUsernameRequest {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for SetOfferingsUsernameRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SetOfferingsUsernameRequest",
+        )?;
+        Ok(Self {
+            user_uuid: fields.required("user_uuid")?,
+            username: fields.required("username")?,
+            extra: fields.rest(),
+        })
+    }
+}
 impl SetOfferingsUsernameRequest {
     /// A request with the required fields set and every optional field absent.
     #[inline]
@@ -1627,7 +1644,7 @@ impl SetOfferingsUsernameRequest {
     }
 }
 /// `SiteAgentConfigGenerationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SiteAgentConfigGenerationRequest {
     /// List of SLURM offering UUIDs to include in configuration
     ///
@@ -1636,22 +1653,41 @@ pub struct SiteAgentConfigGenerationRequest {
     /// Include SLURM periodic usage policy settings in configuration
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_policy_settings: Nullable<bool>,
     /// Waldur API URL (defaults to current server URL)
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub waldur_api_url: Nullable<String>,
     /// Timezone for the site agent
     ///
     /// `string`, default `"UTC"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub timezone: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SiteAgentConfigGenerationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SiteAgentConfigGenerationRequest",
+        )?;
+        Ok(Self {
+            offering_uuids: fields.required("offering_uuids")?,
+            include_policy_settings: fields.optional("include_policy_settings")?,
+            waldur_api_url: fields.optional("waldur_api_url")?,
+            timezone: fields.optional("timezone")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SiteAgentConfigGenerationRequest {
     /// A request with the required fields set and every optional field absent.

@@ -12,7 +12,7 @@ use crate::models;
 /// `AgentEventSubscriptionCreate`: `EventSubscription`.
 pub type AgentEventSubscriptionCreate = models::EventSubscription;
 /// `AgentEventSubscriptionCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AgentEventSubscriptionCreateRequest {
     /// The type of object to observe for events
     ///
@@ -21,12 +21,29 @@ pub struct AgentEventSubscriptionCreateRequest {
     /// Optional description for the event subscription
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AgentEventSubscriptionCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AgentEventSubscriptionCreateRequest",
+        )?;
+        Ok(Self {
+            observable_object_type: fields.required("observable_object_type")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AgentEventSubscriptionCreateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -176,7 +193,7 @@ runtime::response_model! {
     version("version")]
 }
 /// `AgentIdentityRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AgentIdentityRequest {
     /// UUID of an offering with a site-agent compatible type.
     ///
@@ -185,26 +202,48 @@ pub struct AgentIdentityRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version: Nullable<String>,
     /// `array of `AgentIdentityRequestDependency``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dependencies: Nullable<Vec<models::AgentIdentityRequestDependency>>,
     /// Example: '/etc/waldur/agent.yaml'
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub config_file_path: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub config_file_content: Nullable<String>,
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_restarted: Nullable<DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AgentIdentityRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AgentIdentityRequest",
+        )?;
+        Ok(Self {
+            offering: fields.required("offering")?,
+            name: fields.required("name")?,
+            version: fields.optional("version")?,
+            dependencies: fields.optional("dependencies")?,
+            config_file_path: fields.optional("config_file_path")?,
+            config_file_content: fields.optional("config_file_content")?,
+            last_restarted: fields.optional("last_restarted")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AgentIdentityRequest {
     /// A request with the required fields set and every optional field absent.
@@ -223,7 +262,7 @@ impl AgentIdentityRequest {
     }
 }
 /// `AgentIdentityRequestDependency`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AgentIdentityRequestDependency {
     /// `string`, required.
     pub package: String,
@@ -233,6 +272,23 @@ pub struct AgentIdentityRequestDependency {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AgentIdentityRequestDependency {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AgentIdentityRequestDependency",
+        )?;
+        Ok(Self {
+            package: fields.required("package")?,
+            version: fields.required("version")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AgentIdentityRequestDependency {
     /// A builder that sets the required fields by name.
@@ -351,17 +407,34 @@ runtime::response_model! {
     created("created"), modified("modified")]
 }
 /// `AgentServiceCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AgentServiceCreateRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mode: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AgentServiceCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AgentServiceCreateRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            mode: fields.optional("mode")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AgentServiceCreateRequest {
     /// A request with the required fields set and every optional field absent.

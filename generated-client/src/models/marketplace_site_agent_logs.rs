@@ -184,7 +184,7 @@ impl runtime::Inspect for MarketplaceSiteAgentLogLevelEnum {
     }
 }
 /// `MarketplaceSiteAgentLogsCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MarketplaceSiteAgentLogsCreateRequest {
     /// `string (uuid)`, required.
     pub agent_identity_uuid: Uuid,
@@ -200,6 +200,26 @@ pub struct MarketplaceSiteAgentLogsCreateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MarketplaceSiteAgentLogsCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MarketplaceSiteAgentLogsCreateRequest",
+        )?;
+        Ok(Self {
+            agent_identity_uuid: fields.required("agent_identity_uuid")?,
+            timestamp: fields.required("timestamp")?,
+            level: fields.required("level")?,
+            message: fields.required("message")?,
+            module: fields.required("module")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MarketplaceSiteAgentLogsCreateRequest {
     /// A builder that sets the required fields by name.

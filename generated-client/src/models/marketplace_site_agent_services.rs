@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `AgentProcessorCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AgentProcessorCreateRequest {
     /// `string`, required.
     pub name: String,
@@ -19,12 +19,30 @@ pub struct AgentProcessorCreateRequest {
     /// `string`, required.
     pub backend_type: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_version: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AgentProcessorCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AgentProcessorCreateRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            backend_type: fields.required("backend_type")?,
+            backend_version: fields.optional("backend_version")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AgentProcessorCreateRequest {
     /// A builder that sets the required fields by name.
@@ -75,7 +93,7 @@ impl AgentProcessorCreateRequestBuilder {
     }
 }
 /// `AgentServiceStatisticsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AgentServiceStatisticsRequest {
     /// Statistics data to be stored for the service
     ///
@@ -85,6 +103,22 @@ pub struct AgentServiceStatisticsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AgentServiceStatisticsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AgentServiceStatisticsRequest",
+        )?;
+        Ok(Self {
+            statistics: fields.required("statistics")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AgentServiceStatisticsRequest {
     /// A request with the required fields set and every optional field absent.

@@ -325,84 +325,114 @@ runtime::response_model! {
     previous_state("previous_state"), new_state("new_state")]
 }
 /// `PatchedSlurmPeriodicUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedSlurmPeriodicUsagePolicyRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scope: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub actions: Nullable<String>,
     /// Fields for saving actions extra data. Keys are name of actions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<serde_json::Value>,
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_groups: Nullable<Vec<String>>,
     /// If True, policy applies to all customers. Mutually exclusive with organization_groups.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_to_all: Nullable<bool>,
     /// `array of `PatchedSlurmPeriodicUsagePolicyRequestComponentLimitsSet``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub component_limits_set: Nullable<
         Vec<models::PatchedSlurmPeriodicUsagePolicyRequestComponentLimitsSet>,
     >,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period: Nullable<serde_json::Value>,
     /// SLURM limit type to apply
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limit_type: Nullable<serde_json::Value>,
     /// Use TRES billing units instead of raw TRES values
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tres_billing_enabled: Nullable<bool>,
     /// TRES billing weights (e.g., {"CPU": 0.015625, "Mem": 0.001953125, "GRES/gpu": 0.25})
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tres_billing_weights: Nullable<serde_json::Value>,
     /// Maximum percentage of base allocation that can carry over from unused previous period (0-100)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub carryover_factor: Nullable<i64>,
     /// Grace period ratio (0.2 = 20% overconsumption allowed)
     ///
     /// `number (double)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_ratio: Nullable<f64>,
     /// Enable unused allocation carryover to next period
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub carryover_enabled: Nullable<bool>,
     /// Reset raw usage at period transitions (PriorityUsageResetPeriod=None)
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub raw_usage_reset: Nullable<bool>,
     /// QoS management strategy
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub qos_strategy: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedSlurmPeriodicUsagePolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedSlurmPeriodicUsagePolicyRequest",
+        )?;
+        Ok(Self {
+            scope: fields.optional("scope")?,
+            actions: fields.optional("actions")?,
+            options: fields.optional("options")?,
+            organization_groups: fields.optional("organization_groups")?,
+            apply_to_all: fields.optional("apply_to_all")?,
+            component_limits_set: fields.optional("component_limits_set")?,
+            period: fields.optional("period")?,
+            limit_type: fields.optional("limit_type")?,
+            tres_billing_enabled: fields.optional("tres_billing_enabled")?,
+            tres_billing_weights: fields.optional("tres_billing_weights")?,
+            carryover_factor: fields.optional("carryover_factor")?,
+            grace_ratio: fields.optional("grace_ratio")?,
+            carryover_enabled: fields.optional("carryover_enabled")?,
+            raw_usage_reset: fields.optional("raw_usage_reset")?,
+            qos_strategy: fields.optional("qos_strategy")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedSlurmPeriodicUsagePolicyRequestComponentLimitsSet`: `OfferingUsagePolicyRequestComponentLimitsSet`.
 pub type PatchedSlurmPeriodicUsagePolicyRequestComponentLimitsSet = models::OfferingUsagePolicyRequestComponentLimitsSet;
 /// `SlurmCommandResultRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SlurmCommandResultRequest {
     /// UUID of the resource the command was applied to
     ///
@@ -415,22 +445,42 @@ pub struct SlurmCommandResultRequest {
     /// Error message if the command failed
     ///
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// Execution mode of the command
     ///
     /// `any JSON value`, default `"production"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mode: Nullable<serde_json::Value>,
     /// List of shell commands actually executed by the site agent
     ///
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub commands_executed: Nullable<Vec<String>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SlurmCommandResultRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SlurmCommandResultRequest",
+        )?;
+        Ok(Self {
+            resource_uuid: fields.required("resource_uuid")?,
+            success: fields.required("success")?,
+            error_message: fields.optional("error_message")?,
+            mode: fields.optional("mode")?,
+            commands_executed: fields.optional("commands_executed")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SlurmCommandResultRequest {
     /// A request with the required fields set and every optional field absent.
@@ -688,7 +738,7 @@ runtime::response_model! {
 /// `SlurmPeriodicUsagePolicyComponentLimitsSet`: `OfferingUsagePolicyComponentLimitsSet`.
 pub type SlurmPeriodicUsagePolicyComponentLimitsSet = models::OfferingUsagePolicyComponentLimitsSet;
 /// `SlurmPeriodicUsagePolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SlurmPeriodicUsagePolicyRequest {
     /// `string (uri)`, required.
     pub scope: String,
@@ -697,67 +747,97 @@ pub struct SlurmPeriodicUsagePolicyRequest {
     /// Fields for saving actions extra data. Keys are name of actions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<serde_json::Value>,
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_groups: Nullable<Vec<String>>,
     /// If True, policy applies to all customers. Mutually exclusive with organization_groups.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_to_all: Nullable<bool>,
     /// `array of `PatchedSlurmPeriodicUsagePolicyRequestComponentLimitsSet``, required.
     pub component_limits_set: Vec<
         models::PatchedSlurmPeriodicUsagePolicyRequestComponentLimitsSet,
     >,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period: Nullable<serde_json::Value>,
     /// SLURM limit type to apply
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limit_type: Nullable<serde_json::Value>,
     /// Use TRES billing units instead of raw TRES values
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tres_billing_enabled: Nullable<bool>,
     /// TRES billing weights (e.g., {"CPU": 0.015625, "Mem": 0.001953125, "GRES/gpu": 0.25})
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tres_billing_weights: Nullable<serde_json::Value>,
     /// Maximum percentage of base allocation that can carry over from unused previous period (0-100)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub carryover_factor: Nullable<i64>,
     /// Grace period ratio (0.2 = 20% overconsumption allowed)
     ///
     /// `number (double)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_ratio: Nullable<f64>,
     /// Enable unused allocation carryover to next period
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub carryover_enabled: Nullable<bool>,
     /// Reset raw usage at period transitions (PriorityUsageResetPeriod=None)
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub raw_usage_reset: Nullable<bool>,
     /// QoS management strategy
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub qos_strategy: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SlurmPeriodicUsagePolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SlurmPeriodicUsagePolicyRequest",
+        )?;
+        Ok(Self {
+            scope: fields.required("scope")?,
+            actions: fields.required("actions")?,
+            options: fields.optional("options")?,
+            organization_groups: fields.optional("organization_groups")?,
+            apply_to_all: fields.optional("apply_to_all")?,
+            component_limits_set: fields.required("component_limits_set")?,
+            period: fields.optional("period")?,
+            limit_type: fields.optional("limit_type")?,
+            tres_billing_enabled: fields.optional("tres_billing_enabled")?,
+            tres_billing_weights: fields.optional("tres_billing_weights")?,
+            carryover_factor: fields.optional("carryover_factor")?,
+            grace_ratio: fields.optional("grace_ratio")?,
+            carryover_enabled: fields.optional("carryover_enabled")?,
+            raw_usage_reset: fields.optional("raw_usage_reset")?,
+            qos_strategy: fields.optional("qos_strategy")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SlurmPeriodicUsagePolicyRequest {
     /// A builder that sets the required fields by name.
@@ -882,17 +962,33 @@ runtime::response_model! {
     grace_limit_percentage("grace_limit_percentage"), resources("resources")]
 }
 /// `SlurmPolicyEvaluateRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SlurmPolicyEvaluateRequestRequest {
     /// Evaluate a specific resource. If omitted, evaluates all offering resources.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_uuid: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SlurmPolicyEvaluateRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SlurmPolicyEvaluateRequestRequest",
+        )?;
+        Ok(Self {
+            resource_uuid: fields.optional("resource_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `SlurmPolicyEvaluateRequestResource`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -1410,52 +1506,75 @@ runtime::response_model! {
     parameters("parameters")]
 }
 /// `SlurmPolicyPreviewRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SlurmPolicyPreviewRequestRequest {
     /// Base allocation for the period (in node-hours or billing units)
     ///
     /// `number (double)`, default `1000.0`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allocation: Nullable<f64>,
     /// Grace ratio for overconsumption allowance (0.2 = 20%)
     ///
     /// `number (double)`, default `0.2`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_ratio: Nullable<f64>,
     /// Usage from the previous period
     ///
     /// `number (double)`, default `0.0`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub previous_usage: Nullable<f64>,
     /// Maximum percentage of base allocation that can carry over (0-100)
     ///
     /// `integer`, default `50`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub carryover_factor: Nullable<i64>,
     /// Whether unused allocation carries over to next period
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub carryover_enabled: Nullable<bool>,
     /// Optional resource UUID to use for current usage data
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource_uuid: Nullable<Uuid>,
     /// Current usage in this period (manual input or from resource)
     ///
     /// `number (double)`, default `0.0`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub current_usage: Nullable<f64>,
     /// Average daily usage rate for projections
     ///
     /// `number (double)`, default `0.0`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub daily_usage_rate: Nullable<f64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SlurmPolicyPreviewRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SlurmPolicyPreviewRequestRequest",
+        )?;
+        Ok(Self {
+            allocation: fields.optional("allocation")?,
+            grace_ratio: fields.optional("grace_ratio")?,
+            previous_usage: fields.optional("previous_usage")?,
+            carryover_factor: fields.optional("carryover_factor")?,
+            carryover_enabled: fields.optional("carryover_enabled")?,
+            resource_uuid: fields.optional("resource_uuid")?,
+            current_usage: fields.optional("current_usage")?,
+            daily_usage_rate: fields.optional("daily_usage_rate")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `SlurmPolicyPreviewRequestThresholds`: response model.
 #[derive(Clone, PartialEq, Default)]

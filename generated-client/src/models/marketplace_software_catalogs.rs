@@ -66,48 +66,71 @@ runtime::response_model! {
     existing_version("existing_version"), update_available("update_available")]
 }
 /// `PatchedSoftwareCatalogRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedSoftwareCatalogRequest {
     /// Catalog name (e.g., EESSI, Spack)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Catalog version (e.g., 2023.06, 0.21.0)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version: Nullable<String>,
     /// Type of software catalog
     ///
     /// ``CatalogTypeEnum``, default `"binary_runtime"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub catalog_type: Nullable<models::CatalogTypeEnum>,
     /// Catalog source URL
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_url: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Catalog-specific metadata (architecture maps, API endpoints, etc.)
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<serde_json::Value>,
     /// Whether to automatically update this catalog via scheduled tasks
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_update_enabled: Nullable<bool>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub update_errors: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedSoftwareCatalogRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedSoftwareCatalogRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            version: fields.optional("version")?,
+            catalog_type: fields.optional("catalog_type")?,
+            source_url: fields.optional("source_url")?,
+            description: fields.optional("description")?,
+            metadata: fields.optional("metadata")?,
+            auto_update_enabled: fields.optional("auto_update_enabled")?,
+            update_errors: fields.optional("update_errors")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `SoftwareCatalog`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -267,7 +290,7 @@ runtime::response_model! {
     target_count("target_count")]
 }
 /// `SoftwareCatalogRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SoftwareCatalogRequest {
     /// Catalog name (e.g., EESSI, Spack)
     ///
@@ -280,33 +303,56 @@ pub struct SoftwareCatalogRequest {
     /// Type of software catalog
     ///
     /// ``CatalogTypeEnum``, default `"binary_runtime"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub catalog_type: Nullable<models::CatalogTypeEnum>,
     /// Catalog source URL
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_url: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Catalog-specific metadata (architecture maps, API endpoints, etc.)
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<serde_json::Value>,
     /// Whether to automatically update this catalog via scheduled tasks
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_update_enabled: Nullable<bool>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub update_errors: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SoftwareCatalogRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SoftwareCatalogRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            version: fields.required("version")?,
+            catalog_type: fields.optional("catalog_type")?,
+            source_url: fields.optional("source_url")?,
+            description: fields.optional("description")?,
+            metadata: fields.optional("metadata")?,
+            auto_update_enabled: fields.optional("auto_update_enabled")?,
+            update_errors: fields.optional("update_errors")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SoftwareCatalogRequest {
     /// A builder that sets the required fields by name.

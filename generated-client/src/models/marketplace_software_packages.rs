@@ -10,29 +10,49 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedSoftwarePackageRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedSoftwarePackageRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub catalog: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub homepage: Nullable<String>,
     /// Whether this package is an extension of another package
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_extension: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedSoftwarePackageRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedSoftwarePackageRequest",
+        )?;
+        Ok(Self {
+            catalog: fields.optional("catalog")?,
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            homepage: fields.optional("homepage")?,
+            is_extension: fields.optional("is_extension")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `SoftwarePackage`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -245,27 +265,47 @@ runtime::response_model! {
     name("name"), url("url"), versions("versions")]
 }
 /// `SoftwarePackageRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SoftwarePackageRequest {
     /// `string (uri)`, required.
     pub catalog: String,
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub homepage: Nullable<String>,
     /// Whether this package is an extension of another package
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_extension: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SoftwarePackageRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SoftwarePackageRequest",
+        )?;
+        Ok(Self {
+            catalog: fields.required("catalog")?,
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            homepage: fields.optional("homepage")?,
+            is_extension: fields.optional("is_extension")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SoftwarePackageRequest {
     /// A builder that sets the required fields by name.

@@ -10,15 +10,31 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedUserOfferingConsentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedUserOfferingConsentRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedUserOfferingConsentRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedUserOfferingConsentRequest",
+        )?;
+        Ok(Self {
+            version: fields.optional("version")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `UserOfferingConsent`: response model.
 #[derive(Clone, PartialEq, Default)]

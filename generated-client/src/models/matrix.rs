@@ -629,7 +629,7 @@ runtime::response_model! {
     membership_state("membership_state")]
 }
 /// `MatrixRoomCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MatrixRoomCreateRequest {
     /// `string (uuid)`, required.
     pub project: Uuid,
@@ -637,6 +637,22 @@ pub struct MatrixRoomCreateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MatrixRoomCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MatrixRoomCreateRequest",
+        )?;
+        Ok(Self {
+            project: fields.required("project")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MatrixRoomCreateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -649,15 +665,31 @@ impl MatrixRoomCreateRequest {
     }
 }
 /// `MatrixRoomDisableRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MatrixRoomDisableRequest {
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub delete_history: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MatrixRoomDisableRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MatrixRoomDisableRequest",
+        )?;
+        Ok(Self {
+            delete_history: fields.optional("delete_history")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `MatrixRoomStateEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `NotificationTemplateDetailSerializersRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotificationTemplateDetailSerializersRequest {
     /// Example: 'flatpages/default.html'
     ///
@@ -22,6 +22,23 @@ pub struct NotificationTemplateDetailSerializersRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for NotificationTemplateDetailSerializersRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "NotificationTemplateDetailSerializersRequest",
+        )?;
+        Ok(Self {
+            path: fields.required("path")?,
+            name: fields.required("name")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl NotificationTemplateDetailSerializersRequest {
     /// A builder that sets the required fields by name.
@@ -73,7 +90,7 @@ impl NotificationTemplateDetailSerializersRequestBuilder {
     }
 }
 /// `NotificationTemplateUpdateSerializersRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotificationTemplateUpdateSerializersRequest {
     /// `string`, required.
     pub content: String,
@@ -81,6 +98,22 @@ pub struct NotificationTemplateUpdateSerializersRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for NotificationTemplateUpdateSerializersRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "NotificationTemplateUpdateSerializersRequest",
+        )?;
+        Ok(Self {
+            content: fields.required("content")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl NotificationTemplateUpdateSerializersRequest {
     /// A request with the required fields set and every optional field absent.
@@ -93,18 +126,36 @@ impl NotificationTemplateUpdateSerializersRequest {
     }
 }
 /// `PatchedNotificationTemplateDetailSerializersRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedNotificationTemplateDetailSerializersRequest {
     /// Example: 'flatpages/default.html'
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub path: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de>
+for PatchedNotificationTemplateDetailSerializersRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedNotificationTemplateDetailSerializersRequest",
+        )?;
+        Ok(Self {
+            path: fields.optional("path")?,
+            name: fields.optional("name")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OnboardingJustificationCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OnboardingJustificationCreateRequest {
     /// UUID of the OnboardingVerification to justify
     ///
@@ -19,12 +19,29 @@ pub struct OnboardingJustificationCreateRequest {
     /// User's explanation for why they should be authorized
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_justification: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OnboardingJustificationCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OnboardingJustificationCreateRequest",
+        )?;
+        Ok(Self {
+            verification_uuid: fields.required("verification_uuid")?,
+            user_justification: fields.optional("user_justification")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OnboardingJustificationCreateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -43,7 +60,7 @@ pub struct OnboardingJustificationDocumentationRequest {
     /// Upload supporting documentation.
     ///
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file: Nullable<FileUpload>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -78,19 +95,36 @@ impl runtime::MultipartBody for OnboardingJustificationDocumentationRequest {
     }
 }
 /// `OnboardingJustificationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OnboardingJustificationRequest {
     /// `string (uri)`, required.
     pub verification: String,
     /// User's explanation for why they should be authorized
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_justification: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OnboardingJustificationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OnboardingJustificationRequest",
+        )?;
+        Ok(Self {
+            verification: fields.required("verification")?,
+            user_justification: fields.optional("user_justification")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OnboardingJustificationRequest {
     /// A request with the required fields set and every optional field absent.
@@ -104,31 +138,64 @@ impl OnboardingJustificationRequest {
     }
 }
 /// `OnboardingJustificationReviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OnboardingJustificationReviewRequest {
     /// Administrator notes about the review decision
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub staff_notes: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OnboardingJustificationReviewRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OnboardingJustificationReviewRequest",
+        )?;
+        Ok(Self {
+            staff_notes: fields.optional("staff_notes")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedOnboardingJustificationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOnboardingJustificationRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verification: Nullable<String>,
     /// User's explanation for why they should be authorized
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_justification: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedOnboardingJustificationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOnboardingJustificationRequest",
+        )?;
+        Ok(Self {
+            verification: fields.optional("verification")?,
+            user_justification: fields.optional("user_justification")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -99,24 +99,42 @@ runtime::response_model! {
     created("created"), modified("modified")]
 }
 /// `OnboardingQuestionMetadataRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OnboardingQuestionMetadataRequest {
     /// `string (uri)`, required.
     pub question: String,
     /// Customer model field name to map this answer to (e.g., 'registration_code', 'email', 'vat_code')
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub maps_to_customer_field: Nullable<String>,
     /// Type of intent/purpose field (e.g., 'intent', 'registration_purpose') - stays with verification
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub intent_field: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OnboardingQuestionMetadataRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OnboardingQuestionMetadataRequest",
+        )?;
+        Ok(Self {
+            question: fields.required("question")?,
+            maps_to_customer_field: fields.optional("maps_to_customer_field")?,
+            intent_field: fields.optional("intent_field")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OnboardingQuestionMetadataRequest {
     /// A request with the required fields set and every optional field absent.
@@ -131,23 +149,41 @@ impl OnboardingQuestionMetadataRequest {
     }
 }
 /// `PatchedOnboardingQuestionMetadataRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOnboardingQuestionMetadataRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub question: Nullable<String>,
     /// Customer model field name to map this answer to (e.g., 'registration_code', 'email', 'vat_code')
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub maps_to_customer_field: Nullable<String>,
     /// Type of intent/purpose field (e.g., 'intent', 'registration_purpose') - stays with verification
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub intent_field: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedOnboardingQuestionMetadataRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOnboardingQuestionMetadataRequest",
+        )?;
+        Ok(Self {
+            question: fields.optional("question")?,
+            maps_to_customer_field: fields.optional("maps_to_customer_field")?,
+            intent_field: fields.optional("intent_field")?,
+            extra: fields.rest(),
+        })
+    }
 }

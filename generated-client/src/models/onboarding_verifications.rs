@@ -180,60 +180,98 @@ impl runtime::Inspect for ChecklistResponseChecklistTypeEnum {
     }
 }
 /// `OnboardingCompanyValidationRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OnboardingCompanyValidationRequestRequest {
     /// Automatic validation method (e.g., 'ariregister', 'wirtschaftscompass', 'bolagsverket'). Leave empty for manual validation.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub validation_method: Nullable<serde_json::Value>,
     /// ISO country code (e.g., 'EE', 'AT') - optional, for display context
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub country: Nullable<String>,
     /// Official company registration code
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub legal_person_identifier: Nullable<String>,
     /// Company name (optional)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub legal_name: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OnboardingCompanyValidationRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OnboardingCompanyValidationRequestRequest",
+        )?;
+        Ok(Self {
+            validation_method: fields.optional("validation_method")?,
+            country: fields.optional("country")?,
+            legal_person_identifier: fields.optional("legal_person_identifier")?,
+            legal_name: fields.optional("legal_name")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OnboardingRunValidationRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OnboardingRunValidationRequestRequest {
     /// Personal identifier (temporary workaround for Estonian civil_number)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub civil_number: Nullable<String>,
     /// User's first name (temporary workaround for Austrian validation)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_name: Nullable<String>,
     /// User's last name (temporary workaround for Austrian validation)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_name: Nullable<String>,
     /// User's birth date (temporary workaround for Austrian validation)
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub birth_date: Nullable<Date>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OnboardingRunValidationRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OnboardingRunValidationRequestRequest",
+        )?;
+        Ok(Self {
+            civil_number: fields.optional("civil_number")?,
+            first_name: fields.optional("first_name")?,
+            last_name: fields.optional("last_name")?,
+            birth_date: fields.optional("birth_date")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `OnboardingVerification`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -456,32 +494,51 @@ runtime::response_model! {
 /// `OnboardingVerificationJustification`: `OnboardingJustification`.
 pub type OnboardingVerificationJustification = models::OnboardingJustification;
 /// `OnboardingVerificationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OnboardingVerificationRequest {
     /// ISO country code (e.g., 'EE', 'AT') for context. Can be inferred from validation_method.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub country: Nullable<String>,
     /// Official company registration code (required for automatic validation)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub legal_person_identifier: Nullable<String>,
     /// Company name(optional, for reference)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub legal_name: Nullable<String>,
     /// When this verification expires
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expires_at: Nullable<DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OnboardingVerificationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OnboardingVerificationRequest",
+        )?;
+        Ok(Self {
+            country: fields.optional("country")?,
+            legal_person_identifier: fields.optional("legal_person_identifier")?,
+            legal_name: fields.optional("legal_name")?,
+            expires_at: fields.optional("expires_at")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `OnboardingVerificationsAvailableChecklistsRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]

@@ -133,7 +133,7 @@ runtime::response_model! {
     project_template_data("project_template_data"), local_identifier("local_identifier")]
 }
 /// `ProjectAttachRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectAttachRequest {
     /// UUID of the project to attach to this managed project
     ///
@@ -143,6 +143,22 @@ pub struct ProjectAttachRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProjectAttachRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProjectAttachRequest",
+        )?;
+        Ok(Self {
+            project_uuid: fields.required("project_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProjectAttachRequest {
     /// A request with the required fields set and every optional field absent.

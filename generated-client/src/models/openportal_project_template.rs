@@ -10,60 +10,87 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedProjectTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedProjectTemplateRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// The offering for which this template applies.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub portal: Nullable<String>,
     /// The key that is used to authenticate requests for this class.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub customer: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shortname: Nullable<String>,
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offerings: Nullable<Vec<String>>,
     /// The credit limit beyond which requests need to be approved by a local admin. If this is None, then no local approval is required. If this is set to 0, then all requests (including creating the project) need to be approved.
     ///
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub approval_limit: Nullable<Decimal>,
     /// The maximum credit limit for any projects created in this class. Any requests beyond this limit are automatically rejected. If this is None, then no maximum limit is set. If this is set to 0, then no projects can be created in this class.
     ///
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_credit_limit: Nullable<Decimal>,
     /// The mapping of credits to allocation units, i.e. how many allocation units to award per credit allocated.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allocation_units_mapping: Nullable<serde_json::Value>,
     /// The mapping of role names from the remote portal to role information in this portal for users in projects created in this class.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role_mapping: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedProjectTemplateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedProjectTemplateRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            offering: fields.optional("offering")?,
+            provider: fields.optional("provider")?,
+            portal: fields.optional("portal")?,
+            key: fields.optional("key")?,
+            customer: fields.optional("customer")?,
+            shortname: fields.optional("shortname")?,
+            offerings: fields.optional("offerings")?,
+            approval_limit: fields.optional("approval_limit")?,
+            max_credit_limit: fields.optional("max_credit_limit")?,
+            allocation_units_mapping: fields.optional("allocation_units_mapping")?,
+            role_mapping: fields.optional("role_mapping")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ProjectTemplate`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -218,14 +245,14 @@ runtime::response_model! {
     role_mapping_data("role_mapping_data")]
 }
 /// `ProjectTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectTemplateRequest {
     /// `string`, required.
     pub name: String,
     /// The offering for which this template applies.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub offering: Nullable<String>,
     /// `string (uri)`, required.
     pub provider: String,
@@ -234,39 +261,66 @@ pub struct ProjectTemplateRequest {
     /// The key that is used to authenticate requests for this class.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key: Nullable<String>,
     /// `string (uri)`, required.
     pub customer: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shortname: Nullable<String>,
     /// `array of string (uri)`, required.
     pub offerings: Vec<String>,
     /// The credit limit beyond which requests need to be approved by a local admin. If this is None, then no local approval is required. If this is set to 0, then all requests (including creating the project) need to be approved.
     ///
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub approval_limit: Nullable<Decimal>,
     /// The maximum credit limit for any projects created in this class. Any requests beyond this limit are automatically rejected. If this is None, then no maximum limit is set. If this is set to 0, then no projects can be created in this class.
     ///
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_credit_limit: Nullable<Decimal>,
     /// The mapping of credits to allocation units, i.e. how many allocation units to award per credit allocated.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allocation_units_mapping: Nullable<serde_json::Value>,
     /// The mapping of role names from the remote portal to role information in this portal for users in projects created in this class.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role_mapping: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProjectTemplateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProjectTemplateRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            offering: fields.optional("offering")?,
+            provider: fields.required("provider")?,
+            portal: fields.required("portal")?,
+            key: fields.optional("key")?,
+            customer: fields.required("customer")?,
+            shortname: fields.optional("shortname")?,
+            offerings: fields.required("offerings")?,
+            approval_limit: fields.optional("approval_limit")?,
+            max_credit_limit: fields.optional("max_credit_limit")?,
+            allocation_units_mapping: fields.optional("allocation_units_mapping")?,
+            role_mapping: fields.optional("role_mapping")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProjectTemplateRequest {
     /// A builder that sets the required fields by name.

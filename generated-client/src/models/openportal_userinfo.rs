@@ -10,20 +10,37 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedUserInfoRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedUserInfoRequest {
     /// A short, unique name for you. It will be used to form your local username on any systems. Should only contain lower-case letters and digits and must start with a letter.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shortname: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedUserInfoRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedUserInfoRequest",
+        )?;
+        Ok(Self {
+            shortname: fields.optional("shortname")?,
+            user: fields.optional("user")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ShortnameUser`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -53,12 +70,12 @@ runtime::response_model! {
     ShortnameUser, "ShortnameUser", extra, [shortname("shortname"), user("user")]
 }
 /// `UserInfoRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserInfoRequest {
     /// A short, unique name for you. It will be used to form your local username on any systems. Should only contain lower-case letters and digits and must start with a letter.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shortname: Nullable<String>,
     /// `string (uri)`, required.
     pub user: String,
@@ -66,6 +83,20 @@ pub struct UserInfoRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for UserInfoRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "UserInfoRequest")?;
+        Ok(Self {
+            shortname: fields.optional("shortname")?,
+            user: fields.required("user")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl UserInfoRequest {
     /// A request with the required fields set and every optional field absent.

@@ -52,7 +52,7 @@ runtime::response_model! {
     name("name"), is_shared("is_shared"), subnets("subnets")]
 }
 /// `DiscoverExternalNetworksRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscoverExternalNetworksRequestRequest {
     /// Keystone auth URL (e.g., <https://cloud.example.com:5000/v3>)
     ///
@@ -65,35 +65,59 @@ pub struct DiscoverExternalNetworksRequestRequest {
     /// Keystone user domain name
     ///
     /// `string`, default `"Default"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_domain_name: Nullable<String>,
     /// Keystone project domain name
     ///
     /// `string`, default `"Default"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_domain_name: Nullable<String>,
     /// Keystone project (tenant) name
     ///
     /// `string`, default `"admin"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_name: Nullable<String>,
     /// Authentication method: password or v3applicationcredential
     ///
     /// `any JSON value`, default `"password"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auth_type: Nullable<serde_json::Value>,
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verify_ssl: Nullable<bool>,
     /// PEM-encoded CA certificate for SSL verification
     ///
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub certificate: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DiscoverExternalNetworksRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "DiscoverExternalNetworksRequestRequest",
+        )?;
+        Ok(Self {
+            auth_url: fields.required("auth_url")?,
+            username: fields.required("username")?,
+            password: fields.required("password")?,
+            user_domain_name: fields.optional("user_domain_name")?,
+            project_domain_name: fields.optional("project_domain_name")?,
+            project_name: fields.optional("project_name")?,
+            auth_type: fields.optional("auth_type")?,
+            verify_ssl: fields.optional("verify_ssl")?,
+            certificate: fields.optional("certificate")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl DiscoverExternalNetworksRequestRequest {
     /// A builder that sets the required fields by name.
@@ -397,7 +421,7 @@ runtime::response_model! {
     [service_attributes("service_attributes"), plugin_options("plugin_options")]
 }
 /// `PreviewServiceAttributesRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PreviewServiceAttributesRequestRequest {
     /// Keystone auth URL (e.g., <https://cloud.example.com:5000/v3>)
     ///
@@ -410,50 +434,77 @@ pub struct PreviewServiceAttributesRequestRequest {
     /// Keystone user domain name
     ///
     /// `string`, default `"Default"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_domain_name: Nullable<String>,
     /// Keystone project domain name
     ///
     /// `string`, default `"Default"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_domain_name: Nullable<String>,
     /// Keystone project (tenant) name
     ///
     /// `string`, default `"admin"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_name: Nullable<String>,
     /// Authentication method: password or v3applicationcredential
     ///
     /// `any JSON value`, default `"password"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auth_type: Nullable<serde_json::Value>,
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verify_ssl: Nullable<bool>,
     /// PEM-encoded CA certificate for SSL verification
     ///
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub certificate: Nullable<String>,
     /// Selected external network ID
     ///
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_network_id: Nullable<String>,
     /// Selected instance availability zone name
     ///
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instance_availability_zone: Nullable<String>,
     /// Selected volume availability zone name
     ///
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub volume_availability_zone: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PreviewServiceAttributesRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PreviewServiceAttributesRequestRequest",
+        )?;
+        Ok(Self {
+            auth_url: fields.required("auth_url")?,
+            username: fields.required("username")?,
+            password: fields.required("password")?,
+            user_domain_name: fields.optional("user_domain_name")?,
+            project_domain_name: fields.optional("project_domain_name")?,
+            project_name: fields.optional("project_name")?,
+            auth_type: fields.optional("auth_type")?,
+            verify_ssl: fields.optional("verify_ssl")?,
+            certificate: fields.optional("certificate")?,
+            external_network_id: fields.optional("external_network_id")?,
+            instance_availability_zone: fields.optional("instance_availability_zone")?,
+            volume_availability_zone: fields.optional("volume_availability_zone")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl PreviewServiceAttributesRequestRequest {
     /// A builder that sets the required fields by name.

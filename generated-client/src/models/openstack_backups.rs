@@ -12,7 +12,7 @@ use crate::models;
 /// `OpenStackBackupRestorationCreate`: `OpenStackInstance`.
 pub type OpenStackBackupRestorationCreate = models::OpenStackInstance;
 /// `OpenStackBackupRestorationCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackBackupRestorationCreateRequest {
     /// Flavor to be used for the restored instance. If not specified, original instance flavor will be used
     ///
@@ -21,31 +21,51 @@ pub struct OpenStackBackupRestorationCreateRequest {
     /// New instance name. Leave blank to use source instance name.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Floating IPs that will be assigned to the restored instance
     ///
     /// `array of `OpenStackBackupRestorationCreateRequestFloatingIp``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub floating_ips: Nullable<
         Vec<models::OpenStackBackupRestorationCreateRequestFloatingIp>,
     >,
     /// Security groups that will be assigned to the restored instance
     ///
     /// `array of `OpenStackBackupRestorationCreateRequestSecurityGroup``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub security_groups: Nullable<
         Vec<models::OpenStackBackupRestorationCreateRequestSecurityGroup>,
     >,
     /// Network ports that will be attached to the restored instance
     ///
     /// `array of `OpenStackBackupRestorationCreateRequestPort``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ports: Nullable<Vec<models::OpenStackBackupRestorationCreateRequestPort>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackBackupRestorationCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackBackupRestorationCreateRequest",
+        )?;
+        Ok(Self {
+            flavor: fields.required("flavor")?,
+            name: fields.optional("name")?,
+            floating_ips: fields.optional("floating_ips")?,
+            security_groups: fields.optional("security_groups")?,
+            ports: fields.optional("ports")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackBackupRestorationCreateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -62,21 +82,39 @@ impl OpenStackBackupRestorationCreateRequest {
     }
 }
 /// `PatchedOpenStackBackupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOpenStackBackupRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Guaranteed time of backup retention. If null - keep forever.
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub kept_until: Nullable<DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedOpenStackBackupRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOpenStackBackupRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            kept_until: fields.optional("kept_until")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OpenStackFloatingIPAttachRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackFloatingIpAttachRequest {
     /// `string (uri)`, required.
     pub port: String,
@@ -18,6 +18,22 @@ pub struct OpenStackFloatingIpAttachRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackFloatingIpAttachRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackFloatingIPAttachRequest",
+        )?;
+        Ok(Self {
+            port: fields.required("port")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackFloatingIpAttachRequest {
     /// A request with the required fields set and every optional field absent.
@@ -30,15 +46,31 @@ impl OpenStackFloatingIpAttachRequest {
     }
 }
 /// `OpenStackFloatingIPDescriptionUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenStackFloatingIpDescriptionUpdateRequest {
     /// New floating IP description.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackFloatingIpDescriptionUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackFloatingIPDescriptionUpdateRequest",
+        )?;
+        Ok(Self {
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }

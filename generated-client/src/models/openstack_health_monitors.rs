@@ -92,26 +92,26 @@ runtime::response_model! {
     max_retries_down("max_retries_down"), pool("pool"), type_("type")]
 }
 /// `CreateHealthMonitorRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateHealthMonitorRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Interval between health checks in seconds
     ///
     /// `integer`, default `5`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub delay: Nullable<i64>,
     /// Time in seconds to timeout a health check
     ///
     /// `integer`, default `5`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub timeout: Nullable<i64>,
     /// `integer`, default `3`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_retries: Nullable<i64>,
     /// `integer`, default `3`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_retries_down: Nullable<i64>,
     /// Pool this health monitor belongs to
     ///
@@ -124,6 +124,28 @@ pub struct CreateHealthMonitorRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CreateHealthMonitorRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CreateHealthMonitorRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            delay: fields.optional("delay")?,
+            timeout: fields.optional("timeout")?,
+            max_retries: fields.optional("max_retries")?,
+            max_retries_down: fields.optional("max_retries_down")?,
+            pool: fields.required("pool")?,
+            type_: fields.required("type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CreateHealthMonitorRequest {
     /// A request with the required fields set and every optional field absent.
@@ -506,31 +528,51 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `PatchedUpdateHealthMonitorRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedUpdateHealthMonitorRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Interval between health checks in seconds
     ///
     /// `integer`, default `5`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub delay: Nullable<i64>,
     /// Time in seconds to timeout a health check
     ///
     /// `integer`, default `5`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub timeout: Nullable<i64>,
     /// `integer`, default `3`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_retries: Nullable<i64>,
     /// `integer`, default `3`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_retries_down: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedUpdateHealthMonitorRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedUpdateHealthMonitorRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            delay: fields.optional("delay")?,
+            timeout: fields.optional("timeout")?,
+            max_retries: fields.optional("max_retries")?,
+            max_retries_down: fields.optional("max_retries_down")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `UpdateHealthMonitor`: response model.
 #[derive(Clone, PartialEq, Default)]

@@ -92,20 +92,36 @@ runtime::response_model! {
     [check("check"), status("status"), detail("detail"), fix_hint("fix_hint")]
 }
 /// `DiagnoseConnectivityRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DiagnoseConnectivityRequestRequest {
     /// Connectivity target. 'external' (default) checks outbound internet; 'internal:\<ip\>' checks east-west to another IP; 'fip:\<address\>' verifies a specific floating-IP mapping.
     ///
     /// `string`, default `"external"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for DiagnoseConnectivityRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "DiagnoseConnectivityRequestRequest",
+        )?;
+        Ok(Self {
+            target: fields.optional("target")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `InstanceFlavorChangeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InstanceFlavorChangeRequest {
     /// The new flavor to use for the instance. Flavor change can only be done when instance is stopped.
     ///
@@ -115,6 +131,22 @@ pub struct InstanceFlavorChangeRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for InstanceFlavorChangeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "InstanceFlavorChangeRequest",
+        )?;
+        Ok(Self {
+            flavor: fields.required("flavor")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl InstanceFlavorChangeRequest {
     /// A request with the required fields set and every optional field absent.
@@ -127,20 +159,36 @@ impl InstanceFlavorChangeRequest {
     }
 }
 /// `InstanceRescueRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InstanceRescueRequest {
     /// Optional rescue image. Required for volume-backed instances; must be a Glance image with hw_rescue_device or hw_rescue_bus set (a 'stable device rescue' image).
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rescue_image: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for InstanceRescueRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "InstanceRescueRequest",
+        )?;
+        Ok(Self {
+            rescue_image: fields.optional("rescue_image")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OpenStackInstanceAllowedAddressPairsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackInstanceAllowedAddressPairsUpdateRequest {
     /// The subnet to update allowed address pairs for.
     ///
@@ -156,6 +204,23 @@ pub struct OpenStackInstanceAllowedAddressPairsUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackInstanceAllowedAddressPairsUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackInstanceAllowedAddressPairsUpdateRequest",
+        )?;
+        Ok(Self {
+            subnet: fields.required("subnet")?,
+            allowed_address_pairs: fields.required("allowed_address_pairs")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackInstanceAllowedAddressPairsUpdateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -174,10 +239,10 @@ impl OpenStackInstanceAllowedAddressPairsUpdateRequest {
     }
 }
 /// `OpenStackInstanceFloatingIPsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenStackInstanceFloatingIPsUpdateRequest {
     /// `array of `OpenStackInstanceFloatingIPsUpdateRequestFloatingIp``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub floating_ips: Nullable<
         Vec<models::OpenStackInstanceFloatingIPsUpdateRequestFloatingIp>,
     >,
@@ -185,6 +250,22 @@ pub struct OpenStackInstanceFloatingIPsUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackInstanceFloatingIPsUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackInstanceFloatingIPsUpdateRequest",
+        )?;
+        Ok(Self {
+            floating_ips: fields.optional("floating_ips")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `OpenStackInstanceFloatingIPsUpdateRequestFloatingIp`: `OpenStackBackupRestorationCreateRequestFloatingIp`.
 pub type OpenStackInstanceFloatingIPsUpdateRequestFloatingIp = models::OpenStackBackupRestorationCreateRequestFloatingIp;
@@ -272,7 +353,7 @@ impl runtime::Inspect for OpenStackInstanceOEnum {
     }
 }
 /// `OpenStackInstancePortsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackInstancePortsUpdateRequest {
     /// `array of `OpenStackInstancePortsUpdateRequestPort``, required.
     pub ports: Vec<models::OpenStackInstancePortsUpdateRequestPort>,
@@ -280,6 +361,22 @@ pub struct OpenStackInstancePortsUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackInstancePortsUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackInstancePortsUpdateRequest",
+        )?;
+        Ok(Self {
+            ports: fields.required("ports")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackInstancePortsUpdateRequest {
     /// A request with the required fields set and every optional field absent.

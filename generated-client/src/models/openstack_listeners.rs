@@ -78,13 +78,13 @@ runtime::response_model! {
 /// `CreateListenerProtocolEnum`: `CreateHealthMonitorRequestTypeEnum`.
 pub type CreateListenerProtocolEnum = models::CreateHealthMonitorRequestTypeEnum;
 /// `CreateListenerRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateListenerRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_pool: Nullable<String>,
     /// Load balancer this listener belongs to
     ///
@@ -100,6 +100,26 @@ pub struct CreateListenerRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CreateListenerRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CreateListenerRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            default_pool: fields.optional("default_pool")?,
+            load_balancer: fields.required("load_balancer")?,
+            protocol: fields.required("protocol")?,
+            protocol_port: fields.required("protocol_port")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CreateListenerRequest {
     /// A request with the required fields set and every optional field absent.
@@ -469,18 +489,35 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `PatchedUpdateListenerRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedUpdateListenerRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_pool: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedUpdateListenerRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedUpdateListenerRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            default_pool: fields.optional("default_pool")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `UpdateListener`: response model.
 #[derive(Clone, PartialEq, Default)]

@@ -59,7 +59,7 @@ runtime::response_model! {
     name("name"), tenant("tenant"), vip_subnet("vip_subnet")]
 }
 /// `CreateLoadBalancerRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateLoadBalancerRequest {
     /// `string`, required.
     pub name: String,
@@ -73,6 +73,24 @@ pub struct CreateLoadBalancerRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CreateLoadBalancerRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CreateLoadBalancerRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            tenant: fields.required("tenant")?,
+            vip_subnet: fields.required("vip_subnet")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CreateLoadBalancerRequest {
     /// A builder that sets the required fields by name.
@@ -135,7 +153,7 @@ impl CreateLoadBalancerRequestBuilder {
     }
 }
 /// `LoadBalancerAttachFloatingIPRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LoadBalancerAttachFloatingIpRequest {
     /// `string (uri)`, required.
     pub floating_ip: String,
@@ -143,6 +161,22 @@ pub struct LoadBalancerAttachFloatingIpRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerAttachFloatingIpRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "LoadBalancerAttachFloatingIPRequest",
+        )?;
+        Ok(Self {
+            floating_ip: fields.required("floating_ip")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl LoadBalancerAttachFloatingIpRequest {
     /// A request with the required fields set and every optional field absent.
@@ -155,7 +189,7 @@ impl LoadBalancerAttachFloatingIpRequest {
     }
 }
 /// `LoadBalancerSetSecurityGroupsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LoadBalancerSetSecurityGroupsRequest {
     /// `array of string (uri)`, required.
     pub security_groups: Vec<String>,
@@ -163,6 +197,22 @@ pub struct LoadBalancerSetSecurityGroupsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerSetSecurityGroupsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "LoadBalancerSetSecurityGroupsRequest",
+        )?;
+        Ok(Self {
+            security_groups: fields.required("security_groups")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl LoadBalancerSetSecurityGroupsRequest {
     /// A request with the required fields set and every optional field absent.

@@ -139,16 +139,16 @@ runtime::response_model! {
     [src_type_uuid("src_type_uuid"), dst_type_uuid("dst_type_uuid")]
 }
 /// `MigrationCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrationCreateRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// ``MigrationCreateRequestMappings``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mappings: Nullable<models::MigrationCreateRequestMappings>,
     /// `string (uuid)`, required.
     pub src_resource: Uuid,
@@ -160,6 +160,27 @@ pub struct MigrationCreateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MigrationCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MigrationCreateRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            mappings: fields.optional("mappings")?,
+            src_resource: fields.required("src_resource")?,
+            dst_offering: fields.required("dst_offering")?,
+            dst_plan: fields.required("dst_plan")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MigrationCreateRequest {
     /// A builder that sets the required fields by name.
@@ -225,30 +246,50 @@ impl MigrationCreateRequestBuilder {
     }
 }
 /// `MigrationCreateRequestMappings`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MigrationCreateRequestMappings {
     /// `array of `MigrationCreateRequestMappingsVolumeType``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub volume_types: Nullable<Vec<models::MigrationCreateRequestMappingsVolumeType>>,
     /// `array of `MigrationCreateRequestMappingsSubnet``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subnets: Nullable<Vec<models::MigrationCreateRequestMappingsSubnet>>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub skip_connection_extnet: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sync_instance_ports: Nullable<bool>,
     /// `array of string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub networks: Nullable<Vec<Uuid>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for MigrationCreateRequestMappings {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MigrationCreateRequestMappings",
+        )?;
+        Ok(Self {
+            volume_types: fields.optional("volume_types")?,
+            subnets: fields.optional("subnets")?,
+            skip_connection_extnet: fields.optional("skip_connection_extnet")?,
+            sync_instance_ports: fields.optional("sync_instance_ports")?,
+            networks: fields.optional("networks")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `MigrationCreateRequestMappingsSubnet`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrationCreateRequestMappingsSubnet {
     /// `string`, required.
     pub src_cidr: String,
@@ -258,6 +299,23 @@ pub struct MigrationCreateRequestMappingsSubnet {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MigrationCreateRequestMappingsSubnet {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MigrationCreateRequestMappingsSubnet",
+        )?;
+        Ok(Self {
+            src_cidr: fields.required("src_cidr")?,
+            dst_cidr: fields.required("dst_cidr")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MigrationCreateRequestMappingsSubnet {
     /// A builder that sets the required fields by name.
@@ -307,7 +365,7 @@ impl MigrationCreateRequestMappingsSubnetBuilder {
     }
 }
 /// `MigrationCreateRequestMappingsVolumeType`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrationCreateRequestMappingsVolumeType {
     /// `string (uuid)`, required.
     pub src_type_uuid: Uuid,
@@ -317,6 +375,23 @@ pub struct MigrationCreateRequestMappingsVolumeType {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MigrationCreateRequestMappingsVolumeType {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MigrationCreateRequestMappingsVolumeType",
+        )?;
+        Ok(Self {
+            src_type_uuid: fields.required("src_type_uuid")?,
+            dst_type_uuid: fields.required("dst_type_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MigrationCreateRequestMappingsVolumeType {
     /// A builder that sets the required fields by name.
@@ -512,20 +587,38 @@ runtime::response_model! {
     state("state"), error_message("error_message"), error_traceback("error_traceback")]
 }
 /// `MigrationDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrationDetailsRequest {
     /// ``MigrationCreateRequestMappings``, required.
     pub mappings: models::MigrationCreateRequestMappings,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_traceback: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for MigrationDetailsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MigrationDetailsRequest",
+        )?;
+        Ok(Self {
+            mappings: fields.required("mappings")?,
+            error_message: fields.optional("error_message")?,
+            error_traceback: fields.optional("error_traceback")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl MigrationDetailsRequest {
     /// A request with the required fields set and every optional field absent.
@@ -540,19 +633,37 @@ impl MigrationDetailsRequest {
     }
 }
 /// `PatchedMigrationDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedMigrationDetailsRequest {
     /// ``MigrationCreateRequestMappings``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mappings: Nullable<models::MigrationCreateRequestMappings>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_traceback: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedMigrationDetailsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedMigrationDetailsRequest",
+        )?;
+        Ok(Self {
+            mappings: fields.optional("mappings")?,
+            error_message: fields.optional("error_message")?,
+            error_traceback: fields.optional("error_traceback")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -206,7 +206,7 @@ impl runtime::Inspect for NetworkRbacPolicyDirectionEnum {
     }
 }
 /// `NetworkRBACPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NetworkRbacPolicyRequest {
     /// `string (uri)`, required.
     pub network: String,
@@ -215,12 +215,30 @@ pub struct NetworkRbacPolicyRequest {
     /// Type of access granted - either shared access or external network access
     ///
     /// ``PolicyTypeEnum``, default `"access_as_shared"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub policy_type: Nullable<models::PolicyTypeEnum>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for NetworkRbacPolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "NetworkRBACPolicyRequest",
+        )?;
+        Ok(Self {
+            network: fields.required("network")?,
+            target_tenant: fields.required("target_tenant")?,
+            policy_type: fields.optional("policy_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl NetworkRbacPolicyRequest {
     /// A builder that sets the required fields by name.
@@ -271,23 +289,41 @@ impl NetworkRbacPolicyRequestBuilder {
     }
 }
 /// `PatchedNetworkRBACPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedNetworkRbacPolicyRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub network: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_tenant: Nullable<String>,
     /// Type of access granted - either shared access or external network access
     ///
     /// ``PolicyTypeEnum``, default `"access_as_shared"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub policy_type: Nullable<models::PolicyTypeEnum>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedNetworkRbacPolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedNetworkRBACPolicyRequest",
+        )?;
+        Ok(Self {
+            network: fields.optional("network")?,
+            target_tenant: fields.optional("target_tenant")?,
+            policy_type: fields.optional("policy_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PolicyTypeEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -10,19 +10,36 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `DeprecatedNetworkRBACPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeprecatedNetworkRbacPolicyRequest {
     /// `string (uri)`, required.
     pub target_tenant: String,
     /// Type of access granted - either shared access or external network access
     ///
     /// `any JSON value`, default `"access_as_shared"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub policy_type: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DeprecatedNetworkRbacPolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "DeprecatedNetworkRBACPolicyRequest",
+        )?;
+        Ok(Self {
+            target_tenant: fields.required("target_tenant")?,
+            policy_type: fields.optional("policy_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl DeprecatedNetworkRbacPolicyRequest {
     /// A request with the required fields set and every optional field absent.
@@ -56,7 +73,7 @@ runtime::response_model! {
     SetMtu, "SetMtu", extra, [mtu("mtu")]
 }
 /// `SetMtuRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetMtuRequest {
     /// `integer`, required.
     pub mtu: i64,
@@ -64,6 +81,19 @@ pub struct SetMtuRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SetMtuRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "SetMtuRequest")?;
+        Ok(Self {
+            mtu: fields.required("mtu")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SetMtuRequest {
     /// A request with the required fields set and every optional field absent.

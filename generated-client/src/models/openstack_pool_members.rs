@@ -85,13 +85,13 @@ runtime::response_model! {
     subnet("subnet")]
 }
 /// `CreatePoolMemberRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreatePoolMemberRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `integer`, default `1`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub weight: Nullable<i64>,
     /// Pool this member belongs to
     ///
@@ -111,6 +111,27 @@ pub struct CreatePoolMemberRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CreatePoolMemberRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CreatePoolMemberRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            weight: fields.optional("weight")?,
+            pool: fields.required("pool")?,
+            address: fields.required("address")?,
+            protocol_port: fields.required("protocol_port")?,
+            subnet: fields.required("subnet")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CreatePoolMemberRequest {
     /// A builder that sets the required fields by name.
@@ -551,18 +572,35 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `PatchedUpdatePoolMemberRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedUpdatePoolMemberRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub weight: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedUpdatePoolMemberRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedUpdatePoolMemberRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            weight: fields.optional("weight")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `UpdatePoolMember`: response model.
 #[derive(Clone, PartialEq, Default)]

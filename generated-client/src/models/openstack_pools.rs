@@ -68,7 +68,7 @@ runtime::response_model! {
 /// `CreatePoolProtocolEnum`: `CreateHealthMonitorRequestTypeEnum`.
 pub type CreatePoolProtocolEnum = models::CreateHealthMonitorRequestTypeEnum;
 /// `CreatePoolRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreatePoolRequest {
     /// `string`, required.
     pub name: String,
@@ -79,12 +79,28 @@ pub struct CreatePoolRequest {
     /// ``CreatePoolProtocolEnum``, required.
     pub protocol: models::CreatePoolProtocolEnum,
     /// `any JSON value`, default `"SOURCE_IP_PORT"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub lb_algorithm: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CreatePoolRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "CreatePoolRequest")?;
+        Ok(Self {
+            name: fields.required("name")?,
+            load_balancer: fields.required("load_balancer")?,
+            protocol: fields.required("protocol")?,
+            lb_algorithm: fields.optional("lb_algorithm")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CreatePoolRequest {
     /// A builder that sets the required fields by name.

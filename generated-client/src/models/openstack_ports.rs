@@ -440,7 +440,7 @@ pub type OpenStackPortAllowedAddressPair = models::OpenStackBackupInstancePortAl
 /// `OpenStackPortFixedIp`: `OpenStackBackupInstanceFloatingIpPortFixedIp`.
 pub type OpenStackPortFixedIp = models::OpenStackBackupInstanceFloatingIpPortFixedIp;
 /// `OpenStackPortIPUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackPortIpUpdateRequest {
     /// The subnet where the new IP address will be allocated
     ///
@@ -455,6 +455,23 @@ pub struct OpenStackPortIpUpdateRequest {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OpenStackPortIpUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackPortIPUpdateRequest",
+        )?;
+        Ok(Self {
+            subnet: fields.required("subnet")?,
+            ip_address: fields.required("ip_address")?,
+            extra: fields.rest(),
+        })
+    }
+}
 impl OpenStackPortIpUpdateRequest {
     /// A request with the required fields set and every optional field absent.
     #[inline]
@@ -467,48 +484,72 @@ impl OpenStackPortIpUpdateRequest {
     }
 }
 /// `OpenStackPortRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackPortRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `array of `OpenStackPortRequestFixedIp``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fixed_ips: Nullable<Vec<models::OpenStackPortRequestFixedIp>>,
     /// MAC address of the port
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mac_address: Nullable<String>,
     /// `array of `OpenStackPortRequestAllowedAddressPair``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_address_pairs: Nullable<
         Vec<models::OpenStackPortRequestAllowedAddressPair>,
     >,
     /// Target tenant for shared network port creation. If not specified, defaults to network's tenant.
     ///
     /// `string (uri)`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_tenant: Nullable<String>,
     /// Network to which this port belongs
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub network: Nullable<String>,
     /// If True, security groups and rules will be applied to this port
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub port_security_enabled: Nullable<bool>,
     /// `array of `OpenStackPortRequestSecurityGroup``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub security_groups: Nullable<Vec<models::OpenStackPortRequestSecurityGroup>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackPortRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackPortRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            fixed_ips: fields.optional("fixed_ips")?,
+            mac_address: fields.optional("mac_address")?,
+            allowed_address_pairs: fields.optional("allowed_address_pairs")?,
+            target_tenant: fields.optional("target_tenant")?,
+            network: fields.optional("network")?,
+            port_security_enabled: fields.optional("port_security_enabled")?,
+            security_groups: fields.optional("security_groups")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackPortRequest {
     /// A request with the required fields set and every optional field absent.
@@ -568,29 +609,48 @@ runtime::response_model! {
     name("name"), url("url")]
 }
 /// `PatchedOpenStackPortRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOpenStackPortRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Target tenant for shared network port creation. If not specified, defaults to network's tenant.
     ///
     /// `string (uri)`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_tenant: Nullable<String>,
     /// `array of `OpenStackPortRequestSecurityGroup``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub security_groups: Nullable<Vec<models::OpenStackPortRequestSecurityGroup>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedOpenStackPortRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOpenStackPortRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            target_tenant: fields.optional("target_tenant")?,
+            security_groups: fields.optional("security_groups")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `SetAllowedAddressPairsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetAllowedAddressPairsRequest {
     /// `array of `SetAllowedAddressPairsRequestAllowedAddressPair``, required.
     pub allowed_address_pairs: Vec<
@@ -600,6 +660,22 @@ pub struct SetAllowedAddressPairsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SetAllowedAddressPairsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SetAllowedAddressPairsRequest",
+        )?;
+        Ok(Self {
+            allowed_address_pairs: fields.required("allowed_address_pairs")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SetAllowedAddressPairsRequest {
     /// A request with the required fields set and every optional field absent.
@@ -616,17 +692,34 @@ impl SetAllowedAddressPairsRequest {
     }
 }
 /// `SetAllowedAddressPairsRequestAllowedAddressPair`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetAllowedAddressPairsRequestAllowedAddressPair {
     /// `string`, required.
     pub ip_address: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mac_address: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SetAllowedAddressPairsRequestAllowedAddressPair {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SetAllowedAddressPairsRequestAllowedAddressPair",
+        )?;
+        Ok(Self {
+            ip_address: fields.required("ip_address")?,
+            mac_address: fields.optional("mac_address")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SetAllowedAddressPairsRequestAllowedAddressPair {
     /// A request with the required fields set and every optional field absent.

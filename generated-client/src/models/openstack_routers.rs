@@ -66,7 +66,7 @@ runtime::response_model! {
     name("name"), project("project"), service_settings("service_settings")]
 }
 /// `CreateRouterRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateRouterRequest {
     /// OpenStack tenant this router belongs to
     ///
@@ -78,6 +78,23 @@ pub struct CreateRouterRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CreateRouterRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CreateRouterRequest",
+        )?;
+        Ok(Self {
+            tenant: fields.required("tenant")?,
+            name: fields.required("name")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CreateRouterRequest {
     /// A builder that sets the required fields by name.
@@ -513,27 +530,44 @@ runtime::response_model! {
 /// `OpenStackRouterFixedIp`: `OpenStackBackupInstanceFloatingIpPortFixedIp`.
 pub type OpenStackRouterFixedIp = models::OpenStackBackupInstanceFloatingIpPortFixedIp;
 /// `OpenStackRouterInterfaceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenStackRouterInterfaceRequest {
     /// The subnet to connect to the router. Either subnet or port must be specified, but not both.
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subnet: Nullable<String>,
     /// The port to connect to the router. Either subnet or port must be specified, but not both.
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub port: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OpenStackRouterInterfaceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackRouterInterfaceRequest",
+        )?;
+        Ok(Self {
+            subnet: fields.optional("subnet")?,
+            port: fields.optional("port")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OpenStackRouterPort`: `OpenStackBackupInstancePort`.
 pub type OpenStackRouterPort = models::OpenStackBackupInstancePort;
 /// `OpenStackRouterSetRoutesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackRouterSetRoutesRequest {
     /// `array of `OpenStackRouterSetRoutesRequestRoute``, required.
     pub routes: Vec<models::OpenStackRouterSetRoutesRequestRoute>,
@@ -541,6 +575,22 @@ pub struct OpenStackRouterSetRoutesRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackRouterSetRoutesRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackRouterSetRoutesRequest",
+        )?;
+        Ok(Self {
+            routes: fields.required("routes")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackRouterSetRoutesRequest {
     /// A request with the required fields set and every optional field absent.
@@ -890,7 +940,7 @@ for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
     }
 }
 /// `SetExternalGatewayRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetExternalGatewayRequest {
     /// Backend ID (OpenStack UUID) of the external network.
     ///
@@ -899,12 +949,12 @@ pub struct SetExternalGatewayRequest {
     /// Whether to enable SNAT on the gateway. None means use OpenStack default (True). Requires advanced permissions.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_snat: Nullable<bool>,
     /// List of fixed IP specifications for the gateway port. Each entry should have 'ip_address' and optionally 'subnet_id'. Requires advanced permissions.
     ///
     /// `array of `SetExternalGatewayRequestExternalFixedIp``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_fixed_ips: Nullable<
         Vec<models::SetExternalGatewayRequestExternalFixedIp>,
     >,
@@ -912,6 +962,24 @@ pub struct SetExternalGatewayRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SetExternalGatewayRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SetExternalGatewayRequest",
+        )?;
+        Ok(Self {
+            external_network_id: fields.required("external_network_id")?,
+            enable_snat: fields.optional("enable_snat")?,
+            external_fixed_ips: fields.optional("external_fixed_ips")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SetExternalGatewayRequest {
     /// A request with the required fields set and every optional field absent.
@@ -926,7 +994,7 @@ impl SetExternalGatewayRequest {
     }
 }
 /// `SetExternalGatewayRequestExternalFixedIp`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetExternalGatewayRequestExternalFixedIp {
     /// IP address specification for the gateway port.
     ///
@@ -935,12 +1003,29 @@ pub struct SetExternalGatewayRequestExternalFixedIp {
     /// Backend ID of the subnet.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subnet_id: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SetExternalGatewayRequestExternalFixedIp {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SetExternalGatewayRequestExternalFixedIp",
+        )?;
+        Ok(Self {
+            ip_address: fields.required("ip_address")?,
+            subnet_id: fields.optional("subnet_id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SetExternalGatewayRequestExternalFixedIp {
     /// A request with the required fields set and every optional field absent.

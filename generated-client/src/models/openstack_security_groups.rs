@@ -38,50 +38,73 @@ runtime::response_model! {
 /// `OpenStackSecurityGroupUpdateRequest`: `AzureSqlDatabaseCreateRequest`.
 pub type OpenStackSecurityGroupUpdateRequest = models::AzureSqlDatabaseCreateRequest;
 /// `OpenstackSecurityGroupsSetRulesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenstackSecurityGroupsSetRulesRequest {
     /// IP protocol version - either 'IPv4' or 'IPv6'
     ///
     /// `any JSON value`, default `"IPv4"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ethertype: Nullable<serde_json::Value>,
     /// Traffic direction - either 'ingress' (incoming) or 'egress' (outgoing)
     ///
     /// `any JSON value`, default `"ingress"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub direction: Nullable<serde_json::Value>,
     /// Network protocol: 'tcp', 'udp', 'icmp', empty (any) or an IANA protocol number 0-255 (e.g. '112' for VRRP).
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub protocol: Nullable<String>,
     /// Starting port number in the range (1-65535)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_port: Nullable<i64>,
     /// Ending port number in the range (1-65535)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub to_port: Nullable<i64>,
     /// CIDR notation for the source/destination network address range
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cidr: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Remote security group that this rule references, if any
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remote_group: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenstackSecurityGroupsSetRulesRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenstackSecurityGroupsSetRulesRequest",
+        )?;
+        Ok(Self {
+            ethertype: fields.optional("ethertype")?,
+            direction: fields.optional("direction")?,
+            protocol: fields.optional("protocol")?,
+            from_port: fields.optional("from_port")?,
+            to_port: fields.optional("to_port")?,
+            cidr: fields.optional("cidr")?,
+            description: fields.optional("description")?,
+            remote_group: fields.optional("remote_group")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PatchedOpenStackSecurityGroupUpdateRequest`: `PatchedAwsInstanceRequest`.
 pub type PatchedOpenStackSecurityGroupUpdateRequest = models::PatchedAwsInstanceRequest;

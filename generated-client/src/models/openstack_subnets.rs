@@ -10,38 +10,61 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedOpenStackSubNetRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOpenStackSubNetRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cidr: Nullable<String>,
     /// IP address of the gateway for this subnet
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub gateway_ip: Nullable<serde_json::Value>,
     /// If True, no gateway IP address will be allocated
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_gateway: Nullable<bool>,
     /// `array of `OpenStackSubNetRequestAllocationPool``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allocation_pools: Nullable<Vec<models::OpenStackSubNetRequestAllocationPool>>,
     /// `array of any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dns_nameservers: Nullable<Vec<serde_json::Value>>,
     /// `array of `OpenStackSubNetRequestHostRoute``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub host_routes: Nullable<Vec<models::OpenStackSubNetRequestHostRoute>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedOpenStackSubNetRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOpenStackSubNetRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            cidr: fields.optional("cidr")?,
+            gateway_ip: fields.optional("gateway_ip")?,
+            disable_gateway: fields.optional("disable_gateway")?,
+            allocation_pools: fields.optional("allocation_pools")?,
+            dns_nameservers: fields.optional("dns_nameservers")?,
+            host_routes: fields.optional("host_routes")?,
+            extra: fields.rest(),
+        })
+    }
 }

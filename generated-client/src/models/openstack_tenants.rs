@@ -10,25 +10,41 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OpenStackFloatingIPRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenStackFloatingIpRequest {
     /// Optional router to use for external network detection
     ///
     /// `string (uri)`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub router: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OpenStackFloatingIpRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackFloatingIPRequest",
+        )?;
+        Ok(Self {
+            router: fields.optional("router")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OpenStackSecurityGroupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackSecurityGroupRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `array of `OpenStackSecurityGroupRequestRule``, required.
     pub rules: Vec<models::OpenStackSecurityGroupRequestRule>,
@@ -36,6 +52,24 @@ pub struct OpenStackSecurityGroupRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackSecurityGroupRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackSecurityGroupRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            rules: fields.required("rules")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackSecurityGroupRequest {
     /// A request with the required fields set and every optional field absent.
@@ -53,50 +87,73 @@ impl OpenStackSecurityGroupRequest {
     }
 }
 /// `OpenStackSecurityGroupRequestRule`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenStackSecurityGroupRequestRule {
     /// IP protocol version - either 'IPv4' or 'IPv6'
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ethertype: Nullable<serde_json::Value>,
     /// Traffic direction - either 'ingress' (incoming) or 'egress' (outgoing)
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub direction: Nullable<serde_json::Value>,
     /// Network protocol: 'tcp', 'udp', 'icmp', empty (any) or an IANA protocol number 0-255 (e.g. '112' for VRRP).
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub protocol: Nullable<String>,
     /// Starting port number in the range (1-65535)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_port: Nullable<i64>,
     /// Ending port number in the range (1-65535)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub to_port: Nullable<i64>,
     /// CIDR notation for the source/destination network address range
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cidr: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Remote security group that this rule references, if any
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remote_group: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackSecurityGroupRequestRule {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackSecurityGroupRequestRule",
+        )?;
+        Ok(Self {
+            ethertype: fields.optional("ethertype")?,
+            direction: fields.optional("direction")?,
+            protocol: fields.optional("protocol")?,
+            from_port: fields.optional("from_port")?,
+            to_port: fields.optional("to_port")?,
+            cidr: fields.optional("cidr")?,
+            description: fields.optional("description")?,
+            remote_group: fields.optional("remote_group")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `OpenStackTenant`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -474,7 +531,7 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `OpenStackTenantChangePasswordRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackTenantChangePasswordRequest {
     /// New tenant user password.
     ///
@@ -484,6 +541,22 @@ pub struct OpenStackTenantChangePasswordRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackTenantChangePasswordRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackTenantChangePasswordRequest",
+        )?;
+        Ok(Self {
+            user_password: fields.required("user_password")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackTenantChangePasswordRequest {
     /// A request with the required fields set and every optional field absent.
@@ -498,36 +571,60 @@ impl OpenStackTenantChangePasswordRequest {
 /// `OpenStackTenantQuota`: `OfferingQuota`.
 pub type OpenStackTenantQuota = models::OfferingQuota;
 /// `OpenStackTenantRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackTenantRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Optional availability group. Will be used for all instances provisioned in this tenant
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub availability_zone: Nullable<String>,
     /// Volume type name to use when creating volumes.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_volume_type_name: Nullable<String>,
     /// `array of `OpenStackTenantRequestSecurityGroup``, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub security_groups: Nullable<Vec<models::OpenStackTenantRequestSecurityGroup>>,
     /// `boolean`, write-only, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub skip_creation_of_default_subnet: Nullable<bool>,
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub skip_creation_of_default_router: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackTenantRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackTenantRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            availability_zone: fields.optional("availability_zone")?,
+            default_volume_type_name: fields.optional("default_volume_type_name")?,
+            security_groups: fields.optional("security_groups")?,
+            skip_creation_of_default_subnet: fields
+                .optional("skip_creation_of_default_subnet")?,
+            skip_creation_of_default_router: fields
+                .optional("skip_creation_of_default_router")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackTenantRequest {
     /// A request with the required fields set and every optional field absent.
@@ -546,20 +643,38 @@ impl OpenStackTenantRequest {
     }
 }
 /// `OpenStackTenantRequestSecurityGroup`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackTenantRequestSecurityGroup {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `array of `OpenStackSecurityGroupRequestRule``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rules: Nullable<Vec<models::OpenStackSecurityGroupRequestRule>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackTenantRequestSecurityGroup {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackTenantRequestSecurityGroup",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            rules: fields.optional("rules")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackTenantRequestSecurityGroup {
     /// A request with the required fields set and every optional field absent.
@@ -750,23 +865,42 @@ runtime::response_model! {
     availability_zone("availability_zone")]
 }
 /// `OpenstackTenantsPushSecurityGroupsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenstackTenantsPushSecurityGroupsRequest {
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub uuid: Nullable<Uuid>,
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `array of `OpenstackTenantsPushSecurityGroupsRequestRule``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rules: Nullable<Vec<models::OpenstackTenantsPushSecurityGroupsRequestRule>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenstackTenantsPushSecurityGroupsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenstackTenantsPushSecurityGroupsRequest",
+        )?;
+        Ok(Self {
+            uuid: fields.optional("uuid")?,
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            rules: fields.optional("rules")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenstackTenantsPushSecurityGroupsRequest {
     /// A request with the required fields set and every optional field absent.
@@ -782,107 +916,158 @@ impl OpenstackTenantsPushSecurityGroupsRequest {
     }
 }
 /// `OpenstackTenantsPushSecurityGroupsRequestRule`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenstackTenantsPushSecurityGroupsRequestRule {
     /// IP protocol version - either 'IPv4' or 'IPv6'
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ethertype: Nullable<serde_json::Value>,
     /// Traffic direction - either 'ingress' (incoming) or 'egress' (outgoing)
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub direction: Nullable<serde_json::Value>,
     /// Network protocol: 'tcp', 'udp', 'icmp', empty (any) or an IANA protocol number 0-255 (e.g. '112' for VRRP).
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub protocol: Nullable<String>,
     /// Starting port number in the range (1-65535)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_port: Nullable<i64>,
     /// Ending port number in the range (1-65535)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub to_port: Nullable<i64>,
     /// CIDR notation for the source/destination network address range
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cidr: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remote_group_name: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remote_group: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for OpenstackTenantsPushSecurityGroupsRequestRule {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenstackTenantsPushSecurityGroupsRequestRule",
+        )?;
+        Ok(Self {
+            ethertype: fields.optional("ethertype")?,
+            direction: fields.optional("direction")?,
+            protocol: fields.optional("protocol")?,
+            from_port: fields.optional("from_port")?,
+            to_port: fields.optional("to_port")?,
+            cidr: fields.optional("cidr")?,
+            description: fields.optional("description")?,
+            remote_group_name: fields.optional("remote_group_name")?,
+            remote_group: fields.optional("remote_group")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OpenstackTenantsSetQuotasRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenstackTenantsSetQuotasRequest {
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instances: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub volumes: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub snapshots: Nullable<i64>,
     /// In MiB
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ram: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vcpu: Nullable<i64>,
     /// In MiB
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub storage: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub security_group_count: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub security_group_rule_count: Nullable<i64>,
     /// Use 0 to deny, -1 for unlimited
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub floating_ip_count: Nullable<i64>,
     /// Use 0 to deny, -1 for unlimited
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub network_count: Nullable<i64>,
     /// Use 0 to deny, -1 for unlimited
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subnet_count: Nullable<i64>,
     /// Use 0 to deny, -1 for unlimited
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub port_count: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenstackTenantsSetQuotasRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenstackTenantsSetQuotasRequest",
+        )?;
+        Ok(Self {
+            instances: fields.optional("instances")?,
+            volumes: fields.optional("volumes")?,
+            snapshots: fields.optional("snapshots")?,
+            ram: fields.optional("ram")?,
+            vcpu: fields.optional("vcpu")?,
+            storage: fields.optional("storage")?,
+            security_group_count: fields.optional("security_group_count")?,
+            security_group_rule_count: fields.optional("security_group_rule_count")?,
+            floating_ip_count: fields.optional("floating_ip_count")?,
+            network_count: fields.optional("network_count")?,
+            subnet_count: fields.optional("subnet_count")?,
+            port_count: fields.optional("port_count")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `OpenstackTenantsTopologyRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -1001,35 +1186,59 @@ runtime::response_model! {
     name("name"), uuid("uuid"), attrs("attrs")]
 }
 /// `PatchedOpenStackTenantRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOpenStackTenantRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Optional availability group. Will be used for all instances provisioned in this tenant
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub availability_zone: Nullable<String>,
     /// Volume type name to use when creating volumes.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_volume_type_name: Nullable<String>,
     /// `array of `OpenStackTenantRequestSecurityGroup``, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub security_groups: Nullable<Vec<models::OpenStackTenantRequestSecurityGroup>>,
     /// `boolean`, write-only, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub skip_creation_of_default_subnet: Nullable<bool>,
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub skip_creation_of_default_router: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedOpenStackTenantRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOpenStackTenantRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            availability_zone: fields.optional("availability_zone")?,
+            default_volume_type_name: fields.optional("default_volume_type_name")?,
+            security_groups: fields.optional("security_groups")?,
+            skip_creation_of_default_subnet: fields
+                .optional("skip_creation_of_default_subnet")?,
+            skip_creation_of_default_router: fields
+                .optional("skip_creation_of_default_router")?,
+            extra: fields.rest(),
+        })
+    }
 }

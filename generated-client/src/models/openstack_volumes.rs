@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OpenStackVolumeExtendRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackVolumeExtendRequest {
     /// `integer`, required.
     pub disk_size: i64,
@@ -18,6 +18,22 @@ pub struct OpenStackVolumeExtendRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackVolumeExtendRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackVolumeExtendRequest",
+        )?;
+        Ok(Self {
+            disk_size: fields.required("disk_size")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackVolumeExtendRequest {
     /// A request with the required fields set and every optional field absent.
@@ -30,22 +46,40 @@ impl OpenStackVolumeExtendRequest {
     }
 }
 /// `OpenStackVolumeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackVolumeRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Indicates if this volume can be used to boot an instance
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bootable: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackVolumeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackVolumeRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            bootable: fields.optional("bootable")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackVolumeRequest {
     /// A request with the required fields set and every optional field absent.
@@ -60,7 +94,7 @@ impl OpenStackVolumeRequest {
     }
 }
 /// `OpenStackVolumeRetypeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackVolumeRetypeRequest {
     /// Wire name `type`, `string (uri)`, required.
     #[serde(rename = "type")]
@@ -69,6 +103,22 @@ pub struct OpenStackVolumeRetypeRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OpenStackVolumeRetypeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackVolumeRetypeRequest",
+        )?;
+        Ok(Self {
+            type_: fields.required("type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OpenStackVolumeRetypeRequest {
     /// A request with the required fields set and every optional field absent.
@@ -81,26 +131,44 @@ impl OpenStackVolumeRetypeRequest {
     }
 }
 /// `PatchedOpenStackVolumeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedOpenStackVolumeRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Indicates if this volume can be used to boot an instance
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bootable: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedOpenStackVolumeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedOpenStackVolumeRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            bootable: fields.optional("bootable")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `VolumeAttachRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VolumeAttachRequest {
     /// Instance that this volume is attached to, if any
     ///
@@ -110,6 +178,22 @@ pub struct VolumeAttachRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for VolumeAttachRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "VolumeAttachRequest",
+        )?;
+        Ok(Self {
+            instance: fields.required("instance")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl VolumeAttachRequest {
     /// A request with the required fields set and every optional field absent.

@@ -13,2052 +13,1505 @@ use crate::models;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ConstanceSettingsRequest {
     /// Wire name `SITE_NAME`, `string`.
-    #[serde(rename = "SITE_NAME", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "SITE_NAME", skip_serializing_if = "Nullable::is_absent")]
     pub site_name: Nullable<String>,
     /// Wire name `SITE_DESCRIPTION`, `string`.
-    #[serde(
-        rename = "SITE_DESCRIPTION",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SITE_DESCRIPTION", skip_serializing_if = "Nullable::is_absent")]
     pub site_description: Nullable<String>,
     /// Wire name `HOMEPORT_URL`, `string`.
-    #[serde(
-        rename = "HOMEPORT_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "HOMEPORT_URL", skip_serializing_if = "Nullable::is_absent")]
     pub homeport_url: Nullable<String>,
     /// Wire name `RANCHER_USERNAME_INPUT_LABEL`, `string`.
     #[serde(
         rename = "RANCHER_USERNAME_INPUT_LABEL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub rancher_username_input_label: Nullable<String>,
     /// Wire name `DISCLAIMER_AREA_TEXT`, `string`.
     #[serde(
         rename = "DISCLAIMER_AREA_TEXT",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub disclaimer_area_text: Nullable<String>,
     /// Wire name `SITE_ADDRESS`, `string`.
-    #[serde(
-        rename = "SITE_ADDRESS",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SITE_ADDRESS", skip_serializing_if = "Nullable::is_absent")]
     pub site_address: Nullable<String>,
     /// Wire name `SITE_EMAIL`, `string`.
-    #[serde(rename = "SITE_EMAIL", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "SITE_EMAIL", skip_serializing_if = "Nullable::is_absent")]
     pub site_email: Nullable<String>,
     /// Wire name `SITE_PHONE`, `string`.
-    #[serde(rename = "SITE_PHONE", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "SITE_PHONE", skip_serializing_if = "Nullable::is_absent")]
     pub site_phone: Nullable<String>,
     /// Wire name `CURRENCY_NAME`, `string`.
-    #[serde(
-        rename = "CURRENCY_NAME",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "CURRENCY_NAME", skip_serializing_if = "Nullable::is_absent")]
     pub currency_name: Nullable<String>,
     /// Wire name `THUMBNAIL_SIZE`, `string`.
-    #[serde(
-        rename = "THUMBNAIL_SIZE",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "THUMBNAIL_SIZE", skip_serializing_if = "Nullable::is_absent")]
     pub thumbnail_size: Nullable<String>,
     /// Wire name `ENABLE_MARKDOWN_IMAGE_UPLOAD`, `boolean`.
     #[serde(
         rename = "ENABLE_MARKDOWN_IMAGE_UPLOAD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enable_markdown_image_upload: Nullable<bool>,
     /// Wire name `MARKDOWN_IMAGE_MAX_SIZE_MB`, `integer`.
     #[serde(
         rename = "MARKDOWN_IMAGE_MAX_SIZE_MB",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub markdown_image_max_size_mb: Nullable<i64>,
     /// Wire name `ANONYMOUS_USER_CAN_VIEW_OFFERINGS`, `boolean`.
     #[serde(
         rename = "ANONYMOUS_USER_CAN_VIEW_OFFERINGS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub anonymous_user_can_view_offerings: Nullable<bool>,
     /// Wire name `SHOW_OFFERING_COVER_IMAGE`, `boolean`.
     #[serde(
         rename = "SHOW_OFFERING_COVER_IMAGE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub show_offering_cover_image: Nullable<bool>,
     /// Wire name `ANONYMOUS_USER_CAN_VIEW_PLANS`, `boolean`.
     #[serde(
         rename = "ANONYMOUS_USER_CAN_VIEW_PLANS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub anonymous_user_can_view_plans: Nullable<bool>,
     /// Wire name `RESTRICTED_OFFERING_VISIBILITY_MODE`, `string`.
     #[serde(
         rename = "RESTRICTED_OFFERING_VISIBILITY_MODE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub restricted_offering_visibility_mode: Nullable<String>,
     /// Wire name `ALLOW_SERVICE_PROVIDER_OFFERING_MANAGEMENT`, `boolean`.
     #[serde(
         rename = "ALLOW_SERVICE_PROVIDER_OFFERING_MANAGEMENT",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub allow_service_provider_offering_management: Nullable<bool>,
     /// Wire name `NOTIFY_STAFF_ABOUT_APPROVALS`, `boolean`.
     #[serde(
         rename = "NOTIFY_STAFF_ABOUT_APPROVALS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub notify_staff_about_approvals: Nullable<bool>,
     /// Wire name `NOTIFY_ABOUT_RESOURCE_CHANGE`, `boolean`.
     #[serde(
         rename = "NOTIFY_ABOUT_RESOURCE_CHANGE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub notify_about_resource_change: Nullable<bool>,
     /// Wire name `DISABLE_SENDING_NOTIFICATIONS_ABOUT_RESOURCE_UPDATE`, `boolean`.
     #[serde(
         rename = "DISABLE_SENDING_NOTIFICATIONS_ABOUT_RESOURCE_UPDATE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub disable_sending_notifications_about_resource_update: Nullable<bool>,
     /// Wire name `MARKETPLACE_LANDING_PAGE`, `string`.
     #[serde(
         rename = "MARKETPLACE_LANDING_PAGE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub marketplace_landing_page: Nullable<String>,
     /// Wire name `MARKETPLACE_LAYOUT_MODE`, `string`.
     #[serde(
         rename = "MARKETPLACE_LAYOUT_MODE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub marketplace_layout_mode: Nullable<String>,
     /// Wire name `MARKETPLACE_CARD_STYLE`, `string`.
     #[serde(
         rename = "MARKETPLACE_CARD_STYLE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub marketplace_card_style: Nullable<String>,
     /// Wire name `ENABLE_STALE_RESOURCE_NOTIFICATIONS`, `boolean`.
     #[serde(
         rename = "ENABLE_STALE_RESOURCE_NOTIFICATIONS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enable_stale_resource_notifications: Nullable<bool>,
     /// Wire name `ENABLE_ISSUES_FOR_USER_SSH_KEY_CHANGES`, `boolean`.
     #[serde(
         rename = "ENABLE_ISSUES_FOR_USER_SSH_KEY_CHANGES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enable_issues_for_user_ssh_key_changes: Nullable<bool>,
     /// Wire name `TELEMETRY_URL`, `string`.
-    #[serde(
-        rename = "TELEMETRY_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "TELEMETRY_URL", skip_serializing_if = "Nullable::is_absent")]
     pub telemetry_url: Nullable<String>,
     /// Wire name `TELEMETRY_VERSION`, `integer`.
-    #[serde(
-        rename = "TELEMETRY_VERSION",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "TELEMETRY_VERSION", skip_serializing_if = "Nullable::is_absent")]
     pub telemetry_version: Nullable<i64>,
     /// Wire name `SCRIPT_RUN_MODE`, `string`.
-    #[serde(
-        rename = "SCRIPT_RUN_MODE",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SCRIPT_RUN_MODE", skip_serializing_if = "Nullable::is_absent")]
     pub script_run_mode: Nullable<String>,
     /// Wire name `DOCKER_CLIENT`, `string`.
-    #[serde(
-        rename = "DOCKER_CLIENT",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "DOCKER_CLIENT", skip_serializing_if = "Nullable::is_absent")]
     pub docker_client: Nullable<String>,
     /// Wire name `DOCKER_RUN_OPTIONS`, `string`.
-    #[serde(
-        rename = "DOCKER_RUN_OPTIONS",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "DOCKER_RUN_OPTIONS", skip_serializing_if = "Nullable::is_absent")]
     pub docker_run_options: Nullable<String>,
     /// Wire name `DOCKER_SCRIPT_DIR`, `string`.
-    #[serde(
-        rename = "DOCKER_SCRIPT_DIR",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "DOCKER_SCRIPT_DIR", skip_serializing_if = "Nullable::is_absent")]
     pub docker_script_dir: Nullable<String>,
     /// Wire name `DOCKER_REMOVE_CONTAINER`, `boolean`.
     #[serde(
         rename = "DOCKER_REMOVE_CONTAINER",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub docker_remove_container: Nullable<bool>,
     /// Wire name `DOCKER_IMAGES`, `string`.
-    #[serde(
-        rename = "DOCKER_IMAGES",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "DOCKER_IMAGES", skip_serializing_if = "Nullable::is_absent")]
     pub docker_images: Nullable<String>,
     /// Wire name `DOCKER_VOLUME_NAME`, `string`.
-    #[serde(
-        rename = "DOCKER_VOLUME_NAME",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "DOCKER_VOLUME_NAME", skip_serializing_if = "Nullable::is_absent")]
     pub docker_volume_name: Nullable<String>,
     /// Wire name `K8S_NAMESPACE`, `string`.
-    #[serde(
-        rename = "K8S_NAMESPACE",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "K8S_NAMESPACE", skip_serializing_if = "Nullable::is_absent")]
     pub k8s_namespace: Nullable<String>,
     /// Wire name `K8S_CONFIG_PATH`, `string`.
-    #[serde(
-        rename = "K8S_CONFIG_PATH",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "K8S_CONFIG_PATH", skip_serializing_if = "Nullable::is_absent")]
     pub k8s_config_path: Nullable<String>,
     /// Wire name `K8S_JOB_TIMEOUT`, `integer`.
-    #[serde(
-        rename = "K8S_JOB_TIMEOUT",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "K8S_JOB_TIMEOUT", skip_serializing_if = "Nullable::is_absent")]
     pub k8s_job_timeout: Nullable<i64>,
     /// Wire name `ENABLE_STRICT_CHECK_ACCEPTING_INVITATION`, `boolean`.
     #[serde(
         rename = "ENABLE_STRICT_CHECK_ACCEPTING_INVITATION",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enable_strict_check_accepting_invitation: Nullable<bool>,
     /// Wire name `INVITATION_DISABLE_MULTIPLE_ROLES`, `boolean`.
     #[serde(
         rename = "INVITATION_DISABLE_MULTIPLE_ROLES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub invitation_disable_multiple_roles: Nullable<bool>,
     /// Wire name `ONLY_ONE_PROJECT_MANAGER`, `boolean`.
     #[serde(
         rename = "ONLY_ONE_PROJECT_MANAGER",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub only_one_project_manager: Nullable<bool>,
     /// Wire name `DEFAULT_IDP`, `any JSON value`.
-    #[serde(
-        rename = "DEFAULT_IDP",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "DEFAULT_IDP", skip_serializing_if = "Nullable::is_absent")]
     pub default_idp: Nullable<serde_json::Value>,
     /// Wire name `DOCS_URL`, `string (uri)`.
-    #[serde(rename = "DOCS_URL", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "DOCS_URL", skip_serializing_if = "Nullable::is_absent")]
     pub docs_url: Nullable<String>,
     /// Wire name `SHORT_PAGE_TITLE`, `string`.
-    #[serde(
-        rename = "SHORT_PAGE_TITLE",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SHORT_PAGE_TITLE", skip_serializing_if = "Nullable::is_absent")]
     pub short_page_title: Nullable<String>,
     /// Wire name `FULL_PAGE_TITLE`, `string`.
-    #[serde(
-        rename = "FULL_PAGE_TITLE",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "FULL_PAGE_TITLE", skip_serializing_if = "Nullable::is_absent")]
     pub full_page_title: Nullable<String>,
     /// Wire name `PROJECT_END_DATE_MANDATORY`, `boolean`.
     #[serde(
         rename = "PROJECT_END_DATE_MANDATORY",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub project_end_date_mandatory: Nullable<bool>,
     /// Wire name `AFFILIATION_REQUIRED_AT_PROJECT_CREATION`, `boolean`.
     #[serde(
         rename = "AFFILIATION_REQUIRED_AT_PROJECT_CREATION",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub affiliation_required_at_project_creation: Nullable<bool>,
     /// Wire name `ENABLE_ORDER_START_DATE`, `boolean`.
     #[serde(
         rename = "ENABLE_ORDER_START_DATE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enable_order_start_date: Nullable<bool>,
     /// Wire name `BRAND_COLOR`, `string`.
-    #[serde(
-        rename = "BRAND_COLOR",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "BRAND_COLOR", skip_serializing_if = "Nullable::is_absent")]
     pub brand_color: Nullable<String>,
     /// Wire name `HERO_LINK_LABEL`, `string`.
-    #[serde(
-        rename = "HERO_LINK_LABEL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "HERO_LINK_LABEL", skip_serializing_if = "Nullable::is_absent")]
     pub hero_link_label: Nullable<String>,
     /// Wire name `HERO_LINK_URL`, `string (uri)`.
-    #[serde(
-        rename = "HERO_LINK_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "HERO_LINK_URL", skip_serializing_if = "Nullable::is_absent")]
     pub hero_link_url: Nullable<String>,
     /// Wire name `SUPPORT_PORTAL_URL`, `string (uri)`.
-    #[serde(
-        rename = "SUPPORT_PORTAL_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SUPPORT_PORTAL_URL", skip_serializing_if = "Nullable::is_absent")]
     pub support_portal_url: Nullable<String>,
     /// Wire name `COMMON_FOOTER_TEXT`, `string`.
-    #[serde(
-        rename = "COMMON_FOOTER_TEXT",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "COMMON_FOOTER_TEXT", skip_serializing_if = "Nullable::is_absent")]
     pub common_footer_text: Nullable<String>,
     /// Wire name `COMMON_FOOTER_HTML`, `string`.
-    #[serde(
-        rename = "COMMON_FOOTER_HTML",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "COMMON_FOOTER_HTML", skip_serializing_if = "Nullable::is_absent")]
     pub common_footer_html: Nullable<String>,
     /// Wire name `LANGUAGE_CHOICES`, `string`.
-    #[serde(
-        rename = "LANGUAGE_CHOICES",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "LANGUAGE_CHOICES", skip_serializing_if = "Nullable::is_absent")]
     pub language_choices: Nullable<String>,
     /// Wire name `DISABLE_DARK_THEME`, `boolean`.
-    #[serde(
-        rename = "DISABLE_DARK_THEME",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "DISABLE_DARK_THEME", skip_serializing_if = "Nullable::is_absent")]
     pub disable_dark_theme: Nullable<bool>,
     /// Wire name `POWERED_BY_LOGO`, `string (binary)`.
-    #[serde(
-        rename = "POWERED_BY_LOGO",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "POWERED_BY_LOGO", skip_serializing_if = "Nullable::is_absent")]
     pub powered_by_logo: Nullable<FileUpload>,
     /// Wire name `HERO_IMAGE`, `string (binary)`.
-    #[serde(rename = "HERO_IMAGE", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "HERO_IMAGE", skip_serializing_if = "Nullable::is_absent")]
     pub hero_image: Nullable<FileUpload>,
     /// Wire name `MARKETPLACE_HERO_IMAGE`, `string (binary)`.
     #[serde(
         rename = "MARKETPLACE_HERO_IMAGE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub marketplace_hero_image: Nullable<FileUpload>,
     /// Wire name `CALL_MANAGEMENT_HERO_IMAGE`, `string (binary)`.
     #[serde(
         rename = "CALL_MANAGEMENT_HERO_IMAGE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub call_management_hero_image: Nullable<FileUpload>,
     /// Wire name `SIDEBAR_LOGO`, `string (binary)`.
-    #[serde(
-        rename = "SIDEBAR_LOGO",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SIDEBAR_LOGO", skip_serializing_if = "Nullable::is_absent")]
     pub sidebar_logo: Nullable<FileUpload>,
     /// Wire name `SIDEBAR_LOGO_DARK`, `string (binary)`.
-    #[serde(
-        rename = "SIDEBAR_LOGO_DARK",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SIDEBAR_LOGO_DARK", skip_serializing_if = "Nullable::is_absent")]
     pub sidebar_logo_dark: Nullable<FileUpload>,
     /// Wire name `SIDEBAR_LOGO_MOBILE`, `string (binary)`.
-    #[serde(
-        rename = "SIDEBAR_LOGO_MOBILE",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SIDEBAR_LOGO_MOBILE", skip_serializing_if = "Nullable::is_absent")]
     pub sidebar_logo_mobile: Nullable<FileUpload>,
     /// Wire name `SIDEBAR_STYLE`, `string`.
-    #[serde(
-        rename = "SIDEBAR_STYLE",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SIDEBAR_STYLE", skip_serializing_if = "Nullable::is_absent")]
     pub sidebar_style: Nullable<String>,
     /// Wire name `FONT_FAMILY`, `string`.
-    #[serde(
-        rename = "FONT_FAMILY",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "FONT_FAMILY", skip_serializing_if = "Nullable::is_absent")]
     pub font_family: Nullable<String>,
     /// Wire name `LOGIN_LOGO`, `string (binary)`.
-    #[serde(rename = "LOGIN_LOGO", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "LOGIN_LOGO", skip_serializing_if = "Nullable::is_absent")]
     pub login_logo: Nullable<FileUpload>,
     /// Wire name `LOGIN_LOGO_MULTILINGUAL`, `any JSON value`.
     #[serde(
         rename = "LOGIN_LOGO_MULTILINGUAL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub login_logo_multilingual: Nullable<serde_json::Value>,
     /// Wire name `LOGIN_PAGE_LAYOUT`, `string`.
-    #[serde(
-        rename = "LOGIN_PAGE_LAYOUT",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "LOGIN_PAGE_LAYOUT", skip_serializing_if = "Nullable::is_absent")]
     pub login_page_layout: Nullable<String>,
     /// Wire name `LOGIN_PAGE_VIDEO_URL`, `string (uri)`.
     #[serde(
         rename = "LOGIN_PAGE_VIDEO_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub login_page_video_url: Nullable<String>,
     /// Wire name `LOGIN_PAGE_STATS`, `array of any JSON value`.
-    #[serde(
-        rename = "LOGIN_PAGE_STATS",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "LOGIN_PAGE_STATS", skip_serializing_if = "Nullable::is_absent")]
     pub login_page_stats: Nullable<Vec<serde_json::Value>>,
     /// Wire name `LOGIN_PAGE_CAROUSEL_SLIDES`, `array of any JSON value`.
     #[serde(
         rename = "LOGIN_PAGE_CAROUSEL_SLIDES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub login_page_carousel_slides: Nullable<Vec<serde_json::Value>>,
     /// Wire name `LOGIN_PAGE_NEWS`, `array of any JSON value`.
-    #[serde(
-        rename = "LOGIN_PAGE_NEWS",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "LOGIN_PAGE_NEWS", skip_serializing_if = "Nullable::is_absent")]
     pub login_page_news: Nullable<Vec<serde_json::Value>>,
     /// Wire name `FAVICON`, `string (binary)`.
-    #[serde(rename = "FAVICON", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "FAVICON", skip_serializing_if = "Nullable::is_absent")]
     pub favicon: Nullable<FileUpload>,
     /// Wire name `OFFERING_LOGO_PLACEHOLDER`, `string (binary)`.
     #[serde(
         rename = "OFFERING_LOGO_PLACEHOLDER",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub offering_logo_placeholder: Nullable<FileUpload>,
     /// Wire name `DISCLAIMER_AREA_LOGO`, `string (binary)`.
     #[serde(
         rename = "DISCLAIMER_AREA_LOGO",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub disclaimer_area_logo: Nullable<FileUpload>,
     /// Wire name `WALDUR_SUPPORT_ENABLED`, `boolean`.
     #[serde(
         rename = "WALDUR_SUPPORT_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub waldur_support_enabled: Nullable<bool>,
     /// Wire name `WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE`, `string`.
     #[serde(
         rename = "WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub waldur_support_active_backend_type: Nullable<String>,
     /// Wire name `WALDUR_SUPPORT_DISPLAY_REQUEST_TYPE`, `boolean`.
     #[serde(
         rename = "WALDUR_SUPPORT_DISPLAY_REQUEST_TYPE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub waldur_support_display_request_type: Nullable<bool>,
     /// Wire name `ATLASSIAN_MAP_WALDUR_USERS_TO_SERVICEDESK_AGENTS`, `boolean`.
     #[serde(
         rename = "ATLASSIAN_MAP_WALDUR_USERS_TO_SERVICEDESK_AGENTS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_map_waldur_users_to_servicedesk_agents: Nullable<bool>,
     /// Wire name `ATLASSIAN_API_URL`, `string (uri)`.
-    #[serde(
-        rename = "ATLASSIAN_API_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ATLASSIAN_API_URL", skip_serializing_if = "Nullable::is_absent")]
     pub atlassian_api_url: Nullable<String>,
     /// Wire name `ATLASSIAN_USERNAME`, `string`.
-    #[serde(
-        rename = "ATLASSIAN_USERNAME",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ATLASSIAN_USERNAME", skip_serializing_if = "Nullable::is_absent")]
     pub atlassian_username: Nullable<String>,
     /// Wire name `ATLASSIAN_PASSWORD`, `string`.
-    #[serde(
-        rename = "ATLASSIAN_PASSWORD",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ATLASSIAN_PASSWORD", skip_serializing_if = "Nullable::is_absent")]
     pub atlassian_password: Nullable<String>,
     /// Wire name `ATLASSIAN_EMAIL`, `string (email)`.
-    #[serde(
-        rename = "ATLASSIAN_EMAIL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ATLASSIAN_EMAIL", skip_serializing_if = "Nullable::is_absent")]
     pub atlassian_email: Nullable<String>,
     /// Wire name `ATLASSIAN_USE_OLD_API`, `boolean`.
     #[serde(
         rename = "ATLASSIAN_USE_OLD_API",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_use_old_api: Nullable<bool>,
     /// Wire name `ATLASSIAN_TOKEN`, `string`.
-    #[serde(
-        rename = "ATLASSIAN_TOKEN",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ATLASSIAN_TOKEN", skip_serializing_if = "Nullable::is_absent")]
     pub atlassian_token: Nullable<String>,
     /// Wire name `ATLASSIAN_PERSONAL_ACCESS_TOKEN`, `string`.
     #[serde(
         rename = "ATLASSIAN_PERSONAL_ACCESS_TOKEN",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_personal_access_token: Nullable<String>,
     /// Wire name `ATLASSIAN_OAUTH2_CLIENT_ID`, `string`.
     #[serde(
         rename = "ATLASSIAN_OAUTH2_CLIENT_ID",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_oauth2_client_id: Nullable<String>,
     /// Wire name `ATLASSIAN_OAUTH2_ACCESS_TOKEN`, `string`.
     #[serde(
         rename = "ATLASSIAN_OAUTH2_ACCESS_TOKEN",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_oauth2_access_token: Nullable<String>,
     /// Wire name `ATLASSIAN_OAUTH2_TOKEN_TYPE`, `string`.
     #[serde(
         rename = "ATLASSIAN_OAUTH2_TOKEN_TYPE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_oauth2_token_type: Nullable<String>,
     /// Wire name `ATLASSIAN_VERIFY_SSL`, `boolean`.
     #[serde(
         rename = "ATLASSIAN_VERIFY_SSL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_verify_ssl: Nullable<bool>,
     /// Wire name `ATLASSIAN_PROJECT_ID`, `string`.
     #[serde(
         rename = "ATLASSIAN_PROJECT_ID",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_project_id: Nullable<String>,
     /// Wire name `ATLASSIAN_SHARED_USERNAME`, `boolean`.
     #[serde(
         rename = "ATLASSIAN_SHARED_USERNAME",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_shared_username: Nullable<bool>,
     /// Wire name `ATLASSIAN_CUSTOM_ISSUE_FIELD_MAPPING_ENABLED`, `boolean`.
     #[serde(
         rename = "ATLASSIAN_CUSTOM_ISSUE_FIELD_MAPPING_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_custom_issue_field_mapping_enabled: Nullable<bool>,
     /// Wire name `ATLASSIAN_DEFAULT_OFFERING_ISSUE_TYPE`, `string`.
     #[serde(
         rename = "ATLASSIAN_DEFAULT_OFFERING_ISSUE_TYPE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_default_offering_issue_type: Nullable<String>,
     /// Wire name `ATLASSIAN_EXCLUDED_ATTACHMENT_TYPES`, `string`.
     #[serde(
         rename = "ATLASSIAN_EXCLUDED_ATTACHMENT_TYPES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_excluded_attachment_types: Nullable<String>,
     /// Wire name `ATLASSIAN_DESCRIPTION_TEMPLATE`, `string`.
     #[serde(
         rename = "ATLASSIAN_DESCRIPTION_TEMPLATE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_description_template: Nullable<String>,
     /// Wire name `ATLASSIAN_SUMMARY_TEMPLATE`, `string`.
     #[serde(
         rename = "ATLASSIAN_SUMMARY_TEMPLATE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_summary_template: Nullable<String>,
     /// Wire name `ATLASSIAN_AFFECTED_RESOURCE_FIELD`, `string`.
     #[serde(
         rename = "ATLASSIAN_AFFECTED_RESOURCE_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_affected_resource_field: Nullable<String>,
     /// Wire name `ATLASSIAN_IMPACT_FIELD`, `string`.
     #[serde(
         rename = "ATLASSIAN_IMPACT_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_impact_field: Nullable<String>,
     /// Wire name `ATLASSIAN_ORGANISATION_FIELD`, `string`.
     #[serde(
         rename = "ATLASSIAN_ORGANISATION_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_organisation_field: Nullable<String>,
     /// Wire name `ATLASSIAN_RESOLUTION_SLA_FIELD`, `string`.
     #[serde(
         rename = "ATLASSIAN_RESOLUTION_SLA_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_resolution_sla_field: Nullable<String>,
     /// Wire name `ATLASSIAN_PROJECT_FIELD`, `string`.
     #[serde(
         rename = "ATLASSIAN_PROJECT_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_project_field: Nullable<String>,
     /// Wire name `ATLASSIAN_REPORTER_FIELD`, `string`.
     #[serde(
         rename = "ATLASSIAN_REPORTER_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_reporter_field: Nullable<String>,
     /// Wire name `ATLASSIAN_CALLER_FIELD`, `string`.
     #[serde(
         rename = "ATLASSIAN_CALLER_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_caller_field: Nullable<String>,
     /// Wire name `ATLASSIAN_SLA_FIELD`, `string`.
-    #[serde(
-        rename = "ATLASSIAN_SLA_FIELD",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ATLASSIAN_SLA_FIELD", skip_serializing_if = "Nullable::is_absent")]
     pub atlassian_sla_field: Nullable<String>,
     /// Wire name `ATLASSIAN_LINKED_ISSUE_TYPE`, `string`.
     #[serde(
         rename = "ATLASSIAN_LINKED_ISSUE_TYPE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_linked_issue_type: Nullable<String>,
     /// Wire name `ATLASSIAN_SATISFACTION_FIELD`, `string`.
     #[serde(
         rename = "ATLASSIAN_SATISFACTION_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_satisfaction_field: Nullable<String>,
     /// Wire name `ATLASSIAN_REQUEST_FEEDBACK_FIELD`, `string`.
     #[serde(
         rename = "ATLASSIAN_REQUEST_FEEDBACK_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_request_feedback_field: Nullable<String>,
     /// Wire name `ATLASSIAN_TEMPLATE_FIELD`, `string`.
     #[serde(
         rename = "ATLASSIAN_TEMPLATE_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_template_field: Nullable<String>,
     /// Wire name `ATLASSIAN_WALDUR_BACKEND_ID_FIELD`, `string`.
     #[serde(
         rename = "ATLASSIAN_WALDUR_BACKEND_ID_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub atlassian_waldur_backend_id_field: Nullable<String>,
     /// Wire name `JIRA_WEBHOOK_SHARED_SECRET`, `string`.
     #[serde(
         rename = "JIRA_WEBHOOK_SHARED_SECRET",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub jira_webhook_shared_secret: Nullable<String>,
     /// Wire name `ZAMMAD_API_URL`, `string (uri)`.
-    #[serde(
-        rename = "ZAMMAD_API_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ZAMMAD_API_URL", skip_serializing_if = "Nullable::is_absent")]
     pub zammad_api_url: Nullable<String>,
     /// Wire name `ZAMMAD_TOKEN`, `string`.
-    #[serde(
-        rename = "ZAMMAD_TOKEN",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ZAMMAD_TOKEN", skip_serializing_if = "Nullable::is_absent")]
     pub zammad_token: Nullable<String>,
     /// Wire name `ZAMMAD_GROUP`, `string`.
-    #[serde(
-        rename = "ZAMMAD_GROUP",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ZAMMAD_GROUP", skip_serializing_if = "Nullable::is_absent")]
     pub zammad_group: Nullable<String>,
     /// Wire name `ZAMMAD_ARTICLE_TYPE`, `string`.
-    #[serde(
-        rename = "ZAMMAD_ARTICLE_TYPE",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ZAMMAD_ARTICLE_TYPE", skip_serializing_if = "Nullable::is_absent")]
     pub zammad_article_type: Nullable<String>,
     /// Wire name `ZAMMAD_COMMENT_MARKER`, `string`.
     #[serde(
         rename = "ZAMMAD_COMMENT_MARKER",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub zammad_comment_marker: Nullable<String>,
     /// Wire name `ZAMMAD_COMMENT_PREFIX`, `string`.
     #[serde(
         rename = "ZAMMAD_COMMENT_PREFIX",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub zammad_comment_prefix: Nullable<String>,
     /// Wire name `ZAMMAD_COMMENT_COOLDOWN_DURATION`, `integer`.
     #[serde(
         rename = "ZAMMAD_COMMENT_COOLDOWN_DURATION",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub zammad_comment_cooldown_duration: Nullable<i64>,
     /// Wire name `ZAMMAD_WEBHOOK_SHARED_SECRET`, `string`.
     #[serde(
         rename = "ZAMMAD_WEBHOOK_SHARED_SECRET",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub zammad_webhook_shared_secret: Nullable<String>,
     /// Wire name `SMAX_API_URL`, `string (uri)`.
-    #[serde(
-        rename = "SMAX_API_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SMAX_API_URL", skip_serializing_if = "Nullable::is_absent")]
     pub smax_api_url: Nullable<String>,
     /// Wire name `SMAX_TENANT_ID`, `string`.
-    #[serde(
-        rename = "SMAX_TENANT_ID",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SMAX_TENANT_ID", skip_serializing_if = "Nullable::is_absent")]
     pub smax_tenant_id: Nullable<String>,
     /// Wire name `SMAX_LOGIN`, `string`.
-    #[serde(rename = "SMAX_LOGIN", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "SMAX_LOGIN", skip_serializing_if = "Nullable::is_absent")]
     pub smax_login: Nullable<String>,
     /// Wire name `SMAX_PASSWORD`, `string`.
-    #[serde(
-        rename = "SMAX_PASSWORD",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SMAX_PASSWORD", skip_serializing_if = "Nullable::is_absent")]
     pub smax_password: Nullable<String>,
     /// Wire name `SMAX_ORGANISATION_FIELD`, `string`.
     #[serde(
         rename = "SMAX_ORGANISATION_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub smax_organisation_field: Nullable<String>,
     /// Wire name `SMAX_PROJECT_FIELD`, `string`.
-    #[serde(
-        rename = "SMAX_PROJECT_FIELD",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SMAX_PROJECT_FIELD", skip_serializing_if = "Nullable::is_absent")]
     pub smax_project_field: Nullable<String>,
     /// Wire name `SMAX_AFFECTED_RESOURCE_FIELD`, `string`.
     #[serde(
         rename = "SMAX_AFFECTED_RESOURCE_FIELD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub smax_affected_resource_field: Nullable<String>,
     /// Wire name `SMAX_TIMES_TO_PULL`, `integer`.
-    #[serde(
-        rename = "SMAX_TIMES_TO_PULL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SMAX_TIMES_TO_PULL", skip_serializing_if = "Nullable::is_absent")]
     pub smax_times_to_pull: Nullable<i64>,
     /// Wire name `SMAX_SECONDS_TO_WAIT`, `integer`.
     #[serde(
         rename = "SMAX_SECONDS_TO_WAIT",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub smax_seconds_to_wait: Nullable<i64>,
     /// Wire name `SMAX_CREATION_SOURCE_NAME`, `string`.
     #[serde(
         rename = "SMAX_CREATION_SOURCE_NAME",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub smax_creation_source_name: Nullable<String>,
     /// Wire name `SMAX_REQUESTS_OFFERING`, `string`.
     #[serde(
         rename = "SMAX_REQUESTS_OFFERING",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub smax_requests_offering: Nullable<String>,
     /// Wire name `SMAX_VERIFY_SSL`, `boolean`.
-    #[serde(
-        rename = "SMAX_VERIFY_SSL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SMAX_VERIFY_SSL", skip_serializing_if = "Nullable::is_absent")]
     pub smax_verify_ssl: Nullable<bool>,
     /// Wire name `SMAX_CERTIFICATE`, `string`.
-    #[serde(
-        rename = "SMAX_CERTIFICATE",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SMAX_CERTIFICATE", skip_serializing_if = "Nullable::is_absent")]
     pub smax_certificate: Nullable<String>,
     /// Wire name `SMAX_WEBHOOK_SHARED_SECRET`, `string`.
     #[serde(
         rename = "SMAX_WEBHOOK_SHARED_SECRET",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub smax_webhook_shared_secret: Nullable<String>,
     /// Wire name `ENABLE_MOCK_SERVICE_ACCOUNT_BACKEND`, `boolean`.
     #[serde(
         rename = "ENABLE_MOCK_SERVICE_ACCOUNT_BACKEND",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enable_mock_service_account_backend: Nullable<bool>,
     /// Wire name `ENABLE_MOCK_COURSE_ACCOUNT_BACKEND`, `boolean`.
     #[serde(
         rename = "ENABLE_MOCK_COURSE_ACCOUNT_BACKEND",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enable_mock_course_account_backend: Nullable<bool>,
     /// Wire name `PROPOSAL_REVIEW_DURATION`, `integer`.
     #[serde(
         rename = "PROPOSAL_REVIEW_DURATION",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub proposal_review_duration: Nullable<i64>,
     /// Wire name `ORCID_CLIENT_ID`, `string`.
-    #[serde(
-        rename = "ORCID_CLIENT_ID",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ORCID_CLIENT_ID", skip_serializing_if = "Nullable::is_absent")]
     pub orcid_client_id: Nullable<String>,
     /// Wire name `ORCID_CLIENT_SECRET`, `string`.
-    #[serde(
-        rename = "ORCID_CLIENT_SECRET",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ORCID_CLIENT_SECRET", skip_serializing_if = "Nullable::is_absent")]
     pub orcid_client_secret: Nullable<String>,
     /// Wire name `ORCID_REDIRECT_URI`, `string (uri)`.
-    #[serde(
-        rename = "ORCID_REDIRECT_URI",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ORCID_REDIRECT_URI", skip_serializing_if = "Nullable::is_absent")]
     pub orcid_redirect_uri: Nullable<String>,
     /// Wire name `ORCID_API_URL`, `string (uri)`.
-    #[serde(
-        rename = "ORCID_API_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ORCID_API_URL", skip_serializing_if = "Nullable::is_absent")]
     pub orcid_api_url: Nullable<String>,
     /// Wire name `ORCID_AUTH_URL`, `string (uri)`.
-    #[serde(
-        rename = "ORCID_AUTH_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ORCID_AUTH_URL", skip_serializing_if = "Nullable::is_absent")]
     pub orcid_auth_url: Nullable<String>,
     /// Wire name `ORCID_SANDBOX_MODE`, `boolean`.
-    #[serde(
-        rename = "ORCID_SANDBOX_MODE",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "ORCID_SANDBOX_MODE", skip_serializing_if = "Nullable::is_absent")]
     pub orcid_sandbox_mode: Nullable<bool>,
     /// Wire name `SEMANTIC_SCHOLAR_API_KEY`, `string`.
     #[serde(
         rename = "SEMANTIC_SCHOLAR_API_KEY",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub semantic_scholar_api_key: Nullable<String>,
     /// Wire name `CROSSREF_MAILTO`, `string (email)`.
-    #[serde(
-        rename = "CROSSREF_MAILTO",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "CROSSREF_MAILTO", skip_serializing_if = "Nullable::is_absent")]
     pub crossref_mailto: Nullable<String>,
     /// Wire name `REVIEWER_PROFILES_ENABLED`, `boolean`.
     #[serde(
         rename = "REVIEWER_PROFILES_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub reviewer_profiles_enabled: Nullable<bool>,
     /// Wire name `COI_DETECTION_ENABLED`, `boolean`.
     #[serde(
         rename = "COI_DETECTION_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub coi_detection_enabled: Nullable<bool>,
     /// Wire name `COI_DISCLOSURE_REQUIRED`, `boolean`.
     #[serde(
         rename = "COI_DISCLOSURE_REQUIRED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub coi_disclosure_required: Nullable<bool>,
     /// Wire name `AUTOMATED_MATCHING_ENABLED`, `boolean`.
     #[serde(
         rename = "AUTOMATED_MATCHING_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub automated_matching_enabled: Nullable<bool>,
     /// Wire name `COI_COAUTHORSHIP_LOOKBACK_YEARS`, `integer`.
     #[serde(
         rename = "COI_COAUTHORSHIP_LOOKBACK_YEARS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub coi_coauthorship_lookback_years: Nullable<i64>,
     /// Wire name `COI_COAUTHORSHIP_THRESHOLD_PAPERS`, `integer`.
     #[serde(
         rename = "COI_COAUTHORSHIP_THRESHOLD_PAPERS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub coi_coauthorship_threshold_papers: Nullable<i64>,
     /// Wire name `COI_INSTITUTIONAL_LOOKBACK_YEARS`, `integer`.
     #[serde(
         rename = "COI_INSTITUTIONAL_LOOKBACK_YEARS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub coi_institutional_lookback_years: Nullable<i64>,
     /// Wire name `USER_TABLE_COLUMNS`, `string`.
-    #[serde(
-        rename = "USER_TABLE_COLUMNS",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "USER_TABLE_COLUMNS", skip_serializing_if = "Nullable::is_absent")]
     pub user_table_columns: Nullable<String>,
     /// Wire name `AUTO_APPROVE_USER_TOS`, `boolean`.
     #[serde(
         rename = "AUTO_APPROVE_USER_TOS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub auto_approve_user_tos: Nullable<bool>,
     /// Wire name `FREEIPA_ENABLED`, `boolean`.
-    #[serde(
-        rename = "FREEIPA_ENABLED",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "FREEIPA_ENABLED", skip_serializing_if = "Nullable::is_absent")]
     pub freeipa_enabled: Nullable<bool>,
     /// Wire name `FREEIPA_HOSTNAME`, `string`.
-    #[serde(
-        rename = "FREEIPA_HOSTNAME",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "FREEIPA_HOSTNAME", skip_serializing_if = "Nullable::is_absent")]
     pub freeipa_hostname: Nullable<String>,
     /// Wire name `FREEIPA_USERNAME`, `string`.
-    #[serde(
-        rename = "FREEIPA_USERNAME",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "FREEIPA_USERNAME", skip_serializing_if = "Nullable::is_absent")]
     pub freeipa_username: Nullable<String>,
     /// Wire name `FREEIPA_PASSWORD`, `string`.
-    #[serde(
-        rename = "FREEIPA_PASSWORD",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "FREEIPA_PASSWORD", skip_serializing_if = "Nullable::is_absent")]
     pub freeipa_password: Nullable<String>,
     /// Wire name `FREEIPA_VERIFY_SSL`, `boolean`.
-    #[serde(
-        rename = "FREEIPA_VERIFY_SSL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "FREEIPA_VERIFY_SSL", skip_serializing_if = "Nullable::is_absent")]
     pub freeipa_verify_ssl: Nullable<bool>,
     /// Wire name `FREEIPA_USERNAME_PREFIX`, `string`.
     #[serde(
         rename = "FREEIPA_USERNAME_PREFIX",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub freeipa_username_prefix: Nullable<String>,
     /// Wire name `FREEIPA_GROUPNAME_PREFIX`, `string`.
     #[serde(
         rename = "FREEIPA_GROUPNAME_PREFIX",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub freeipa_groupname_prefix: Nullable<String>,
     /// Wire name `FREEIPA_BLACKLISTED_USERNAMES`, `array of string`.
     #[serde(
         rename = "FREEIPA_BLACKLISTED_USERNAMES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub freeipa_blacklisted_usernames: Nullable<Vec<String>>,
     /// Wire name `FREEIPA_GROUP_SYNCHRONIZATION_ENABLED`, `boolean`.
     #[serde(
         rename = "FREEIPA_GROUP_SYNCHRONIZATION_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub freeipa_group_synchronization_enabled: Nullable<bool>,
     /// Wire name `SCIM_MEMBERSHIP_SYNC_ENABLED`, `boolean`.
     #[serde(
         rename = "SCIM_MEMBERSHIP_SYNC_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub scim_membership_sync_enabled: Nullable<bool>,
     /// Wire name `SCIM_API_URL`, `string`.
-    #[serde(
-        rename = "SCIM_API_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SCIM_API_URL", skip_serializing_if = "Nullable::is_absent")]
     pub scim_api_url: Nullable<String>,
     /// Wire name `SCIM_API_KEY`, `string`.
-    #[serde(
-        rename = "SCIM_API_KEY",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SCIM_API_KEY", skip_serializing_if = "Nullable::is_absent")]
     pub scim_api_key: Nullable<String>,
     /// Wire name `SCIM_URN_NAMESPACE`, `string`.
-    #[serde(
-        rename = "SCIM_URN_NAMESPACE",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SCIM_URN_NAMESPACE", skip_serializing_if = "Nullable::is_absent")]
     pub scim_urn_namespace: Nullable<String>,
     /// Wire name `SCIM_INBOUND_ENABLED`, `boolean`.
     #[serde(
         rename = "SCIM_INBOUND_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub scim_inbound_enabled: Nullable<bool>,
     /// Wire name `SCIM_INBOUND_SOURCE_NAME`, `string`.
     #[serde(
         rename = "SCIM_INBOUND_SOURCE_NAME",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub scim_inbound_source_name: Nullable<String>,
     /// Wire name `SCIM_INBOUND_ALLOWED_ATTRIBUTES`, `array of any JSON value`.
     #[serde(
         rename = "SCIM_INBOUND_ALLOWED_ATTRIBUTES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub scim_inbound_allowed_attributes: Nullable<Vec<serde_json::Value>>,
     /// Wire name `SCIM_PULL_API_URL`, `string`.
-    #[serde(
-        rename = "SCIM_PULL_API_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SCIM_PULL_API_URL", skip_serializing_if = "Nullable::is_absent")]
     pub scim_pull_api_url: Nullable<String>,
     /// Wire name `SCIM_PULL_API_KEY`, `string`.
-    #[serde(
-        rename = "SCIM_PULL_API_KEY",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SCIM_PULL_API_KEY", skip_serializing_if = "Nullable::is_absent")]
     pub scim_pull_api_key: Nullable<String>,
     /// Wire name `SCIM_PULL_SOURCE_NAME`, `string`.
     #[serde(
         rename = "SCIM_PULL_SOURCE_NAME",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub scim_pull_source_name: Nullable<String>,
     /// Wire name `KEYCLOAK_ICON`, `string (binary)`.
-    #[serde(
-        rename = "KEYCLOAK_ICON",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "KEYCLOAK_ICON", skip_serializing_if = "Nullable::is_absent")]
     pub keycloak_icon: Nullable<FileUpload>,
     /// Wire name `COUNTRIES`, `array of string`.
-    #[serde(rename = "COUNTRIES", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "COUNTRIES", skip_serializing_if = "Nullable::is_absent")]
     pub countries: Nullable<Vec<String>>,
     /// Wire name `OIDC_AUTH_URL`, `string`.
-    #[serde(
-        rename = "OIDC_AUTH_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "OIDC_AUTH_URL", skip_serializing_if = "Nullable::is_absent")]
     pub oidc_auth_url: Nullable<String>,
     /// Wire name `OIDC_INTROSPECTION_URL`, `string`.
     #[serde(
         rename = "OIDC_INTROSPECTION_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub oidc_introspection_url: Nullable<String>,
     /// Wire name `OIDC_CLIENT_ID`, `string`.
-    #[serde(
-        rename = "OIDC_CLIENT_ID",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "OIDC_CLIENT_ID", skip_serializing_if = "Nullable::is_absent")]
     pub oidc_client_id: Nullable<String>,
     /// Wire name `OIDC_CLIENT_SECRET`, `string`.
-    #[serde(
-        rename = "OIDC_CLIENT_SECRET",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "OIDC_CLIENT_SECRET", skip_serializing_if = "Nullable::is_absent")]
     pub oidc_client_secret: Nullable<String>,
     /// Wire name `OIDC_USER_FIELD`, `string`.
-    #[serde(
-        rename = "OIDC_USER_FIELD",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "OIDC_USER_FIELD", skip_serializing_if = "Nullable::is_absent")]
     pub oidc_user_field: Nullable<String>,
     /// Wire name `OIDC_CACHE_TIMEOUT`, `integer`.
-    #[serde(
-        rename = "OIDC_CACHE_TIMEOUT",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "OIDC_CACHE_TIMEOUT", skip_serializing_if = "Nullable::is_absent")]
     pub oidc_cache_timeout: Nullable<i64>,
     /// Wire name `OIDC_ACCESS_TOKEN_ENABLED`, `boolean`.
     #[serde(
         rename = "OIDC_ACCESS_TOKEN_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub oidc_access_token_enabled: Nullable<bool>,
     /// Wire name `OIDC_BLOCK_CREATION_OF_UNINVITED_USERS`, `boolean`.
     #[serde(
         rename = "OIDC_BLOCK_CREATION_OF_UNINVITED_USERS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub oidc_block_creation_of_uninvited_users: Nullable<bool>,
     /// Wire name `OIDC_BLOCK_CREATION_OF_UNINVITED_USERS_RESPONSE_MESSAGE`, `string`.
     #[serde(
         rename = "OIDC_BLOCK_CREATION_OF_UNINVITED_USERS_RESPONSE_MESSAGE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub oidc_block_creation_of_uninvited_users_response_message: Nullable<String>,
     /// Wire name `OIDC_MATCHMAKING_BY_EMAIL`, `boolean`.
     #[serde(
         rename = "OIDC_MATCHMAKING_BY_EMAIL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub oidc_matchmaking_by_email: Nullable<bool>,
     /// Wire name `OIDC_DEFAULT_LOGOUT_URL`, `string (uri)`.
     #[serde(
         rename = "OIDC_DEFAULT_LOGOUT_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub oidc_default_logout_url: Nullable<String>,
     /// Wire name `DEACTIVATE_USER_IF_NO_ROLES`, `boolean`.
     #[serde(
         rename = "DEACTIVATE_USER_IF_NO_ROLES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub deactivate_user_if_no_roles: Nullable<bool>,
     /// Wire name `WALDUR_AUTH_SOCIAL_ROLE_CLAIM`, `string`.
     #[serde(
         rename = "WALDUR_AUTH_SOCIAL_ROLE_CLAIM",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub waldur_auth_social_role_claim: Nullable<String>,
     /// Wire name `REMOTE_EDUTEAMS_REFRESH_TOKEN`, `string`.
     #[serde(
         rename = "REMOTE_EDUTEAMS_REFRESH_TOKEN",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub remote_eduteams_refresh_token: Nullable<String>,
     /// Wire name `DEFAULT_OFFERING_USER_ATTRIBUTES`, `array of any JSON value`.
     #[serde(
         rename = "DEFAULT_OFFERING_USER_ATTRIBUTES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub default_offering_user_attributes: Nullable<Vec<serde_json::Value>>,
     /// Wire name `DEFAULT_CALL_USER_ATTRIBUTES`, `array of any JSON value`.
     #[serde(
         rename = "DEFAULT_CALL_USER_ATTRIBUTES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub default_call_user_attributes: Nullable<Vec<serde_json::Value>>,
     /// Wire name `INVITATION_ALLOWED_FIELDS`, `array of any JSON value`.
     #[serde(
         rename = "INVITATION_ALLOWED_FIELDS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub invitation_allowed_fields: Nullable<Vec<serde_json::Value>>,
     /// Wire name `ENABLED_USER_PROFILE_ATTRIBUTES`, `array of any JSON value`.
     #[serde(
         rename = "ENABLED_USER_PROFILE_ATTRIBUTES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enabled_user_profile_attributes: Nullable<Vec<serde_json::Value>>,
     /// Wire name `MANDATORY_USER_ATTRIBUTES`, `array of any JSON value`.
     #[serde(
         rename = "MANDATORY_USER_ATTRIBUTES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub mandatory_user_attributes: Nullable<Vec<serde_json::Value>>,
     /// Wire name `ENFORCE_MANDATORY_USER_ATTRIBUTES`, `boolean`.
     #[serde(
         rename = "ENFORCE_MANDATORY_USER_ATTRIBUTES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enforce_mandatory_user_attributes: Nullable<bool>,
     /// Wire name `MAINTENANCE_ANNOUNCEMENT_NOTIFY_BEFORE_MINUTES`, `integer`.
     #[serde(
         rename = "MAINTENANCE_ANNOUNCEMENT_NOTIFY_BEFORE_MINUTES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub maintenance_announcement_notify_before_minutes: Nullable<i64>,
     /// Wire name `MAINTENANCE_ANNOUNCEMENT_TRAILING_BUFFER_MINUTES`, `integer`.
     #[serde(
         rename = "MAINTENANCE_ANNOUNCEMENT_TRAILING_BUFFER_MINUTES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub maintenance_announcement_trailing_buffer_minutes: Nullable<i64>,
     /// Wire name `MAINTENANCE_ANNOUNCEMENT_NOTIFY_SYSTEM`, `array of any JSON value`.
     #[serde(
         rename = "MAINTENANCE_ANNOUNCEMENT_NOTIFY_SYSTEM",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub maintenance_announcement_notify_system: Nullable<Vec<serde_json::Value>>,
     /// Wire name `ENFORCE_USER_CONSENT_FOR_OFFERINGS`, `boolean`.
     #[serde(
         rename = "ENFORCE_USER_CONSENT_FOR_OFFERINGS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enforce_user_consent_for_offerings: Nullable<bool>,
     /// Wire name `ENFORCE_OFFERING_USER_PROFILE_COMPLETENESS`, `boolean`.
     #[serde(
         rename = "ENFORCE_OFFERING_USER_PROFILE_COMPLETENESS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enforce_offering_user_profile_completeness: Nullable<bool>,
     /// Wire name `DISABLED_OFFERING_TYPES`, `array of any JSON value`.
     #[serde(
         rename = "DISABLED_OFFERING_TYPES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub disabled_offering_types: Nullable<Vec<serde_json::Value>>,
     /// Wire name `ONBOARDING_VALIDATION_METHODS`, `array of any JSON value`.
     #[serde(
         rename = "ONBOARDING_VALIDATION_METHODS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_validation_methods: Nullable<Vec<serde_json::Value>>,
     /// Wire name `ONBOARDING_VERIFICATION_EXPIRY_HOURS`, `integer`.
     #[serde(
         rename = "ONBOARDING_VERIFICATION_EXPIRY_HOURS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_verification_expiry_hours: Nullable<i64>,
     /// Wire name `ONBOARDING_ARIREGISTER_BASE_URL`, `string (uri)`.
     #[serde(
         rename = "ONBOARDING_ARIREGISTER_BASE_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_ariregister_base_url: Nullable<String>,
     /// Wire name `ONBOARDING_ARIREGISTER_USERNAME`, `string`.
     #[serde(
         rename = "ONBOARDING_ARIREGISTER_USERNAME",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_ariregister_username: Nullable<String>,
     /// Wire name `ONBOARDING_ARIREGISTER_PASSWORD`, `string`.
     #[serde(
         rename = "ONBOARDING_ARIREGISTER_PASSWORD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_ariregister_password: Nullable<String>,
     /// Wire name `ONBOARDING_ARIREGISTER_TIMEOUT`, `integer`.
     #[serde(
         rename = "ONBOARDING_ARIREGISTER_TIMEOUT",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_ariregister_timeout: Nullable<i64>,
     /// Wire name `ONBOARDING_WICO_API_URL`, `string (uri)`.
     #[serde(
         rename = "ONBOARDING_WICO_API_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_wico_api_url: Nullable<String>,
     /// Wire name `ONBOARDING_WICO_TOKEN`, `string`.
     #[serde(
         rename = "ONBOARDING_WICO_TOKEN",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_wico_token: Nullable<String>,
     /// Wire name `ONBOARDING_BOLAGSVERKET_API_URL`, `string (uri)`.
     #[serde(
         rename = "ONBOARDING_BOLAGSVERKET_API_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_bolagsverket_api_url: Nullable<String>,
     /// Wire name `ONBOARDING_BOLAGSVERKET_TOKEN_API_URL`, `string (uri)`.
     #[serde(
         rename = "ONBOARDING_BOLAGSVERKET_TOKEN_API_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_bolagsverket_token_api_url: Nullable<String>,
     /// Wire name `ONBOARDING_BOLAGSVERKET_CLIENT_ID`, `string`.
     #[serde(
         rename = "ONBOARDING_BOLAGSVERKET_CLIENT_ID",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_bolagsverket_client_id: Nullable<String>,
     /// Wire name `ONBOARDING_BOLAGSVERKET_CLIENT_SECRET`, `string`.
     #[serde(
         rename = "ONBOARDING_BOLAGSVERKET_CLIENT_SECRET",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_bolagsverket_client_secret: Nullable<String>,
     /// Wire name `ONBOARDING_BREG_API_URL`, `string (uri)`.
     #[serde(
         rename = "ONBOARDING_BREG_API_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub onboarding_breg_api_url: Nullable<String>,
     /// Wire name `AI_ASSISTANT_ENABLED`, `boolean`.
     #[serde(
         rename = "AI_ASSISTANT_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_enabled: Nullable<bool>,
     /// Wire name `AI_ASSISTANT_ENABLED_ROLES`, `string`.
     #[serde(
         rename = "AI_ASSISTANT_ENABLED_ROLES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_enabled_roles: Nullable<String>,
     /// Wire name `AI_ASSISTANT_BACKEND_TYPE`, `string`.
     #[serde(
         rename = "AI_ASSISTANT_BACKEND_TYPE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_backend_type: Nullable<String>,
     /// Wire name `AI_ASSISTANT_API_URL`, `string (uri)`.
     #[serde(
         rename = "AI_ASSISTANT_API_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_api_url: Nullable<String>,
     /// Wire name `AI_ASSISTANT_API_TOKEN`, `string`.
     #[serde(
         rename = "AI_ASSISTANT_API_TOKEN",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_api_token: Nullable<String>,
     /// Wire name `AI_ASSISTANT_MODEL`, `string`.
-    #[serde(
-        rename = "AI_ASSISTANT_MODEL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "AI_ASSISTANT_MODEL", skip_serializing_if = "Nullable::is_absent")]
     pub ai_assistant_model: Nullable<String>,
     /// Wire name `AI_ASSISTANT_COMPLETION_KWARGS`, `string`.
     #[serde(
         rename = "AI_ASSISTANT_COMPLETION_KWARGS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_completion_kwargs: Nullable<String>,
     /// Wire name `AI_ASSISTANT_TOKEN_LIMIT_DAILY`, `integer`.
     #[serde(
         rename = "AI_ASSISTANT_TOKEN_LIMIT_DAILY",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_token_limit_daily: Nullable<i64>,
     /// Wire name `AI_ASSISTANT_TOKEN_LIMIT_WEEKLY`, `integer`.
     #[serde(
         rename = "AI_ASSISTANT_TOKEN_LIMIT_WEEKLY",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_token_limit_weekly: Nullable<i64>,
     /// Wire name `AI_ASSISTANT_TOKEN_LIMIT_MONTHLY`, `integer`.
     #[serde(
         rename = "AI_ASSISTANT_TOKEN_LIMIT_MONTHLY",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_token_limit_monthly: Nullable<i64>,
     /// Wire name `AI_ASSISTANT_GLOBAL_DAILY_TOKEN_BUDGET`, `integer`.
     #[serde(
         rename = "AI_ASSISTANT_GLOBAL_DAILY_TOKEN_BUDGET",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_global_daily_token_budget: Nullable<i64>,
     /// Wire name `AI_ASSISTANT_GLOBAL_REQUESTS_PER_MINUTE`, `integer`.
     #[serde(
         rename = "AI_ASSISTANT_GLOBAL_REQUESTS_PER_MINUTE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_global_requests_per_minute: Nullable<i64>,
     /// Wire name `AI_ASSISTANT_SESSION_RETENTION_DAYS`, `integer`.
     #[serde(
         rename = "AI_ASSISTANT_SESSION_RETENTION_DAYS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_session_retention_days: Nullable<i64>,
     /// Wire name `AI_ASSISTANT_HISTORY_LIMIT`, `integer`.
     #[serde(
         rename = "AI_ASSISTANT_HISTORY_LIMIT",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_history_limit: Nullable<i64>,
     /// Wire name `AI_ASSISTANT_STREAM_TIMEOUT_SECONDS`, `integer`.
     #[serde(
         rename = "AI_ASSISTANT_STREAM_TIMEOUT_SECONDS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_stream_timeout_seconds: Nullable<i64>,
     /// Wire name `AI_ASSISTANT_INJECTION_ALLOWLIST`, `string`.
     #[serde(
         rename = "AI_ASSISTANT_INJECTION_ALLOWLIST",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_injection_allowlist: Nullable<String>,
     /// Wire name `AI_ASSISTANT_NAME`, `string`.
-    #[serde(
-        rename = "AI_ASSISTANT_NAME",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "AI_ASSISTANT_NAME", skip_serializing_if = "Nullable::is_absent")]
     pub ai_assistant_name: Nullable<String>,
     /// Wire name `AI_ASSISTANT_SYSTEM_PROMPT_CUSTOM_INSTRUCTIONS`, `string`.
     #[serde(
         rename = "AI_ASSISTANT_SYSTEM_PROMPT_CUSTOM_INSTRUCTIONS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ai_assistant_system_prompt_custom_instructions: Nullable<String>,
     /// Wire name `ANONYMOUS_CHAT_USER_SLUG_SALT`, `string`.
     #[serde(
         rename = "ANONYMOUS_CHAT_USER_SLUG_SALT",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub anonymous_chat_user_slug_salt: Nullable<String>,
     /// Wire name `ANONYMOUS_CHAT_FEEDBACK_TOKEN_SECRET`, `string`.
     #[serde(
         rename = "ANONYMOUS_CHAT_FEEDBACK_TOKEN_SECRET",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub anonymous_chat_feedback_token_secret: Nullable<String>,
     /// Wire name `ANONYMOUS_CHAT_CATALOG_MAX_ENTRIES`, `integer`.
     #[serde(
         rename = "ANONYMOUS_CHAT_CATALOG_MAX_ENTRIES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub anonymous_chat_catalog_max_entries: Nullable<i64>,
     /// Wire name `ANONYMOUS_CHAT_REVIEW_ENABLED`, `boolean`.
     #[serde(
         rename = "ANONYMOUS_CHAT_REVIEW_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub anonymous_chat_review_enabled: Nullable<bool>,
     /// Wire name `ANONYMOUS_CHAT_REVIEW_DAILY_TOKEN_BUDGET`, `integer`.
     #[serde(
         rename = "ANONYMOUS_CHAT_REVIEW_DAILY_TOKEN_BUDGET",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub anonymous_chat_review_daily_token_budget: Nullable<i64>,
     /// Wire name `ANONYMOUS_CHAT_ARTIFACT_RETENTION_DAYS`, `integer`.
     #[serde(
         rename = "ANONYMOUS_CHAT_ARTIFACT_RETENTION_DAYS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub anonymous_chat_artifact_retention_days: Nullable<i64>,
     /// Wire name `SOFTWARE_CATALOG_EESSI_UPDATE_ENABLED`, `boolean`.
     #[serde(
         rename = "SOFTWARE_CATALOG_EESSI_UPDATE_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub software_catalog_eessi_update_enabled: Nullable<bool>,
     /// Wire name `SOFTWARE_CATALOG_EESSI_VERSION`, `string`.
     #[serde(
         rename = "SOFTWARE_CATALOG_EESSI_VERSION",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub software_catalog_eessi_version: Nullable<String>,
     /// Wire name `SOFTWARE_CATALOG_EESSI_API_URL`, `string`.
     #[serde(
         rename = "SOFTWARE_CATALOG_EESSI_API_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub software_catalog_eessi_api_url: Nullable<String>,
     /// Wire name `SOFTWARE_CATALOG_EESSI_INCLUDE_EXTENSIONS`, `boolean`.
     #[serde(
         rename = "SOFTWARE_CATALOG_EESSI_INCLUDE_EXTENSIONS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub software_catalog_eessi_include_extensions: Nullable<bool>,
     /// Wire name `SOFTWARE_CATALOG_SPACK_UPDATE_ENABLED`, `boolean`.
     #[serde(
         rename = "SOFTWARE_CATALOG_SPACK_UPDATE_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub software_catalog_spack_update_enabled: Nullable<bool>,
     /// Wire name `SOFTWARE_CATALOG_SPACK_VERSION`, `string`.
     #[serde(
         rename = "SOFTWARE_CATALOG_SPACK_VERSION",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub software_catalog_spack_version: Nullable<String>,
     /// Wire name `SOFTWARE_CATALOG_SPACK_DATA_URL`, `string`.
     #[serde(
         rename = "SOFTWARE_CATALOG_SPACK_DATA_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub software_catalog_spack_data_url: Nullable<String>,
     /// Wire name `SOFTWARE_CATALOG_UPDATE_EXISTING_PACKAGES`, `boolean`.
     #[serde(
         rename = "SOFTWARE_CATALOG_UPDATE_EXISTING_PACKAGES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub software_catalog_update_existing_packages: Nullable<bool>,
     /// Wire name `SOFTWARE_CATALOG_CLEANUP_ENABLED`, `boolean`.
     #[serde(
         rename = "SOFTWARE_CATALOG_CLEANUP_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub software_catalog_cleanup_enabled: Nullable<bool>,
     /// Wire name `SOFTWARE_CATALOG_RETENTION_DAYS`, `integer`.
     #[serde(
         rename = "SOFTWARE_CATALOG_RETENTION_DAYS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub software_catalog_retention_days: Nullable<i64>,
     /// Wire name `SYSTEM_LOG_ENABLED`, `boolean`.
-    #[serde(
-        rename = "SYSTEM_LOG_ENABLED",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "SYSTEM_LOG_ENABLED", skip_serializing_if = "Nullable::is_absent")]
     pub system_log_enabled: Nullable<bool>,
     /// Wire name `SYSTEM_LOG_MAX_ROWS_PER_SOURCE`, `integer`.
     #[serde(
         rename = "SYSTEM_LOG_MAX_ROWS_PER_SOURCE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub system_log_max_rows_per_source: Nullable<i64>,
     /// Wire name `TABLE_GROWTH_MONITORING_ENABLED`, `boolean`.
     #[serde(
         rename = "TABLE_GROWTH_MONITORING_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub table_growth_monitoring_enabled: Nullable<bool>,
     /// Wire name `TABLE_GROWTH_WEEKLY_THRESHOLD_PERCENT`, `integer`.
     #[serde(
         rename = "TABLE_GROWTH_WEEKLY_THRESHOLD_PERCENT",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub table_growth_weekly_threshold_percent: Nullable<i64>,
     /// Wire name `TABLE_GROWTH_MONTHLY_THRESHOLD_PERCENT`, `integer`.
     #[serde(
         rename = "TABLE_GROWTH_MONTHLY_THRESHOLD_PERCENT",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub table_growth_monthly_threshold_percent: Nullable<i64>,
     /// Wire name `TABLE_GROWTH_RETENTION_DAYS`, `integer`.
     #[serde(
         rename = "TABLE_GROWTH_RETENTION_DAYS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub table_growth_retention_days: Nullable<i64>,
     /// Wire name `TABLE_GROWTH_MIN_SIZE_BYTES`, `integer`.
     #[serde(
         rename = "TABLE_GROWTH_MIN_SIZE_BYTES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub table_growth_min_size_bytes: Nullable<i64>,
     /// Wire name `USER_ACTIONS_ENABLED`, `boolean`.
     #[serde(
         rename = "USER_ACTIONS_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub user_actions_enabled: Nullable<bool>,
     /// Wire name `USER_ACTIONS_PENDING_ORDER_HOURS`, `integer`.
     #[serde(
         rename = "USER_ACTIONS_PENDING_ORDER_HOURS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub user_actions_pending_order_hours: Nullable<i64>,
     /// Wire name `USER_ACTIONS_HIGH_URGENCY_NOTIFICATION`, `boolean`.
     #[serde(
         rename = "USER_ACTIONS_HIGH_URGENCY_NOTIFICATION",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub user_actions_high_urgency_notification: Nullable<bool>,
     /// Wire name `USER_ACTIONS_NOTIFICATION_THRESHOLD`, `integer`.
     #[serde(
         rename = "USER_ACTIONS_NOTIFICATION_THRESHOLD",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub user_actions_notification_threshold: Nullable<i64>,
     /// Wire name `USER_ACTIONS_EXECUTION_RETENTION_DAYS`, `integer`.
     #[serde(
         rename = "USER_ACTIONS_EXECUTION_RETENTION_DAYS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub user_actions_execution_retention_days: Nullable<i64>,
     /// Wire name `USER_ACTIONS_DEFAULT_EXPIRATION_REMINDERS`, `array of string`.
     #[serde(
         rename = "USER_ACTIONS_DEFAULT_EXPIRATION_REMINDERS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub user_actions_default_expiration_reminders: Nullable<Vec<String>>,
     /// Wire name `OPENSTACK_LOG_CALLS_ENABLED`, `boolean`.
     #[serde(
         rename = "OPENSTACK_LOG_CALLS_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub openstack_log_calls_enabled: Nullable<bool>,
     /// Wire name `OPENSTACK_LOG_CALLS_THRESHOLD_MS`, `integer`.
     #[serde(
         rename = "OPENSTACK_LOG_CALLS_THRESHOLD_MS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub openstack_log_calls_threshold_ms: Nullable<i64>,
     /// Wire name `USER_DATA_ACCESS_LOGGING_ENABLED`, `boolean`.
     #[serde(
         rename = "USER_DATA_ACCESS_LOGGING_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub user_data_access_logging_enabled: Nullable<bool>,
     /// Wire name `USER_DATA_ACCESS_LOG_RETENTION_DAYS`, `integer`.
     #[serde(
         rename = "USER_DATA_ACCESS_LOG_RETENTION_DAYS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub user_data_access_log_retention_days: Nullable<i64>,
     /// Wire name `USER_DATA_ACCESS_LOG_SELF_ACCESS`, `boolean`.
     #[serde(
         rename = "USER_DATA_ACCESS_LOG_SELF_ACCESS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub user_data_access_log_self_access: Nullable<bool>,
     /// Wire name `ARROW_AUTO_RECONCILIATION`, `boolean`.
     #[serde(
         rename = "ARROW_AUTO_RECONCILIATION",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub arrow_auto_reconciliation: Nullable<bool>,
     /// Wire name `ARROW_SYNC_INTERVAL_HOURS`, `integer`.
     #[serde(
         rename = "ARROW_SYNC_INTERVAL_HOURS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub arrow_sync_interval_hours: Nullable<i64>,
     /// Wire name `ARROW_CONSUMPTION_SYNC_ENABLED`, `boolean`.
     #[serde(
         rename = "ARROW_CONSUMPTION_SYNC_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub arrow_consumption_sync_enabled: Nullable<bool>,
     /// Wire name `ARROW_CONSUMPTION_SYNC_INTERVAL_HOURS`, `integer`.
     #[serde(
         rename = "ARROW_CONSUMPTION_SYNC_INTERVAL_HOURS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub arrow_consumption_sync_interval_hours: Nullable<i64>,
     /// Wire name `ARROW_BILLING_CHECK_INTERVAL_HOURS`, `integer`.
     #[serde(
         rename = "ARROW_BILLING_CHECK_INTERVAL_HOURS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub arrow_billing_check_interval_hours: Nullable<i64>,
     /// Wire name `USAGE_POLL_RECORD_RETENTION_MONTHS`, `integer`.
     #[serde(
         rename = "USAGE_POLL_RECORD_RETENTION_MONTHS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub usage_poll_record_retention_months: Nullable<i64>,
     /// Wire name `SLURM_POLICY_EVALUATION_LOG_RETENTION_DAYS`, `integer`.
     #[serde(
         rename = "SLURM_POLICY_EVALUATION_LOG_RETENTION_DAYS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub slurm_policy_evaluation_log_retention_days: Nullable<i64>,
     /// Wire name `FEDERATED_IDENTITY_SYNC_ENABLED`, `boolean`.
     #[serde(
         rename = "FEDERATED_IDENTITY_SYNC_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub federated_identity_sync_enabled: Nullable<bool>,
     /// Wire name `FEDERATED_IDENTITY_SYNC_ALLOWED_ATTRIBUTES`, `array of any JSON value`.
     #[serde(
         rename = "FEDERATED_IDENTITY_SYNC_ALLOWED_ATTRIBUTES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub federated_identity_sync_allowed_attributes: Nullable<Vec<serde_json::Value>>,
     /// Wire name `FEDERATED_IDENTITY_DEACTIVATION_POLICY`, `string`.
     #[serde(
         rename = "FEDERATED_IDENTITY_DEACTIVATION_POLICY",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub federated_identity_deactivation_policy: Nullable<String>,
     /// Wire name `ENABLE_PROJECT_DIGEST`, `boolean`.
     #[serde(
         rename = "ENABLE_PROJECT_DIGEST",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enable_project_digest: Nullable<bool>,
     /// Wire name `SSH_KEY_ALLOWED_TYPES`, `array of any JSON value`.
     #[serde(
         rename = "SSH_KEY_ALLOWED_TYPES",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ssh_key_allowed_types: Nullable<Vec<serde_json::Value>>,
     /// Wire name `SSH_KEY_MIN_RSA_KEY_SIZE`, `integer`.
     #[serde(
         rename = "SSH_KEY_MIN_RSA_KEY_SIZE",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub ssh_key_min_rsa_key_size: Nullable<i64>,
     /// Wire name `ENABLED_REPORTING_SCREENS`, `array of any JSON value`.
     #[serde(
         rename = "ENABLED_REPORTING_SCREENS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub enabled_reporting_screens: Nullable<Vec<serde_json::Value>>,
     /// Wire name `MATRIX_ENABLED`, `boolean`.
-    #[serde(
-        rename = "MATRIX_ENABLED",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "MATRIX_ENABLED", skip_serializing_if = "Nullable::is_absent")]
     pub matrix_enabled: Nullable<bool>,
     /// Wire name `MATRIX_HOMESERVER_URL`, `string (uri)`.
     #[serde(
         rename = "MATRIX_HOMESERVER_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub matrix_homeserver_url: Nullable<String>,
     /// Wire name `MATRIX_HOMESERVER_PUBLIC_URL`, `string (uri)`.
     #[serde(
         rename = "MATRIX_HOMESERVER_PUBLIC_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub matrix_homeserver_public_url: Nullable<String>,
     /// Wire name `MATRIX_HOMESERVER_DOMAIN`, `string`.
     #[serde(
         rename = "MATRIX_HOMESERVER_DOMAIN",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub matrix_homeserver_domain: Nullable<String>,
     /// Wire name `MATRIX_APPSERVICE_AS_TOKEN`, `string`.
     #[serde(
         rename = "MATRIX_APPSERVICE_AS_TOKEN",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub matrix_appservice_as_token: Nullable<String>,
     /// Wire name `MATRIX_APPSERVICE_HS_TOKEN`, `string`.
     #[serde(
         rename = "MATRIX_APPSERVICE_HS_TOKEN",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub matrix_appservice_hs_token: Nullable<String>,
     /// Wire name `MATRIX_APPSERVICE_SENDER_LOCALPART`, `string`.
     #[serde(
         rename = "MATRIX_APPSERVICE_SENDER_LOCALPART",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub matrix_appservice_sender_localpart: Nullable<String>,
     /// Wire name `MATRIX_HISTORY_EXPORT_ENABLED`, `boolean`.
     #[serde(
         rename = "MATRIX_HISTORY_EXPORT_ENABLED",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub matrix_history_export_enabled: Nullable<bool>,
     /// Wire name `MATRIX_EXPORT_MEDIA`, `boolean`.
-    #[serde(
-        rename = "MATRIX_EXPORT_MEDIA",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "MATRIX_EXPORT_MEDIA", skip_serializing_if = "Nullable::is_absent")]
     pub matrix_export_media: Nullable<bool>,
     /// Wire name `MATRIX_USER_REGISTRATION_SECRET`, `string`.
     #[serde(
         rename = "MATRIX_USER_REGISTRATION_SECRET",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub matrix_user_registration_secret: Nullable<String>,
     /// Wire name `MATRIX_USER_ID_FORMAT`, `string`.
     #[serde(
         rename = "MATRIX_USER_ID_FORMAT",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub matrix_user_id_format: Nullable<String>,
     /// Wire name `MATRIX_LOGIN_METHOD`, `string`.
-    #[serde(
-        rename = "MATRIX_LOGIN_METHOD",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "MATRIX_LOGIN_METHOD", skip_serializing_if = "Nullable::is_absent")]
     pub matrix_login_method: Nullable<String>,
     /// Wire name `MATRIX_OIDC_PROVIDER_URL`, `string (uri)`.
     #[serde(
         rename = "MATRIX_OIDC_PROVIDER_URL",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub matrix_oidc_provider_url: Nullable<String>,
     /// Wire name `MATRIX_LIVEKIT_KEY`, `string`.
-    #[serde(
-        rename = "MATRIX_LIVEKIT_KEY",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "MATRIX_LIVEKIT_KEY", skip_serializing_if = "Nullable::is_absent")]
     pub matrix_livekit_key: Nullable<String>,
     /// Wire name `MATRIX_LIVEKIT_SECRET`, `string`.
     #[serde(
         rename = "MATRIX_LIVEKIT_SECRET",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub matrix_livekit_secret: Nullable<String>,
     /// Wire name `MATRIX_LIVEKIT_URL`, `string (uri)`.
-    #[serde(
-        rename = "MATRIX_LIVEKIT_URL",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "MATRIX_LIVEKIT_URL", skip_serializing_if = "Nullable::is_absent")]
     pub matrix_livekit_url: Nullable<String>,
     /// Wire name `SITE_AGENT_LOG_MAX_ROWS_PER_IDENTITY`, `integer`.
     #[serde(
         rename = "SITE_AGENT_LOG_MAX_ROWS_PER_IDENTITY",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub site_agent_log_max_rows_per_identity: Nullable<i64>,
     /// Wire name `PAT_ENABLED`, `boolean`.
-    #[serde(
-        rename = "PAT_ENABLED",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "PAT_ENABLED", skip_serializing_if = "Nullable::is_absent")]
     pub pat_enabled: Nullable<bool>,
     /// Wire name `PAT_MAX_LIFETIME_DAYS`, `integer`.
     #[serde(
         rename = "PAT_MAX_LIFETIME_DAYS",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub pat_max_lifetime_days: Nullable<i64>,
     /// Wire name `PAT_MAX_TOKENS_PER_USER`, `integer`.
     #[serde(
         rename = "PAT_MAX_TOKENS_PER_USER",
-        default,
         skip_serializing_if = "Nullable::is_absent"
     )]
     pub pat_max_tokens_per_user: Nullable<i64>,

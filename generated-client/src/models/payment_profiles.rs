@@ -10,64 +10,122 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedPaymentProfileRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedPaymentProfileRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization: Nullable<String>,
     /// ``PatchedPaymentProfileRequestAttributes``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<models::PatchedPaymentProfileRequestAttributes>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub payment_type: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedPaymentProfileRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedPaymentProfileRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            organization: fields.optional("organization")?,
+            attributes: fields.optional("attributes")?,
+            payment_type: fields.optional("payment_type")?,
+            is_active: fields.optional("is_active")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedPaymentProfileRequestAttributes`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedPaymentProfileRequestAttributes {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agreement_number: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub contract_sum: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedPaymentProfileRequestAttributes {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedPaymentProfileRequestAttributes",
+        )?;
+        Ok(Self {
+            end_date: fields.optional("end_date")?,
+            agreement_number: fields.optional("agreement_number")?,
+            contract_sum: fields.optional("contract_sum")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PaymentProfileRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentProfileRequest {
     /// `string`, required.
     pub name: String,
     /// `string (uri)`, required.
     pub organization: String,
     /// ``PatchedPaymentProfileRequestAttributes``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<models::PatchedPaymentProfileRequestAttributes>,
     /// `string`, required.
     pub payment_type: String,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PaymentProfileRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PaymentProfileRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            organization: fields.required("organization")?,
+            attributes: fields.optional("attributes")?,
+            payment_type: fields.required("payment_type")?,
+            is_active: fields.optional("is_active")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl PaymentProfileRequest {
     /// A builder that sets the required fields by name.

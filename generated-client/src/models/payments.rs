@@ -15,16 +15,16 @@ pub type LinkToInvoiceRequest = models::InvoiceItemMigrateToRequest;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedPaymentRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub profile: Nullable<String>,
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub date_of_payment: Nullable<Date>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sum: Nullable<Decimal>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub proof: Nullable<FileUpload>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -197,10 +197,10 @@ pub struct PaymentRequest {
     /// `string (date)`, required.
     pub date_of_payment: Date,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sum: Nullable<Decimal>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub proof: Nullable<FileUpload>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.

@@ -204,7 +204,7 @@ runtime::response_model! {
     expires_at("expires_at"), created("created")]
 }
 /// `PersonalAccessTokenCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PersonalAccessTokenCreateRequest {
     /// `string`, required.
     pub name: String,
@@ -213,7 +213,7 @@ pub struct PersonalAccessTokenCreateRequest {
     /// Optional list of entity bindings restricting where this token can act. Empty list = no entity restriction.
     ///
     /// `array of `PersonalAccessTokenCreateRequestAllowedScope``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_scopes: Nullable<
         Vec<models::PersonalAccessTokenCreateRequestAllowedScope>,
     >,
@@ -223,6 +223,25 @@ pub struct PersonalAccessTokenCreateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PersonalAccessTokenCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PersonalAccessTokenCreateRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            scopes: fields.required("scopes")?,
+            allowed_scopes: fields.optional("allowed_scopes")?,
+            expires_at: fields.required("expires_at")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl PersonalAccessTokenCreateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -242,7 +261,7 @@ impl PersonalAccessTokenCreateRequest {
     }
 }
 /// `PersonalAccessTokenCreateRequestAllowedScope`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PersonalAccessTokenCreateRequestAllowedScope {
     /// Wire name `type`, `string`, required.
     #[serde(rename = "type")]
@@ -253,6 +272,23 @@ pub struct PersonalAccessTokenCreateRequestAllowedScope {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PersonalAccessTokenCreateRequestAllowedScope {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PersonalAccessTokenCreateRequestAllowedScope",
+        )?;
+        Ok(Self {
+            type_: fields.required("type")?,
+            uuid: fields.required("uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl PersonalAccessTokenCreateRequestAllowedScope {
     /// A request with the required fields set and every optional field absent.

@@ -10,36 +10,61 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedProjectCreditRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedProjectCreditRequest {
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub value: Nullable<Decimal>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project: Nullable<String>,
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expected_consumption: Nullable<Decimal>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimal_consumption_logic: Nullable<String>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_coefficient: Nullable<Decimal>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_as_minimal_consumption: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mark_unused_credit_as_spent_on_project_termination: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedProjectCreditRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedProjectCreditRequest",
+        )?;
+        Ok(Self {
+            value: fields.optional("value")?,
+            project: fields.optional("project")?,
+            end_date: fields.optional("end_date")?,
+            expected_consumption: fields.optional("expected_consumption")?,
+            minimal_consumption_logic: fields.optional("minimal_consumption_logic")?,
+            grace_coefficient: fields.optional("grace_coefficient")?,
+            apply_as_minimal_consumption: fields
+                .optional("apply_as_minimal_consumption")?,
+            mark_unused_credit_as_spent_on_project_termination: fields
+                .optional("mark_unused_credit_as_spent_on_project_termination")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ProjectCredit`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -214,35 +239,60 @@ runtime::response_model! {
 /// `ProjectCreditOffering`: `CustomerCreditOffering`.
 pub type ProjectCreditOffering = models::CustomerCreditOffering;
 /// `ProjectCreditRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectCreditRequest {
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub value: Nullable<Decimal>,
     /// `string (uri)`, required.
     pub project: String,
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expected_consumption: Nullable<Decimal>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimal_consumption_logic: Nullable<String>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_coefficient: Nullable<Decimal>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_as_minimal_consumption: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mark_unused_credit_as_spent_on_project_termination: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProjectCreditRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProjectCreditRequest",
+        )?;
+        Ok(Self {
+            value: fields.optional("value")?,
+            project: fields.required("project")?,
+            end_date: fields.optional("end_date")?,
+            expected_consumption: fields.optional("expected_consumption")?,
+            minimal_consumption_logic: fields.optional("minimal_consumption_logic")?,
+            grace_coefficient: fields.optional("grace_coefficient")?,
+            apply_as_minimal_consumption: fields
+                .optional("apply_as_minimal_consumption")?,
+            mark_unused_credit_as_spent_on_project_termination: fields
+                .optional("mark_unused_credit_as_spent_on_project_termination")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProjectCreditRequest {
     /// A request with the required fields set and every optional field absent.

@@ -207,7 +207,7 @@ runtime::response_model! {
     uuid("uuid"), state("state")]
 }
 /// `ProjectEndDateChangeRequestCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectEndDateChangeRequestCreateRequest {
     /// `string (uri)`, required.
     pub project: String,
@@ -218,12 +218,30 @@ pub struct ProjectEndDateChangeRequestCreateRequest {
     /// Optional comment from the requester
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProjectEndDateChangeRequestCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProjectEndDateChangeRequestCreateRequest",
+        )?;
+        Ok(Self {
+            project: fields.required("project")?,
+            requested_end_date: fields.required("requested_end_date")?,
+            comment: fields.optional("comment")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProjectEndDateChangeRequestCreateRequest {
     /// A request with the required fields set and every optional field absent.

@@ -146,7 +146,7 @@ runtime::response_model! {
     required_offerings("required_offerings")]
 }
 /// `CampaignRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CampaignRequest {
     /// `string`, required.
     pub name: String,
@@ -161,37 +161,62 @@ pub struct CampaignRequest {
     /// If coupon is empty, campaign is available to all users.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub coupon: Nullable<String>,
     /// ``CampaignDiscountTypeEnum``, required.
     pub discount_type: models::CampaignDiscountTypeEnum,
     /// `integer`, required.
     pub discount: i64,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stock: Nullable<i64>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// How many months in a row should the related service (when activated) get special deal (0 for indefinitely until active)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub months: Nullable<i64>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_apply: Nullable<bool>,
     /// `string (uri)`, required.
     pub service_provider: String,
     /// `array of string (uuid)`, required, write-only.
     pub offerings: Vec<Uuid>,
     /// `array of string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub required_offerings: Nullable<Vec<Uuid>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CampaignRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "CampaignRequest")?;
+        Ok(Self {
+            name: fields.required("name")?,
+            start_date: fields.required("start_date")?,
+            end_date: fields.required("end_date")?,
+            coupon: fields.optional("coupon")?,
+            discount_type: fields.required("discount_type")?,
+            discount: fields.required("discount")?,
+            stock: fields.optional("stock")?,
+            description: fields.optional("description")?,
+            months: fields.optional("months")?,
+            auto_apply: fields.optional("auto_apply")?,
+            service_provider: fields.required("service_provider")?,
+            offerings: fields.required("offerings")?,
+            required_offerings: fields.optional("required_offerings")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CampaignRequest {
     /// A builder that sets the required fields by name.

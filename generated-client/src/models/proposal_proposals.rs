@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `CompleteWorkflowStepRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CompleteWorkflowStepRequest {
     /// UUID of the workflow step instance the client believes is active. Used to detect concurrent step transitions.
     ///
@@ -23,17 +23,36 @@ pub struct CompleteWorkflowStepRequest {
     /// Explanation for the outcome.
     ///
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub outcome_reason: Nullable<String>,
     /// Internal notes captured by the call-management team. Stored on the step instance and never returned to applicants.
     ///
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub internal_notes: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CompleteWorkflowStepRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CompleteWorkflowStepRequest",
+        )?;
+        Ok(Self {
+            step_uuid: fields.required("step_uuid")?,
+            outcome: fields.required("outcome")?,
+            outcome_reason: fields.optional("outcome_reason")?,
+            internal_notes: fields.optional("internal_notes")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CompleteWorkflowStepRequest {
     /// A request with the required fields set and every optional field absent.
@@ -49,27 +68,47 @@ impl CompleteWorkflowStepRequest {
     }
 }
 /// `PatchedRequestedResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedRequestedResourceRequest {
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<serde_json::Value>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub requested_offering_uuid: Nullable<Uuid>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_resource_template_uuid: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedRequestedResourceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedRequestedResourceRequest",
+        )?;
+        Ok(Self {
+            attributes: fields.optional("attributes")?,
+            limits: fields.optional("limits")?,
+            description: fields.optional("description")?,
+            requested_offering_uuid: fields.optional("requested_offering_uuid")?,
+            call_resource_template_uuid: fields.optional("call_resource_template_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `Proposal`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -571,15 +610,31 @@ runtime::response_model! {
     awaiting_manual_advance("awaiting_manual_advance")]
 }
 /// `ProposalApproveRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProposalApproveRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allocation_comment: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProposalApproveRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProposalApproveRequest",
+        )?;
+        Ok(Self {
+            allocation_comment: fields.optional("allocation_comment")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ProposalDetachDocumentsRequest`: `CallDetachDocumentsRequest`.
 pub type ProposalDetachDocumentsRequest = models::CallDetachDocumentsRequest;
@@ -589,7 +644,7 @@ pub struct ProposalDocumentationRequest {
     /// Upload supporting documentation in PDF format.
     ///
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file: Nullable<FileUpload>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -837,39 +892,61 @@ runtime::response_model! {
     is_required("is_required")]
 }
 /// `ProposalRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProposalRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_summary: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_is_confidential: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_has_civilian_purpose: Nullable<bool>,
     /// Duration in days after provisioning of resources.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_in_days: Nullable<i64>,
     /// `string (uuid)`, required, write-only.
     pub round_uuid: Uuid,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub oecd_fos_2007_code: Nullable<serde_json::Value>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub science_sub_domain: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProposalRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "ProposalRequest")?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            project_summary: fields.optional("project_summary")?,
+            project_is_confidential: fields.optional("project_is_confidential")?,
+            project_has_civilian_purpose: fields
+                .optional("project_has_civilian_purpose")?,
+            duration_in_days: fields.optional("duration_in_days")?,
+            round_uuid: fields.required("round_uuid")?,
+            oecd_fos_2007_code: fields.optional("oecd_fos_2007_code")?,
+            science_sub_domain: fields.optional("science_sub_domain")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProposalRequest {
     /// A request with the required fields set and every optional field absent.
@@ -940,34 +1017,57 @@ runtime::response_model! {
     created("created")]
 }
 /// `ProposalUpdateProjectDetailsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProposalUpdateProjectDetailsRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_summary: Nullable<String>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_is_confidential: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_has_civilian_purpose: Nullable<bool>,
     /// Duration in days after provisioning of resources.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_in_days: Nullable<i64>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub oecd_fos_2007_code: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProposalUpdateProjectDetailsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProposalUpdateProjectDetailsRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            project_summary: fields.optional("project_summary")?,
+            project_is_confidential: fields.optional("project_is_confidential")?,
+            project_has_civilian_purpose: fields
+                .optional("project_has_civilian_purpose")?,
+            duration_in_days: fields.optional("duration_in_days")?,
+            oecd_fos_2007_code: fields.optional("oecd_fos_2007_code")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProposalUpdateProjectDetailsRequest {
     /// A request with the required fields set and every optional field absent.
@@ -1012,7 +1112,7 @@ runtime::response_model! {
     proposal_state("proposal_state")]
 }
 /// `RejectWorkflowStepRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RejectWorkflowStepRequest {
     /// UUID of the workflow step instance the client believes is active. Used to detect concurrent step transitions.
     ///
@@ -1025,12 +1125,30 @@ pub struct RejectWorkflowStepRequest {
     /// Internal notes captured by the call-management team alongside the rejection. Never returned to applicants.
     ///
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub internal_notes: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RejectWorkflowStepRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RejectWorkflowStepRequest",
+        )?;
+        Ok(Self {
+            step_uuid: fields.required("step_uuid")?,
+            reason: fields.required("reason")?,
+            internal_notes: fields.optional("internal_notes")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RejectWorkflowStepRequest {
     /// A request with the required fields set and every optional field absent.

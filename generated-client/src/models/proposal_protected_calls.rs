@@ -97,32 +97,32 @@ impl runtime::Inspect for AffinityMatrixResponseScopeEnum {
     }
 }
 /// `BulkRoundCreateRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BulkRoundCreateRequestRequest {
     /// `string (date-time)`, required.
     pub start_time: DateTime,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_strategy: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deciding_entity: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allocation_time: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_duration_in_days: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimum_number_of_reviewers: Nullable<i64>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimal_average_scoring: Nullable<Decimal>,
     /// `string`, required.
     pub cadence: String,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub custom_interval_months: Nullable<i64>,
     /// `integer`, required.
     pub submission_window_days: i64,
@@ -132,6 +132,32 @@ pub struct BulkRoundCreateRequestRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for BulkRoundCreateRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "BulkRoundCreateRequestRequest",
+        )?;
+        Ok(Self {
+            start_time: fields.required("start_time")?,
+            review_strategy: fields.optional("review_strategy")?,
+            deciding_entity: fields.optional("deciding_entity")?,
+            allocation_time: fields.optional("allocation_time")?,
+            review_duration_in_days: fields.optional("review_duration_in_days")?,
+            minimum_number_of_reviewers: fields.optional("minimum_number_of_reviewers")?,
+            minimal_average_scoring: fields.optional("minimal_average_scoring")?,
+            cadence: fields.required("cadence")?,
+            custom_interval_months: fields.optional("custom_interval_months")?,
+            submission_window_days: fields.required("submission_window_days")?,
+            number_of_rounds: fields.required("number_of_rounds")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl BulkRoundCreateRequestRequest {
     /// A builder that sets the required fields by name.
@@ -219,7 +245,7 @@ pub struct CallAttachDocumentsRequest {
     /// `array of string (binary)`, required.
     pub documents: Vec<FileUpload>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -454,17 +480,34 @@ runtime::response_model! {
     modified("modified")]
 }
 /// `CallComplianceReviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallComplianceReviewRequest {
     /// `string (uuid)`, required.
     pub proposal_uuid: Uuid,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_notes: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CallComplianceReviewRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CallComplianceReviewRequest",
+        )?;
+        Ok(Self {
+            proposal_uuid: fields.required("proposal_uuid")?,
+            review_notes: fields.optional("review_notes")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CallComplianceReviewRequest {
     /// A request with the required fields set and every optional field absent.
@@ -478,23 +521,23 @@ impl CallComplianceReviewRequest {
     }
 }
 /// `CallResourceTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallResourceTemplateRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<serde_json::Value>,
     /// If True, every proposal must include this resource type
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_required: Nullable<bool>,
     /// `string (uri)`, required.
     pub requested_offering: String,
@@ -502,6 +545,27 @@ pub struct CallResourceTemplateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CallResourceTemplateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CallResourceTemplateRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            attributes: fields.optional("attributes")?,
+            limits: fields.optional("limits")?,
+            is_required: fields.optional("is_required")?,
+            requested_offering: fields.required("requested_offering")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CallResourceTemplateRequest {
     /// A builder that sets the required fields by name.
@@ -769,75 +833,104 @@ runtime::response_model! {
     name("name"), order("order")]
 }
 /// `CallWorkflowStepRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallWorkflowStepRequest {
     /// ``CallWorkflowStepRequestStepEnum``, required.
     pub step: models::CallWorkflowStepRequestStepEnum,
     /// Whether this step is enabled. Disabled steps are skipped.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_enabled: Nullable<bool>,
     /// Duration in days. Used to calculate deadlines.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_in_days: Nullable<i64>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub checklist: Nullable<Uuid>,
     /// Evaluators cannot see each other's assessments.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub blind_review: Nullable<bool>,
     /// Evaluator must confirm absence of conflict of interest.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub requires_coi_confirmation: Nullable<bool>,
     /// Minimum reviews required before step can complete.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_reviewers: Nullable<i64>,
     /// Minimum average score to pass this step.
     ///
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_score_threshold: Nullable<Decimal>,
     /// Whether the applicant can see step details (not just status).
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub applicant_visible: Nullable<bool>,
     /// Role expected to act on this step.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub responsible_role: Nullable<serde_json::Value>,
     /// How this step advances to the next.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transition_mode: Nullable<serde_json::Value>,
     /// Allocation decision: require applicant award response after decision.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_award_response: Nullable<bool>,
     /// Optional override of catalog ordering.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub display_order: Nullable<i64>,
     /// `array of `CallWorkflowStepRequestCriteria``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub criteria: Nullable<Vec<models::CallWorkflowStepRequestCriteria>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CallWorkflowStepRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CallWorkflowStepRequest",
+        )?;
+        Ok(Self {
+            step: fields.required("step")?,
+            is_enabled: fields.optional("is_enabled")?,
+            duration_in_days: fields.optional("duration_in_days")?,
+            checklist: fields.optional("checklist")?,
+            blind_review: fields.optional("blind_review")?,
+            requires_coi_confirmation: fields.optional("requires_coi_confirmation")?,
+            min_reviewers: fields.optional("min_reviewers")?,
+            min_score_threshold: fields.optional("min_score_threshold")?,
+            applicant_visible: fields.optional("applicant_visible")?,
+            responsible_role: fields.optional("responsible_role")?,
+            transition_mode: fields.optional("transition_mode")?,
+            include_award_response: fields.optional("include_award_response")?,
+            display_order: fields.optional("display_order")?,
+            criteria: fields.optional("criteria")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CallWorkflowStepRequest {
     /// A request with the required fields set and every optional field absent.
@@ -863,17 +956,34 @@ impl CallWorkflowStepRequest {
     }
 }
 /// `CallWorkflowStepRequestCriteria`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallWorkflowStepRequestCriteria {
     /// `string`, required.
     pub name: String,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub order: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CallWorkflowStepRequestCriteria {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CallWorkflowStepRequestCriteria",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            order: fields.optional("order")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CallWorkflowStepRequestCriteria {
     /// A request with the required fields set and every optional field absent.
@@ -1025,7 +1135,7 @@ runtime::response_model! {
     items_created("items_created"), skipped_proposals("skipped_proposals")]
 }
 /// `CreateManualAssignmentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateManualAssignmentRequest {
     /// UUID of the reviewer pool entry to assign proposals to
     ///
@@ -1038,12 +1148,30 @@ pub struct CreateManualAssignmentRequest {
     /// Optional notes about this assignment
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub manager_notes: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CreateManualAssignmentRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CreateManualAssignmentRequest",
+        )?;
+        Ok(Self {
+            reviewer_pool_entry_uuid: fields.required("reviewer_pool_entry_uuid")?,
+            proposal_uuids: fields.required("proposal_uuids")?,
+            manager_notes: fields.optional("manager_notes")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CreateManualAssignmentRequest {
     /// A request with the required fields set and every optional field absent.
@@ -1058,44 +1186,72 @@ impl CreateManualAssignmentRequest {
     }
 }
 /// `DuplicateCallRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DuplicateCallRequestRequest {
     /// `string`, required.
     pub name: String,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_documents: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_offerings: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_rounds: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_workflow_steps: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_resource_templates: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_role_mappings: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_applicant_visibility_config: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_coi_configuration: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_matching_configuration: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_assignment_configuration: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DuplicateCallRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "DuplicateCallRequestRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            copy_documents: fields.optional("copy_documents")?,
+            copy_offerings: fields.optional("copy_offerings")?,
+            copy_rounds: fields.optional("copy_rounds")?,
+            copy_workflow_steps: fields.optional("copy_workflow_steps")?,
+            copy_resource_templates: fields.optional("copy_resource_templates")?,
+            copy_role_mappings: fields.optional("copy_role_mappings")?,
+            copy_applicant_visibility_config: fields
+                .optional("copy_applicant_visibility_config")?,
+            copy_coi_configuration: fields.optional("copy_coi_configuration")?,
+            copy_matching_configuration: fields.optional("copy_matching_configuration")?,
+            copy_assignment_configuration: fields
+                .optional("copy_assignment_configuration")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl DuplicateCallRequestRequest {
     /// A request with the required fields set and every optional field absent.
@@ -1118,7 +1274,7 @@ impl DuplicateCallRequestRequest {
     }
 }
 /// `EmailInvitationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EmailInvitationRequest {
     /// Email address to send the invitation to
     ///
@@ -1127,15 +1283,33 @@ pub struct EmailInvitationRequest {
     /// Custom message to include in invitation email
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invitation_message: Nullable<String>,
     /// `integer`, default `5`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_assignments: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for EmailInvitationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "EmailInvitationRequest",
+        )?;
+        Ok(Self {
+            email: fields.required("email")?,
+            invitation_message: fields.optional("invitation_message")?,
+            max_assignments: fields.optional("max_assignments")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl EmailInvitationRequest {
     /// A request with the required fields set and every optional field absent.
@@ -1195,22 +1369,39 @@ runtime::response_model! {
     proposals_processed("proposals_processed"), skipped_proposals("skipped_proposals")]
 }
 /// `GenerateAssignmentsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GenerateAssignmentsRequest {
     /// Specific proposal UUIDs to generate assignments for. If empty, generates for all submitted proposals needing reviewers.
     ///
     /// `array of string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub proposal_uuids: Nullable<Vec<Uuid>>,
     /// Number of reviewers to assign per proposal. If not specified, uses call's minimum_number_of_reviewers setting.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reviewers_per_proposal: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GenerateAssignmentsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "GenerateAssignmentsRequest",
+        )?;
+        Ok(Self {
+            proposal_uuids: fields.optional("proposal_uuids")?,
+            reviewers_per_proposal: fields.optional("reviewers_per_proposal")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `GenerateSuggestionsRequest`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -1255,37 +1446,57 @@ runtime::response_model! {
     suggestions("suggestions")]
 }
 /// `GenerateSuggestionsRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GenerateSuggestionsRequestRequest {
     /// What content to match reviewers against
     ///
     /// `any JSON value`, default `"all_proposals"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source: Nullable<serde_json::Value>,
     /// Specific proposal UUIDs to match against (for selected_proposals source)
     ///
     /// `array of string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub proposal_uuids: Nullable<Vec<Uuid>>,
     /// Custom keywords to search for (for custom_keywords source)
     ///
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keywords: Nullable<Vec<String>>,
     /// How to search for custom keywords
     ///
     /// `any JSON value`, default `"expertise_only"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keyword_search_mode: Nullable<serde_json::Value>,
     /// Minimum affinity score for suggestions (0.0-1.0)
     ///
     /// `number (double)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_affinity_threshold: Nullable<f64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GenerateSuggestionsRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "GenerateSuggestionsRequestRequest",
+        )?;
+        Ok(Self {
+            source: fields.optional("source")?,
+            proposal_uuids: fields.optional("proposal_uuids")?,
+            keywords: fields.optional("keywords")?,
+            keyword_search_mode: fields.optional("keyword_search_mode")?,
+            min_affinity_threshold: fields.optional("min_affinity_threshold")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `MatchingConfiguration`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -1598,351 +1809,534 @@ impl runtime::Inspect for MatchingConfigurationAlgorithmEnum {
     }
 }
 /// `PatchedCallCOIConfigurationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedCallCoiConfigurationRequest {
     /// Years to look back for co-authorship detection
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub coauthorship_lookback_years: Nullable<i64>,
     /// Minimum shared papers to trigger COI
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub coauthorship_threshold_papers: Nullable<i64>,
     /// Years to look back for former institution detection
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub institutional_lookback_years: Nullable<i64>,
     /// Detect same-department as COI
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_same_department: Nullable<bool>,
     /// Detect same-institution as COI
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_same_institution: Nullable<bool>,
     /// COI types requiring automatic recusal
     ///
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub recusal_required_types: Nullable<Vec<String>>,
     /// COI types allowing management plan
     ///
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub management_allowed_types: Nullable<Vec<String>>,
     /// COI types requiring disclosure only
     ///
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disclosure_only_types: Nullable<Vec<String>>,
     /// Enable automated co-authorship detection
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_detect_coauthorship: Nullable<bool>,
     /// Enable automated institutional affiliation detection
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_detect_institutional: Nullable<bool>,
     /// Enable detection of reviewer named in proposals
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_detect_named_personnel: Nullable<bool>,
     /// Level of proposal information disclosed in reviewer invitations
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invitation_proposal_disclosure: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedCallCoiConfigurationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedCallCOIConfigurationRequest",
+        )?;
+        Ok(Self {
+            coauthorship_lookback_years: fields.optional("coauthorship_lookback_years")?,
+            coauthorship_threshold_papers: fields
+                .optional("coauthorship_threshold_papers")?,
+            institutional_lookback_years: fields
+                .optional("institutional_lookback_years")?,
+            include_same_department: fields.optional("include_same_department")?,
+            include_same_institution: fields.optional("include_same_institution")?,
+            recusal_required_types: fields.optional("recusal_required_types")?,
+            management_allowed_types: fields.optional("management_allowed_types")?,
+            disclosure_only_types: fields.optional("disclosure_only_types")?,
+            auto_detect_coauthorship: fields.optional("auto_detect_coauthorship")?,
+            auto_detect_institutional: fields.optional("auto_detect_institutional")?,
+            auto_detect_named_personnel: fields.optional("auto_detect_named_personnel")?,
+            invitation_proposal_disclosure: fields
+                .optional("invitation_proposal_disclosure")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedCallResourceTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedCallResourceTemplateRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<serde_json::Value>,
     /// If True, every proposal must include this resource type
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_required: Nullable<bool>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub requested_offering: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedCallResourceTemplateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedCallResourceTemplateRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            attributes: fields.optional("attributes")?,
+            limits: fields.optional("limits")?,
+            is_required: fields.optional("is_required")?,
+            requested_offering: fields.optional("requested_offering")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedCallWorkflowStepRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedCallWorkflowStepRequest {
     /// Whether this step is enabled. Disabled steps are skipped.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_enabled: Nullable<bool>,
     /// Duration in days. Used to calculate deadlines.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_in_days: Nullable<i64>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub checklist: Nullable<Uuid>,
     /// Evaluators cannot see each other's assessments.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub blind_review: Nullable<bool>,
     /// Evaluator must confirm absence of conflict of interest.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub requires_coi_confirmation: Nullable<bool>,
     /// Minimum reviews required before step can complete.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_reviewers: Nullable<i64>,
     /// Minimum average score to pass this step.
     ///
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_score_threshold: Nullable<Decimal>,
     /// Whether the applicant can see step details (not just status).
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub applicant_visible: Nullable<bool>,
     /// Role expected to act on this step.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub responsible_role: Nullable<serde_json::Value>,
     /// How this step advances to the next.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transition_mode: Nullable<serde_json::Value>,
     /// Allocation decision: require applicant award response after decision.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub include_award_response: Nullable<bool>,
     /// Optional override of catalog ordering.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub display_order: Nullable<i64>,
     /// `array of `CallWorkflowStepRequestCriteria``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub criteria: Nullable<Vec<models::CallWorkflowStepRequestCriteria>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedCallWorkflowStepRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedCallWorkflowStepRequest",
+        )?;
+        Ok(Self {
+            is_enabled: fields.optional("is_enabled")?,
+            duration_in_days: fields.optional("duration_in_days")?,
+            checklist: fields.optional("checklist")?,
+            blind_review: fields.optional("blind_review")?,
+            requires_coi_confirmation: fields.optional("requires_coi_confirmation")?,
+            min_reviewers: fields.optional("min_reviewers")?,
+            min_score_threshold: fields.optional("min_score_threshold")?,
+            applicant_visible: fields.optional("applicant_visible")?,
+            responsible_role: fields.optional("responsible_role")?,
+            transition_mode: fields.optional("transition_mode")?,
+            include_award_response: fields.optional("include_award_response")?,
+            display_order: fields.optional("display_order")?,
+            criteria: fields.optional("criteria")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedMatchingConfigurationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedMatchingConfigurationRequest {
     /// ``MatchingConfigurationAffinityMethodEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub affinity_method: Nullable<models::MatchingConfigurationAffinityMethodEnum>,
     /// `number (double)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keyword_weight: Nullable<f64>,
     /// `number (double)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_weight: Nullable<f64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_reviewers_per_proposal: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_reviewers_per_proposal: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_proposals_per_reviewer: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_proposals_per_reviewer: Nullable<i64>,
     /// ``MatchingConfigurationAlgorithmEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub algorithm: Nullable<models::MatchingConfigurationAlgorithmEnum>,
     /// Minimum affinity score for FairFlow algorithm
     ///
     /// `number (double)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_affinity_threshold: Nullable<f64>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub use_reviewer_bids: Nullable<bool>,
     /// `number (double)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bid_weight: Nullable<f64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedMatchingConfigurationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedMatchingConfigurationRequest",
+        )?;
+        Ok(Self {
+            affinity_method: fields.optional("affinity_method")?,
+            keyword_weight: fields.optional("keyword_weight")?,
+            text_weight: fields.optional("text_weight")?,
+            min_reviewers_per_proposal: fields.optional("min_reviewers_per_proposal")?,
+            max_reviewers_per_proposal: fields.optional("max_reviewers_per_proposal")?,
+            min_proposals_per_reviewer: fields.optional("min_proposals_per_reviewer")?,
+            max_proposals_per_reviewer: fields.optional("max_proposals_per_reviewer")?,
+            algorithm: fields.optional("algorithm")?,
+            min_affinity_threshold: fields.optional("min_affinity_threshold")?,
+            use_reviewer_bids: fields.optional("use_reviewer_bids")?,
+            bid_weight: fields.optional("bid_weight")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedProtectedCallRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedProtectedCallRequest {
     /// URL-friendly identifier. Only editable by staff users.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub slug: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fixed_duration_in_days: Nullable<i64>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_url: Nullable<String>,
     /// Whether proposal applicants can see reviewer identities
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reviewer_identity_visible_to_submitters: Nullable<bool>,
     /// Whether proposal applicants can see review comments and scores
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reviews_visible_to_submitters: Nullable<bool>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_by: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reference_code: Nullable<String>,
     /// Compliance checklist that proposals must complete before submission
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub compliance_checklist: Nullable<Uuid>,
     /// Template for proposal slugs. Supports: {call_slug}, {round_slug}, {org_slug}, {year}, {month}, {counter}, {counter_padded}. Default: {round_slug}-{counter_padded}
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub proposal_slug_template: Nullable<String>,
     /// List of email regex patterns. User must match one.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_email_patterns: Nullable<serde_json::Value>,
     /// List of allowed affiliations. User must have one.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_affiliations: Nullable<serde_json::Value>,
     /// List of allowed identity sources (identity providers).
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_identity_sources: Nullable<serde_json::Value>,
     /// List of allowed nationality codes (ISO 3166-1 alpha-2). User must have one.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_nationalities: Nullable<serde_json::Value>,
     /// List of allowed organization type URNs (SCHAC). User must match one.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_organization_types: Nullable<serde_json::Value>,
     /// List of required assurance URIs (REFEDS). User must have ALL of these.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_assurance_levels: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub applicant_visibility_config: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedProtectedCallRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedProtectedCallRequest",
+        )?;
+        Ok(Self {
+            slug: fields.optional("slug")?,
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            fixed_duration_in_days: fields.optional("fixed_duration_in_days")?,
+            backend_id: fields.optional("backend_id")?,
+            external_url: fields.optional("external_url")?,
+            reviewer_identity_visible_to_submitters: fields
+                .optional("reviewer_identity_visible_to_submitters")?,
+            reviews_visible_to_submitters: fields
+                .optional("reviews_visible_to_submitters")?,
+            created_by: fields.optional("created_by")?,
+            reference_code: fields.optional("reference_code")?,
+            compliance_checklist: fields.optional("compliance_checklist")?,
+            proposal_slug_template: fields.optional("proposal_slug_template")?,
+            user_email_patterns: fields.optional("user_email_patterns")?,
+            user_affiliations: fields.optional("user_affiliations")?,
+            user_identity_sources: fields.optional("user_identity_sources")?,
+            user_nationalities: fields.optional("user_nationalities")?,
+            user_organization_types: fields.optional("user_organization_types")?,
+            user_assurance_levels: fields.optional("user_assurance_levels")?,
+            applicant_visibility_config: fields.optional("applicant_visibility_config")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedProtectedRoundRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedProtectedRoundRequest {
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_time: Nullable<DateTime>,
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cutoff_time: Nullable<DateTime>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_strategy: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deciding_entity: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allocation_time: Nullable<String>,
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allocation_date: Nullable<DateTime>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimal_average_scoring: Nullable<Decimal>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_duration_in_days: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimum_number_of_reviewers: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedProtectedRoundRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedProtectedRoundRequest",
+        )?;
+        Ok(Self {
+            start_time: fields.optional("start_time")?,
+            cutoff_time: fields.optional("cutoff_time")?,
+            review_strategy: fields.optional("review_strategy")?,
+            deciding_entity: fields.optional("deciding_entity")?,
+            allocation_time: fields.optional("allocation_time")?,
+            allocation_date: fields.optional("allocation_date")?,
+            minimal_average_scoring: fields.optional("minimal_average_scoring")?,
+            review_duration_in_days: fields.optional("review_duration_in_days")?,
+            minimum_number_of_reviewers: fields.optional("minimum_number_of_reviewers")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedRequestedOfferingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedRequestedOfferingRequest {
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedRequestedOfferingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedRequestedOfferingRequest",
+        )?;
+        Ok(Self {
+            attributes: fields.optional("attributes")?,
+            plan: fields.optional("plan")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ProposalProtectedCall`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -3162,92 +3556,129 @@ runtime::response_model! {
     applicant_visibility_config("applicant_visibility_config")]
 }
 /// `ProtectedCallRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProtectedCallRequest {
     /// URL-friendly identifier. Only editable by staff users.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub slug: Nullable<String>,
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`, required.
     pub manager: String,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fixed_duration_in_days: Nullable<i64>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_url: Nullable<String>,
     /// Whether proposal applicants can see reviewer identities
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reviewer_identity_visible_to_submitters: Nullable<bool>,
     /// Whether proposal applicants can see review comments and scores
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reviews_visible_to_submitters: Nullable<bool>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_by: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reference_code: Nullable<String>,
     /// Compliance checklist that proposals must complete before submission
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub compliance_checklist: Nullable<Uuid>,
     /// Template for proposal slugs. Supports: {call_slug}, {round_slug}, {org_slug}, {year}, {month}, {counter}, {counter_padded}. Default: {round_slug}-{counter_padded}
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub proposal_slug_template: Nullable<String>,
     /// List of email regex patterns. User must match one.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_email_patterns: Nullable<serde_json::Value>,
     /// List of allowed affiliations. User must have one.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_affiliations: Nullable<serde_json::Value>,
     /// List of allowed identity sources (identity providers).
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_identity_sources: Nullable<serde_json::Value>,
     /// List of allowed nationality codes (ISO 3166-1 alpha-2). User must have one.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_nationalities: Nullable<serde_json::Value>,
     /// List of allowed organization type URNs (SCHAC). User must match one.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_organization_types: Nullable<serde_json::Value>,
     /// List of required assurance URIs (REFEDS). User must have ALL of these.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_assurance_levels: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub applicant_visibility_config: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProtectedCallRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProtectedCallRequest",
+        )?;
+        Ok(Self {
+            slug: fields.optional("slug")?,
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            manager: fields.required("manager")?,
+            fixed_duration_in_days: fields.optional("fixed_duration_in_days")?,
+            backend_id: fields.optional("backend_id")?,
+            external_url: fields.optional("external_url")?,
+            reviewer_identity_visible_to_submitters: fields
+                .optional("reviewer_identity_visible_to_submitters")?,
+            reviews_visible_to_submitters: fields
+                .optional("reviews_visible_to_submitters")?,
+            created_by: fields.optional("created_by")?,
+            reference_code: fields.optional("reference_code")?,
+            compliance_checklist: fields.optional("compliance_checklist")?,
+            proposal_slug_template: fields.optional("proposal_slug_template")?,
+            user_email_patterns: fields.optional("user_email_patterns")?,
+            user_affiliations: fields.optional("user_affiliations")?,
+            user_identity_sources: fields.optional("user_identity_sources")?,
+            user_nationalities: fields.optional("user_nationalities")?,
+            user_organization_types: fields.optional("user_organization_types")?,
+            user_assurance_levels: fields.optional("user_assurance_levels")?,
+            applicant_visibility_config: fields.optional("applicant_visibility_config")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProtectedCallRequest {
     /// A builder that sets the required fields by name.
@@ -3513,37 +3944,61 @@ runtime::response_model! {
     created("created")]
 }
 /// `ProtectedRoundRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProtectedRoundRequest {
     /// `string (date-time)`, required.
     pub start_time: DateTime,
     /// `string (date-time)`, required.
     pub cutoff_time: DateTime,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_strategy: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deciding_entity: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allocation_time: Nullable<String>,
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allocation_date: Nullable<DateTime>,
     /// `string (decimal)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimal_average_scoring: Nullable<Decimal>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_duration_in_days: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimum_number_of_reviewers: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProtectedRoundRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProtectedRoundRequest",
+        )?;
+        Ok(Self {
+            start_time: fields.required("start_time")?,
+            cutoff_time: fields.required("cutoff_time")?,
+            review_strategy: fields.optional("review_strategy")?,
+            deciding_entity: fields.optional("deciding_entity")?,
+            allocation_time: fields.optional("allocation_time")?,
+            allocation_date: fields.optional("allocation_date")?,
+            minimal_average_scoring: fields.optional("minimal_average_scoring")?,
+            review_duration_in_days: fields.optional("review_duration_in_days")?,
+            minimum_number_of_reviewers: fields.optional("minimum_number_of_reviewers")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProtectedRoundRequest {
     /// A builder that sets the required fields by name.
@@ -3768,23 +4223,42 @@ runtime::response_model! {
     approved_by_name("approved_by_name"), description("description")]
 }
 /// `RequestedOfferingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RequestedOfferingRequest {
     /// `string (uri)`, required.
     pub offering: String,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RequestedOfferingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RequestedOfferingRequest",
+        )?;
+        Ok(Self {
+            offering: fields.required("offering")?,
+            attributes: fields.optional("attributes")?,
+            plan: fields.optional("plan")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RequestedOfferingRequest {
     /// A request with the required fields set and every optional field absent.
@@ -3800,24 +4274,42 @@ impl RequestedOfferingRequest {
     }
 }
 /// `ReviewerInvitationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReviewerInvitationRequest {
     /// List of reviewer profile UUIDs to invite
     ///
     /// `array of string (uuid)`, required.
     pub reviewer_uuids: Vec<Uuid>,
     /// `integer`, default `5`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_assignments: Nullable<i64>,
     /// Custom message to include in invitation email
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invitation_message: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReviewerInvitationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReviewerInvitationRequest",
+        )?;
+        Ok(Self {
+            reviewer_uuids: fields.required("reviewer_uuids")?,
+            max_assignments: fields.optional("max_assignments")?,
+            invitation_message: fields.optional("invitation_message")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ReviewerInvitationRequest {
     /// A request with the required fields set and every optional field absent.
@@ -3858,17 +4350,33 @@ runtime::response_model! {
     [batches_sent("batches_sent"), skipped("skipped")]
 }
 /// `SendAllAssignmentBatchesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SendAllAssignmentBatchesRequest {
     /// Specific batch UUIDs to send. If empty, sends all draft batches.
     ///
     /// `array of string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub batch_uuids: Nullable<Vec<Uuid>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SendAllAssignmentBatchesRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SendAllAssignmentBatchesRequest",
+        )?;
+        Ok(Self {
+            batch_uuids: fields.optional("batch_uuids")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `TriggerCOIDetection`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -3994,13 +4502,29 @@ runtime::response_model! {
     error_message("error_message"), created("created")]
 }
 /// `TriggerCOIDetectionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TriggerCoiDetectionRequest {
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub job_type: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for TriggerCoiDetectionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "TriggerCOIDetectionRequest",
+        )?;
+        Ok(Self {
+            job_type: fields.optional("job_type")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -10,48 +10,78 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedProposalReviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedProposalReviewRequest {
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary_score: Nullable<i64>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary_public_comment: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary_private_comment: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_title: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_summary: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_is_confidential: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_has_civilian_purpose: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_duration: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_supporting_documentation: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_resource_requests: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_team: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedProposalReviewRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedProposalReviewRequest",
+        )?;
+        Ok(Self {
+            summary_score: fields.optional("summary_score")?,
+            summary_public_comment: fields.optional("summary_public_comment")?,
+            summary_private_comment: fields.optional("summary_private_comment")?,
+            comment_project_title: fields.optional("comment_project_title")?,
+            comment_project_summary: fields.optional("comment_project_summary")?,
+            comment_project_is_confidential: fields
+                .optional("comment_project_is_confidential")?,
+            comment_project_has_civilian_purpose: fields
+                .optional("comment_project_has_civilian_purpose")?,
+            comment_project_description: fields.optional("comment_project_description")?,
+            comment_project_duration: fields.optional("comment_project_duration")?,
+            comment_project_supporting_documentation: fields
+                .optional("comment_project_supporting_documentation")?,
+            comment_resource_requests: fields.optional("comment_resource_requests")?,
+            comment_team: fields.optional("comment_team")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ProposalReview`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -339,53 +369,85 @@ runtime::response_model! {
     created("created"), modified("modified")]
 }
 /// `ProposalReviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProposalReviewRequest {
     /// `string (uri)`, required.
     pub proposal: String,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reviewer: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary_score: Nullable<i64>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary_public_comment: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary_private_comment: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_title: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_summary: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_is_confidential: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_has_civilian_purpose: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_duration: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_project_supporting_documentation: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_resource_requests: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment_team: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ProposalReviewRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProposalReviewRequest",
+        )?;
+        Ok(Self {
+            proposal: fields.required("proposal")?,
+            reviewer: fields.optional("reviewer")?,
+            summary_score: fields.optional("summary_score")?,
+            summary_public_comment: fields.optional("summary_public_comment")?,
+            summary_private_comment: fields.optional("summary_private_comment")?,
+            comment_project_title: fields.optional("comment_project_title")?,
+            comment_project_summary: fields.optional("comment_project_summary")?,
+            comment_project_is_confidential: fields
+                .optional("comment_project_is_confidential")?,
+            comment_project_has_civilian_purpose: fields
+                .optional("comment_project_has_civilian_purpose")?,
+            comment_project_description: fields.optional("comment_project_description")?,
+            comment_project_duration: fields.optional("comment_project_duration")?,
+            comment_project_supporting_documentation: fields
+                .optional("comment_project_supporting_documentation")?,
+            comment_resource_requests: fields.optional("comment_resource_requests")?,
+            comment_team: fields.optional("comment_team")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ProposalReviewRequest {
     /// A request with the required fields set and every optional field absent.
@@ -411,19 +473,37 @@ impl ProposalReviewRequest {
     }
 }
 /// `ReviewSubmitRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ReviewSubmitRequest {
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary_score: Nullable<i64>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary_public_comment: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary_private_comment: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReviewSubmitRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReviewSubmitRequest",
+        )?;
+        Ok(Self {
+            summary_score: fields.optional("summary_score")?,
+            summary_public_comment: fields.optional("summary_public_comment")?,
+            summary_private_comment: fields.optional("summary_private_comment")?,
+            extra: fields.rest(),
+        })
+    }
 }

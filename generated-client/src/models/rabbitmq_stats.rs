@@ -321,40 +321,63 @@ runtime::response_model! {
     purged_messages("purged_messages"), deleted_queues("deleted_queues")]
 }
 /// `RmqPurgeRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RmqPurgeRequestRequest {
     /// Virtual host name containing the queue(s)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vhost: Nullable<String>,
     /// Specific queue name (requires vhost)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub queue_name: Nullable<String>,
     /// Glob pattern to match queue names (e.g., '*_resource'). Requires vhost.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub queue_pattern: Nullable<String>,
     /// If true, purge all subscription queues across all vhosts
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub purge_all_subscription_queues: Nullable<bool>,
     /// If true, delete the queue(s) entirely instead of just purging messages
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub delete_queue: Nullable<bool>,
     /// If true, delete all subscription queues across all vhosts
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub delete_all_subscription_queues: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RmqPurgeRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RmqPurgeRequestRequest",
+        )?;
+        Ok(Self {
+            vhost: fields.optional("vhost")?,
+            queue_name: fields.optional("queue_name")?,
+            queue_pattern: fields.optional("queue_pattern")?,
+            purge_all_subscription_queues: fields
+                .optional("purge_all_subscription_queues")?,
+            delete_queue: fields.optional("delete_queue")?,
+            delete_all_subscription_queues: fields
+                .optional("delete_all_subscription_queues")?,
+            extra: fields.rest(),
+        })
+    }
 }

@@ -50,7 +50,7 @@ runtime::response_model! {
     description("description"), rules("rules")]
 }
 /// `ClusterSecurityGroupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ClusterSecurityGroupRequest {
     /// `array of `ClusterSecurityGroupRequestRule``, required.
     pub rules: Vec<models::ClusterSecurityGroupRequestRule>,
@@ -58,6 +58,22 @@ pub struct ClusterSecurityGroupRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ClusterSecurityGroupRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ClusterSecurityGroupRequest",
+        )?;
+        Ok(Self {
+            rules: fields.required("rules")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ClusterSecurityGroupRequest {
     /// A request with the required fields set and every optional field absent.
@@ -70,45 +86,67 @@ impl ClusterSecurityGroupRequest {
     }
 }
 /// `ClusterSecurityGroupRequestRule`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ClusterSecurityGroupRequestRule {
     /// IP protocol version - either 'IPv4' or 'IPv6'
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ethertype: Nullable<serde_json::Value>,
     /// Traffic direction - either 'ingress' (incoming) or 'egress' (outgoing)
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub direction: Nullable<serde_json::Value>,
     /// Network protocol: 'tcp', 'udp', 'icmp', empty (any) or an IANA protocol number 0-255 (e.g. '112' for VRRP).
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub protocol: Nullable<String>,
     /// Starting port number in the range (1-65535)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_port: Nullable<i64>,
     /// Ending port number in the range (1-65535)
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub to_port: Nullable<i64>,
     /// CIDR notation for the source/destination network address range
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cidr: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ClusterSecurityGroupRequestRule {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ClusterSecurityGroupRequestRule",
+        )?;
+        Ok(Self {
+            ethertype: fields.optional("ethertype")?,
+            direction: fields.optional("direction")?,
+            protocol: fields.optional("protocol")?,
+            from_port: fields.optional("from_port")?,
+            to_port: fields.optional("to_port")?,
+            cidr: fields.optional("cidr")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ClusterSecurityGroupRule`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -192,13 +230,29 @@ runtime::response_model! {
     from_port("from_port"), to_port("to_port"), cidr("cidr"), description("description")]
 }
 /// `PatchedClusterSecurityGroupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedClusterSecurityGroupRequest {
     /// `array of `ClusterSecurityGroupRequestRule``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rules: Nullable<Vec<models::ClusterSecurityGroupRequestRule>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedClusterSecurityGroupRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedClusterSecurityGroupRequest",
+        )?;
+        Ok(Self {
+            rules: fields.optional("rules")?,
+            extra: fields.rest(),
+        })
+    }
 }

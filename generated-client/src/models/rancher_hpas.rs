@@ -10,33 +10,54 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRancherHPARequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedRancherHpaRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workload: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_replicas: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_replicas: Nullable<i64>,
     /// `array of `PatchedRancherHPARequestMetric``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub metrics: Nullable<Vec<models::PatchedRancherHpaRequestMetric>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedRancherHpaRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedRancherHPARequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            workload: fields.optional("workload")?,
+            min_replicas: fields.optional("min_replicas")?,
+            max_replicas: fields.optional("max_replicas")?,
+            metrics: fields.optional("metrics")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedRancherHPARequestMetric`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PatchedRancherHpaRequestMetric {
     /// `string`, required.
     pub name: String,
@@ -49,6 +70,24 @@ pub struct PatchedRancherHpaRequestMetric {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedRancherHpaRequestMetric {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedRancherHPARequestMetric",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            type_: fields.required("type")?,
+            target: fields.required("target")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl PatchedRancherHpaRequestMetric {
     /// A builder that sets the required fields by name.
@@ -114,25 +153,39 @@ impl PatchedRancherHpaRequestMetricBuilder {
     }
 }
 /// `PatchedRancherHPARequestMetricTarget`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PatchedRancherHpaRequestMetricTarget {
     /// Wire name `type`, `string`, required.
     #[serde(rename = "type")]
     pub type_: String,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub utilization: Nullable<i64>,
     /// Wire name `averageValue`, `string`.
-    #[serde(
-        rename = "averageValue",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "averageValue", skip_serializing_if = "Nullable::is_absent")]
     pub average_value: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedRancherHpaRequestMetricTarget {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedRancherHPARequestMetricTarget",
+        )?;
+        Ok(Self {
+            type_: fields.required("type")?,
+            utilization: fields.optional("utilization")?,
+            average_value: fields.optional("averageValue")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl PatchedRancherHpaRequestMetricTarget {
     /// A request with the required fields set and every optional field absent.
@@ -401,21 +454,21 @@ runtime::response_model! {
     utilization("utilization"), average_value("averageValue")]
 }
 /// `RancherHPARequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RancherHpaRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workload: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_replicas: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_replicas: Nullable<i64>,
     /// `array of `PatchedRancherHPARequestMetric``, required.
     pub metrics: Vec<models::PatchedRancherHpaRequestMetric>,
@@ -423,6 +476,24 @@ pub struct RancherHpaRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RancherHpaRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "RancherHPARequest")?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            workload: fields.optional("workload")?,
+            min_replicas: fields.optional("min_replicas")?,
+            max_replicas: fields.optional("max_replicas")?,
+            metrics: fields.required("metrics")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RancherHpaRequest {
     /// A request with the required fields set and every optional field absent.

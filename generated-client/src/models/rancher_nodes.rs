@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `LinkOpenstackRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LinkOpenstackRequest {
     /// `string (uri)`, required.
     pub instance: String,
@@ -18,6 +18,22 @@ pub struct LinkOpenstackRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for LinkOpenstackRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "LinkOpenstackRequest",
+        )?;
+        Ok(Self {
+            instance: fields.required("instance")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl LinkOpenstackRequest {
     /// A request with the required fields set and every optional field absent.
@@ -63,42 +79,68 @@ runtime::response_model! {
     uuid("uuid")]
 }
 /// `RancherCreateNodeRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RancherCreateNodeRequest {
     /// `string (uri)`, required.
     pub cluster: String,
     /// `string`, required.
     pub role: String,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub system_volume_size: Nullable<i64>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub system_volume_type: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub memory: Nullable<i64>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cpu: Nullable<i64>,
     /// `string (uri)`, required.
     pub subnet: String,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub flavor: Nullable<String>,
     /// `array of `RancherCreateNodeRequestDataVolume``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub data_volumes: Nullable<Vec<models::RancherCreateNodeRequestDataVolume>>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ssh_public_key: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tenant: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RancherCreateNodeRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RancherCreateNodeRequest",
+        )?;
+        Ok(Self {
+            cluster: fields.required("cluster")?,
+            role: fields.required("role")?,
+            system_volume_size: fields.optional("system_volume_size")?,
+            system_volume_type: fields.optional("system_volume_type")?,
+            memory: fields.optional("memory")?,
+            cpu: fields.optional("cpu")?,
+            subnet: fields.required("subnet")?,
+            flavor: fields.optional("flavor")?,
+            data_volumes: fields.optional("data_volumes")?,
+            ssh_public_key: fields.optional("ssh_public_key")?,
+            tenant: fields.optional("tenant")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RancherCreateNodeRequest {
     /// A builder that sets the required fields by name.

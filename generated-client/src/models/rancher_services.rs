@@ -10,45 +10,45 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRancherServiceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedRancherServiceRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub service_settings: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_traceback: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub runtime_state: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub namespace: Nullable<String>,
     /// An IPv4 or IPv6 address.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cluster_ip: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub selector: Nullable<serde_json::Value>,
     /// `array of `PatchedRancherServiceRequestTargetWorkload``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_workloads: Nullable<
         Vec<models::PatchedRancherServiceRequestTargetWorkload>,
     >,
@@ -56,6 +56,33 @@ pub struct PatchedRancherServiceRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedRancherServiceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedRancherServiceRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            service_settings: fields.optional("service_settings")?,
+            project: fields.optional("project")?,
+            error_message: fields.optional("error_message")?,
+            error_traceback: fields.optional("error_traceback")?,
+            backend_id: fields.optional("backend_id")?,
+            runtime_state: fields.optional("runtime_state")?,
+            namespace: fields.optional("namespace")?,
+            cluster_ip: fields.optional("cluster_ip")?,
+            selector: fields.optional("selector")?,
+            target_workloads: fields.optional("target_workloads")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PatchedRancherServiceRequestTargetWorkload`: `SoftwareCatalogImportRequest`.
 pub type PatchedRancherServiceRequestTargetWorkload = models::SoftwareCatalogImportRequest;
@@ -726,42 +753,42 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `RancherServiceCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RancherServiceCreateRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`, required.
     pub service_settings: String,
     /// `string (uri)`, required.
     pub project: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_traceback: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub runtime_state: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub namespace: Nullable<String>,
     /// An IPv4 or IPv6 address.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cluster_ip: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub selector: Nullable<serde_json::Value>,
     /// `array of `RancherServiceCreateRequestTargetWorkload``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_workloads: Nullable<
         Vec<models::RancherServiceCreateRequestTargetWorkload>,
     >,
@@ -769,6 +796,33 @@ pub struct RancherServiceCreateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RancherServiceCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RancherServiceCreateRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            service_settings: fields.required("service_settings")?,
+            project: fields.required("project")?,
+            error_message: fields.optional("error_message")?,
+            error_traceback: fields.optional("error_traceback")?,
+            backend_id: fields.optional("backend_id")?,
+            runtime_state: fields.optional("runtime_state")?,
+            namespace: fields.optional("namespace")?,
+            cluster_ip: fields.optional("cluster_ip")?,
+            selector: fields.optional("selector")?,
+            target_workloads: fields.optional("target_workloads")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RancherServiceCreateRequest {
     /// A builder that sets the required fields by name.
@@ -842,39 +896,39 @@ impl RancherServiceCreateRequestBuilder {
 /// `RancherServiceCreateRequestTargetWorkload`: `OpenStackBackupRestorationCreateRequestSecurityGroup`.
 pub type RancherServiceCreateRequestTargetWorkload = models::OpenStackBackupRestorationCreateRequestSecurityGroup;
 /// `RancherServiceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RancherServiceRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`, required.
     pub service_settings: String,
     /// `string (uri)`, required.
     pub project: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_traceback: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub runtime_state: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub namespace: Nullable<String>,
     /// An IPv4 or IPv6 address.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cluster_ip: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub selector: Nullable<serde_json::Value>,
     /// `array of `PatchedRancherServiceRequestTargetWorkload``, required.
     pub target_workloads: Vec<models::PatchedRancherServiceRequestTargetWorkload>,
@@ -882,6 +936,33 @@ pub struct RancherServiceRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RancherServiceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RancherServiceRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            service_settings: fields.required("service_settings")?,
+            project: fields.required("project")?,
+            error_message: fields.optional("error_message")?,
+            error_traceback: fields.optional("error_traceback")?,
+            backend_id: fields.optional("backend_id")?,
+            runtime_state: fields.optional("runtime_state")?,
+            namespace: fields.optional("namespace")?,
+            cluster_ip: fields.optional("cluster_ip")?,
+            selector: fields.optional("selector")?,
+            target_workloads: fields.required("target_workloads")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RancherServiceRequest {
     /// A builder that sets the required fields by name.

@@ -10,30 +10,51 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRancherWorkloadRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedRancherWorkloadRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub runtime_state: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cluster: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub namespace: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scale: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedRancherWorkloadRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedRancherWorkloadRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            runtime_state: fields.optional("runtime_state")?,
+            cluster: fields.optional("cluster")?,
+            project: fields.optional("project")?,
+            namespace: fields.optional("namespace")?,
+            scale: fields.optional("scale")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `RancherWorkload`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -164,21 +185,21 @@ runtime::response_model! {
     namespace_name("namespace_name"), scale("scale")]
 }
 /// `RancherWorkloadRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RancherWorkloadRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub runtime_state: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cluster: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub namespace: Nullable<String>,
     /// `integer`, required.
     pub scale: i64,
@@ -186,6 +207,27 @@ pub struct RancherWorkloadRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RancherWorkloadRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RancherWorkloadRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            runtime_state: fields.optional("runtime_state")?,
+            cluster: fields.optional("cluster")?,
+            project: fields.optional("project")?,
+            namespace: fields.optional("namespace")?,
+            scale: fields.required("scale")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RancherWorkloadRequest {
     /// A request with the required fields set and every optional field absent.

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `RemoteEduteamsRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoteEduteamsRequestRequest {
     /// `string`, required.
     pub cuid: String,
@@ -18,6 +18,22 @@ pub struct RemoteEduteamsRequestRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RemoteEduteamsRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RemoteEduteamsRequestRequest",
+        )?;
+        Ok(Self {
+            cuid: fields.required("cuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RemoteEduteamsRequestRequest {
     /// A request with the required fields set and every optional field absent.

@@ -57,7 +57,7 @@ runtime::response_model! {
     abbreviation("abbreviation"), phone_number("phone_number"), email("email")]
 }
 /// `RemoteCredentialsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoteCredentialsRequest {
     /// `string (uri)`, required.
     pub api_url: String,
@@ -67,6 +67,23 @@ pub struct RemoteCredentialsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RemoteCredentialsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RemoteCredentialsRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            token: fields.required("token")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RemoteCredentialsRequest {
     /// A builder that sets the required fields by name.
@@ -118,7 +135,7 @@ impl RemoteCredentialsRequestBuilder {
 /// `RemoteOfferingCreate`: `RemoteEduteamsRequest`.
 pub type RemoteOfferingCreate = models::RemoteEduteamsRequest;
 /// `RemoteOfferingCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoteOfferingCreateRequest {
     /// `string (uri)`, required.
     pub api_url: String,
@@ -136,6 +153,27 @@ pub struct RemoteOfferingCreateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RemoteOfferingCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RemoteOfferingCreateRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            token: fields.required("token")?,
+            remote_offering_uuid: fields.required("remote_offering_uuid")?,
+            local_category_uuid: fields.required("local_category_uuid")?,
+            local_customer_uuid: fields.required("local_customer_uuid")?,
+            remote_customer_uuid: fields.required("remote_customer_uuid")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RemoteOfferingCreateRequest {
     /// A builder that sets the required fields by name.

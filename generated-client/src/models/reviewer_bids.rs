@@ -10,25 +10,43 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedReviewerBidRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedReviewerBidRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub proposal: Nullable<String>,
     /// Reviewer's preference for reviewing this proposal
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bid: Nullable<serde_json::Value>,
     /// Optional comment explaining the bid
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedReviewerBidRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedReviewerBidRequest",
+        )?;
+        Ok(Self {
+            proposal: fields.optional("proposal")?,
+            bid: fields.optional("bid")?,
+            comment: fields.optional("comment")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ReviewerBid`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -148,7 +166,7 @@ runtime::response_model! {
     comment("comment"), submitted_at("submitted_at"), modified_at("modified_at")]
 }
 /// `ReviewerBidRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReviewerBidRequest {
     /// `string (uri)`, required.
     pub proposal: String,
@@ -159,12 +177,30 @@ pub struct ReviewerBidRequest {
     /// Optional comment explaining the bid
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReviewerBidRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReviewerBidRequest",
+        )?;
+        Ok(Self {
+            proposal: fields.required("proposal")?,
+            bid: fields.required("bid")?,
+            comment: fields.optional("comment")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ReviewerBidRequest {
     /// A request with the required fields set and every optional field absent.
@@ -179,19 +215,37 @@ impl ReviewerBidRequest {
     }
 }
 /// `ReviewerBidSubmitRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReviewerBidSubmitRequest {
     /// `string (uuid)`, required.
     pub proposal_uuid: Uuid,
     /// `string`, required.
     pub bid: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReviewerBidSubmitRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReviewerBidSubmitRequest",
+        )?;
+        Ok(Self {
+            proposal_uuid: fields.required("proposal_uuid")?,
+            bid: fields.required("bid")?,
+            comment: fields.optional("comment")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ReviewerBidSubmitRequest {
     /// A request with the required fields set and every optional field absent.
@@ -224,7 +278,7 @@ runtime::response_model! {
     ReviewerBulkBid, "ReviewerBulkBid", extra, [submitted("submitted")]
 }
 /// `ReviewerBulkBidRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReviewerBulkBidRequest {
     /// `array of `ReviewerBidSubmitRequest``, required.
     pub bids: Vec<models::ReviewerBidSubmitRequest>,
@@ -232,6 +286,22 @@ pub struct ReviewerBulkBidRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReviewerBulkBidRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReviewerBulkBidRequest",
+        )?;
+        Ok(Self {
+            bids: fields.required("bids")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ReviewerBulkBidRequest {
     /// A request with the required fields set and every optional field absent.

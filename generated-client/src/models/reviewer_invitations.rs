@@ -10,12 +10,12 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `InvitationAcceptRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvitationAcceptRequest {
     /// Optional list of self-declared conflicts with proposals. Each conflict creates a ConflictOfInterest record with detection_method='self_disclosed'.
     ///
     /// `array of `InvitationAcceptRequestDeclaredConflict``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub declared_conflicts: Nullable<
         Vec<models::InvitationAcceptRequestDeclaredConflict>,
     >,
@@ -24,23 +24,58 @@ pub struct InvitationAcceptRequest {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for InvitationAcceptRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "InvitationAcceptRequest",
+        )?;
+        Ok(Self {
+            declared_conflicts: fields.optional("declared_conflicts")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `InvitationAcceptRequestDeclaredConflict`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvitationAcceptRequestDeclaredConflict {
     /// `string (uuid)`, required.
     pub proposal_uuid: Uuid,
     /// ``InvitationAcceptRequestDeclaredConflictCoiTypeEnum``, required.
     pub coi_type: models::InvitationAcceptRequestDeclaredConflictCoiTypeEnum,
     /// `any JSON value`, default `"apparent"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub severity: Nullable<serde_json::Value>,
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for InvitationAcceptRequestDeclaredConflict {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "InvitationAcceptRequestDeclaredConflict",
+        )?;
+        Ok(Self {
+            proposal_uuid: fields.required("proposal_uuid")?,
+            coi_type: fields.required("coi_type")?,
+            severity: fields.optional("severity")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl InvitationAcceptRequestDeclaredConflict {
     /// A request with the required fields set and every optional field absent.

@@ -28,25 +28,42 @@ runtime::response_model! {
     ImportPublications, "ImportPublications", extra, [imported_count("imported_count")]
 }
 /// `ImportPublicationsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ImportPublicationsRequest {
     /// Source to import publications from
     ///
     /// `any JSON value`, default `"orcid"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source: Nullable<serde_json::Value>,
     /// DOI of publication to import (required if source is 'doi')
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub doi: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for ImportPublicationsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ImportPublicationsRequest",
+        )?;
+        Ok(Self {
+            source: fields.optional("source")?,
+            doi: fields.optional("doi")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `OrcidCallbackRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrcidCallbackRequest {
     /// Authorization code from ORCID OAuth callback
     ///
@@ -55,12 +72,29 @@ pub struct OrcidCallbackRequest {
     /// State token for CSRF protection
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub state: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OrcidCallbackRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OrcidCallbackRequest",
+        )?;
+        Ok(Self {
+            code: fields.required("code")?,
+            state: fields.optional("state")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OrcidCallbackRequest {
     /// A request with the required fields set and every optional field absent.
@@ -74,40 +108,40 @@ impl OrcidCallbackRequest {
     }
 }
 /// `PatchedReviewerAffiliationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedReviewerAffiliationRequest {
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization: Nullable<Uuid>,
     /// Organization name (used when not linked to Waldur org)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_name: Nullable<String>,
     /// ROR, GRID, or other external identifier
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_identifier: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub department: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub position_title: Nullable<String>,
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<Date>,
     /// Leave empty for current affiliation
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_primary: Nullable<bool>,
     /// ``PatchedReviewerAffiliationRequestAffiliationTypeEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub affiliation_type: Nullable<
         models::PatchedReviewerAffiliationRequestAffiliationTypeEnum,
     >,
@@ -115,6 +149,30 @@ pub struct PatchedReviewerAffiliationRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedReviewerAffiliationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedReviewerAffiliationRequest",
+        )?;
+        Ok(Self {
+            organization: fields.optional("organization")?,
+            organization_name: fields.optional("organization_name")?,
+            organization_identifier: fields.optional("organization_identifier")?,
+            department: fields.optional("department")?,
+            position_title: fields.optional("position_title")?,
+            start_date: fields.optional("start_date")?,
+            end_date: fields.optional("end_date")?,
+            is_primary: fields.optional("is_primary")?,
+            affiliation_type: fields.optional("affiliation_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PatchedReviewerAffiliationRequestAffiliationTypeEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -213,33 +271,53 @@ impl runtime::Inspect for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
     }
 }
 /// `PatchedReviewerExpertiseRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedReviewerExpertiseRequest {
     /// Free-text keyword
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expertise_keyword: Nullable<String>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expertise_category: Nullable<Uuid>,
     /// ``PatchedReviewerExpertiseRequestProficiencyLevelEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub proficiency_level: Nullable<
         models::PatchedReviewerExpertiseRequestProficiencyLevelEnum,
     >,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub years_experience: Nullable<i64>,
     /// When last worked in this area
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_active_date: Nullable<Date>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedReviewerExpertiseRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedReviewerExpertiseRequest",
+        )?;
+        Ok(Self {
+            expertise_keyword: fields.optional("expertise_keyword")?,
+            expertise_category: fields.optional("expertise_category")?,
+            proficiency_level: fields.optional("proficiency_level")?,
+            years_experience: fields.optional("years_experience")?,
+            last_active_date: fields.optional("last_active_date")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PatchedReviewerExpertiseRequestProficiencyLevelEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -330,79 +408,122 @@ impl runtime::Inspect for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
     }
 }
 /// `PatchedReviewerProfileCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedReviewerProfileCreateRequest {
     /// ORCID identifier (format: 0000-0000-0000-0000)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub orcid_id: Nullable<String>,
     /// Professional biography / summary
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub biography: Nullable<String>,
     /// List of name variants used in publications
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub alternative_names: Nullable<serde_json::Value>,
     /// Whether reviewer is currently accepting review requests
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub available_for_reviews: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedReviewerProfileCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedReviewerProfileCreateRequest",
+        )?;
+        Ok(Self {
+            orcid_id: fields.optional("orcid_id")?,
+            biography: fields.optional("biography")?,
+            alternative_names: fields.optional("alternative_names")?,
+            available_for_reviews: fields.optional("available_for_reviews")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `PatchedReviewerProfileRequest`: `PatchedReviewerProfileCreateRequest`.
 pub type PatchedReviewerProfileRequest = models::PatchedReviewerProfileCreateRequest;
 /// `PatchedReviewerPublicationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedReviewerPublicationRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// Digital Object Identifier
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub doi: Nullable<String>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub publication_year: Nullable<i64>,
     /// Journal or conference name
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub venue: Nullable<String>,
     /// ``PatchedReviewerPublicationRequestVenueTypeEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub venue_type: Nullable<models::PatchedReviewerPublicationRequestVenueTypeEnum>,
     /// Wire name `abstract`, `string`.
-    #[serde(rename = "abstract", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "abstract", skip_serializing_if = "Nullable::is_absent")]
     pub abstract_: Nullable<String>,
     /// List of co-author names and identifiers
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub coauthors: Nullable<serde_json::Value>,
     /// External identifiers: {"semantic_scholar": "...", "pubmed": "..."}
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_ids: Nullable<serde_json::Value>,
     /// User can exclude old papers from expertise matching
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_excluded_from_matching: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedReviewerPublicationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedReviewerPublicationRequest",
+        )?;
+        Ok(Self {
+            title: fields.optional("title")?,
+            doi: fields.optional("doi")?,
+            publication_year: fields.optional("publication_year")?,
+            venue: fields.optional("venue")?,
+            venue_type: fields.optional("venue_type")?,
+            abstract_: fields.optional("abstract")?,
+            coauthors: fields.optional("coauthors")?,
+            external_ids: fields.optional("external_ids")?,
+            is_excluded_from_matching: fields.optional("is_excluded_from_matching")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PatchedReviewerPublicationRequestVenueTypeEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -620,10 +741,10 @@ runtime::response_model! {
     is_primary("is_primary"), affiliation_type("affiliation_type"), created("created")]
 }
 /// `ReviewerAffiliationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReviewerAffiliationRequest {
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization: Nullable<Uuid>,
     /// Organization name (used when not linked to Waldur org)
     ///
@@ -632,27 +753,27 @@ pub struct ReviewerAffiliationRequest {
     /// ROR, GRID, or other external identifier
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_identifier: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub department: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub position_title: Nullable<String>,
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<Date>,
     /// Leave empty for current affiliation
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_primary: Nullable<bool>,
     /// ``PatchedReviewerAffiliationRequestAffiliationTypeEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub affiliation_type: Nullable<
         models::PatchedReviewerAffiliationRequestAffiliationTypeEnum,
     >,
@@ -660,6 +781,30 @@ pub struct ReviewerAffiliationRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReviewerAffiliationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReviewerAffiliationRequest",
+        )?;
+        Ok(Self {
+            organization: fields.optional("organization")?,
+            organization_name: fields.required("organization_name")?,
+            organization_identifier: fields.optional("organization_identifier")?,
+            department: fields.optional("department")?,
+            position_title: fields.optional("position_title")?,
+            start_date: fields.optional("start_date")?,
+            end_date: fields.optional("end_date")?,
+            is_primary: fields.optional("is_primary")?,
+            affiliation_type: fields.optional("affiliation_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ReviewerAffiliationRequest {
     /// A request with the required fields set and every optional field absent.
@@ -759,32 +904,52 @@ runtime::response_model! {
     last_active_date("last_active_date"), created("created")]
 }
 /// `ReviewerExpertiseRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReviewerExpertiseRequest {
     /// Free-text keyword
     ///
     /// `string`, required.
     pub expertise_keyword: String,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expertise_category: Nullable<Uuid>,
     /// ``PatchedReviewerExpertiseRequestProficiencyLevelEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub proficiency_level: Nullable<
         models::PatchedReviewerExpertiseRequestProficiencyLevelEnum,
     >,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub years_experience: Nullable<i64>,
     /// When last worked in this area
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_active_date: Nullable<Date>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReviewerExpertiseRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReviewerExpertiseRequest",
+        )?;
+        Ok(Self {
+            expertise_keyword: fields.required("expertise_keyword")?,
+            expertise_category: fields.optional("expertise_category")?,
+            proficiency_level: fields.optional("proficiency_level")?,
+            years_experience: fields.optional("years_experience")?,
+            last_active_date: fields.optional("last_active_date")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ReviewerExpertiseRequest {
     /// A request with the required fields set and every optional field absent.
@@ -1196,14 +1361,14 @@ runtime::response_model! {
     created("created")]
 }
 /// `ReviewerPublicationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReviewerPublicationRequest {
     /// `string`, required.
     pub title: String,
     /// Digital Object Identifier
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub doi: Nullable<String>,
     /// `integer`, required.
     pub publication_year: i64,
@@ -1212,30 +1377,54 @@ pub struct ReviewerPublicationRequest {
     /// `string`, required.
     pub venue: String,
     /// ``PatchedReviewerPublicationRequestVenueTypeEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub venue_type: Nullable<models::PatchedReviewerPublicationRequestVenueTypeEnum>,
     /// Wire name `abstract`, `string`.
-    #[serde(rename = "abstract", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "abstract", skip_serializing_if = "Nullable::is_absent")]
     pub abstract_: Nullable<String>,
     /// List of co-author names and identifiers
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub coauthors: Nullable<serde_json::Value>,
     /// External identifiers: {"semantic_scholar": "...", "pubmed": "..."}
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_ids: Nullable<serde_json::Value>,
     /// User can exclude old papers from expertise matching
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_excluded_from_matching: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ReviewerPublicationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReviewerPublicationRequest",
+        )?;
+        Ok(Self {
+            title: fields.required("title")?,
+            doi: fields.optional("doi")?,
+            publication_year: fields.required("publication_year")?,
+            venue: fields.required("venue")?,
+            venue_type: fields.optional("venue_type")?,
+            abstract_: fields.optional("abstract")?,
+            coauthors: fields.optional("coauthors")?,
+            external_ids: fields.optional("external_ids")?,
+            is_excluded_from_matching: fields.optional("is_excluded_from_matching")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ReviewerPublicationRequest {
     /// A builder that sets the required fields by name.

@@ -51,7 +51,7 @@ runtime::response_model! {
     skipped_domains("skipped_domains"), skipped_subdomains("skipped_subdomains")]
 }
 /// `LoadScienceDomainPresetRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LoadScienceDomainPresetRequest {
     /// `string`, required.
     pub preset: String,
@@ -59,6 +59,22 @@ pub struct LoadScienceDomainPresetRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for LoadScienceDomainPresetRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "LoadScienceDomainPresetRequest",
+        )?;
+        Ok(Self {
+            preset: fields.required("preset")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl LoadScienceDomainPresetRequest {
     /// A request with the required fields set and every optional field absent.
@@ -71,20 +87,37 @@ impl LoadScienceDomainPresetRequest {
     }
 }
 /// `PatchedScienceDomainRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedScienceDomainRequest {
     /// Domain code (e.g. '1'). Auto-derived if left blank.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub code: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedScienceDomainRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedScienceDomainRequest",
+        )?;
+        Ok(Self {
+            code: fields.optional("code")?,
+            name: fields.optional("name")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ScienceDomain`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -153,12 +186,12 @@ runtime::response_model! {
     subdomains_count("subdomains_count")]
 }
 /// `ScienceDomainRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ScienceDomainRequest {
     /// Domain code (e.g. '1'). Auto-derived if left blank.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub code: Nullable<String>,
     /// `string`, required.
     pub name: String,
@@ -166,6 +199,23 @@ pub struct ScienceDomainRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ScienceDomainRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ScienceDomainRequest",
+        )?;
+        Ok(Self {
+            code: fields.optional("code")?,
+            name: fields.required("name")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ScienceDomainRequest {
     /// A request with the required fields set and every optional field absent.

@@ -10,23 +10,41 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedScienceSubDomainRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedScienceSubDomainRequest {
     /// Sub-domain code (e.g. '1.1'). Auto-derived from domain code if left blank.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub code: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub domain: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedScienceSubDomainRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedScienceSubDomainRequest",
+        )?;
+        Ok(Self {
+            code: fields.optional("code")?,
+            name: fields.optional("name")?,
+            domain: fields.optional("domain")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `ScienceSubDomain`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -126,12 +144,12 @@ runtime::response_model! {
     modified("modified"), projects_count("projects_count")]
 }
 /// `ScienceSubDomainRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ScienceSubDomainRequest {
     /// Sub-domain code (e.g. '1.1'). Auto-derived from domain code if left blank.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub code: Nullable<String>,
     /// `string`, required.
     pub name: String,
@@ -141,6 +159,24 @@ pub struct ScienceSubDomainRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ScienceSubDomainRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ScienceSubDomainRequest",
+        )?;
+        Ok(Self {
+            code: fields.optional("code")?,
+            name: fields.required("name")?,
+            domain: fields.required("domain")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ScienceSubDomainRequest {
     /// A builder that sets the required fields by name.

@@ -154,7 +154,7 @@ impl runtime::Inspect for AccessorTypeEnum {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `AdjustResourceDatesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AdjustResourceDatesRequest {
     /// New start date of the originating order.
     ///
@@ -167,12 +167,33 @@ pub struct AdjustResourceDatesRequest {
     /// Optional reason captured in the audit trail.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+impl<'de> serde::Deserialize<'de> for AdjustResourceDatesRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AdjustResourceDatesRequest",
+        )?;
+        Ok(Self {
+            start_date: fields.required("start_date")?,
+            end_date: fields.required("end_date")?,
+            comment: fields.optional("comment")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
@@ -365,7 +386,7 @@ runtime::response_model! {
     any(feature = "openportal-allocations", feature = "openportal-remote-allocations")
 )]
 /// `AllocationSetLimitsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AllocationSetLimitsRequest {
     /// `integer`, required.
     pub node_limit: i64,
@@ -373,6 +394,25 @@ pub struct AllocationSetLimitsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(feature = "openportal-allocations", feature = "openportal-remote-allocations")
+)]
+impl<'de> serde::Deserialize<'de> for AllocationSetLimitsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AllocationSetLimitsRequest",
+        )?;
+        Ok(Self {
+            node_limit: fields.required("node_limit")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(feature = "openportal-allocations", feature = "openportal-remote-allocations")
@@ -740,24 +780,24 @@ impl runtime::Inspect for AttributeRequestTypeEnum {
 }
 #[cfg(any(feature = "aws-instances", feature = "digitalocean-droplets"))]
 /// `AwsInstanceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AwsInstanceRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`, required.
     pub service_settings: String,
     /// `string (uri)`, required.
     pub project: String,
     /// `string (uri)`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ssh_public_key: Nullable<String>,
     /// Additional data that will be added to instance on provisioning
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_data: Nullable<String>,
     /// `string (uri)`, required, write-only.
     pub region: String,
@@ -769,6 +809,31 @@ pub struct AwsInstanceRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "aws-instances", feature = "digitalocean-droplets"))]
+impl<'de> serde::Deserialize<'de> for AwsInstanceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AwsInstanceRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            service_settings: fields.required("service_settings")?,
+            project: fields.required("project")?,
+            ssh_public_key: fields.optional("ssh_public_key")?,
+            user_data: fields.optional("user_data")?,
+            region: fields.required("region")?,
+            image: fields.required("image")?,
+            size: fields.required("size")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "aws-instances", feature = "digitalocean-droplets"))]
 impl AwsInstanceRequest {
@@ -872,17 +937,45 @@ impl AwsInstanceRequestBuilder {
     )
 )]
 /// `AzureSqlDatabaseCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AzureSqlDatabaseCreateRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "azure-sql-servers",
+        feature = "marketplace-offering-profiles",
+        feature = "marketplace-tags",
+        feature = "openstack-instances",
+        feature = "openstack-networks",
+        feature = "openstack-security-groups",
+        feature = "openstack-tenants"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for AzureSqlDatabaseCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AzureSqlDatabaseCreateRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -908,11 +1001,41 @@ impl AzureSqlDatabaseCreateRequest {
 }
 #[cfg(any(feature = "invoices", feature = "marketplace-provider-resources"))]
 /// `BackendIdRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BackendIdRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
+    /// Fields the spec does not describe (yet), sent as given: the server often accepts
+    /// more than its documentation says.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "invoices", feature = "marketplace-provider-resources"))]
+impl<'de> serde::Deserialize<'de> for BackendIdRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "BackendIdRequest")?;
+        Ok(Self {
+            backend_id: fields.optional("backend_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "backend-resource-requests",
+        feature = "marketplace-user-offering-consents"
+    )
+)]
+/// `BackendResourceReqRequest`: request model.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BackendResourceReqRequest {
+    /// `string (uuid)`, required.
+    pub offering: Uuid,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -924,15 +1047,21 @@ pub struct BackendIdRequest {
         feature = "marketplace-user-offering-consents"
     )
 )]
-/// `BackendResourceReqRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BackendResourceReqRequest {
-    /// `string (uuid)`, required.
-    pub offering: Uuid,
-    /// Fields the spec does not describe (yet), sent as given: the server often accepts
-    /// more than its documentation says.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+impl<'de> serde::Deserialize<'de> for BackendResourceReqRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "BackendResourceReqRequest",
+        )?;
+        Ok(Self {
+            offering: fields.required("offering")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -989,18 +1118,73 @@ impl BackendResourceReqRequest {
     )
 )]
 /// `BackendResourceRequestSetErredRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BackendResourceRequestSetErredRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_traceback: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "aws-instances",
+        feature = "aws-volumes",
+        feature = "azure-public-ips",
+        feature = "azure-sql-databases",
+        feature = "azure-sql-servers",
+        feature = "azure-virtualmachines",
+        feature = "backend-resource-requests",
+        feature = "digitalocean-droplets",
+        feature = "marketplace-provider-resources",
+        feature = "openportal-allocations",
+        feature = "openportal-remote-allocations",
+        feature = "openstack-backups",
+        feature = "openstack-floating-ips",
+        feature = "openstack-instances",
+        feature = "openstack-networks",
+        feature = "openstack-ports",
+        feature = "openstack-routers",
+        feature = "openstack-security-groups",
+        feature = "openstack-server-groups",
+        feature = "openstack-snapshots",
+        feature = "openstack-subnets",
+        feature = "openstack-tenants",
+        feature = "openstack-volumes",
+        feature = "rancher-apps",
+        feature = "rancher-clusters",
+        feature = "rancher-hpas",
+        feature = "rancher-ingresses",
+        feature = "rancher-nodes",
+        feature = "rancher-services",
+        feature = "slurm-allocations",
+        feature = "slurm-jobs",
+        feature = "vmware-disks",
+        feature = "vmware-ports",
+        feature = "vmware-virtual-machine"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for BackendResourceRequestSetErredRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "BackendResourceRequestSetErredRequest",
+        )?;
+        Ok(Self {
+            error_message: fields.optional("error_message")?,
+            error_traceback: fields.optional("error_traceback")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -1701,7 +1885,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "proposal-proposals", feature = "proposal-protected-calls"))]
 /// `CallDetachDocumentsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallDetachDocumentsRequest {
     /// `array of string (uuid)`, required.
     pub documents: Vec<Uuid>,
@@ -1709,6 +1893,23 @@ pub struct CallDetachDocumentsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "proposal-proposals", feature = "proposal-protected-calls"))]
+impl<'de> serde::Deserialize<'de> for CallDetachDocumentsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CallDetachDocumentsRequest",
+        )?;
+        Ok(Self {
+            documents: fields.required("documents")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "proposal-proposals", feature = "proposal-protected-calls"))]
 impl CallDetachDocumentsRequest {
@@ -2424,7 +2625,7 @@ runtime::response_model! {
     )
 )]
 /// `CategoryComponentsRequestCategory`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CategoryComponentsRequestCategory {
     /// `string`, required.
     pub title: String,
@@ -2432,6 +2633,28 @@ pub struct CategoryComponentsRequestCategory {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "marketplace-category-components",
+        feature = "marketplace-category-help-articles"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for CategoryComponentsRequestCategory {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CategoryComponentsRequestCategory",
+        )?;
+        Ok(Self {
+            title: fields.required("title")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -3429,22 +3652,45 @@ impl runtime::Inspect for ChecklistTypeEnum {
     )
 )]
 /// `CleanupRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CleanupRequestRequest {
     /// If true, only return what would be deleted without actually deleting
     ///
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dry_run: Nullable<bool>,
     /// Delete entries older than this many hours
     ///
     /// `integer`, default `24`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub older_than_hours: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for CleanupRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CleanupRequestRequest",
+        )?;
+        Ok(Self {
+            dry_run: fields.optional("dry_run")?,
+            older_than_hours: fields.optional("older_than_hours")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "support-comments", feature = "support-issues"))]
 /// `Comment`: response model.
@@ -3580,17 +3826,32 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "support-comments", feature = "support-issues"))]
 /// `CommentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CommentRequest {
     /// `string`, required.
     pub description: String,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_public: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "support-comments", feature = "support-issues"))]
+impl<'de> serde::Deserialize<'de> for CommentRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "CommentRequest")?;
+        Ok(Self {
+            description: fields.required("description")?,
+            is_public: fields.optional("is_public")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "support-comments", feature = "support-issues"))]
 impl CommentRequest {
@@ -4892,7 +5153,7 @@ pub type CustomerDefaultAffiliation = models::AffiliatedOrganization;
     )
 )]
 /// `CustomerEstimatedCostPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomerEstimatedCostPolicyRequest {
     /// `string (uri)`, required.
     pub scope: String,
@@ -4901,17 +5162,43 @@ pub struct CustomerEstimatedCostPolicyRequest {
     /// Fields for saving actions extra data. Keys are name of actions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<serde_json::Value>,
     /// `integer`, required.
     pub limit_cost: i64,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "marketplace-customer-estimated-cost-policies",
+        feature = "marketplace-project-estimated-cost-policies"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for CustomerEstimatedCostPolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CustomerEstimatedCostPolicyRequest",
+        )?;
+        Ok(Self {
+            scope: fields.required("scope")?,
+            actions: fields.required("actions")?,
+            options: fields.optional("options")?,
+            limit_cost: fields.required("limit_cost")?,
+            period: fields.optional("period")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -6461,7 +6748,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "assignment-items", feature = "call-reviewer-pools"))]
 /// `ForceAcceptPoolRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ForceAcceptPoolRequest {
     /// `string`, required.
     pub override_reason: String,
@@ -6469,6 +6756,23 @@ pub struct ForceAcceptPoolRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "assignment-items", feature = "call-reviewer-pools"))]
+impl<'de> serde::Deserialize<'de> for ForceAcceptPoolRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ForceAcceptPoolRequest",
+        )?;
+        Ok(Self {
+            override_reason: fields.required("override_reason")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "assignment-items", feature = "call-reviewer-pools"))]
 impl ForceAcceptPoolRequest {
@@ -7189,7 +7493,7 @@ impl runtime::Inspect for InjectionSeverityEnum {
 }
 #[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
 /// `InvitationDeclineRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvitationDeclineRequest {
     /// Reason for declining the invitation
     ///
@@ -7199,6 +7503,23 @@ pub struct InvitationDeclineRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
+impl<'de> serde::Deserialize<'de> for InvitationDeclineRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "InvitationDeclineRequest",
+        )?;
+        Ok(Self {
+            reason: fields.required("reason")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
 impl InvitationDeclineRequest {
@@ -7213,7 +7534,7 @@ impl InvitationDeclineRequest {
 }
 #[cfg(any(feature = "invoice-items", feature = "payments"))]
 /// `InvoiceItemMigrateToRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceItemMigrateToRequest {
     /// `string (uri)`, required.
     pub invoice: String,
@@ -7221,6 +7542,23 @@ pub struct InvoiceItemMigrateToRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "invoice-items", feature = "payments"))]
+impl<'de> serde::Deserialize<'de> for InvoiceItemMigrateToRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "InvoiceItemMigrateToRequest",
+        )?;
+        Ok(Self {
+            invoice: fields.required("invoice")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "invoice-items", feature = "payments"))]
 impl InvoiceItemMigrateToRequest {
@@ -8064,15 +8402,15 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
 /// `ManagedRancherCreateNodeRequestDataVolume`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ManagedRancherCreateNodeRequestDataVolume {
     /// `integer`, required.
     pub size: i64,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub volume_type: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub filesystem: Nullable<String>,
     /// `string`, required.
     pub mount_point: String,
@@ -8080,6 +8418,26 @@ pub struct ManagedRancherCreateNodeRequestDataVolume {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
+impl<'de> serde::Deserialize<'de> for ManagedRancherCreateNodeRequestDataVolume {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ManagedRancherCreateNodeRequestDataVolume",
+        )?;
+        Ok(Self {
+            size: fields.required("size")?,
+            volume_type: fields.optional("volume_type")?,
+            filesystem: fields.optional("filesystem")?,
+            mount_point: fields.required("mount_point")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
 impl ManagedRancherCreateNodeRequestDataVolume {
@@ -9550,7 +9908,7 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 /// `MoveProjectRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MoveProjectRequest {
     /// `string (uri)`, required.
     pub customer: String,
@@ -9560,6 +9918,24 @@ pub struct MoveProjectRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for MoveProjectRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MoveProjectRequest",
+        )?;
+        Ok(Self {
+            customer: fields.required("customer")?,
+            preserve_permissions: fields.required("preserve_permissions")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 impl MoveProjectRequest {
@@ -9577,7 +9953,7 @@ impl MoveProjectRequest {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `MoveResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MoveResourceRequest {
     /// Target project URL where the resource should be moved
     ///
@@ -9587,6 +9963,25 @@ pub struct MoveResourceRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+impl<'de> serde::Deserialize<'de> for MoveResourceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "MoveResourceRequest",
+        )?;
+        Ok(Self {
+            project: fields.required("project")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
@@ -10492,7 +10887,7 @@ runtime::response_model! {
     )
 )]
 /// `OfferingUsagePolicyRequestComponentLimitsSet`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferingUsagePolicyRequestComponentLimitsSet {
     /// Wire name `type`, `string`, required.
     #[serde(rename = "type")]
@@ -10503,6 +10898,29 @@ pub struct OfferingUsagePolicyRequestComponentLimitsSet {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-usage-policies",
+        feature = "marketplace-slurm-periodic-usage-policies"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for OfferingUsagePolicyRequestComponentLimitsSet {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OfferingUsagePolicyRequestComponentLimitsSet",
+        )?;
+        Ok(Self {
+            type_: fields.required("type")?,
+            limit: fields.required("limit")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -11778,22 +12196,41 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 /// `OpenStackBackupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackBackupRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Guaranteed time of backup retention. If null - keep forever.
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub kept_until: Nullable<DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+impl<'de> serde::Deserialize<'de> for OpenStackBackupRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackBackupRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            kept_until: fields.optional("kept_until")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackBackupRequest {
@@ -11894,15 +12331,15 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 /// `OpenStackBackupRestorationCreateRequestFloatingIp`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackBackupRestorationCreateRequestFloatingIp {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub url: Nullable<String>,
     /// Existing floating IP address in selected OpenStack tenant to be assigned to new virtual machine
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ip_address: Nullable<serde_json::Value>,
     /// `string (uri)`, required.
     pub subnet: String,
@@ -11910,6 +12347,25 @@ pub struct OpenStackBackupRestorationCreateRequestFloatingIp {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+impl<'de> serde::Deserialize<'de> for OpenStackBackupRestorationCreateRequestFloatingIp {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackBackupRestorationCreateRequestFloatingIp",
+        )?;
+        Ok(Self {
+            url: fields.optional("url")?,
+            ip_address: fields.optional("ip_address")?,
+            subnet: fields.required("subnet")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackBackupRestorationCreateRequestFloatingIp {
@@ -11926,30 +12382,50 @@ impl OpenStackBackupRestorationCreateRequestFloatingIp {
 }
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 /// `OpenStackBackupRestorationCreateRequestPort`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenStackBackupRestorationCreateRequestPort {
     /// `array of `OpenStackBackupRestorationCreateRequestPortFixedIp``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fixed_ips: Nullable<
         Vec<models::OpenStackBackupRestorationCreateRequestPortFixedIp>,
     >,
     /// Subnet to which this port belongs
     ///
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subnet: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub port: Nullable<String>,
     /// Target tenant for port creation. If not specified, uses subnet's tenant.
     ///
     /// `string (uri)`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tenant: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
+impl<'de> serde::Deserialize<'de> for OpenStackBackupRestorationCreateRequestPort {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackBackupRestorationCreateRequestPort",
+        )?;
+        Ok(Self {
+            fixed_ips: fields.optional("fixed_ips")?,
+            subnet: fields.optional("subnet")?,
+            port: fields.optional("port")?,
+            tenant: fields.optional("tenant")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -11959,7 +12435,7 @@ pub struct OpenStackBackupRestorationCreateRequestPort {
     )
 )]
 /// `OpenStackBackupRestorationCreateRequestPortFixedIp`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackBackupRestorationCreateRequestPortFixedIp {
     /// IP address to assign to the port
     ///
@@ -11973,6 +12449,31 @@ pub struct OpenStackBackupRestorationCreateRequestPortFixedIp {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "openstack-backups",
+        feature = "openstack-instances",
+        feature = "openstack-ports"
+    )
+)]
+impl<'de> serde::Deserialize<'de>
+for OpenStackBackupRestorationCreateRequestPortFixedIp {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackBackupRestorationCreateRequestPortFixedIp",
+        )?;
+        Ok(Self {
+            ip_address: fields.required("ip_address")?,
+            subnet_id: fields.required("subnet_id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -12000,7 +12501,7 @@ impl OpenStackBackupRestorationCreateRequestPortFixedIp {
     )
 )]
 /// `OpenStackBackupRestorationCreateRequestSecurityGroup`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackBackupRestorationCreateRequestSecurityGroup {
     /// `string (uri)`, required.
     pub url: String,
@@ -12008,6 +12509,30 @@ pub struct OpenStackBackupRestorationCreateRequestSecurityGroup {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "openstack-backups",
+        feature = "rancher-services",
+        feature = "vmware-virtual-machine"
+    )
+)]
+impl<'de> serde::Deserialize<'de>
+for OpenStackBackupRestorationCreateRequestSecurityGroup {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackBackupRestorationCreateRequestSecurityGroup",
+        )?;
+        Ok(Self {
+            url: fields.required("url")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -12990,13 +13515,13 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
 /// `OpenStackInstanceAllowedAddressPairsUpdateRequestAllowedAddressPair`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OpenStackInstanceAllowedAddressPairsUpdateRequestAllowedAddressPair {
     /// `string`, default `"192.168.42.0/24"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ip_address: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mac_address: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -13004,8 +13529,27 @@ pub struct OpenStackInstanceAllowedAddressPairsUpdateRequestAllowedAddressPair {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
+impl<'de> serde::Deserialize<'de>
+for OpenStackInstanceAllowedAddressPairsUpdateRequestAllowedAddressPair {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackInstanceAllowedAddressPairsUpdateRequestAllowedAddressPair",
+        )?;
+        Ok(Self {
+            ip_address: fields.optional("ip_address")?,
+            mac_address: fields.optional("mac_address")?,
+            extra: fields.rest(),
+        })
+    }
+}
+#[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
 /// `OpenStackInstanceSecurityGroupsUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackInstanceSecurityGroupsUpdateRequest {
     /// List of security groups to be assigned to the instance.
     ///
@@ -13015,6 +13559,23 @@ pub struct OpenStackInstanceSecurityGroupsUpdateRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
+impl<'de> serde::Deserialize<'de> for OpenStackInstanceSecurityGroupsUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackInstanceSecurityGroupsUpdateRequest",
+        )?;
+        Ok(Self {
+            security_groups: fields.required("security_groups")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
 impl OpenStackInstanceSecurityGroupsUpdateRequest {
@@ -13872,7 +14433,7 @@ runtime::response_model! {
     )
 )]
 /// `OpenStackRouterSetRoutesRequestRoute`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackRouterSetRoutesRequestRoute {
     /// `string`, required.
     pub destination: String,
@@ -13884,6 +14445,30 @@ pub struct OpenStackRouterSetRoutesRequestRoute {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "openstack-networks",
+        feature = "openstack-routers",
+        feature = "openstack-subnets"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for OpenStackRouterSetRoutesRequestRoute {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackRouterSetRoutesRequestRoute",
+        )?;
+        Ok(Self {
+            destination: fields.required("destination")?,
+            nexthop: fields.required("nexthop")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -14626,22 +15211,41 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openstack-server-groups", feature = "openstack-tenants"))]
 /// `OpenStackServerGroupRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackServerGroupRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// affinity — all instances are placed on the same hypervisor. anti-affinity — all instances are placed on different hypervisors. soft-affinity — instances are placed on the same hypervisor if possible, but not enforced. soft-anti-affinity — instances are placed on different hypervisors if possible, but not enforced.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub policy: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "openstack-server-groups", feature = "openstack-tenants"))]
+impl<'de> serde::Deserialize<'de> for OpenStackServerGroupRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackServerGroupRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            policy: fields.optional("policy")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "openstack-server-groups", feature = "openstack-tenants"))]
 impl OpenStackServerGroupRequest {
@@ -15041,25 +15645,45 @@ runtime::response_model! {
 pub type OpenStackSnapshotBackup = models::CampaignOffering;
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
 /// `OpenStackSnapshotRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackSnapshotRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<serde_json::Value>,
     /// Guaranteed time of snapshot retention. If null - keep forever.
     ///
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub kept_until: Nullable<DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
+impl<'de> serde::Deserialize<'de> for OpenStackSnapshotRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackSnapshotRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            metadata: fields.optional("metadata")?,
+            kept_until: fields.optional("kept_until")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
 impl OpenStackSnapshotRequest {
@@ -15488,39 +16112,63 @@ pub type OpenStackSubNetAllocationPool = models::OpenStackNetworkSubnetAllocatio
 pub type OpenStackSubNetHostRoute = models::OpenStackRouterRoute;
 #[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
 /// `OpenStackSubNetRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackSubNetRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cidr: Nullable<String>,
     /// IP address of the gateway for this subnet
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub gateway_ip: Nullable<serde_json::Value>,
     /// If True, no gateway IP address will be allocated
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_gateway: Nullable<bool>,
     /// `array of `OpenStackSubNetRequestAllocationPool``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allocation_pools: Nullable<Vec<models::OpenStackSubNetRequestAllocationPool>>,
     /// `array of any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dns_nameservers: Nullable<Vec<serde_json::Value>>,
     /// `array of `OpenStackSubNetRequestHostRoute``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub host_routes: Nullable<Vec<models::OpenStackSubNetRequestHostRoute>>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
+impl<'de> serde::Deserialize<'de> for OpenStackSubNetRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackSubNetRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            cidr: fields.optional("cidr")?,
+            gateway_ip: fields.optional("gateway_ip")?,
+            disable_gateway: fields.optional("disable_gateway")?,
+            allocation_pools: fields.optional("allocation_pools")?,
+            dns_nameservers: fields.optional("dns_nameservers")?,
+            host_routes: fields.optional("host_routes")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
 impl OpenStackSubNetRequest {
@@ -15542,7 +16190,7 @@ impl OpenStackSubNetRequest {
 }
 #[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
 /// `OpenStackSubNetRequestAllocationPool`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OpenStackSubNetRequestAllocationPool {
     /// An IPv4 or IPv6 address.
     ///
@@ -15556,6 +16204,24 @@ pub struct OpenStackSubNetRequestAllocationPool {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
+impl<'de> serde::Deserialize<'de> for OpenStackSubNetRequestAllocationPool {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OpenStackSubNetRequestAllocationPool",
+        )?;
+        Ok(Self {
+            start: fields.required("start")?,
+            end: fields.required("end")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
 impl OpenStackSubNetRequestAllocationPool {
@@ -16172,7 +16838,7 @@ runtime::response_model! {
     )
 )]
 /// `OrderBackendIDRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderBackendIdRequest {
     /// `string`, required.
     pub backend_id: String,
@@ -16180,6 +16846,28 @@ pub struct OrderBackendIdRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-resource-projects"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for OrderBackendIdRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OrderBackendIDRequest",
+        )?;
+        Ok(Self {
+            backend_id: fields.required("backend_id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -17084,11 +17772,61 @@ runtime::response_model! {
     )
 )]
 /// `OrganizationGroupsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct OrganizationGroupsRequest {
     /// `array of string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization_groups: Nullable<Vec<String>>,
+    /// Fields the spec does not describe (yet), sent as given: the server often accepts
+    /// more than its documentation says.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for OrganizationGroupsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OrganizationGroupsRequest",
+        )?;
+        Ok(Self {
+            organization_groups: fields.optional("organization_groups")?,
+            extra: fields.rest(),
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "aws-instances",
+        feature = "digitalocean-droplets",
+        feature = "marketplace-offering-profiles",
+        feature = "marketplace-screenshots",
+        feature = "marketplace-tags",
+        feature = "openstack-instances",
+        feature = "openstack-networks",
+        feature = "openstack-security-groups",
+        feature = "slurm-allocations"
+    )
+)]
+/// `PatchedAwsInstanceRequest`: request model.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct PatchedAwsInstanceRequest {
+    /// `string`.
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<String>,
+    /// `string`.
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
+    pub description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -17107,19 +17845,22 @@ pub struct OrganizationGroupsRequest {
         feature = "slurm-allocations"
     )
 )]
-/// `PatchedAwsInstanceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PatchedAwsInstanceRequest {
-    /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub name: Nullable<String>,
-    /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub description: Nullable<String>,
-    /// Fields the spec does not describe (yet), sent as given: the server often accepts
-    /// more than its documentation says.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+impl<'de> serde::Deserialize<'de> for PatchedAwsInstanceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedAwsInstanceRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(feature = "marketplace-category-groups", feature = "marketplace-offering-groups")
@@ -17128,13 +17869,13 @@ pub struct PatchedAwsInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedCategoryGroupRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub icon: Nullable<FileUpload>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -17208,104 +17949,130 @@ impl runtime::MultipartBody for PatchedCategoryGroupRequest {
     )
 )]
 /// `PatchedCustomerEstimatedCostPolicyRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedCustomerEstimatedCostPolicyRequest {
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scope: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub actions: Nullable<String>,
     /// Fields for saving actions extra data. Keys are name of actions.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<serde_json::Value>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limit_cost: Nullable<i64>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub period: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "marketplace-customer-estimated-cost-policies",
+        feature = "marketplace-project-estimated-cost-policies"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for PatchedCustomerEstimatedCostPolicyRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedCustomerEstimatedCostPolicyRequest",
+        )?;
+        Ok(Self {
+            scope: fields.optional("scope")?,
+            actions: fields.optional("actions")?,
+            options: fields.optional("options")?,
+            limit_cost: fields.optional("limit_cost")?,
+            period: fields.optional("period")?,
+            extra: fields.rest(),
+        })
+    }
+}
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 /// `PatchedProjectRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedProjectRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// URL-friendly identifier. Only editable by staff users.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub slug: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub customer: Nullable<String>,
     /// Project description (HTML content will be sanitized)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Wire name `type`, `string (uri)`.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// Project start date. Cannot be edited after the start date has arrived.
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<Date>,
     /// Project end date. Setting this field requires DELETE_PROJECT permission.
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub oecd_fos_2007_code: Nullable<serde_json::Value>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_industry: Nullable<bool>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image: Nullable<FileUpload>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub kind: Nullable<serde_json::Value>,
     /// Internal notes visible only to staff and support users (HTML content will be sanitized)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub staff_notes: Nullable<String>,
     /// Number of extra days after project end date before resources are terminated. Overrides customer-level setting.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_period_days: Nullable<i64>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_email_patterns: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_affiliations: Nullable<serde_json::Value>,
     /// List of allowed identity sources (identity providers).
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_identity_sources: Nullable<serde_json::Value>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub affiliation_uuid: Nullable<Uuid>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub science_sub_domain: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -17637,22 +18404,69 @@ impl runtime::MultipartBody for PatchedProjectRequest {
     )
 )]
 /// `PatchedResourceProjectRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedResourceProjectRequest {
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resource: Nullable<Uuid>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Dictionary mapping component types to quota values. Same format as Resource.limits.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<serde_json::Value>,
+    /// Fields the spec does not describe (yet), sent as given: the server often accepts
+    /// more than its documentation says.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-resource-projects"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for PatchedResourceProjectRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedResourceProjectRequest",
+        )?;
+        Ok(Self {
+            resource: fields.optional("resource")?,
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            limits: fields.optional("limits")?,
+            extra: fields.rest(),
+        })
+    }
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+/// `PatchedResourceUpdateRequest`: request model.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct PatchedResourceUpdateRequest {
+    /// `string`.
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<String>,
+    /// `string`.
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
+    pub description: Nullable<String>,
+    /// The date is inclusive. Once reached, a resource will be scheduled for termination.
+    ///
+    /// `string (date)`.
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
+    pub end_date: Nullable<Date>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
@@ -17661,36 +18475,52 @@ pub struct PatchedResourceProjectRequest {
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
-/// `PatchedResourceUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PatchedResourceUpdateRequest {
+impl<'de> serde::Deserialize<'de> for PatchedResourceUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedResourceUpdateRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            end_date: fields.optional("end_date")?,
+            extra: fields.rest(),
+        })
+    }
+}
+#[cfg(any(feature = "openstack-loadbalancers", feature = "openstack-pools"))]
+/// `PatchedUpdateLoadBalancerRequest`: request model.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct PatchedUpdateLoadBalancerRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
-    /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub description: Nullable<String>,
-    /// The date is inclusive. Once reached, a resource will be scheduled for termination.
-    ///
-    /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub end_date: Nullable<Date>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[cfg(any(feature = "openstack-loadbalancers", feature = "openstack-pools"))]
-/// `PatchedUpdateLoadBalancerRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PatchedUpdateLoadBalancerRequest {
-    /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub name: Nullable<String>,
-    /// Fields the spec does not describe (yet), sent as given: the server often accepts
-    /// more than its documentation says.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+impl<'de> serde::Deserialize<'de> for PatchedUpdateLoadBalancerRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedUpdateLoadBalancerRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -18422,15 +19252,32 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 /// `ProjectAffiliationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectAffiliationUpdateRequest {
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub affiliation: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for ProjectAffiliationUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProjectAffiliationUpdateRequest",
+        )?;
+        Ok(Self {
+            affiliation: fields.optional("affiliation")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -18503,27 +19350,47 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 /// `ProjectRecoveryRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProjectRecoveryRequest {
     /// Whether to automatically restore team members who had access before project deletion (staff only)
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub restore_team_members: Nullable<bool>,
     /// Whether to send invitations to users who had access before project deletion
     ///
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub send_invitations_to_previous_members: Nullable<bool>,
     /// End date for the recovered project
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for ProjectRecoveryRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ProjectRecoveryRequest",
+        )?;
+        Ok(Self {
+            restore_team_members: fields.optional("restore_team_members")?,
+            send_invitations_to_previous_members: fields
+                .optional("send_invitations_to_previous_members")?,
+            end_date: fields.optional("end_date")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 /// `ProjectRequest`: request model.
@@ -18534,69 +19401,69 @@ pub struct ProjectRequest {
     /// URL-friendly identifier. Only editable by staff users.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub slug: Nullable<String>,
     /// `string (uri)`, required.
     pub customer: String,
     /// Project description (HTML content will be sanitized)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Wire name `type`, `string (uri)`.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
     /// Project start date. Cannot be edited after the start date has arrived.
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<Date>,
     /// Project end date. Setting this field requires DELETE_PROJECT permission.
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub oecd_fos_2007_code: Nullable<serde_json::Value>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_industry: Nullable<bool>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image: Nullable<FileUpload>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub kind: Nullable<serde_json::Value>,
     /// Internal notes visible only to staff and support users (HTML content will be sanitized)
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub staff_notes: Nullable<String>,
     /// Number of extra days after project end date before resources are terminated. Overrides customer-level setting.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub grace_period_days: Nullable<i64>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_email_patterns: Nullable<serde_json::Value>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_affiliations: Nullable<serde_json::Value>,
     /// List of allowed identity sources (identity providers).
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_identity_sources: Nullable<serde_json::Value>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub affiliation_uuid: Nullable<Uuid>,
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub science_sub_domain: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -20818,7 +21685,7 @@ pub type PublicOfferingDetailsSoftwareCatalog = models::ProviderOfferingDetailsS
 pub type PublicOfferingDetailsTag = models::CampaignOffering;
 #[cfg(any(feature = "query", feature = "stats"))]
 /// `QueryRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QueryRequest {
     /// Search query string
     ///
@@ -20828,6 +21695,20 @@ pub struct QueryRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "query", feature = "stats"))]
+impl<'de> serde::Deserialize<'de> for QueryRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "QueryRequest")?;
+        Ok(Self {
+            query: fields.required("query")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "query", feature = "stats"))]
 impl QueryRequest {
@@ -21211,7 +22092,7 @@ runtime::response_model! {
     )
 )]
 /// `QuestionUuidAnswerData`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuestionUuidAnswerData {
     /// `string (uuid)`, required.
     pub question_uuid: Uuid,
@@ -21221,6 +22102,32 @@ pub struct QuestionUuidAnswerData {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for QuestionUuidAnswerData {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "QuestionUuidAnswerData",
+        )?;
+        Ok(Self {
+            question_uuid: fields.required("question_uuid")?,
+            answer_data: fields.required("answer_data")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -22419,10 +23326,10 @@ runtime::response_model! {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceDownscaledRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceDownscaledRequest {
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub downscaled: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -22432,18 +23339,56 @@ pub struct ResourceDownscaledRequest {
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
+impl<'de> serde::Deserialize<'de> for ResourceDownscaledRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceDownscaledRequest",
+        )?;
+        Ok(Self {
+            downscaled: fields.optional("downscaled")?,
+            extra: fields.rest(),
+        })
+    }
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
 /// `ResourceEndDateByProviderRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceEndDateByProviderRequest {
     /// The date is inclusive. Once reached, a resource will be scheduled for termination.
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+impl<'de> serde::Deserialize<'de> for ResourceEndDateByProviderRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceEndDateByProviderRequest",
+        )?;
+        Ok(Self {
+            end_date: fields.optional("end_date")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
@@ -22480,10 +23425,10 @@ pub type ResourceOfferingComponent = models::BookingResourceOfferingComponent;
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceOptionsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceOptionsRequest {
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -22493,16 +23438,54 @@ pub struct ResourceOptionsRequest {
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
+impl<'de> serde::Deserialize<'de> for ResourceOptionsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceOptionsRequest",
+        )?;
+        Ok(Self {
+            options: fields.optional("options")?,
+            extra: fields.rest(),
+        })
+    }
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
 /// `ResourcePausedRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourcePausedRequest {
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub paused: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+impl<'de> serde::Deserialize<'de> for ResourcePausedRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourcePausedRequest",
+        )?;
+        Ok(Self {
+            paused: fields.optional("paused")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -22678,24 +23661,49 @@ runtime::response_model! {
     )
 )]
 /// `ResourceProjectRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceProjectRequest {
     /// `string (uuid)`, required.
     pub resource: Uuid,
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Dictionary mapping component types to quota values. Same format as Resource.limits.
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-resource-projects"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for ResourceProjectRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceProjectRequest",
+        )?;
+        Ok(Self {
+            resource: fields.required("resource")?,
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            limits: fields.optional("limits")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -22733,35 +23741,57 @@ pub type ResourceReport = models::BookingResourceReport;
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceRequest {
     /// `string (uri)`, required.
     pub offering: String,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<String>,
     /// `string`, required.
     pub name: String,
     /// URL-friendly identifier. Only editable by staff users.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub slug: Nullable<String>,
     /// The date is inclusive. Once reached, a resource will be scheduled for termination.
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub downscaled: Nullable<bool>,
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub paused: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+impl<'de> serde::Deserialize<'de> for ResourceRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "ResourceRequest")?;
+        Ok(Self {
+            offering: fields.required("offering")?,
+            plan: fields.optional("plan")?,
+            name: fields.required("name")?,
+            slug: fields.optional("slug")?,
+            end_date: fields.optional("end_date")?,
+            downscaled: fields.optional("downscaled")?,
+            paused: fields.optional("paused")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
@@ -22822,10 +23852,10 @@ impl ResourceRequestBuilder {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceRestrictMemberAccessRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceRestrictMemberAccessRequest {
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub restrict_member_access: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -22835,8 +23865,27 @@ pub struct ResourceRestrictMemberAccessRequest {
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
+impl<'de> serde::Deserialize<'de> for ResourceRestrictMemberAccessRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceRestrictMemberAccessRequest",
+        )?;
+        Ok(Self {
+            restrict_member_access: fields.optional("restrict_member_access")?,
+            extra: fields.rest(),
+        })
+    }
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
 /// `ResourceSlugRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceSlugRequest {
     /// `string`, required.
     pub slug: String,
@@ -22844,6 +23893,25 @@ pub struct ResourceSlugRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+impl<'de> serde::Deserialize<'de> for ResourceSlugRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceSlugRequest",
+        )?;
+        Ok(Self {
+            slug: fields.required("slug")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
@@ -22862,17 +23930,36 @@ impl ResourceSlugRequest {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceTerminateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ResourceTerminateRequest {
     /// Optional attributes/parameters to pass to the termination operation
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+impl<'de> serde::Deserialize<'de> for ResourceTerminateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceTerminateRequest",
+        )?;
+        Ok(Self {
+            attributes: fields.optional("attributes")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
@@ -22922,22 +24009,43 @@ runtime::response_model! {
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 /// `ResourceUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceUpdateRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The date is inclusive. Once reached, a resource will be scheduled for termination.
     ///
     /// `string (date)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<Date>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
+)]
+impl<'de> serde::Deserialize<'de> for ResourceUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ResourceUpdateRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            end_date: fields.optional("end_date")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
@@ -22964,17 +24072,42 @@ impl ResourceUpdateRequest {
     )
 )]
 /// `ReviewCommentRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ReviewCommentRequest {
     /// Optional comment for review
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "marketplace-project-update-requests",
+        feature = "marketplace-resource-limit-change-requests",
+        feature = "openportal-managed-projects",
+        feature = "project-end-date-change-requests",
+        feature = "user-permission-requests"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for ReviewCommentRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ReviewCommentRequest",
+        )?;
+        Ok(Self {
+            comment: fields.optional("comment")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(any(feature = "call-reviewer-pools", feature = "proposal-protected-calls"))]
 /// `ReviewerInvitation`: response model.
@@ -23785,7 +24918,7 @@ pub type SetErredRequest = models::BackendResourceRequestSetErredRequest;
     )
 )]
 /// `SoftwareCatalogImportRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SoftwareCatalogImportRequest {
     /// `string`, required.
     pub name: String,
@@ -23793,6 +24926,31 @@ pub struct SoftwareCatalogImportRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "marketplace-software-catalogs",
+        feature = "openstack-loadbalancers",
+        feature = "openstack-pools",
+        feature = "openstack-ports",
+        feature = "rancher-services"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for SoftwareCatalogImportRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SoftwareCatalogImportRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -24153,17 +25311,34 @@ runtime::response_model! {
 }
 #[cfg(any(feature = "user-actions", feature = "users"))]
 /// `UpdateActionsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateActionsRequest {
     /// Optional provider action type to update. If not provided, updates all providers.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider_action_type: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(any(feature = "user-actions", feature = "users"))]
+impl<'de> serde::Deserialize<'de> for UpdateActionsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "UpdateActionsRequest",
+        )?;
+        Ok(Self {
+            provider_action_type: fields.optional("provider_action_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -25014,19 +26189,53 @@ pub type UserPermission = models::UserMePermission;
     )
 )]
 /// `UserRoleCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserRoleCreateRequest {
     /// `string`, required.
     pub role: String,
     /// `string (uuid)`, required.
     pub user: Uuid,
     /// `string (date-time)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expiration_time: Nullable<DateTime>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "call-managing-organisations",
+        feature = "customers",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resource-projects",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resource-projects",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals",
+        feature = "proposal-protected-calls"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for UserRoleCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "UserRoleCreateRequest",
+        )?;
+        Ok(Self {
+            role: fields.required("role")?,
+            user: fields.required("user")?,
+            expiration_time: fields.optional("expiration_time")?,
+            extra: fields.rest(),
+        })
+    }
 }
 #[cfg(
     any(

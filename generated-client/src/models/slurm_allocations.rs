@@ -361,12 +361,12 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 /// `SlurmAllocationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SlurmAllocationRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`, required.
     pub service_settings: String,
@@ -376,6 +376,25 @@ pub struct SlurmAllocationRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SlurmAllocationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SlurmAllocationRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            service_settings: fields.required("service_settings")?,
+            project: fields.required("project")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SlurmAllocationRequest {
     /// A builder that sets the required fields by name.
@@ -439,7 +458,7 @@ impl SlurmAllocationRequestBuilder {
     }
 }
 /// `SlurmAllocationSetLimitsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SlurmAllocationSetLimitsRequest {
     /// `integer`, required.
     pub cpu_limit: i64,
@@ -451,6 +470,24 @@ pub struct SlurmAllocationSetLimitsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SlurmAllocationSetLimitsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SlurmAllocationSetLimitsRequest",
+        )?;
+        Ok(Self {
+            cpu_limit: fields.required("cpu_limit")?,
+            gpu_limit: fields.required("gpu_limit")?,
+            ram_limit: fields.required("ram_limit")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SlurmAllocationSetLimitsRequest {
     /// A builder that sets the required fields by name.

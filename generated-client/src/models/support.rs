@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `AtlassianCredentialsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AtlassianCredentialsRequest {
     /// Atlassian API URL (e.g., <https://your-domain.atlassian.net>)
     ///
@@ -21,27 +21,50 @@ pub struct AtlassianCredentialsRequest {
     /// `any JSON value`, required.
     pub auth_method: serde_json::Value,
     /// `string (email)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub personal_access_token: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verify_ssl: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AtlassianCredentialsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AtlassianCredentialsRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            auth_method: fields.required("auth_method")?,
+            email: fields.optional("email")?,
+            token: fields.optional("token")?,
+            personal_access_token: fields.optional("personal_access_token")?,
+            username: fields.optional("username")?,
+            password: fields.optional("password")?,
+            verify_ssl: fields.optional("verify_ssl")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AtlassianCredentialsRequest {
     /// A request with the required fields set and every optional field absent.
@@ -61,91 +84,133 @@ impl AtlassianCredentialsRequest {
     }
 }
 /// `AtlassianSettingsPreviewRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AtlassianSettingsPreviewRequest {
     /// `string (uri)`, required.
     pub api_url: String,
     /// ``AtlassianSettingsPreviewRequestAuthMethodEnum``, required.
     pub auth_method: models::AtlassianSettingsPreviewRequestAuthMethodEnum,
     /// `string (email)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub personal_access_token: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verify_ssl: Nullable<bool>,
     /// `string`, required.
     pub project_id: String,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub issue_types: Nullable<Vec<String>>,
     /// Mapping from frontend types to backend request types
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub support_type_mapping: Nullable<serde_json::Value>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reporter_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub impact_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organisation_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub affected_resource_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub caller_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub template_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sla_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resolution_sla_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub satisfaction_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_feedback_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub waldur_backend_id_field: Nullable<String>,
     /// Default issue type for marketplace request-based orders
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_offering_issue_type: Nullable<String>,
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub use_old_api: Nullable<bool>,
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub custom_field_mapping_enabled: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AtlassianSettingsPreviewRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AtlassianSettingsPreviewRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            auth_method: fields.required("auth_method")?,
+            email: fields.optional("email")?,
+            token: fields.optional("token")?,
+            personal_access_token: fields.optional("personal_access_token")?,
+            username: fields.optional("username")?,
+            password: fields.optional("password")?,
+            verify_ssl: fields.optional("verify_ssl")?,
+            project_id: fields.required("project_id")?,
+            issue_types: fields.optional("issue_types")?,
+            support_type_mapping: fields.optional("support_type_mapping")?,
+            reporter_field: fields.optional("reporter_field")?,
+            impact_field: fields.optional("impact_field")?,
+            organisation_field: fields.optional("organisation_field")?,
+            project_field: fields.optional("project_field")?,
+            affected_resource_field: fields.optional("affected_resource_field")?,
+            caller_field: fields.optional("caller_field")?,
+            template_field: fields.optional("template_field")?,
+            sla_field: fields.optional("sla_field")?,
+            resolution_sla_field: fields.optional("resolution_sla_field")?,
+            satisfaction_field: fields.optional("satisfaction_field")?,
+            request_feedback_field: fields.optional("request_feedback_field")?,
+            waldur_backend_id_field: fields.optional("waldur_backend_id_field")?,
+            default_offering_issue_type: fields.optional("default_offering_issue_type")?,
+            use_old_api: fields.optional("use_old_api")?,
+            custom_field_mapping_enabled: fields
+                .optional("custom_field_mapping_enabled")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AtlassianSettingsPreviewRequest {
     /// A builder that sets the required fields by name.
@@ -321,86 +386,86 @@ impl runtime::Inspect for AtlassianSettingsPreviewRequestAuthMethodEnum {
     }
 }
 /// `AtlassianSettingsSaveRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AtlassianSettingsSaveRequest {
     /// `string (uri)`, required.
     pub api_url: String,
     /// ``AtlassianSettingsPreviewRequestAuthMethodEnum``, required.
     pub auth_method: models::AtlassianSettingsPreviewRequestAuthMethodEnum,
     /// `string (email)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub personal_access_token: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verify_ssl: Nullable<bool>,
     /// `string`, required.
     pub project_id: String,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub issue_types: Nullable<Vec<String>>,
     /// Mapping from frontend types to backend request types
     ///
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub support_type_mapping: Nullable<serde_json::Value>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reporter_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub impact_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organisation_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub affected_resource_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub caller_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub template_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sla_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub resolution_sla_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub satisfaction_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_feedback_field: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub waldur_backend_id_field: Nullable<String>,
     /// Default issue type for marketplace request-based orders
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_offering_issue_type: Nullable<String>,
     /// `boolean`, default `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub use_old_api: Nullable<bool>,
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub custom_field_mapping_enabled: Nullable<bool>,
     /// Must be True to confirm saving settings
     ///
@@ -410,6 +475,49 @@ pub struct AtlassianSettingsSaveRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AtlassianSettingsSaveRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "AtlassianSettingsSaveRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            auth_method: fields.required("auth_method")?,
+            email: fields.optional("email")?,
+            token: fields.optional("token")?,
+            personal_access_token: fields.optional("personal_access_token")?,
+            username: fields.optional("username")?,
+            password: fields.optional("password")?,
+            verify_ssl: fields.optional("verify_ssl")?,
+            project_id: fields.required("project_id")?,
+            issue_types: fields.optional("issue_types")?,
+            support_type_mapping: fields.optional("support_type_mapping")?,
+            reporter_field: fields.optional("reporter_field")?,
+            impact_field: fields.optional("impact_field")?,
+            organisation_field: fields.optional("organisation_field")?,
+            project_field: fields.optional("project_field")?,
+            affected_resource_field: fields.optional("affected_resource_field")?,
+            caller_field: fields.optional("caller_field")?,
+            template_field: fields.optional("template_field")?,
+            sla_field: fields.optional("sla_field")?,
+            resolution_sla_field: fields.optional("resolution_sla_field")?,
+            satisfaction_field: fields.optional("satisfaction_field")?,
+            request_feedback_field: fields.optional("request_feedback_field")?,
+            waldur_backend_id_field: fields.optional("waldur_backend_id_field")?,
+            default_offering_issue_type: fields.optional("default_offering_issue_type")?,
+            use_old_api: fields.optional("use_old_api")?,
+            custom_field_mapping_enabled: fields
+                .optional("custom_field_mapping_enabled")?,
+            confirm_save: fields.required("confirm_save")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AtlassianSettingsSaveRequest {
     /// A builder that sets the required fields by name.
@@ -559,7 +667,7 @@ runtime::response_model! {
     required("required")]
 }
 /// `DiscoverCustomFieldsRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscoverCustomFieldsRequestRequest {
     /// Atlassian API URL (e.g., <https://your-domain.atlassian.net>)
     ///
@@ -570,35 +678,60 @@ pub struct DiscoverCustomFieldsRequestRequest {
     /// `any JSON value`, required.
     pub auth_method: serde_json::Value,
     /// `string (email)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub personal_access_token: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verify_ssl: Nullable<bool>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_id: Nullable<String>,
     /// Optional: Filter fields by request type
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_type_id: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DiscoverCustomFieldsRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "DiscoverCustomFieldsRequestRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            auth_method: fields.required("auth_method")?,
+            email: fields.optional("email")?,
+            token: fields.optional("token")?,
+            personal_access_token: fields.optional("personal_access_token")?,
+            username: fields.optional("username")?,
+            password: fields.optional("password")?,
+            verify_ssl: fields.optional("verify_ssl")?,
+            project_id: fields.optional("project_id")?,
+            request_type_id: fields.optional("request_type_id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl DiscoverCustomFieldsRequestRequest {
     /// A request with the required fields set and every optional field absent.
@@ -744,7 +877,7 @@ runtime::response_model! {
     name("name"), description("description"), issue_type_id("issue_type_id")]
 }
 /// `DiscoverRequestTypesRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscoverRequestTypesRequestRequest {
     /// Atlassian API URL (e.g., <https://your-domain.atlassian.net>)
     ///
@@ -755,22 +888,22 @@ pub struct DiscoverRequestTypesRequestRequest {
     /// `any JSON value`, required.
     pub auth_method: serde_json::Value,
     /// `string (email)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub personal_access_token: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
     /// `boolean`, default `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verify_ssl: Nullable<bool>,
     /// Service Desk project ID or key
     ///
@@ -780,6 +913,30 @@ pub struct DiscoverRequestTypesRequestRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DiscoverRequestTypesRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "DiscoverRequestTypesRequestRequest",
+        )?;
+        Ok(Self {
+            api_url: fields.required("api_url")?,
+            auth_method: fields.required("auth_method")?,
+            email: fields.optional("email")?,
+            token: fields.optional("token")?,
+            personal_access_token: fields.optional("personal_access_token")?,
+            username: fields.optional("username")?,
+            password: fields.optional("password")?,
+            verify_ssl: fields.optional("verify_ssl")?,
+            project_id: fields.required("project_id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl DiscoverRequestTypesRequestRequest {
     /// A builder that sets the required fields by name.

@@ -50,10 +50,10 @@ runtime::response_model! {
     comment("comment"), evaluation("evaluation")]
 }
 /// `CreateFeedbackRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateFeedbackRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// `integer`, required.
     pub evaluation: i64,
@@ -63,6 +63,24 @@ pub struct CreateFeedbackRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for CreateFeedbackRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "CreateFeedbackRequest",
+        )?;
+        Ok(Self {
+            comment: fields.optional("comment")?,
+            evaluation: fields.required("evaluation")?,
+            token: fields.required("token")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl CreateFeedbackRequest {
     /// A request with the required fields set and every optional field absent.

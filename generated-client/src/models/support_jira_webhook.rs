@@ -190,7 +190,7 @@ runtime::response_model! {
     [id("id"), name("name"), key("key")]
 }
 /// `WebHookReceiverRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebHookReceiverRequest {
     /// Wire name `webhookEvent`, `string`, required.
     #[serde(rename = "webhookEvent")]
@@ -198,18 +198,38 @@ pub struct WebHookReceiverRequest {
     /// ``WebHookReceiverRequestIssue``, required.
     pub issue: models::WebHookReceiverRequestIssue,
     /// ``WebHookReceiverRequestComment``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<models::WebHookReceiverRequestComment>,
     /// ``WebHookReceiverRequestChangelog``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub changelog: Nullable<models::WebHookReceiverRequestChangelog>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub issue_event_type_name: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for WebHookReceiverRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "WebHookReceiverRequest",
+        )?;
+        Ok(Self {
+            webhook_event: fields.required("webhookEvent")?,
+            issue: fields.required("issue")?,
+            comment: fields.optional("comment")?,
+            changelog: fields.optional("changelog")?,
+            issue_event_type_name: fields.optional("issue_event_type_name")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl WebHookReceiverRequest {
     /// A request with the required fields set and every optional field absent.
@@ -229,7 +249,7 @@ impl WebHookReceiverRequest {
     }
 }
 /// `WebHookReceiverRequestChangelog`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebHookReceiverRequestChangelog {
     /// List of changelog items
     ///
@@ -239,6 +259,22 @@ pub struct WebHookReceiverRequestChangelog {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for WebHookReceiverRequestChangelog {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "WebHookReceiverRequestChangelog",
+        )?;
+        Ok(Self {
+            items: fields.required("items")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl WebHookReceiverRequestChangelog {
     /// A request with the required fields set and every optional field absent.
@@ -251,7 +287,7 @@ impl WebHookReceiverRequestChangelog {
     }
 }
 /// `WebHookReceiverRequestComment`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebHookReceiverRequestComment {
     /// Jira comment ID
     ///
@@ -261,6 +297,22 @@ pub struct WebHookReceiverRequestComment {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for WebHookReceiverRequestComment {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "WebHookReceiverRequestComment",
+        )?;
+        Ok(Self {
+            id: fields.required("id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl WebHookReceiverRequestComment {
     /// A request with the required fields set and every optional field absent.
@@ -273,7 +325,7 @@ impl WebHookReceiverRequestComment {
     }
 }
 /// `WebHookReceiverRequestIssue`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebHookReceiverRequestIssue {
     /// Jira issue key
     ///
@@ -285,6 +337,23 @@ pub struct WebHookReceiverRequestIssue {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for WebHookReceiverRequestIssue {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "WebHookReceiverRequestIssue",
+        )?;
+        Ok(Self {
+            key: fields.required("key")?,
+            fields: fields.required("fields")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl WebHookReceiverRequestIssue {
     /// A request with the required fields set and every optional field absent.
@@ -301,17 +370,34 @@ impl WebHookReceiverRequestIssue {
     }
 }
 /// `WebHookReceiverRequestIssueFields`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebHookReceiverRequestIssueFields {
     /// ``WebHookReceiverRequestIssueFieldsProject``, required.
     pub project: models::WebHookReceiverRequestIssueFieldsProject,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<serde_json::Value>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for WebHookReceiverRequestIssueFields {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "WebHookReceiverRequestIssueFields",
+        )?;
+        Ok(Self {
+            project: fields.required("project")?,
+            comment: fields.optional("comment")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl WebHookReceiverRequestIssueFields {
     /// A request with the required fields set and every optional field absent.
@@ -325,7 +411,7 @@ impl WebHookReceiverRequestIssueFields {
     }
 }
 /// `WebHookReceiverRequestIssueFieldsProject`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebHookReceiverRequestIssueFieldsProject {
     /// Jira field ID
     ///
@@ -343,6 +429,24 @@ pub struct WebHookReceiverRequestIssueFieldsProject {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for WebHookReceiverRequestIssueFieldsProject {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "WebHookReceiverRequestIssueFieldsProject",
+        )?;
+        Ok(Self {
+            id: fields.required("id")?,
+            name: fields.required("name")?,
+            key: fields.required("key")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl WebHookReceiverRequestIssueFieldsProject {
     /// A builder that sets the required fields by name.

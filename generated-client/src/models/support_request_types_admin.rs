@@ -10,28 +10,47 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedRequestTypeAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedRequestTypeAdminRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub issue_type_name: Nullable<String>,
     /// Whether this request type is available for issue creation.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Display order. First type (lowest order) is the default.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub order: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedRequestTypeAdminRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedRequestTypeAdminRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            issue_type_name: fields.optional("issue_type_name")?,
+            is_active: fields.optional("is_active")?,
+            order: fields.optional("order")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `RequestTypeAdmin`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -119,7 +138,7 @@ runtime::response_model! {
     is_synced("is_synced")]
 }
 /// `RequestTypeAdminRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RequestTypeAdminRequest {
     /// `string`, required.
     pub name: String,
@@ -128,17 +147,36 @@ pub struct RequestTypeAdminRequest {
     /// Whether this request type is available for issue creation.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// Display order. First type (lowest order) is the default.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub order: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RequestTypeAdminRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RequestTypeAdminRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            issue_type_name: fields.required("issue_type_name")?,
+            is_active: fields.optional("is_active")?,
+            order: fields.optional("order")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RequestTypeAdminRequest {
     /// A builder that sets the required fields by name.
@@ -190,7 +228,7 @@ impl RequestTypeAdminRequestBuilder {
     }
 }
 /// `RequestTypeReorderRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RequestTypeReorderRequest {
     /// `array of `RequestTypeReorderRequestItem``, required.
     pub items: Vec<models::RequestTypeReorderRequestItem>,
@@ -198,6 +236,22 @@ pub struct RequestTypeReorderRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RequestTypeReorderRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RequestTypeReorderRequest",
+        )?;
+        Ok(Self {
+            items: fields.required("items")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RequestTypeReorderRequest {
     /// A request with the required fields set and every optional field absent.
@@ -210,7 +264,7 @@ impl RequestTypeReorderRequest {
     }
 }
 /// `RequestTypeReorderRequestItem`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RequestTypeReorderRequestItem {
     /// `string (uuid)`, required.
     pub uuid: Uuid,
@@ -220,6 +274,23 @@ pub struct RequestTypeReorderRequestItem {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for RequestTypeReorderRequestItem {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "RequestTypeReorderRequestItem",
+        )?;
+        Ok(Self {
+            uuid: fields.required("uuid")?,
+            order: fields.required("order")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl RequestTypeReorderRequestItem {
     /// A request with the required fields set and every optional field absent.

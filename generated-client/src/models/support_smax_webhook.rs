@@ -28,7 +28,7 @@ runtime::response_model! {
     SmaxWebHookReceiver, "SmaxWebHookReceiver", extra, [id("id")]
 }
 /// `SmaxWebHookReceiverRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SmaxWebHookReceiverRequest {
     /// `string`, required.
     pub id: String,
@@ -36,6 +36,22 @@ pub struct SmaxWebHookReceiverRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SmaxWebHookReceiverRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SmaxWebHookReceiverRequest",
+        )?;
+        Ok(Self {
+            id: fields.required("id")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl SmaxWebHookReceiverRequest {
     /// A request with the required fields set and every optional field absent.

@@ -56,7 +56,7 @@ impl runtime::MultipartBody for CreateAttachmentsRequest {
     }
 }
 /// `DeleteAttachmentsRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteAttachmentsRequest {
     /// `array of string (uuid)`, required.
     pub attachment_ids: Vec<Uuid>,
@@ -64,6 +64,22 @@ pub struct DeleteAttachmentsRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DeleteAttachmentsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "DeleteAttachmentsRequest",
+        )?;
+        Ok(Self {
+            attachment_ids: fields.required("attachment_ids")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl DeleteAttachmentsRequest {
     /// A request with the required fields set and every optional field absent.
@@ -76,21 +92,39 @@ impl DeleteAttachmentsRequest {
     }
 }
 /// `PatchedTemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedTemplateRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub issue_type: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedTemplateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedTemplateRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            issue_type: fields.optional("issue_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `Template`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -201,19 +235,34 @@ runtime::response_model! {
     file("file"), mime_type("mime_type"), file_size("file_size"), created("created")]
 }
 /// `TemplateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TemplateRequest {
     /// `string`, required.
     pub name: String,
     /// `string`, required.
     pub description: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub issue_type: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for TemplateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "TemplateRequest")?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.required("description")?,
+            issue_type: fields.optional("issue_type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl TemplateRequest {
     /// A builder that sets the required fields by name.

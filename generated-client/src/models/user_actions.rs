@@ -50,7 +50,7 @@ runtime::response_model! {
     redirect_url("redirect_url"), metadata("metadata")]
 }
 /// `ExecuteActionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExecuteActionRequest {
     /// Label of the corrective action to execute
     ///
@@ -60,6 +60,22 @@ pub struct ExecuteActionRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ExecuteActionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "ExecuteActionRequest",
+        )?;
+        Ok(Self {
+            action_label: fields.required("action_label")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl ExecuteActionRequest {
     /// A request with the required fields set and every optional field absent.
@@ -105,17 +121,33 @@ runtime::response_model! {
     duration_days("duration_days")]
 }
 /// `SilenceActionRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SilenceActionRequest {
     /// Duration in days to silence the action. If not provided, silences permanently.
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_days: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SilenceActionRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SilenceActionRequest",
+        )?;
+        Ok(Self {
+            duration_days: fields.optional("duration_days")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `UrgencyEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

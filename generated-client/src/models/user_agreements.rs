@@ -93,23 +93,41 @@ impl runtime::Inspect for AgreementTypeEnum {
     }
 }
 /// `PatchedUserAgreementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedUserAgreementRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content: Nullable<String>,
     /// ``AgreementTypeEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agreement_type: Nullable<models::AgreementTypeEnum>,
     /// ISO 639-1 language code (e.g., 'en', 'de', 'et'). Leave empty for the default version.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedUserAgreementRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedUserAgreementRequest",
+        )?;
+        Ok(Self {
+            content: fields.optional("content")?,
+            agreement_type: fields.optional("agreement_type")?,
+            language: fields.optional("language")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `UserAgreement`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -176,7 +194,7 @@ runtime::response_model! {
     modified("modified")]
 }
 /// `UserAgreementRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserAgreementRequest {
     /// `string`, required.
     pub content: String,
@@ -190,6 +208,24 @@ pub struct UserAgreementRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for UserAgreementRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "UserAgreementRequest",
+        )?;
+        Ok(Self {
+            content: fields.required("content")?,
+            agreement_type: fields.required("agreement_type")?,
+            language: fields.required("language")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl UserAgreementRequest {
     /// A builder that sets the required fields by name.

@@ -272,7 +272,7 @@ runtime::response_model! {
     allow_custom_project_details("allow_custom_project_details")]
 }
 /// `GroupInvitationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GroupInvitationRequest {
     /// UUID of the role to grant to the invited user
     ///
@@ -285,56 +285,85 @@ pub struct GroupInvitationRequest {
     /// Allow non-authenticated users to see and accept this invitation. Only staff can create public invitations.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_public: Nullable<bool>,
     /// Create project and grant project permissions instead of customer permissions
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_create_project: Nullable<bool>,
     /// Automatically approve permission requests from users matching email patterns or affiliations
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_approve: Nullable<bool>,
     /// Template for project name. Supports {username}, {email}, {full_name} variables
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_name_template: Nullable<String>,
     /// UUID of the project role to grant if auto_create_project is enabled
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_role: Nullable<Uuid>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_affiliations: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_email_patterns: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_identity_sources: Nullable<Vec<String>>,
     /// Custom description text displayed to users viewing this invitation.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub custom_text: Nullable<String>,
     /// Allow users to submit multiple permission requests for this invitation.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_multiple_requests: Nullable<bool>,
     /// Allow users to provide custom project name and description when accepting the invitation. If disabled, the project name is auto-generated from the template.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_custom_project_details: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GroupInvitationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "GroupInvitationRequest",
+        )?;
+        Ok(Self {
+            role: fields.required("role")?,
+            scope: fields.required("scope")?,
+            is_public: fields.optional("is_public")?,
+            auto_create_project: fields.optional("auto_create_project")?,
+            auto_approve: fields.optional("auto_approve")?,
+            project_name_template: fields.optional("project_name_template")?,
+            project_role: fields.optional("project_role")?,
+            user_affiliations: fields.optional("user_affiliations")?,
+            user_email_patterns: fields.optional("user_email_patterns")?,
+            user_identity_sources: fields.optional("user_identity_sources")?,
+            custom_text: fields.optional("custom_text")?,
+            allow_multiple_requests: fields.optional("allow_multiple_requests")?,
+            allow_custom_project_details: fields
+                .optional("allow_custom_project_details")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl GroupInvitationRequest {
     /// A request with the required fields set and every optional field absent.
@@ -488,71 +517,100 @@ runtime::response_model! {
     allow_custom_project_details("allow_custom_project_details")]
 }
 /// `GroupInvitationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GroupInvitationUpdateRequest {
     /// Allow non-authenticated users to see and accept this invitation. Only staff can create public invitations.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_public: Nullable<bool>,
     /// UUID of the role to grant.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role: Nullable<Uuid>,
     /// URL of the scope (Customer or Project) for this invitation
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scope: Nullable<String>,
     /// Create project and grant project permissions instead of customer permissions
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_create_project: Nullable<bool>,
     /// Automatically approve permission requests from users matching email patterns or affiliations
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_approve: Nullable<bool>,
     /// Template for project name. Supports {username}, {email}, {full_name} variables
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_name_template: Nullable<String>,
     /// UUID of the project role to grant if auto_create_project is enabled
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_role: Nullable<Uuid>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_affiliations: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_email_patterns: Nullable<Vec<String>>,
     /// `array of string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_identity_sources: Nullable<Vec<String>>,
     /// Custom description text displayed to users viewing this invitation.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub custom_text: Nullable<String>,
     /// Allow users to submit multiple permission requests for this invitation.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_multiple_requests: Nullable<bool>,
     /// Allow users to provide custom project name and description when accepting the invitation. If disabled, the project name is auto-generated from the template.
     ///
     /// `boolean`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_custom_project_details: Nullable<bool>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GroupInvitationUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "GroupInvitationUpdateRequest",
+        )?;
+        Ok(Self {
+            is_public: fields.optional("is_public")?,
+            role: fields.optional("role")?,
+            scope: fields.optional("scope")?,
+            auto_create_project: fields.optional("auto_create_project")?,
+            auto_approve: fields.optional("auto_approve")?,
+            project_name_template: fields.optional("project_name_template")?,
+            project_role: fields.optional("project_role")?,
+            user_affiliations: fields.optional("user_affiliations")?,
+            user_email_patterns: fields.optional("user_email_patterns")?,
+            user_identity_sources: fields.optional("user_identity_sources")?,
+            custom_text: fields.optional("custom_text")?,
+            allow_multiple_requests: fields.optional("allow_multiple_requests")?,
+            allow_custom_project_details: fields
+                .optional("allow_custom_project_details")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `PatchedGroupInvitationUpdateRequest`: `GroupInvitationUpdateRequest`.
 pub type PatchedGroupInvitationUpdateRequest = models::GroupInvitationUpdateRequest;
@@ -624,22 +682,39 @@ runtime::response_model! {
     project_uuid("project_uuid"), project_created("project_created")]
 }
 /// `SubmitRequestRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SubmitRequestRequest {
     /// Custom project name to use instead of auto-generated one
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_name: Nullable<String>,
     /// Custom project description
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub project_description: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SubmitRequestRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "SubmitRequestRequest",
+        )?;
+        Ok(Self {
+            project_name: fields.optional("project_name")?,
+            project_description: fields.optional("project_description")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `UserGroupInvitationsProjectsListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]

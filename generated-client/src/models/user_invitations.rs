@@ -304,7 +304,7 @@ runtime::response_model! {
     [email("email"), role("role"), existing_invitation_uuid("existing_invitation_uuid")]
 }
 /// `InvitationDuplicateCheckRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvitationDuplicateCheckRequest {
     /// URL of the scope (Customer or Project) for this invitation list
     ///
@@ -316,6 +316,23 @@ pub struct InvitationDuplicateCheckRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for InvitationDuplicateCheckRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "InvitationDuplicateCheckRequest",
+        )?;
+        Ok(Self {
+            scope: fields.required("scope")?,
+            invitations: fields.required("invitations")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl InvitationDuplicateCheckRequest {
     /// A request with the required fields set and every optional field absent.
@@ -332,7 +349,7 @@ impl InvitationDuplicateCheckRequest {
     }
 }
 /// `InvitationDuplicateCheckRequestInvitation`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvitationDuplicateCheckRequestInvitation {
     /// `string (email)`, required.
     pub email: String,
@@ -344,6 +361,23 @@ pub struct InvitationDuplicateCheckRequestInvitation {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for InvitationDuplicateCheckRequestInvitation {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "InvitationDuplicateCheckRequestInvitation",
+        )?;
+        Ok(Self {
+            email: fields.required("email")?,
+            role: fields.required("role")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl InvitationDuplicateCheckRequestInvitation {
     /// A request with the required fields set and every optional field absent.
@@ -357,7 +391,7 @@ impl InvitationDuplicateCheckRequestInvitation {
     }
 }
 /// `InvitationRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvitationRequest {
     /// UUID of the role to grant to the invited user
     ///
@@ -368,19 +402,19 @@ pub struct InvitationRequest {
     /// `string`, required, write-only.
     pub scope: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub full_name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub native_name: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub organization: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub job_title: Nullable<String>,
     /// Invitation link will be sent to this email. Note that user can accept invitation with different email.
     ///
@@ -389,15 +423,37 @@ pub struct InvitationRequest {
     /// Civil number of invited user. If civil number is not defined any user can accept invitation.
     ///
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub civil_number: Nullable<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_invitation_text: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for InvitationRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "InvitationRequest")?;
+        Ok(Self {
+            role: fields.required("role")?,
+            scope: fields.required("scope")?,
+            full_name: fields.optional("full_name")?,
+            native_name: fields.optional("native_name")?,
+            phone_number: fields.optional("phone_number")?,
+            organization: fields.optional("organization")?,
+            job_title: fields.optional("job_title")?,
+            email: fields.required("email")?,
+            civil_number: fields.optional("civil_number")?,
+            extra_invitation_text: fields.optional("extra_invitation_text")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl InvitationRequest {
     /// A builder that sets the required fields by name.
@@ -487,7 +543,7 @@ runtime::response_model! {
     InvitationUpdate, "InvitationUpdate", extra, [email("email"), role("role")]
 }
 /// `InvitationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvitationUpdateRequest {
     /// Invitation link will be sent to this email. Note that user can accept invitation with different email.
     ///
@@ -496,12 +552,29 @@ pub struct InvitationUpdateRequest {
     /// UUID of the new role to assign. Must be compatible with the invitation scope.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for InvitationUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "InvitationUpdateRequest",
+        )?;
+        Ok(Self {
+            email: fields.required("email")?,
+            role: fields.optional("role")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl InvitationUpdateRequest {
     /// A request with the required fields set and every optional field absent.
@@ -515,25 +588,42 @@ impl InvitationUpdateRequest {
     }
 }
 /// `PatchedInvitationUpdateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedInvitationUpdateRequest {
     /// Invitation link will be sent to this email. Note that user can accept invitation with different email.
     ///
     /// `string (email)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
     /// UUID of the new role to assign. Must be compatible with the invitation scope.
     ///
     /// `string (uuid)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role: Nullable<Uuid>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedInvitationUpdateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedInvitationUpdateRequest",
+        )?;
+        Ok(Self {
+            email: fields.optional("email")?,
+            role: fields.optional("role")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `TokenRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TokenRequest {
     /// Authentication token for invitation acceptance
     ///
@@ -543,6 +633,19 @@ pub struct TokenRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for TokenRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "TokenRequest")?;
+        Ok(Self {
+            token: fields.required("token")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl TokenRequest {
     /// A request with the required fields set and every optional field absent.

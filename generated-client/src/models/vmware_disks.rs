@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `VmwareDiskExtendRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VmwareDiskExtendRequest {
     /// Size in MiB
     ///
@@ -20,6 +20,22 @@ pub struct VmwareDiskExtendRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for VmwareDiskExtendRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "VmwareDiskExtendRequest",
+        )?;
+        Ok(Self {
+            size: fields.required("size")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl VmwareDiskExtendRequest {
     /// A request with the required fields set and every optional field absent.

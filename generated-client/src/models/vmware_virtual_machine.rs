@@ -10,36 +10,55 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `PatchedVmwareVirtualMachineRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedVmwareVirtualMachineRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Number of cores in a VM
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cores: Nullable<i64>,
     /// Number of cores per socket in a VM
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cores_per_socket: Nullable<i64>,
     /// Memory size in MiB
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ram: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for PatchedVmwareVirtualMachineRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedVmwareVirtualMachineRequest",
+        )?;
+        Ok(Self {
+            description: fields.optional("description")?,
+            cores: fields.optional("cores")?,
+            cores_per_socket: fields.optional("cores_per_socket")?,
+            ram: fields.optional("ram")?,
+            extra: fields.rest(),
+        })
+    }
+}
 /// `VmwareDiskRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VmwareDiskRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Size in MiB
     ///
@@ -49,6 +68,20 @@ pub struct VmwareDiskRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for VmwareDiskRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "VmwareDiskRequest")?;
+        Ok(Self {
+            description: fields.optional("description")?,
+            size: fields.required("size")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl VmwareDiskRequest {
     /// A request with the required fields set and every optional field absent.
@@ -62,10 +95,10 @@ impl VmwareDiskRequest {
     }
 }
 /// `VmwarePortRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VmwarePortRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`, required.
     pub network: String,
@@ -73,6 +106,20 @@ pub struct VmwarePortRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for VmwarePortRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "VmwarePortRequest")?;
+        Ok(Self {
+            description: fields.optional("description")?,
+            network: fields.required("network")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl VmwarePortRequest {
     /// A request with the required fields set and every optional field absent.
@@ -599,54 +646,82 @@ runtime::response_model! {
     uuid("uuid"), name("name"), mac_address("mac_address"), network("network")]
 }
 /// `VmwareVirtualMachineRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VmwareVirtualMachineRequest {
     /// `string`, required.
     pub name: String,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// `string (uri)`, required.
     pub service_settings: String,
     /// `string (uri)`, required.
     pub project: String,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub guest_os: Nullable<serde_json::Value>,
     /// Number of cores in a VM
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cores: Nullable<i64>,
     /// Number of cores per socket in a VM
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cores_per_socket: Nullable<i64>,
     /// Memory size in MiB
     ///
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ram: Nullable<i64>,
     /// `string (uri)`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub template: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cluster: Nullable<String>,
     /// `array of `VmwareVirtualMachineRequestNetwork``, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub networks: Nullable<Vec<models::VmwareVirtualMachineRequestNetwork>>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub datastore: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub folder: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for VmwareVirtualMachineRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "VmwareVirtualMachineRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            description: fields.optional("description")?,
+            service_settings: fields.required("service_settings")?,
+            project: fields.required("project")?,
+            guest_os: fields.optional("guest_os")?,
+            cores: fields.optional("cores")?,
+            cores_per_socket: fields.optional("cores_per_socket")?,
+            ram: fields.optional("ram")?,
+            template: fields.optional("template")?,
+            cluster: fields.optional("cluster")?,
+            networks: fields.optional("networks")?,
+            datastore: fields.optional("datastore")?,
+            folder: fields.optional("folder")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl VmwareVirtualMachineRequest {
     /// A builder that sets the required fields by name.

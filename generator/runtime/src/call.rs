@@ -91,7 +91,7 @@ pub mod decode {
     }
 
     /// A page of a list fetched as page `page` of size `page_size`.
-    pub fn page<T: DeserializeOwned>(
+    pub fn page<T: DeserializeOwned + 'static>(
         page: u32,
         page_size: u32,
     ) -> impl FnOnce(ApiResponse) -> Result<Page<T>, Error> {

@@ -32,7 +32,7 @@ impl<T> Page<T> {
     }
 }
 
-impl<T: DeserializeOwned> Page<T> {
+impl<T: DeserializeOwned + 'static> Page<T> {
     /// Decodes a list response to page `page` of a list asked for in pages of `page_size`.
     ///
     /// `page_size` is what the client asked for: the caller's size, or the client's default

@@ -1,5 +1,6 @@
 //! A received response and its decoding.
 
+use std::any::{Any, TypeId};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -84,7 +85,10 @@ impl ApiResponse {
 
     /// Decodes a JSON array of at most `max_items` items; one more is an error (the page is
     /// never held whole). An empty body is an empty list.
-    pub fn decode_list<T: DeserializeOwned>(&self, max_items: usize) -> Result<Vec<T>, Error> {
+    pub fn decode_list<T: DeserializeOwned + 'static>(
+        &self,
+        max_items: usize,
+    ) -> Result<Vec<T>, Error> {
         if self.body.trim_ascii().is_empty() {
             return Ok(Vec::new());
         }
@@ -268,7 +272,7 @@ struct BoundedList<'a, T> {
     item: PhantomData<T>,
 }
 
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for BoundedList<'_, T> {
+impl<'de, T: Deserialize<'de> + 'static> DeserializeSeed<'de> for BoundedList<'_, T> {
     type Value = Vec<T>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
@@ -276,7 +280,7 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for BoundedList<'_, T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for BoundedList<'_, T> {
+impl<'de, T: Deserialize<'de> + 'static> Visitor<'de> for BoundedList<'_, T> {
     type Value = Vec<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -285,10 +289,25 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for BoundedList<'_, T> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
         let mut items = Vec::with_capacity(self.max.min(seq.size_hint().unwrap_or(16)).min(1024));
-        while items.len() < self.max {
-            match seq.next_element()? {
-                Some(item) => items.push(item),
-                None => return Ok(items),
+        // Items documented as any JSON value are built within the decode memory budget, which
+        // `Value`'s own decoding escapes (see `BudgetedValue`).
+        if TypeId::of::<T>() == TypeId::of::<serde_json::Value>() {
+            while items.len() < self.max {
+                let Some(value) = seq.next_element_seed(BudgetedValue)? else {
+                    return Ok(items);
+                };
+                // `T` is `Value`: the cast cannot fail.
+                match (Box::new(value) as Box<dyn Any>).downcast::<T>() {
+                    Ok(item) => items.push(*item),
+                    Err(_) => return Err(de::Error::custom("a free-form item of another type")),
+                }
+            }
+        } else {
+            while items.len() < self.max {
+                match seq.next_element()? {
+                    Some(item) => items.push(item),
+                    None => return Ok(items),
+                }
             }
         }
         // Skipping one more value is cheap and tells a full page from an overlong one.

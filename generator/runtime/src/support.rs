@@ -96,15 +96,6 @@ impl<'de, T: LenientModel> Visitor<'de> for ModelVisitor<T> {
     }
 }
 
-/// A required field of a request model that may be `null` (`Option<T>`), for its
-/// `deserialize_with`: serde's derive reads a missing `Option` field as `None`, but through a
-/// function a missing field is a "missing field" error, as for every other required field.
-pub fn required_nullable<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    <Option<T> as serde::Deserialize>::deserialize(d)
-}
-
 /// The text of a string enum whose documented values are numbers (`"1"`, `"2"`): a JSON
 /// string, or a JSON integer, which servers send for such values as often as strings.
 pub fn string_or_integer<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {

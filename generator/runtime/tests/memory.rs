@@ -283,6 +283,27 @@ fn free_form_fields_and_bodies_are_charged_against_the_decode_budget() {
             .is_ok_and(|c| c > item && c < tiny.len())
     );
 
+    // A page of items documented as any JSON value (`Page<serde_json::Value>`): one item
+    // holding the tiny objects, stopped inside it.
+    let page = format!("[{tiny}]");
+    let Err(Error::Decode(d)) =
+        waldur_client_runtime::Page::<serde_json::Value>::from_response(&response(page), 1, 300)
+    else {
+        panic!("the page was decoded")
+    };
+    let item: usize = d
+        .path
+        .strip_prefix("[0][")
+        .and_then(|p| p.strip_suffix(']'))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("path {:?}", d.path));
+    assert!(item > 1000 && item < 300_000, "{item}");
+    assert!(
+        d.message.starts_with(&budget_message(tiny.len() + 2)),
+        "{}",
+        d.message
+    );
+
     // An action's answer (`Accepted`).
     let Err(Error::Decode(d)) =
         waldur_client_runtime::Accepted::try_from_response(&response(tiny.clone()))
@@ -321,12 +342,20 @@ fn free_form_fields_and_bodies_are_charged_against_the_decode_budget() {
     );
     let page = format!("[{}]", vec![small; 300].join(","));
     assert_eq!(
-        response(page)
+        response(page.clone())
             .decode_value()
             .unwrap()
             .as_array()
             .unwrap()
             .len(),
         300
+    );
+    let items =
+        waldur_client_runtime::Page::<serde_json::Value>::from_response(&response(page), 1, 300)
+            .unwrap()
+            .items;
+    assert_eq!(
+        items,
+        vec![serde_json::from_str::<serde_json::Value>(small).unwrap(); 300]
     );
 }

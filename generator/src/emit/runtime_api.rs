@@ -103,6 +103,7 @@ macro_rules! with_runtime_names {
                 Page: Type + Root + Prelude;
                 QueryValue: Type;
                 RawBody: Type;
+                RequestFields: Type;
                 ResponseFuture: Type;
                 WaitError: Type;
                 WaitPolicy: Type;
@@ -112,7 +113,6 @@ macro_rules! with_runtime_names {
                 order_state: Fn;
                 paging: Fn;
                 path_param: Fn;
-                required_nullable: Fn;
                 send: Fn;
                 stream_items: Fn;
                 string_or_integer: Fn;

@@ -400,7 +400,9 @@ fn things_figures(rounds: usize) -> Result<(), String> {
         let start = Instant::now();
         let page = fixture_things::Page::<Thing>::from_response(black_box(&response), 1, 300);
         let runtime_time = start.elapsed();
-        let page_ok = black_box(&page).is_ok_and(|p| p.items.len() == PAGE_ITEMS);
+        let page_ok = black_box(&page)
+            .as_ref()
+            .is_ok_and(|p| p.items.len() == PAGE_ITEMS);
         drop(page);
         settle_heap();
         if !(typed_ok && value_ok && page_ok) {

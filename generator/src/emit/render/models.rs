@@ -19,7 +19,7 @@ use crate::ir::EnumValue;
 // Interpolated, a runtime name prints its path: `#Error` is `runtime::Error`.
 use crate::emit::runtime_api::rt::{
     self, Error, Extra, FromJson, Inspect, Inspector, MultipartBody, MultipartValue, QueryValue,
-    missing_field, multipart_value, required_nullable, string_or_integer,
+    RequestFields, missing_field, multipart_value, string_or_integer,
 };
 
 use super::docs::doc_attrs;
@@ -170,32 +170,21 @@ fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
                 quote! { #docs #attr pub #fid: #t, }
             }
             Presence::RequiredNullable => {
-                // serde's derive reads a missing `Option` field as `None`; through a function
-                // a missing field is an error, as for the other required fields.
-                let strict = m.deserialize.then(|| {
-                    let with = required_nullable.to_string();
-                    quote!(deserialize_with = #with)
-                });
-                let attr = match (rename, strict) {
-                    (None, None) => None,
-                    (Some(r), None) => Some(quote!(#[serde(#r)])),
-                    (None, Some(s)) => Some(quote!(#[serde(#s)])),
-                    (Some(r), Some(s)) => Some(quote!(#[serde(#r, #s)])),
-                };
+                let attr = rename.map(|r| quote!(#[serde(#r)]));
                 quote! { #docs #attr pub #fid: Option<#t>, }
             }
             Presence::Optional => {
                 let rename = rename.map(|r| quote!(#r,));
                 quote! {
                     #docs
-                    #[serde(#rename default, skip_serializing_if = "Nullable::is_absent")]
+                    #[serde(#rename skip_serializing_if = "Nullable::is_absent")]
                     pub #fid: Nullable<#t>,
                 }
             }
         }
     });
     let default = matches!(m.constructor, Constructor::Default).then(|| quote!(Default,));
-    let deserialize = m.deserialize.then(|| quote!(serde::Deserialize,));
+    let deserialize = m.deserialize.then(|| deserialize_request(name, &id, m));
     let constructor = constructor(name, &id, m);
     let from_json = m.in_responses.then(|| {
         quote! {
@@ -214,7 +203,7 @@ fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
     let multipart = m.has_files.then(|| multipart_impl(&id, m));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, #deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
         pub struct #id {
             #(#decls)*
             /// Fields the spec does not describe (yet), sent as given: the server often accepts
@@ -222,9 +211,36 @@ fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
             #[serde(flatten)]
             pub #extra: std::collections::BTreeMap<String, serde_json::Value>,
         }
+        #deserialize
         #constructor
         #from_json
         #multipart
+    }
+}
+
+/// `Deserialize` through the runtime's `RequestFields`: one struct expression taking each
+/// field by wire name, instead of serde's derive (see the runtime's `request_json`).
+fn deserialize_request(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
+    let extra = ident(&m.extra);
+    let fields = m.fields.iter().map(|f| {
+        let fid = ident(&f.ident);
+        let wire = &f.wire;
+        let take = match f.presence {
+            Presence::Required | Presence::Lenient => quote!(required),
+            Presence::RequiredNullable => quote!(required_nullable),
+            Presence::Optional => quote!(optional),
+        };
+        quote! { #fid: fields.#take(#wire)?, }
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #id {
+            #[inline]
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[allow(unused_mut)]
+                let mut fields = #RequestFields::new(deserializer, #name)?;
+                Ok(Self { #(#fields)* #extra: fields.rest() })
+            }
+        }
     }
 }
 

@@ -28,19 +28,34 @@ runtime::response_model! {
     StringModel, "String", extra, [value("value")]
 }
 /// Two required fields of the same type, set by name.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TwoUrlsRequest {
     /// `string (uri)`, required.
     pub source: String,
     /// `string (uri)`, required.
     pub target: String,
     /// `string`, nullable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub note: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for TwoUrlsRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "TwoUrlsRequest")?;
+        Ok(Self {
+            source: fields.required("source")?,
+            target: fields.required("target")?,
+            note: fields.optional("note")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl TwoUrlsRequest {
     /// A builder that sets the required fields by name.

@@ -10,7 +10,7 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `Foo`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Foo {
     /// Wire name `self`, `string`, required.
     #[serde(rename = "self")]
@@ -19,6 +19,19 @@ pub struct Foo {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Foo {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "Foo")?;
+        Ok(Self {
+            self_: fields.required("self")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl Foo {
     /// A request with the required fields set and every optional field absent.

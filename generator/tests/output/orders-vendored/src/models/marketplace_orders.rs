@@ -10,28 +10,49 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `OrderCreateRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderCreateRequest {
     /// `string (uri)`, required.
     pub offering: String,
     /// `string (uri)`, required.
     pub project: String,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub plan: Nullable<String>,
     /// `any JSON value`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<serde_json::Value>,
     /// `map of integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<std::collections::BTreeMap<String, i64>>,
     /// Wire name `type`, ``RequestTypes``.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<models::RequestTypes>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OrderCreateRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "OrderCreateRequest",
+        )?;
+        Ok(Self {
+            offering: fields.required("offering")?,
+            project: fields.required("project")?,
+            plan: fields.optional("plan")?,
+            attributes: fields.optional("attributes")?,
+            limits: fields.optional("limits")?,
+            type_: fields.optional("type")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl OrderCreateRequest {
     /// A builder that sets the required fields by name.

@@ -20,6 +20,7 @@
 //!   date-times that keep the server's spelling.
 //! - [`limits`]: decoding memory proportional to the body.
 //! - [`nullable`]: request fields distinguishing absent, null and a value.
+//! - [`request_json`]: request models decoded from JSON.
 //! - [`call`]: what generated request builders call (send, decode, stream).
 //! - [`model`]: what generated response models share (`Debug`, fields the spec did not promise).
 //! - [`inspect`]: every value of a decoded response the spec did not promise, with its path.
@@ -57,6 +58,7 @@ pub mod pagination;
 pub mod raw;
 pub mod redirect;
 pub mod request;
+pub mod request_json;
 pub mod response;
 pub mod retry;
 pub mod scalars;
@@ -95,6 +97,7 @@ pub use nullable::Nullable;
 pub use pagination::{Page, PageOptions, paginate, paginate_with};
 pub use raw::{Extra, RawJson};
 pub use request::{ApiRequest, MultipartValue, Query, QueryValue, encode_path_segment, path_param};
+pub use request_json::RequestFields;
 pub use response::{Accepted, ApiResponse};
 pub use retry::{RetryPolicy, Sleeper};
 pub use scalars::{Decimal, ParseDecimalError};
@@ -111,7 +114,7 @@ pub use uuid;
 pub type Date = chrono::NaiveDate;
 pub use support::{
     FileUpload, LenientModel, MultipartBody, RawBody, deserialize_model, form_fields,
-    model_from_map, multipart_value, required_nullable, string_or_integer,
+    model_from_map, multipart_value, string_or_integer,
 };
 pub use wait::{WaitError, WaitPolicy, WaitState, order_state, wait_for, wait_until};
 

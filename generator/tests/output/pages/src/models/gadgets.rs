@@ -387,25 +387,25 @@ pub struct GadgetRequest {
     /// `string`, required.
     pub name: String,
     /// Wire name `type`, `string`.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
     /// ``GadgetKindEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub kind: Nullable<models::GadgetKindEnum>,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image: Nullable<FileUpload>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub owner_url: Nullable<String>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_url: Nullable<String>,
     /// `integer`, default `3`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub retries: Nullable<i64>,
     /// `string`, write-only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub secret: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -609,17 +609,34 @@ runtime::response_model! {
 /// `GadgetsPullResponse`: `GadgetsPull409Response`.
 pub type GadgetsPullResponse = models::GadgetsPull409Response;
 /// `GadgetsSetRulesRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GadgetsSetRulesRequest {
     /// `string`, required.
     pub name: String,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub priority: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GadgetsSetRulesRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "GadgetsSetRulesRequest",
+        )?;
+        Ok(Self {
+            name: fields.required("name")?,
+            priority: fields.optional("priority")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl GadgetsSetRulesRequest {
     /// A request with the required fields set and every optional field absent.
@@ -633,18 +650,32 @@ impl GadgetsSetRulesRequest {
     }
 }
 /// `SetErredRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SetErredRequest {
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// `string`, default `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_traceback: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SetErredRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "SetErredRequest")?;
+        Ok(Self {
+            error_message: fields.optional("error_message")?,
+            error_traceback: fields.optional("error_traceback")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `Status`: response model.
 #[derive(Clone, PartialEq, Default)]

@@ -10,17 +10,31 @@ use crate::runtime::{
 #[allow(unused_imports)]
 use crate::models;
 /// `AlarmRequest`: request model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AlarmRequest {
     /// `string`, required.
     pub name: String,
     /// ``LevelEnum``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub level: Nullable<models::LevelEnum>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AlarmRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "AlarmRequest")?;
+        Ok(Self {
+            name: fields.required("name")?,
+            level: fields.optional("level")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl AlarmRequest {
     /// A request with the required fields set and every optional field absent.

@@ -40,7 +40,7 @@ pub struct ReportRequest {
     /// `string`, required.
     pub title: String,
     /// ``ReportRequestAttachment``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attachment: Nullable<models::ReportRequestAttachment>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -64,7 +64,7 @@ pub struct ReportRequestAttachment {
     /// `string (binary)`, required.
     pub file: FileUpload,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub note: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.

@@ -188,21 +188,35 @@ impl runtime::Inspect for KindEnum {
     }
 }
 /// A required field that may be null, and optional ones.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LinkRequest {
     /// `string (uri)`, required, nullable.
-    #[serde(deserialize_with = "runtime::required_nullable")]
     pub target: Option<String>,
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub note: Nullable<String>,
     /// ``CoreStates``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub state: Nullable<models::CoreStates>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for LinkRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(deserializer, "LinkRequest")?;
+        Ok(Self {
+            target: fields.required_nullable("target")?,
+            note: fields.optional("note")?,
+            state: fields.optional("state")?,
+            extra: fields.rest(),
+        })
+    }
 }
 impl LinkRequest {
     /// A request with the required fields set and every optional field absent.
@@ -235,21 +249,39 @@ runtime::response_model! {
     Owner, "Owner", extra, [name("name")]
 }
 /// `PatchedThingRequest`: request model.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PatchedThingRequest {
     /// `string`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// ``CoreStates``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub state: Nullable<models::CoreStates>,
     /// `string (uri)`, nullable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subnet: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for PatchedThingRequest {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[allow(unused_mut)]
+        let mut fields = runtime::RequestFields::new(
+            deserializer,
+            "PatchedThingRequest",
+        )?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            state: fields.optional("state")?,
+            subnet: fields.optional("subnet")?,
+            extra: fields.rest(),
+        })
+    }
 }
 /// `RobotState`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -546,13 +578,13 @@ pub struct ThingRequest {
     /// `string`, required.
     pub name: String,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image: Nullable<FileUpload>,
     /// `string (uri)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub owner_url: Nullable<String>,
     /// `string (uri)`, nullable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subnet: Nullable<String>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
@@ -643,13 +675,13 @@ pub struct UploadRequest {
     /// `string`, required.
     pub name: String,
     /// `string (binary)`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file: Nullable<FileUpload>,
     /// `array of `CoreStates``.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub kinds: Nullable<Vec<models::CoreStates>>,
     /// `integer`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
     /// Fields the spec does not describe (yet), sent as given: the server often accepts
     /// more than its documentation says.
