@@ -1660,7 +1660,9 @@ impl AdminArrowBillingSyncItemsListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Admin>> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<runtime::Page<models::AdminArrowBillingSyncItem>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -1669,7 +1671,7 @@ impl AdminArrowBillingSyncItemsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::Admin> {
+    pub fn stream(self) -> runtime::ItemStream<models::AdminArrowBillingSyncItem> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -1694,8 +1696,13 @@ impl AdminArrowBillingSyncItemsListBuilder {
     }
 }
 impl std::future::IntoFuture for AdminArrowBillingSyncItemsListBuilder {
-    type Output = Result<runtime::Page<models::Admin>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Admin>>;
+    type Output = Result<
+        runtime::Page<models::AdminArrowBillingSyncItem>,
+        runtime::Error,
+    >;
+    type IntoFuture = runtime::ResponseFuture<
+        runtime::Page<models::AdminArrowBillingSyncItem>,
+    >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1741,14 +1748,14 @@ impl AdminArrowBillingSyncItemsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Admin> {
+    pub fn send(self) -> runtime::ResponseFuture<models::AdminArrowBillingSyncItem> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for AdminArrowBillingSyncItemsRetrieveBuilder {
-    type Output = Result<models::Admin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Admin>;
+    type Output = Result<models::AdminArrowBillingSyncItem, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::AdminArrowBillingSyncItem>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1884,7 +1891,9 @@ impl AdminArrowBillingSyncsListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Admin2>> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<runtime::Page<models::AdminArrowBillingSync>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -1893,7 +1902,7 @@ impl AdminArrowBillingSyncsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::Admin2> {
+    pub fn stream(self) -> runtime::ItemStream<models::AdminArrowBillingSync> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -1918,8 +1927,10 @@ impl AdminArrowBillingSyncsListBuilder {
     }
 }
 impl std::future::IntoFuture for AdminArrowBillingSyncsListBuilder {
-    type Output = Result<runtime::Page<models::Admin2>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Admin2>>;
+    type Output = Result<runtime::Page<models::AdminArrowBillingSync>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<
+        runtime::Page<models::AdminArrowBillingSync>,
+    >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1965,14 +1976,14 @@ impl AdminArrowBillingSyncsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Admin2> {
+    pub fn send(self) -> runtime::ResponseFuture<models::AdminArrowBillingSync> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for AdminArrowBillingSyncsRetrieveBuilder {
-    type Output = Result<models::Admin2, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Admin2>;
+    type Output = Result<models::AdminArrowBillingSync, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::AdminArrowBillingSync>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3068,7 +3079,9 @@ impl AdminArrowConsumptionRecordsListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Admin3>> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<runtime::Page<models::AdminArrowConsumptionRecord>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -3077,7 +3090,7 @@ impl AdminArrowConsumptionRecordsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::Admin3> {
+    pub fn stream(self) -> runtime::ItemStream<models::AdminArrowConsumptionRecord> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3102,8 +3115,13 @@ impl AdminArrowConsumptionRecordsListBuilder {
     }
 }
 impl std::future::IntoFuture for AdminArrowConsumptionRecordsListBuilder {
-    type Output = Result<runtime::Page<models::Admin3>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Admin3>>;
+    type Output = Result<
+        runtime::Page<models::AdminArrowConsumptionRecord>,
+        runtime::Error,
+    >;
+    type IntoFuture = runtime::ResponseFuture<
+        runtime::Page<models::AdminArrowConsumptionRecord>,
+    >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3149,14 +3167,14 @@ impl AdminArrowConsumptionRecordsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Admin3> {
+    pub fn send(self) -> runtime::ResponseFuture<models::AdminArrowConsumptionRecord> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for AdminArrowConsumptionRecordsRetrieveBuilder {
-    type Output = Result<models::Admin3, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Admin3>;
+    type Output = Result<models::AdminArrowConsumptionRecord, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::AdminArrowConsumptionRecord>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -5288,7 +5306,10 @@ impl<'a> AdminMock<'a> {
     #[inline]
     pub fn arrow_billing_sync_items_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Admin>> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        runtime::Page<models::AdminArrowBillingSyncItem>,
+    > {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -5302,7 +5323,7 @@ impl<'a> AdminMock<'a> {
     pub fn arrow_billing_sync_items_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Admin> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::AdminArrowBillingSyncItem> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -5316,7 +5337,10 @@ impl<'a> AdminMock<'a> {
     #[inline]
     pub fn arrow_billing_syncs_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Admin2>> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        runtime::Page<models::AdminArrowBillingSync>,
+    > {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -5330,7 +5354,7 @@ impl<'a> AdminMock<'a> {
     pub fn arrow_billing_syncs_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Admin2> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::AdminArrowBillingSync> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -5551,7 +5575,10 @@ impl<'a> AdminMock<'a> {
     #[inline]
     pub fn arrow_consumption_records_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Admin3>> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        runtime::Page<models::AdminArrowConsumptionRecord>,
+    > {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -5565,7 +5592,7 @@ impl<'a> AdminMock<'a> {
     pub fn arrow_consumption_records_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Admin3> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::AdminArrowConsumptionRecord> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -1069,14 +1069,14 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemsInvoiceItem> {
+    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemCostForPeriod> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
-    type Output = Result<models::InvoiceItemsInvoiceItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemsInvoiceItem>;
+    type Output = Result<models::InvoiceItemCostForPeriod, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemCostForPeriod>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1139,14 +1139,14 @@ impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemsInvoiceItem> {
+    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemCostForPeriod> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
-    type Output = Result<models::InvoiceItemsInvoiceItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemsInvoiceItem>;
+    type Output = Result<models::InvoiceItemCostForPeriod, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemCostForPeriod>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1472,7 +1472,7 @@ impl<'a> InvoiceItemsMock<'a> {
     #[inline]
     pub fn customer_costs_for_period_retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemsInvoiceItem> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemCostForPeriod> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -1485,7 +1485,7 @@ impl<'a> InvoiceItemsMock<'a> {
     #[inline]
     pub fn project_costs_for_period_retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemsInvoiceItem> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemCostForPeriod> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,

@@ -1024,14 +1024,14 @@ impl InvoicesItemsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvoicesInvoiceItem> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ProviderInvoiceItem> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for InvoicesItemsRetrieveBuilder {
-    type Output = Result<models::InvoicesInvoiceItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoicesInvoiceItem>;
+    type Output = Result<models::ProviderInvoiceItem, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ProviderInvoiceItem>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1683,7 +1683,7 @@ impl<'a> InvoicesMock<'a> {
     pub fn items_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoicesInvoiceItem> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderInvoiceItem> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

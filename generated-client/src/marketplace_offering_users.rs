@@ -1475,14 +1475,14 @@ impl MarketplaceOfferingUsersChecklistRetrieveBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUsersChecklist> {
+    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceOfferingUsersChecklistRetrieveBuilder {
-    type Output = Result<models::MarketplaceOfferingUsersChecklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUsersChecklist>;
+    type Output = Result<models::MarketplaceOfferingUserChecklist, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2505,10 +2505,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceOfferingUsersChecklist,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingUserChecklist> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -840,9 +840,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
-        >,
+        runtime::Page<models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory>,
     > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -854,9 +852,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
     #[inline]
     pub fn stream(
         self,
-    ) -> runtime::ItemStream<
-        models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
-    > {
+    ) -> runtime::ItemStream<models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -883,15 +879,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
 impl std::future::IntoFuture
 for MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
     type Output = Result<
-        runtime::Page<
-            models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
-        >,
+        runtime::Page<models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
-        >,
+        runtime::Page<models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1470,9 +1462,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<
-            models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
-        >,
+        runtime::Page<models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory>,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

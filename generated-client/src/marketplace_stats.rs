@@ -3567,7 +3567,7 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
+        runtime::Page<models::MarketplaceStatOrganizationCount>,
     > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -3577,7 +3577,9 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::MarketplaceStatsMarketplaceStat> {
+    pub fn stream(
+        self,
+    ) -> runtime::ItemStream<models::MarketplaceStatOrganizationCount> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3603,11 +3605,11 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
 }
 impl std::future::IntoFuture for MarketplaceStatsOrganizationProjectCountListBuilder {
     type Output = Result<
-        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
+        runtime::Page<models::MarketplaceStatOrganizationCount>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
+        runtime::Page<models::MarketplaceStatOrganizationCount>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -3675,7 +3677,7 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
+        runtime::Page<models::MarketplaceStatOrganizationCount>,
     > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -3685,7 +3687,9 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::MarketplaceStatsMarketplaceStat> {
+    pub fn stream(
+        self,
+    ) -> runtime::ItemStream<models::MarketplaceStatOrganizationCount> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3711,11 +3715,11 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
 }
 impl std::future::IntoFuture for MarketplaceStatsOrganizationResourceCountListBuilder {
     type Output = Result<
-        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
+        runtime::Page<models::MarketplaceStatOrganizationCount>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
+        runtime::Page<models::MarketplaceStatOrganizationCount>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -6772,7 +6776,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
+        runtime::Page<models::MarketplaceStatOrganizationCount>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -6788,7 +6792,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
+        runtime::Page<models::MarketplaceStatOrganizationCount>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,

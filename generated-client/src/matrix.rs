@@ -509,7 +509,7 @@ impl MatrixExportsListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Matrix>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::MatrixExport>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -518,7 +518,7 @@ impl MatrixExportsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::Matrix> {
+    pub fn stream(self) -> runtime::ItemStream<models::MatrixExport> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -543,8 +543,8 @@ impl MatrixExportsListBuilder {
     }
 }
 impl std::future::IntoFuture for MatrixExportsListBuilder {
-    type Output = Result<runtime::Page<models::Matrix>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Matrix>>;
+    type Output = Result<runtime::Page<models::MatrixExport>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MatrixExport>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -586,14 +586,14 @@ impl MatrixExportsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Matrix> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixExport> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixExportsRetrieveBuilder {
-    type Output = Result<models::Matrix, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Matrix>;
+    type Output = Result<models::MatrixExport, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixExport>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1565,7 +1565,7 @@ impl<'a> MatrixMock<'a> {
     #[inline]
     pub fn exports_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Matrix>> {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MatrixExport>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -1579,7 +1579,7 @@ impl<'a> MatrixMock<'a> {
     pub fn exports_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Matrix> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixExport> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -997,14 +997,14 @@ impl OnboardingVerificationsChecklistRetrieveBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::OnboardingVerificationsChecklist> {
+    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OnboardingVerificationsChecklistRetrieveBuilder {
-    type Output = Result<models::OnboardingVerificationsChecklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingVerificationsChecklist>;
+    type Output = Result<models::MarketplaceOfferingUserChecklist, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1119,18 +1119,20 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::OnboardingVerificationsChecklistCompletion> {
+    ) -> runtime::ResponseFuture<
+        models::OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion,
+    > {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OnboardingVerificationsCompletionStatusRetrieveBuilder {
     type Output = Result<
-        models::OnboardingVerificationsChecklistCompletion,
+        models::OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingVerificationsChecklistCompletion,
+        models::OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1454,7 +1456,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerificationsChecklist> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingUserChecklist> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -1486,7 +1488,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::OnboardingVerificationsChecklistCompletion,
+        models::OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

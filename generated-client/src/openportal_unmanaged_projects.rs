@@ -1709,16 +1709,14 @@ impl OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::OpenportalUnmanagedProjectsChecklist> {
+    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
-    type Output = Result<models::OpenportalUnmanagedProjectsChecklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OpenportalUnmanagedProjectsChecklist,
-    >;
+    type Output = Result<models::MarketplaceOfferingUserChecklist, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2241,10 +2239,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OpenportalUnmanagedProjectsChecklist,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingUserChecklist> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -2129,14 +2129,16 @@ impl ProjectsChecklistRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectsChecklist> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProjectsChecklistRetrieveBuilder {
-    type Output = Result<models::ProjectsChecklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectsChecklist>;
+    type Output = Result<models::MarketplaceOfferingUserChecklist, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2591,7 +2593,7 @@ impl<'a> ProjectsMock<'a> {
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectsChecklist> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingUserChecklist> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

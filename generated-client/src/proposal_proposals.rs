@@ -1519,14 +1519,16 @@ impl ProposalProposalsChecklistRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProposalsChecklist> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProposalProposalsChecklistRetrieveBuilder {
-    type Output = Result<models::ProposalProposalsChecklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalProposalsChecklist>;
+    type Output = Result<models::MarketplaceOfferingUserChecklist, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1732,15 +1734,20 @@ impl ProposalProposalsCompletionStatusRetrieveBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::ProposalProposalsChecklistCompletion> {
+    ) -> runtime::ResponseFuture<
+        models::ProposalsMarketplaceOfferingUserChecklistCompletion,
+    > {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProposalProposalsCompletionStatusRetrieveBuilder {
-    type Output = Result<models::ProposalProposalsChecklistCompletion, runtime::Error>;
+    type Output = Result<
+        models::ProposalsMarketplaceOfferingUserChecklistCompletion,
+        runtime::Error,
+    >;
     type IntoFuture = runtime::ResponseFuture<
-        models::ProposalProposalsChecklistCompletion,
+        models::ProposalsMarketplaceOfferingUserChecklistCompletion,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -2161,14 +2168,14 @@ impl ProposalProposalsAdvanceWorkflowStepBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProposal> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ProposalWorkflowStep> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProposalProposalsAdvanceWorkflowStepBuilder {
-    type Output = Result<models::ProposalProposal, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalProposal>;
+    type Output = Result<models::ProposalWorkflowStep, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ProposalWorkflowStep>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2348,14 +2355,14 @@ impl ProposalProposalsCompleteWorkflowStepBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProposal> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ProposalWorkflowStep> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProposalProposalsCompleteWorkflowStepBuilder {
-    type Output = Result<models::ProposalProposal, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalProposal>;
+    type Output = Result<models::ProposalWorkflowStep, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ProposalWorkflowStep>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3037,7 +3044,7 @@ impl<'a> ProposalProposalsMock<'a> {
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProposalsChecklist> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingUserChecklist> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -3099,7 +3106,7 @@ impl<'a> ProposalProposalsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::ProposalProposalsChecklistCompletion,
+        models::ProposalsMarketplaceOfferingUserChecklistCompletion,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -3165,7 +3172,7 @@ impl<'a> ProposalProposalsMock<'a> {
     pub fn advance_workflow_step(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProposal> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalWorkflowStep> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -3210,7 +3217,7 @@ impl<'a> ProposalProposalsMock<'a> {
     pub fn complete_workflow_step(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProposal> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalWorkflowStep> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

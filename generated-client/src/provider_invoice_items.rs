@@ -182,7 +182,7 @@ impl ProviderInvoiceItemsListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::ProviderInvoiceItemsInvoice>> {
+    ) -> runtime::ResponseFuture<runtime::Page<models::ProviderInvoiceItem>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -191,7 +191,7 @@ impl ProviderInvoiceItemsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::ProviderInvoiceItemsInvoice> {
+    pub fn stream(self) -> runtime::ItemStream<models::ProviderInvoiceItem> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -216,12 +216,9 @@ impl ProviderInvoiceItemsListBuilder {
     }
 }
 impl std::future::IntoFuture for ProviderInvoiceItemsListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProviderInvoiceItemsInvoice>,
-        runtime::Error,
-    >;
+    type Output = Result<runtime::Page<models::ProviderInvoiceItem>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProviderInvoiceItemsInvoice>,
+        runtime::Page<models::ProviderInvoiceItem>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -268,14 +265,14 @@ impl ProviderInvoiceItemsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProviderInvoiceItemsInvoice> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ProviderInvoiceItem> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProviderInvoiceItemsRetrieveBuilder {
-    type Output = Result<models::ProviderInvoiceItemsInvoice, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProviderInvoiceItemsInvoice>;
+    type Output = Result<models::ProviderInvoiceItem, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ProviderInvoiceItem>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -296,7 +293,7 @@ impl<'a> ProviderInvoiceItemsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::ProviderInvoiceItemsInvoice>,
+        runtime::Page<models::ProviderInvoiceItem>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -311,7 +308,7 @@ impl<'a> ProviderInvoiceItemsMock<'a> {
     pub fn retrieve(
         &self,
         id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderInvoiceItemsInvoice> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderInvoiceItem> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

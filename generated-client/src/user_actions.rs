@@ -436,14 +436,14 @@ impl UserActionsUpdateActionsBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserActionsUserAction> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UserUpdateAction> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UserActionsUpdateActionsBuilder {
-    type Output = Result<models::UserActionsUserAction, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserActionsUserAction>;
+    type Output = Result<models::UserUpdateAction, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UserUpdateAction>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -761,7 +761,7 @@ impl<'a> UserActionsMock<'a> {
     #[inline]
     pub fn update_actions(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserActionsUserAction> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UserUpdateAction> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,

@@ -353,9 +353,7 @@ impl UserPermissionsListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::UserPermissionsUser>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UserPermission>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -364,7 +362,7 @@ impl UserPermissionsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::UserPermissionsUser> {
+    pub fn stream(self) -> runtime::ItemStream<models::UserPermission> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -389,10 +387,8 @@ impl UserPermissionsListBuilder {
     }
 }
 impl std::future::IntoFuture for UserPermissionsListBuilder {
-    type Output = Result<runtime::Page<models::UserPermissionsUser>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UserPermissionsUser>,
-    >;
+    type Output = Result<runtime::Page<models::UserPermission>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserPermission>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -435,14 +431,14 @@ impl UserPermissionsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserPermissionsUser> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UserPermission> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UserPermissionsRetrieveBuilder {
-    type Output = Result<models::UserPermissionsUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserPermissionsUser>;
+    type Output = Result<models::UserPermission, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UserPermission>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -587,10 +583,7 @@ impl<'a> UserPermissionsMock<'a> {
     #[inline]
     pub fn list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UserPermissionsUser>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserPermission>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -604,7 +597,7 @@ impl<'a> UserPermissionsMock<'a> {
     pub fn retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserPermissionsUser> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UserPermission> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

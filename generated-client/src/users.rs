@@ -1308,14 +1308,14 @@ impl UsersUpdateActionsBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UsersUserAction> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UserUpdateAction> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UsersUpdateActionsBuilder {
-    type Output = Result<models::UsersUserAction, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UsersUserAction>;
+    type Output = Result<models::UserUpdateAction, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UserUpdateAction>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2544,14 +2544,14 @@ impl UsersTokenRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UsersUser> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UserToken> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UsersTokenRetrieveBuilder {
-    type Output = Result<models::UsersUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UsersUser>;
+    type Output = Result<models::UserToken, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UserToken>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3840,14 +3840,14 @@ impl UsersRefreshTokenBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UsersUser> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UserToken> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UsersRefreshTokenBuilder {
-    type Output = Result<models::UsersUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UsersUser>;
+    type Output = Result<models::UserToken, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UserToken>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -4085,7 +4085,7 @@ impl<'a> UsersMock<'a> {
     pub fn update_actions(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UsersUserAction> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UserUpdateAction> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -4255,7 +4255,7 @@ impl<'a> UsersMock<'a> {
     pub fn token_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UsersUser> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UserToken> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -4373,7 +4373,7 @@ impl<'a> UsersMock<'a> {
     pub fn refresh_token(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UsersUser> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UserToken> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

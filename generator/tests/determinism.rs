@@ -134,7 +134,7 @@ fn cli_generate(out: &Path) {
         stderr,
         format!(
             "note: spec/reference/index.md: skipped: no '## Operations Summary' heading: not an API reference page\n\
-             wrote {n} files to {} ({n} changed), 2225 operations, 1766 types\n",
+             wrote {n} files to {} ({n} changed), 2225 operations, 1752 types\n",
             out.display(),
             n = client_files()
         )

@@ -9,154 +9,9 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `Admin`: response model.
+/// `AdminArrowBillingSync`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct Admin {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string (uri)`.
-    pub billing_sync: Lenient<String>,
-    /// `string (uuid)`.
-    pub billing_sync_uuid: Lenient<Uuid>,
-    /// Report period in YYYY-MM format
-    ///
-    /// `string`.
-    pub report_period: Lenient<String>,
-    /// Arrow line ID
-    ///
-    /// `string`.
-    pub arrow_line_reference: Lenient<String>,
-    /// `string (uuid)`.
-    pub invoice_item_uuid: Lenient<Uuid>,
-    /// Original price for reconciliation tracking
-    ///
-    /// `string (decimal)`.
-    pub original_price: Lenient<Decimal>,
-    /// `string (uuid)`.
-    pub compensation_item_uuid: Lenient<Uuid>,
-    /// `boolean`.
-    pub has_compensation: Lenient<bool>,
-    /// Vendor name (e.g., Microsoft)
-    ///
-    /// `string`.
-    pub vendor_name: Lenient<String>,
-    /// Arrow subscription reference
-    ///
-    /// `string`.
-    pub subscription_reference: Lenient<String>,
-    /// Classification (IAAS/SAAS)
-    ///
-    /// `string`.
-    pub classification: Lenient<String>,
-    /// Line item description
-    ///
-    /// `string`.
-    pub description: Lenient<String>,
-    /// Quantity
-    ///
-    /// `string (decimal)`.
-    pub quantity: Lenient<Decimal>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl Admin {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `billing_sync` when present and valid.
-    #[inline]
-    pub fn billing_sync(&self) -> Option<&str> {
-        self.billing_sync.as_str()
-    }
-    /// `billing_sync_uuid` when present and valid.
-    #[inline]
-    pub fn billing_sync_uuid(&self) -> Option<Uuid> {
-        self.billing_sync_uuid.copied()
-    }
-    /// `report_period` when present and valid.
-    #[inline]
-    pub fn report_period(&self) -> Option<&str> {
-        self.report_period.as_str()
-    }
-    /// `arrow_line_reference` when present and valid.
-    #[inline]
-    pub fn arrow_line_reference(&self) -> Option<&str> {
-        self.arrow_line_reference.as_str()
-    }
-    /// `invoice_item_uuid` when present and valid.
-    #[inline]
-    pub fn invoice_item_uuid(&self) -> Option<Uuid> {
-        self.invoice_item_uuid.copied()
-    }
-    /// `original_price` when present and valid.
-    #[inline]
-    pub fn original_price(&self) -> Option<&Decimal> {
-        self.original_price.get()
-    }
-    /// `compensation_item_uuid` when present and valid.
-    #[inline]
-    pub fn compensation_item_uuid(&self) -> Option<Uuid> {
-        self.compensation_item_uuid.copied()
-    }
-    /// `has_compensation` when present and valid.
-    #[inline]
-    pub fn has_compensation(&self) -> Option<bool> {
-        self.has_compensation.copied()
-    }
-    /// `vendor_name` when present and valid.
-    #[inline]
-    pub fn vendor_name(&self) -> Option<&str> {
-        self.vendor_name.as_str()
-    }
-    /// `subscription_reference` when present and valid.
-    #[inline]
-    pub fn subscription_reference(&self) -> Option<&str> {
-        self.subscription_reference.as_str()
-    }
-    /// `classification` when present and valid.
-    #[inline]
-    pub fn classification(&self) -> Option<&str> {
-        self.classification.as_str()
-    }
-    /// `description` when present and valid.
-    #[inline]
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_str()
-    }
-    /// `quantity` when present and valid.
-    #[inline]
-    pub fn quantity(&self) -> Option<&Decimal> {
-        self.quantity.get()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-}
-runtime::response_model! {
-    Admin, "Admin", extra, [uuid("uuid"), url("url"), billing_sync("billing_sync"),
-    billing_sync_uuid("billing_sync_uuid"), report_period("report_period"),
-    arrow_line_reference("arrow_line_reference"), invoice_item_uuid("invoice_item_uuid"),
-    original_price("original_price"), compensation_item_uuid("compensation_item_uuid"),
-    has_compensation("has_compensation"), vendor_name("vendor_name"),
-    subscription_reference("subscription_reference"), classification("classification"),
-    description("description"), quantity("quantity"), created("created")]
-}
-/// `Admin2`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct Admin2 {
+pub struct AdminArrowBillingSync {
     /// `string (uuid)`.
     pub uuid: Lenient<Uuid>,
     /// `string (uri)`.
@@ -219,8 +74,8 @@ pub struct Admin2 {
     ///
     /// `string (date-time)`.
     pub reconciled_at: Lenient<DateTime>,
-    /// `array of `Admin2Item``.
-    pub items: Lenient<Vec<Lenient<models::Admin2Item>>>,
+    /// `array of `AdminArrowBillingSyncItem2``.
+    pub items: Lenient<Vec<Lenient<models::AdminArrowBillingSyncItem2>>>,
     /// `string (date-time)`.
     pub created: Lenient<DateTime>,
     /// `string (date-time)`.
@@ -228,7 +83,7 @@ pub struct Admin2 {
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
-impl Admin2 {
+impl AdminArrowBillingSync {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -326,7 +181,7 @@ impl Admin2 {
     }
     /// `items` when present and valid.
     #[inline]
-    pub fn items(&self) -> Option<&[Lenient<models::Admin2Item>]> {
+    pub fn items(&self) -> Option<&[Lenient<models::AdminArrowBillingSyncItem2>]> {
         self.items.as_slice()
     }
     /// `created` when present and valid.
@@ -341,7 +196,7 @@ impl Admin2 {
     }
 }
 runtime::response_model! {
-    Admin2, "Admin2", extra, [uuid("uuid"), url("url"),
+    AdminArrowBillingSync, "AdminArrowBillingSync", extra, [uuid("uuid"), url("url"),
     customer_mapping("customer_mapping"), customer_mapping_uuid("customer_mapping_uuid"),
     arrow_reference("arrow_reference"), waldur_customer_name("waldur_customer_name"),
     statement_reference("statement_reference"), report_period("report_period"),
@@ -351,9 +206,155 @@ runtime::response_model! {
     validated_at("validated_at"), reconciled_at("reconciled_at"), items("items"),
     created("created"), modified("modified")]
 }
-/// `Admin2Item`: response model.
+/// `AdminArrowBillingSyncItem`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct Admin2Item {
+pub struct AdminArrowBillingSyncItem {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string (uri)`.
+    pub billing_sync: Lenient<String>,
+    /// `string (uuid)`.
+    pub billing_sync_uuid: Lenient<Uuid>,
+    /// Report period in YYYY-MM format
+    ///
+    /// `string`.
+    pub report_period: Lenient<String>,
+    /// Arrow line ID
+    ///
+    /// `string`.
+    pub arrow_line_reference: Lenient<String>,
+    /// `string (uuid)`.
+    pub invoice_item_uuid: Lenient<Uuid>,
+    /// Original price for reconciliation tracking
+    ///
+    /// `string (decimal)`.
+    pub original_price: Lenient<Decimal>,
+    /// `string (uuid)`.
+    pub compensation_item_uuid: Lenient<Uuid>,
+    /// `boolean`.
+    pub has_compensation: Lenient<bool>,
+    /// Vendor name (e.g., Microsoft)
+    ///
+    /// `string`.
+    pub vendor_name: Lenient<String>,
+    /// Arrow subscription reference
+    ///
+    /// `string`.
+    pub subscription_reference: Lenient<String>,
+    /// Classification (IAAS/SAAS)
+    ///
+    /// `string`.
+    pub classification: Lenient<String>,
+    /// Line item description
+    ///
+    /// `string`.
+    pub description: Lenient<String>,
+    /// Quantity
+    ///
+    /// `string (decimal)`.
+    pub quantity: Lenient<Decimal>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl AdminArrowBillingSyncItem {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `billing_sync` when present and valid.
+    #[inline]
+    pub fn billing_sync(&self) -> Option<&str> {
+        self.billing_sync.as_str()
+    }
+    /// `billing_sync_uuid` when present and valid.
+    #[inline]
+    pub fn billing_sync_uuid(&self) -> Option<Uuid> {
+        self.billing_sync_uuid.copied()
+    }
+    /// `report_period` when present and valid.
+    #[inline]
+    pub fn report_period(&self) -> Option<&str> {
+        self.report_period.as_str()
+    }
+    /// `arrow_line_reference` when present and valid.
+    #[inline]
+    pub fn arrow_line_reference(&self) -> Option<&str> {
+        self.arrow_line_reference.as_str()
+    }
+    /// `invoice_item_uuid` when present and valid.
+    #[inline]
+    pub fn invoice_item_uuid(&self) -> Option<Uuid> {
+        self.invoice_item_uuid.copied()
+    }
+    /// `original_price` when present and valid.
+    #[inline]
+    pub fn original_price(&self) -> Option<&Decimal> {
+        self.original_price.get()
+    }
+    /// `compensation_item_uuid` when present and valid.
+    #[inline]
+    pub fn compensation_item_uuid(&self) -> Option<Uuid> {
+        self.compensation_item_uuid.copied()
+    }
+    /// `has_compensation` when present and valid.
+    #[inline]
+    pub fn has_compensation(&self) -> Option<bool> {
+        self.has_compensation.copied()
+    }
+    /// `vendor_name` when present and valid.
+    #[inline]
+    pub fn vendor_name(&self) -> Option<&str> {
+        self.vendor_name.as_str()
+    }
+    /// `subscription_reference` when present and valid.
+    #[inline]
+    pub fn subscription_reference(&self) -> Option<&str> {
+        self.subscription_reference.as_str()
+    }
+    /// `classification` when present and valid.
+    #[inline]
+    pub fn classification(&self) -> Option<&str> {
+        self.classification.as_str()
+    }
+    /// `description` when present and valid.
+    #[inline]
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_str()
+    }
+    /// `quantity` when present and valid.
+    #[inline]
+    pub fn quantity(&self) -> Option<&Decimal> {
+        self.quantity.get()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+}
+runtime::response_model! {
+    AdminArrowBillingSyncItem, "AdminArrowBillingSyncItem", extra, [uuid("uuid"),
+    url("url"), billing_sync("billing_sync"), billing_sync_uuid("billing_sync_uuid"),
+    report_period("report_period"), arrow_line_reference("arrow_line_reference"),
+    invoice_item_uuid("invoice_item_uuid"), original_price("original_price"),
+    compensation_item_uuid("compensation_item_uuid"),
+    has_compensation("has_compensation"), vendor_name("vendor_name"),
+    subscription_reference("subscription_reference"), classification("classification"),
+    description("description"), quantity("quantity"), created("created")]
+}
+/// `AdminArrowBillingSyncItem2`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct AdminArrowBillingSyncItem2 {
     /// `string (uuid)`.
     pub uuid: Lenient<Uuid>,
     /// Arrow line ID
@@ -393,7 +394,7 @@ pub struct Admin2Item {
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
-impl Admin2Item {
+impl AdminArrowBillingSyncItem2 {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -451,361 +452,12 @@ impl Admin2Item {
     }
 }
 runtime::response_model! {
-    Admin2Item, "Admin2Item", extra, [uuid("uuid"),
+    AdminArrowBillingSyncItem2, "AdminArrowBillingSyncItem2", extra, [uuid("uuid"),
     arrow_line_reference("arrow_line_reference"), invoice_item_uuid("invoice_item_uuid"),
     original_price("original_price"), compensation_item_uuid("compensation_item_uuid"),
     vendor_name("vendor_name"), subscription_reference("subscription_reference"),
     classification("classification"), description("description"), quantity("quantity"),
     created("created")]
-}
-/// `Admin3`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct Admin3 {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string (uri)`.
-    pub resource: Lenient<String>,
-    /// `string (uuid)`.
-    pub resource_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub resource_name: Lenient<String>,
-    /// `string (uuid)`.
-    pub project_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub project_name: Lenient<String>,
-    /// `string (uuid)`.
-    pub customer_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub customer_name: Lenient<String>,
-    /// Arrow license reference (e.g., 'XSP12345')
-    ///
-    /// `string`.
-    pub license_reference: Lenient<String>,
-    /// First day of the billing month
-    ///
-    /// `string (date)`.
-    pub billing_period: Lenient<Date>,
-    /// Consumed sell amount from Consumption API
-    ///
-    /// `string (decimal)`.
-    pub consumed_sell: Lenient<Decimal>,
-    /// Consumed buy amount from Consumption API
-    ///
-    /// `string (decimal)`.
-    pub consumed_buy: Lenient<Decimal>,
-    /// Final sell amount from billing export
-    ///
-    /// `string (decimal)`.
-    pub final_sell: Lenient<Decimal>,
-    /// Final buy amount from billing export
-    ///
-    /// `string (decimal)`.
-    pub final_buy: Lenient<Decimal>,
-    /// `string (uuid)`.
-    pub invoice_item_uuid: Lenient<Uuid>,
-    /// `string (uuid)`.
-    pub compensation_item_uuid: Lenient<Uuid>,
-    /// When consumption was last synced from API
-    ///
-    /// `string (date-time)`.
-    pub last_sync_at: Lenient<DateTime>,
-    /// When billing export data arrived
-    ///
-    /// `string (date-time)`.
-    pub finalized_at: Lenient<DateTime>,
-    /// When reconciliation was applied
-    ///
-    /// `string (date-time)`.
-    pub reconciled_at: Lenient<DateTime>,
-    /// `boolean`.
-    pub is_finalized: Lenient<bool>,
-    /// `boolean`.
-    pub is_reconciled: Lenient<bool>,
-    /// `string (decimal)`.
-    pub adjustment_amount: Lenient<Decimal>,
-    /// Raw consumption data for debugging
-    ///
-    /// `any JSON value`.
-    pub raw_data: Lenient<serde_json::Value>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl Admin3 {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `resource` when present and valid.
-    #[inline]
-    pub fn resource(&self) -> Option<&str> {
-        self.resource.as_str()
-    }
-    /// `resource_uuid` when present and valid.
-    #[inline]
-    pub fn resource_uuid(&self) -> Option<Uuid> {
-        self.resource_uuid.copied()
-    }
-    /// `resource_name` when present and valid.
-    #[inline]
-    pub fn resource_name(&self) -> Option<&str> {
-        self.resource_name.as_str()
-    }
-    /// `project_uuid` when present and valid.
-    #[inline]
-    pub fn project_uuid(&self) -> Option<Uuid> {
-        self.project_uuid.copied()
-    }
-    /// `project_name` when present and valid.
-    #[inline]
-    pub fn project_name(&self) -> Option<&str> {
-        self.project_name.as_str()
-    }
-    /// `customer_uuid` when present and valid.
-    #[inline]
-    pub fn customer_uuid(&self) -> Option<Uuid> {
-        self.customer_uuid.copied()
-    }
-    /// `customer_name` when present and valid.
-    #[inline]
-    pub fn customer_name(&self) -> Option<&str> {
-        self.customer_name.as_str()
-    }
-    /// `license_reference` when present and valid.
-    #[inline]
-    pub fn license_reference(&self) -> Option<&str> {
-        self.license_reference.as_str()
-    }
-    /// `billing_period` when present and valid.
-    #[inline]
-    pub fn billing_period(&self) -> Option<Date> {
-        self.billing_period.copied()
-    }
-    /// `consumed_sell` when present and valid.
-    #[inline]
-    pub fn consumed_sell(&self) -> Option<&Decimal> {
-        self.consumed_sell.get()
-    }
-    /// `consumed_buy` when present and valid.
-    #[inline]
-    pub fn consumed_buy(&self) -> Option<&Decimal> {
-        self.consumed_buy.get()
-    }
-    /// `final_sell` when present and valid.
-    #[inline]
-    pub fn final_sell(&self) -> Option<&Decimal> {
-        self.final_sell.get()
-    }
-    /// `final_buy` when present and valid.
-    #[inline]
-    pub fn final_buy(&self) -> Option<&Decimal> {
-        self.final_buy.get()
-    }
-    /// `invoice_item_uuid` when present and valid.
-    #[inline]
-    pub fn invoice_item_uuid(&self) -> Option<Uuid> {
-        self.invoice_item_uuid.copied()
-    }
-    /// `compensation_item_uuid` when present and valid.
-    #[inline]
-    pub fn compensation_item_uuid(&self) -> Option<Uuid> {
-        self.compensation_item_uuid.copied()
-    }
-    /// `last_sync_at` when present and valid.
-    #[inline]
-    pub fn last_sync_at(&self) -> Option<DateTime> {
-        self.last_sync_at.copied()
-    }
-    /// `finalized_at` when present and valid.
-    #[inline]
-    pub fn finalized_at(&self) -> Option<DateTime> {
-        self.finalized_at.copied()
-    }
-    /// `reconciled_at` when present and valid.
-    #[inline]
-    pub fn reconciled_at(&self) -> Option<DateTime> {
-        self.reconciled_at.copied()
-    }
-    /// `is_finalized` when present and valid.
-    #[inline]
-    pub fn is_finalized(&self) -> Option<bool> {
-        self.is_finalized.copied()
-    }
-    /// `is_reconciled` when present and valid.
-    #[inline]
-    pub fn is_reconciled(&self) -> Option<bool> {
-        self.is_reconciled.copied()
-    }
-    /// `adjustment_amount` when present and valid.
-    #[inline]
-    pub fn adjustment_amount(&self) -> Option<&Decimal> {
-        self.adjustment_amount.get()
-    }
-    /// `raw_data` when present and valid.
-    #[inline]
-    pub fn raw_data(&self) -> Option<&serde_json::Value> {
-        self.raw_data.get()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
-    }
-}
-runtime::response_model! {
-    Admin3, "Admin3", extra, [uuid("uuid"), url("url"), resource("resource"),
-    resource_uuid("resource_uuid"), resource_name("resource_name"),
-    project_uuid("project_uuid"), project_name("project_name"),
-    customer_uuid("customer_uuid"), customer_name("customer_name"),
-    license_reference("license_reference"), billing_period("billing_period"),
-    consumed_sell("consumed_sell"), consumed_buy("consumed_buy"),
-    final_sell("final_sell"), final_buy("final_buy"),
-    invoice_item_uuid("invoice_item_uuid"),
-    compensation_item_uuid("compensation_item_uuid"), last_sync_at("last_sync_at"),
-    finalized_at("finalized_at"), reconciled_at("reconciled_at"),
-    is_finalized("is_finalized"), is_reconciled("is_reconciled"),
-    adjustment_amount("adjustment_amount"), raw_data("raw_data"), created("created"),
-    modified("modified")]
-}
-/// `Admin4`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct Admin4 {
-    /// ``Admin4ArrowCustomer``.
-    pub arrow_customer: Lenient<models::Admin4ArrowCustomer>,
-    /// ``Admin4SuggestedWaldurCustomer``.
-    pub suggested_waldur_customer: Lenient<models::Admin4SuggestedWaldurCustomer>,
-    /// `number (double)`.
-    pub confidence: Lenient<Decimal>,
-    /// `boolean`.
-    pub existing_mapping: Lenient<bool>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl Admin4 {
-    /// `arrow_customer` when present and valid.
-    #[inline]
-    pub fn arrow_customer(&self) -> Option<&models::Admin4ArrowCustomer> {
-        self.arrow_customer.get()
-    }
-    /// `suggested_waldur_customer` when present and valid.
-    #[inline]
-    pub fn suggested_waldur_customer(
-        &self,
-    ) -> Option<&models::Admin4SuggestedWaldurCustomer> {
-        self.suggested_waldur_customer.get()
-    }
-    /// `confidence` when present and valid.
-    #[inline]
-    pub fn confidence(&self) -> Option<&Decimal> {
-        self.confidence.get()
-    }
-    /// `existing_mapping` when present and valid.
-    #[inline]
-    pub fn existing_mapping(&self) -> Option<bool> {
-        self.existing_mapping.copied()
-    }
-}
-runtime::response_model! {
-    Admin4, "Admin4", extra, [arrow_customer("arrow_customer"),
-    suggested_waldur_customer("suggested_waldur_customer"), confidence("confidence"),
-    existing_mapping("existing_mapping")]
-}
-/// `Admin4ArrowCustomer`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct Admin4ArrowCustomer {
-    /// `string`.
-    pub reference: Lenient<String>,
-    /// Wire name `companyName`, `string`.
-    pub company_name: Lenient<String>,
-    /// `string`.
-    pub email: Lenient<String>,
-    /// `string`.
-    pub city: Lenient<String>,
-    /// Wire name `countryCode`, `string`.
-    pub country_code: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl Admin4ArrowCustomer {
-    /// `reference` when present and valid.
-    #[inline]
-    pub fn reference(&self) -> Option<&str> {
-        self.reference.as_str()
-    }
-    /// `companyName` when present and valid.
-    #[inline]
-    pub fn company_name(&self) -> Option<&str> {
-        self.company_name.as_str()
-    }
-    /// `email` when present and valid.
-    #[inline]
-    pub fn email(&self) -> Option<&str> {
-        self.email.as_str()
-    }
-    /// `city` when present and valid.
-    #[inline]
-    pub fn city(&self) -> Option<&str> {
-        self.city.as_str()
-    }
-    /// `countryCode` when present and valid.
-    #[inline]
-    pub fn country_code(&self) -> Option<&str> {
-        self.country_code.as_str()
-    }
-}
-runtime::response_model! {
-    Admin4ArrowCustomer, "Admin4ArrowCustomer", extra, [reference("reference"),
-    company_name("companyName"), email("email"), city("city"),
-    country_code("countryCode")]
-}
-/// `Admin4SuggestedWaldurCustomer`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct Admin4SuggestedWaldurCustomer {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string`.
-    pub name: Lenient<String>,
-    /// `string`.
-    pub abbreviation: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl Admin4SuggestedWaldurCustomer {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `abbreviation` when present and valid.
-    #[inline]
-    pub fn abbreviation(&self) -> Option<&str> {
-        self.abbreviation.as_str()
-    }
-}
-runtime::response_model! {
-    Admin4SuggestedWaldurCustomer, "Admin4SuggestedWaldurCustomer", extra, [uuid("uuid"),
-    name("name"), abbreviation("abbreviation")]
 }
 /// `AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -1040,17 +692,337 @@ runtime::response_model! {
     license_reference("license_reference"), billing_period("billing_period"),
     consumed_sell("consumed_sell"), last_sync_at("last_sync_at")]
 }
+/// `AdminArrowConsumptionRecord`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct AdminArrowConsumptionRecord {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string (uri)`.
+    pub resource: Lenient<String>,
+    /// `string (uuid)`.
+    pub resource_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub resource_name: Lenient<String>,
+    /// `string (uuid)`.
+    pub project_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub project_name: Lenient<String>,
+    /// `string (uuid)`.
+    pub customer_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub customer_name: Lenient<String>,
+    /// Arrow license reference (e.g., 'XSP12345')
+    ///
+    /// `string`.
+    pub license_reference: Lenient<String>,
+    /// First day of the billing month
+    ///
+    /// `string (date)`.
+    pub billing_period: Lenient<Date>,
+    /// Consumed sell amount from Consumption API
+    ///
+    /// `string (decimal)`.
+    pub consumed_sell: Lenient<Decimal>,
+    /// Consumed buy amount from Consumption API
+    ///
+    /// `string (decimal)`.
+    pub consumed_buy: Lenient<Decimal>,
+    /// Final sell amount from billing export
+    ///
+    /// `string (decimal)`.
+    pub final_sell: Lenient<Decimal>,
+    /// Final buy amount from billing export
+    ///
+    /// `string (decimal)`.
+    pub final_buy: Lenient<Decimal>,
+    /// `string (uuid)`.
+    pub invoice_item_uuid: Lenient<Uuid>,
+    /// `string (uuid)`.
+    pub compensation_item_uuid: Lenient<Uuid>,
+    /// When consumption was last synced from API
+    ///
+    /// `string (date-time)`.
+    pub last_sync_at: Lenient<DateTime>,
+    /// When billing export data arrived
+    ///
+    /// `string (date-time)`.
+    pub finalized_at: Lenient<DateTime>,
+    /// When reconciliation was applied
+    ///
+    /// `string (date-time)`.
+    pub reconciled_at: Lenient<DateTime>,
+    /// `boolean`.
+    pub is_finalized: Lenient<bool>,
+    /// `boolean`.
+    pub is_reconciled: Lenient<bool>,
+    /// `string (decimal)`.
+    pub adjustment_amount: Lenient<Decimal>,
+    /// Raw consumption data for debugging
+    ///
+    /// `any JSON value`.
+    pub raw_data: Lenient<serde_json::Value>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl AdminArrowConsumptionRecord {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `resource` when present and valid.
+    #[inline]
+    pub fn resource(&self) -> Option<&str> {
+        self.resource.as_str()
+    }
+    /// `resource_uuid` when present and valid.
+    #[inline]
+    pub fn resource_uuid(&self) -> Option<Uuid> {
+        self.resource_uuid.copied()
+    }
+    /// `resource_name` when present and valid.
+    #[inline]
+    pub fn resource_name(&self) -> Option<&str> {
+        self.resource_name.as_str()
+    }
+    /// `project_uuid` when present and valid.
+    #[inline]
+    pub fn project_uuid(&self) -> Option<Uuid> {
+        self.project_uuid.copied()
+    }
+    /// `project_name` when present and valid.
+    #[inline]
+    pub fn project_name(&self) -> Option<&str> {
+        self.project_name.as_str()
+    }
+    /// `customer_uuid` when present and valid.
+    #[inline]
+    pub fn customer_uuid(&self) -> Option<Uuid> {
+        self.customer_uuid.copied()
+    }
+    /// `customer_name` when present and valid.
+    #[inline]
+    pub fn customer_name(&self) -> Option<&str> {
+        self.customer_name.as_str()
+    }
+    /// `license_reference` when present and valid.
+    #[inline]
+    pub fn license_reference(&self) -> Option<&str> {
+        self.license_reference.as_str()
+    }
+    /// `billing_period` when present and valid.
+    #[inline]
+    pub fn billing_period(&self) -> Option<Date> {
+        self.billing_period.copied()
+    }
+    /// `consumed_sell` when present and valid.
+    #[inline]
+    pub fn consumed_sell(&self) -> Option<&Decimal> {
+        self.consumed_sell.get()
+    }
+    /// `consumed_buy` when present and valid.
+    #[inline]
+    pub fn consumed_buy(&self) -> Option<&Decimal> {
+        self.consumed_buy.get()
+    }
+    /// `final_sell` when present and valid.
+    #[inline]
+    pub fn final_sell(&self) -> Option<&Decimal> {
+        self.final_sell.get()
+    }
+    /// `final_buy` when present and valid.
+    #[inline]
+    pub fn final_buy(&self) -> Option<&Decimal> {
+        self.final_buy.get()
+    }
+    /// `invoice_item_uuid` when present and valid.
+    #[inline]
+    pub fn invoice_item_uuid(&self) -> Option<Uuid> {
+        self.invoice_item_uuid.copied()
+    }
+    /// `compensation_item_uuid` when present and valid.
+    #[inline]
+    pub fn compensation_item_uuid(&self) -> Option<Uuid> {
+        self.compensation_item_uuid.copied()
+    }
+    /// `last_sync_at` when present and valid.
+    #[inline]
+    pub fn last_sync_at(&self) -> Option<DateTime> {
+        self.last_sync_at.copied()
+    }
+    /// `finalized_at` when present and valid.
+    #[inline]
+    pub fn finalized_at(&self) -> Option<DateTime> {
+        self.finalized_at.copied()
+    }
+    /// `reconciled_at` when present and valid.
+    #[inline]
+    pub fn reconciled_at(&self) -> Option<DateTime> {
+        self.reconciled_at.copied()
+    }
+    /// `is_finalized` when present and valid.
+    #[inline]
+    pub fn is_finalized(&self) -> Option<bool> {
+        self.is_finalized.copied()
+    }
+    /// `is_reconciled` when present and valid.
+    #[inline]
+    pub fn is_reconciled(&self) -> Option<bool> {
+        self.is_reconciled.copied()
+    }
+    /// `adjustment_amount` when present and valid.
+    #[inline]
+    pub fn adjustment_amount(&self) -> Option<&Decimal> {
+        self.adjustment_amount.get()
+    }
+    /// `raw_data` when present and valid.
+    #[inline]
+    pub fn raw_data(&self) -> Option<&serde_json::Value> {
+        self.raw_data.get()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `modified` when present and valid.
+    #[inline]
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
+    }
+}
+runtime::response_model! {
+    AdminArrowConsumptionRecord, "AdminArrowConsumptionRecord", extra, [uuid("uuid"),
+    url("url"), resource("resource"), resource_uuid("resource_uuid"),
+    resource_name("resource_name"), project_uuid("project_uuid"),
+    project_name("project_name"), customer_uuid("customer_uuid"),
+    customer_name("customer_name"), license_reference("license_reference"),
+    billing_period("billing_period"), consumed_sell("consumed_sell"),
+    consumed_buy("consumed_buy"), final_sell("final_sell"), final_buy("final_buy"),
+    invoice_item_uuid("invoice_item_uuid"),
+    compensation_item_uuid("compensation_item_uuid"), last_sync_at("last_sync_at"),
+    finalized_at("finalized_at"), reconciled_at("reconciled_at"),
+    is_finalized("is_finalized"), is_reconciled("is_reconciled"),
+    adjustment_amount("adjustment_amount"), raw_data("raw_data"), created("created"),
+    modified("modified")]
+}
+/// `AdminArrowCustomer`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct AdminArrowCustomer {
+    /// ``AdminArrowCustomerArrowCustomer``.
+    pub arrow_customer: Lenient<models::AdminArrowCustomerArrowCustomer>,
+    /// ``AdminArrowCustomerSuggestedWaldurCustomer``.
+    pub suggested_waldur_customer: Lenient<
+        models::AdminArrowCustomerSuggestedWaldurCustomer,
+    >,
+    /// `number (double)`.
+    pub confidence: Lenient<Decimal>,
+    /// `boolean`.
+    pub existing_mapping: Lenient<bool>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl AdminArrowCustomer {
+    /// `arrow_customer` when present and valid.
+    #[inline]
+    pub fn arrow_customer(&self) -> Option<&models::AdminArrowCustomerArrowCustomer> {
+        self.arrow_customer.get()
+    }
+    /// `suggested_waldur_customer` when present and valid.
+    #[inline]
+    pub fn suggested_waldur_customer(
+        &self,
+    ) -> Option<&models::AdminArrowCustomerSuggestedWaldurCustomer> {
+        self.suggested_waldur_customer.get()
+    }
+    /// `confidence` when present and valid.
+    #[inline]
+    pub fn confidence(&self) -> Option<&Decimal> {
+        self.confidence.get()
+    }
+    /// `existing_mapping` when present and valid.
+    #[inline]
+    pub fn existing_mapping(&self) -> Option<bool> {
+        self.existing_mapping.copied()
+    }
+}
+runtime::response_model! {
+    AdminArrowCustomer, "AdminArrowCustomer", extra, [arrow_customer("arrow_customer"),
+    suggested_waldur_customer("suggested_waldur_customer"), confidence("confidence"),
+    existing_mapping("existing_mapping")]
+}
+/// `AdminArrowCustomerArrowCustomer`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct AdminArrowCustomerArrowCustomer {
+    /// `string`.
+    pub reference: Lenient<String>,
+    /// Wire name `companyName`, `string`.
+    pub company_name: Lenient<String>,
+    /// `string`.
+    pub email: Lenient<String>,
+    /// `string`.
+    pub city: Lenient<String>,
+    /// Wire name `countryCode`, `string`.
+    pub country_code: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl AdminArrowCustomerArrowCustomer {
+    /// `reference` when present and valid.
+    #[inline]
+    pub fn reference(&self) -> Option<&str> {
+        self.reference.as_str()
+    }
+    /// `companyName` when present and valid.
+    #[inline]
+    pub fn company_name(&self) -> Option<&str> {
+        self.company_name.as_str()
+    }
+    /// `email` when present and valid.
+    #[inline]
+    pub fn email(&self) -> Option<&str> {
+        self.email.as_str()
+    }
+    /// `city` when present and valid.
+    #[inline]
+    pub fn city(&self) -> Option<&str> {
+        self.city.as_str()
+    }
+    /// `countryCode` when present and valid.
+    #[inline]
+    pub fn country_code(&self) -> Option<&str> {
+        self.country_code.as_str()
+    }
+}
+runtime::response_model! {
+    AdminArrowCustomerArrowCustomer, "AdminArrowCustomerArrowCustomer", extra,
+    [reference("reference"), company_name("companyName"), email("email"), city("city"),
+    country_code("countryCode")]
+}
 /// `AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse {
     /// `string (uuid)`.
     pub settings_uuid: Lenient<Uuid>,
-    /// `array of `Admin4ArrowCustomer``.
-    pub arrow_customers: Lenient<Vec<Lenient<models::Admin4ArrowCustomer>>>,
-    /// `array of `Admin4SuggestedWaldurCustomer``.
-    pub waldur_customers: Lenient<Vec<Lenient<models::Admin4SuggestedWaldurCustomer>>>,
-    /// `array of `Admin4``.
-    pub suggestions: Lenient<Vec<Lenient<models::Admin4>>>,
+    /// `array of `AdminArrowCustomerArrowCustomer``.
+    pub arrow_customers: Lenient<Vec<Lenient<models::AdminArrowCustomerArrowCustomer>>>,
+    /// `array of `AdminArrowCustomerSuggestedWaldurCustomer``.
+    pub waldur_customers: Lenient<
+        Vec<Lenient<models::AdminArrowCustomerSuggestedWaldurCustomer>>,
+    >,
+    /// `array of `AdminArrowCustomer``.
+    pub suggestions: Lenient<Vec<Lenient<models::AdminArrowCustomer>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
@@ -1062,19 +1034,21 @@ impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse {
     }
     /// `arrow_customers` when present and valid.
     #[inline]
-    pub fn arrow_customers(&self) -> Option<&[Lenient<models::Admin4ArrowCustomer>]> {
+    pub fn arrow_customers(
+        &self,
+    ) -> Option<&[Lenient<models::AdminArrowCustomerArrowCustomer>]> {
         self.arrow_customers.as_slice()
     }
     /// `waldur_customers` when present and valid.
     #[inline]
     pub fn waldur_customers(
         &self,
-    ) -> Option<&[Lenient<models::Admin4SuggestedWaldurCustomer>]> {
+    ) -> Option<&[Lenient<models::AdminArrowCustomerSuggestedWaldurCustomer>]> {
         self.waldur_customers.as_slice()
     }
     /// `suggestions` when present and valid.
     #[inline]
-    pub fn suggestions(&self) -> Option<&[Lenient<models::Admin4>]> {
+    pub fn suggestions(&self) -> Option<&[Lenient<models::AdminArrowCustomer>]> {
         self.suggestions.as_slice()
     }
 }
@@ -1939,6 +1913,40 @@ runtime::response_model! {
     [license_reference("license_reference"), resource_name("resource_name"),
     resource_uuid("resource_uuid"), period("period"), sell_price("sell_price"),
     buy_price("buy_price"), error("error")]
+}
+/// `AdminArrowCustomerSuggestedWaldurCustomer`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct AdminArrowCustomerSuggestedWaldurCustomer {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string`.
+    pub name: Lenient<String>,
+    /// `string`.
+    pub abbreviation: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl AdminArrowCustomerSuggestedWaldurCustomer {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `abbreviation` when present and valid.
+    #[inline]
+    pub fn abbreviation(&self) -> Option<&str> {
+        self.abbreviation.as_str()
+    }
+}
+runtime::response_model! {
+    AdminArrowCustomerSuggestedWaldurCustomer,
+    "AdminArrowCustomerSuggestedWaldurCustomer", extra, [uuid("uuid"), name("name"),
+    abbreviation("abbreviation")]
 }
 /// `AdminMatrixAppserviceStatusRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -3957,12 +3965,14 @@ impl<'de> serde::Deserialize<'de> for CleanupConsumptionRequestRequest {
 /// `DiscoverCustomersRequest`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct DiscoverCustomersRequest {
-    /// `array of `Admin4ArrowCustomer``.
-    pub arrow_customers: Lenient<Vec<Lenient<models::Admin4ArrowCustomer>>>,
-    /// `array of `Admin4SuggestedWaldurCustomer``.
-    pub waldur_customers: Lenient<Vec<Lenient<models::Admin4SuggestedWaldurCustomer>>>,
-    /// `array of `Admin4``.
-    pub suggestions: Lenient<Vec<Lenient<models::Admin4>>>,
+    /// `array of `AdminArrowCustomerArrowCustomer``.
+    pub arrow_customers: Lenient<Vec<Lenient<models::AdminArrowCustomerArrowCustomer>>>,
+    /// `array of `AdminArrowCustomerSuggestedWaldurCustomer``.
+    pub waldur_customers: Lenient<
+        Vec<Lenient<models::AdminArrowCustomerSuggestedWaldurCustomer>>,
+    >,
+    /// `array of `AdminArrowCustomer``.
+    pub suggestions: Lenient<Vec<Lenient<models::AdminArrowCustomer>>>,
     /// `array of `DiscoverCustomersRequestExportType``.
     pub export_types: Lenient<Vec<Lenient<models::DiscoverCustomersRequestExportType>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
@@ -3971,19 +3981,21 @@ pub struct DiscoverCustomersRequest {
 impl DiscoverCustomersRequest {
     /// `arrow_customers` when present and valid.
     #[inline]
-    pub fn arrow_customers(&self) -> Option<&[Lenient<models::Admin4ArrowCustomer>]> {
+    pub fn arrow_customers(
+        &self,
+    ) -> Option<&[Lenient<models::AdminArrowCustomerArrowCustomer>]> {
         self.arrow_customers.as_slice()
     }
     /// `waldur_customers` when present and valid.
     #[inline]
     pub fn waldur_customers(
         &self,
-    ) -> Option<&[Lenient<models::Admin4SuggestedWaldurCustomer>]> {
+    ) -> Option<&[Lenient<models::AdminArrowCustomerSuggestedWaldurCustomer>]> {
         self.waldur_customers.as_slice()
     }
     /// `suggestions` when present and valid.
     #[inline]
-    pub fn suggestions(&self) -> Option<&[Lenient<models::Admin4>]> {
+    pub fn suggestions(&self) -> Option<&[Lenient<models::AdminArrowCustomer>]> {
         self.suggestions.as_slice()
     }
     /// `export_types` when present and valid.

@@ -9,10 +9,10 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `BookingOfferingsOfferingFile`: `ProviderOfferingDetailsFile`.
-pub type BookingOfferingsOfferingFile = models::ProviderOfferingDetailsFile;
-/// `BookingOfferingsOfferingSoftwareCatalog`: `ProviderOfferingDetailsSoftwareCatalog`.
-pub type BookingOfferingsOfferingSoftwareCatalog = models::ProviderOfferingDetailsSoftwareCatalog;
+/// `BookingOfferingFile`: `ProviderOfferingDetailsFile`.
+pub type BookingOfferingFile = models::ProviderOfferingDetailsFile;
+/// `BookingOfferingSoftwareCatalog`: `ProviderOfferingDetailsSoftwareCatalog`.
+pub type BookingOfferingSoftwareCatalog = models::ProviderOfferingDetailsSoftwareCatalog;
 /// `Offering`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct Offering {
@@ -44,10 +44,8 @@ pub struct Offering {
     pub access_url: Lenient<String>,
     /// `array of `OfferingEndpoint``.
     pub endpoints: Lenient<Vec<Lenient<models::OfferingEndpoint>>>,
-    /// `array of `BookingOfferingsOfferingSoftwareCatalog``.
-    pub software_catalogs: Lenient<
-        Vec<Lenient<models::BookingOfferingsOfferingSoftwareCatalog>>,
-    >,
+    /// `array of `BookingOfferingSoftwareCatalog``.
+    pub software_catalogs: Lenient<Vec<Lenient<models::BookingOfferingSoftwareCatalog>>>,
     /// `array of `OfferingPartition``.
     pub partitions: Lenient<Vec<Lenient<models::OfferingPartition>>>,
     /// `string (uri)`.
@@ -114,8 +112,8 @@ pub struct Offering {
     pub scope_state: Lenient<serde_json::Value>,
     /// `string`.
     pub scope_error_message: Lenient<String>,
-    /// `array of `BookingOfferingsOfferingFile``.
-    pub files: Lenient<Vec<Lenient<models::BookingOfferingsOfferingFile>>>,
+    /// `array of `BookingOfferingFile``.
+    pub files: Lenient<Vec<Lenient<models::BookingOfferingFile>>>,
     /// `array of `OfferingQuota``.
     pub quotas: Lenient<Vec<Lenient<models::OfferingQuota>>>,
     /// `string`.
@@ -250,7 +248,7 @@ impl Offering {
     #[inline]
     pub fn software_catalogs(
         &self,
-    ) -> Option<&[Lenient<models::BookingOfferingsOfferingSoftwareCatalog>]> {
+    ) -> Option<&[Lenient<models::BookingOfferingSoftwareCatalog>]> {
         self.software_catalogs.as_slice()
     }
     /// `partitions` when present and valid.
@@ -410,7 +408,7 @@ impl Offering {
     }
     /// `files` when present and valid.
     #[inline]
-    pub fn files(&self) -> Option<&[Lenient<models::BookingOfferingsOfferingFile>]> {
+    pub fn files(&self) -> Option<&[Lenient<models::BookingOfferingFile>]> {
         self.files.as_slice()
     }
     /// `quotas` when present and valid.

@@ -212,6 +212,39 @@ impl InvoiceItemCompensationRequest {
         }
     }
 }
+/// `InvoiceItemCostForPeriod`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct InvoiceItemCostForPeriod {
+    /// `string`.
+    pub total_price: Lenient<String>,
+    /// `string (date)`.
+    pub start_date: Lenient<Date>,
+    /// `string (date)`.
+    pub end_date: Lenient<Date>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl InvoiceItemCostForPeriod {
+    /// `total_price` when present and valid.
+    #[inline]
+    pub fn total_price(&self) -> Option<&str> {
+        self.total_price.as_str()
+    }
+    /// `start_date` when present and valid.
+    #[inline]
+    pub fn start_date(&self) -> Option<Date> {
+        self.start_date.copied()
+    }
+    /// `end_date` when present and valid.
+    #[inline]
+    pub fn end_date(&self) -> Option<Date> {
+        self.end_date.copied()
+    }
+}
+runtime::response_model! {
+    InvoiceItemCostForPeriod, "InvoiceItemCostForPeriod", extra,
+    [total_price("total_price"), start_date("start_date"), end_date("end_date")]
+}
 /// `InvoiceItemUpdate`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct InvoiceItemUpdate {
@@ -450,39 +483,6 @@ runtime::response_model! {
     InvoiceItemsCostsListResponseItem, "InvoiceItemsCostsListResponseItem", extra,
     [name("name"), unit_price("unit_price"), unit("unit"), quantity("quantity"),
     measured_unit("measured_unit"), price("price")]
-}
-/// `InvoiceItemsInvoiceItem`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct InvoiceItemsInvoiceItem {
-    /// `string`.
-    pub total_price: Lenient<String>,
-    /// `string (date)`.
-    pub start_date: Lenient<Date>,
-    /// `string (date)`.
-    pub end_date: Lenient<Date>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl InvoiceItemsInvoiceItem {
-    /// `total_price` when present and valid.
-    #[inline]
-    pub fn total_price(&self) -> Option<&str> {
-        self.total_price.as_str()
-    }
-    /// `start_date` when present and valid.
-    #[inline]
-    pub fn start_date(&self) -> Option<Date> {
-        self.start_date.copied()
-    }
-    /// `end_date` when present and valid.
-    #[inline]
-    pub fn end_date(&self) -> Option<Date> {
-        self.end_date.copied()
-    }
-}
-runtime::response_model! {
-    InvoiceItemsInvoiceItem, "InvoiceItemsInvoiceItem", extra,
-    [total_price("total_price"), start_date("start_date"), end_date("end_date")]
 }
 /// `InvoiceItemsTotalPriceRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]

@@ -254,8 +254,8 @@ pub struct Invoice {
     pub due_date: Lenient<Date>,
     /// ``InvoiceCustomerDetails``.
     pub customer_details: Lenient<models::InvoiceCustomerDetails>,
-    /// `array of `InvoicesInvoiceItem``.
-    pub items: Lenient<Vec<Lenient<models::InvoicesInvoiceItem>>>,
+    /// `array of `ProviderInvoiceItem``.
+    pub items: Lenient<Vec<Lenient<models::ProviderInvoiceItem>>>,
     /// `string`.
     pub backend_id: Lenient<String>,
     /// URL for initiating payment via payment gateway.
@@ -346,7 +346,7 @@ impl Invoice {
     }
     /// `items` when present and valid.
     #[inline]
-    pub fn items(&self) -> Option<&[Lenient<models::InvoicesInvoiceItem>]> {
+    pub fn items(&self) -> Option<&[Lenient<models::ProviderInvoiceItem>]> {
         self.items.as_slice()
     }
     /// `backend_id` when present and valid.

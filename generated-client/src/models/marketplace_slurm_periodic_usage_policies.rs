@@ -137,9 +137,47 @@ runtime::response_model! {
     site_agent_confirmed("site_agent_confirmed"),
     site_agent_response("site_agent_response"), evaluated_at("evaluated_at")]
 }
-/// `MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy`: response model.
+/// `MarketplaceSlurmPeriodicUsagePolicy`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy {
+pub struct MarketplaceSlurmPeriodicUsagePolicy {
+    /// `string (uuid)`.
+    pub policy_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub billing_period: Lenient<String>,
+    /// `array of `MarketplaceSlurmPeriodicUsagePolicyResource``.
+    pub resources: Lenient<
+        Vec<Lenient<models::MarketplaceSlurmPeriodicUsagePolicyResource>>,
+    >,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl MarketplaceSlurmPeriodicUsagePolicy {
+    /// `policy_uuid` when present and valid.
+    #[inline]
+    pub fn policy_uuid(&self) -> Option<Uuid> {
+        self.policy_uuid.copied()
+    }
+    /// `billing_period` when present and valid.
+    #[inline]
+    pub fn billing_period(&self) -> Option<&str> {
+        self.billing_period.as_str()
+    }
+    /// `resources` when present and valid.
+    #[inline]
+    pub fn resources(
+        &self,
+    ) -> Option<&[Lenient<models::MarketplaceSlurmPeriodicUsagePolicyResource>]> {
+        self.resources.as_slice()
+    }
+}
+runtime::response_model! {
+    MarketplaceSlurmPeriodicUsagePolicy, "MarketplaceSlurmPeriodicUsagePolicy", extra,
+    [policy_uuid("policy_uuid"), billing_period("billing_period"),
+    resources("resources")]
+}
+/// `MarketplaceSlurmPeriodicUsagePolicyCommandHistory`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct MarketplaceSlurmPeriodicUsagePolicyCommandHistory {
     /// `string (uuid)`.
     pub uuid: Lenient<Uuid>,
     /// Type of command: fairshare, limits, qos, reset_usage
@@ -175,7 +213,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePol
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
-impl MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy {
+impl MarketplaceSlurmPeriodicUsagePolicyCommandHistory {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -223,49 +261,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy {
     }
 }
 runtime::response_model! {
-    MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
-    "MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy", extra,
-    [uuid("uuid"), command_type("command_type"), description("description"),
+    MarketplaceSlurmPeriodicUsagePolicyCommandHistory,
+    "MarketplaceSlurmPeriodicUsagePolicyCommandHistory", extra, [uuid("uuid"),
+    command_type("command_type"), description("description"),
     shell_command("shell_command"), parameters("parameters"), executed_at("executed_at"),
     execution_mode("execution_mode"), success("success"), error_message("error_message")]
-}
-/// `MarketplaceSlurmPeriodicUsagePolicy`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceSlurmPeriodicUsagePolicy {
-    /// `string (uuid)`.
-    pub policy_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub billing_period: Lenient<String>,
-    /// `array of `MarketplaceSlurmPeriodicUsagePolicyResource``.
-    pub resources: Lenient<
-        Vec<Lenient<models::MarketplaceSlurmPeriodicUsagePolicyResource>>,
-    >,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl MarketplaceSlurmPeriodicUsagePolicy {
-    /// `policy_uuid` when present and valid.
-    #[inline]
-    pub fn policy_uuid(&self) -> Option<Uuid> {
-        self.policy_uuid.copied()
-    }
-    /// `billing_period` when present and valid.
-    #[inline]
-    pub fn billing_period(&self) -> Option<&str> {
-        self.billing_period.as_str()
-    }
-    /// `resources` when present and valid.
-    #[inline]
-    pub fn resources(
-        &self,
-    ) -> Option<&[Lenient<models::MarketplaceSlurmPeriodicUsagePolicyResource>]> {
-        self.resources.as_slice()
-    }
-}
-runtime::response_model! {
-    MarketplaceSlurmPeriodicUsagePolicy, "MarketplaceSlurmPeriodicUsagePolicy", extra,
-    [policy_uuid("policy_uuid"), billing_period("billing_period"),
-    resources("resources")]
 }
 /// `MarketplaceSlurmPeriodicUsagePolicyResource`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -1079,13 +1079,9 @@ pub struct SlurmPolicyPreviewRequest {
     pub preview_commands: Lenient<
         Vec<Lenient<models::SlurmPolicyPreviewRequestPreviewCommand>>,
     >,
-    /// `array of `MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy``.
+    /// `array of `MarketplaceSlurmPeriodicUsagePolicyCommandHistory``.
     pub command_history: Lenient<
-        Vec<
-            Lenient<
-                models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
-            >,
-        >,
+        Vec<Lenient<models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory>>,
     >,
     /// `string (date)`.
     pub billing_period_start: Lenient<Date>,
@@ -1170,11 +1166,7 @@ impl SlurmPolicyPreviewRequest {
     #[inline]
     pub fn command_history(
         &self,
-    ) -> Option<
-        &[Lenient<
-            models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
-        >],
-    > {
+    ) -> Option<&[Lenient<models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory>]> {
         self.command_history.as_slice()
     }
     /// `billing_period_start` when present and valid.

@@ -98,6 +98,54 @@ runtime::response_model! {
     customer_organization_group_uuid("customer_organization_group_uuid"),
     customer_organization_group_name("customer_organization_group_name"), count("count")]
 }
+/// `MarketplaceStatOrganizationCount`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct MarketplaceStatOrganizationCount {
+    /// Name from the record
+    ///
+    /// `string`.
+    pub name: Lenient<String>,
+    /// UUID from the record
+    ///
+    /// `string`.
+    pub uuid: Lenient<String>,
+    /// Count value from the record
+    ///
+    /// `integer`.
+    pub count: Lenient<i64>,
+    /// Customer abbreviation from the record
+    ///
+    /// `string`.
+    pub abbreviation: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl MarketplaceStatOrganizationCount {
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<&str> {
+        self.uuid.as_str()
+    }
+    /// `count` when present and valid.
+    #[inline]
+    pub fn count(&self) -> Option<i64> {
+        self.count.copied()
+    }
+    /// `abbreviation` when present and valid.
+    #[inline]
+    pub fn abbreviation(&self) -> Option<&str> {
+        self.abbreviation.as_str()
+    }
+}
+runtime::response_model! {
+    MarketplaceStatOrganizationCount, "MarketplaceStatOrganizationCount", extra,
+    [name("name"), uuid("uuid"), count("count"), abbreviation("abbreviation")]
+}
 /// `MarketplaceStatsAggregatedUsageTrendsListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MarketplaceStatsAggregatedUsageTrendsListResponse {
@@ -828,54 +876,6 @@ runtime::response_model! {
     [total_organizations("total_organizations"), total_members("total_members"),
     organizations_with_resources("organizations_with_resources"),
     average_members_per_org("average_members_per_org")]
-}
-/// `MarketplaceStatsMarketplaceStat`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceStatsMarketplaceStat {
-    /// Name from the record
-    ///
-    /// `string`.
-    pub name: Lenient<String>,
-    /// UUID from the record
-    ///
-    /// `string`.
-    pub uuid: Lenient<String>,
-    /// Count value from the record
-    ///
-    /// `integer`.
-    pub count: Lenient<i64>,
-    /// Customer abbreviation from the record
-    ///
-    /// `string`.
-    pub abbreviation: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl MarketplaceStatsMarketplaceStat {
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<&str> {
-        self.uuid.as_str()
-    }
-    /// `count` when present and valid.
-    #[inline]
-    pub fn count(&self) -> Option<i64> {
-        self.count.copied()
-    }
-    /// `abbreviation` when present and valid.
-    #[inline]
-    pub fn abbreviation(&self) -> Option<&str> {
-        self.abbreviation.as_str()
-    }
-}
-runtime::response_model! {
-    MarketplaceStatsMarketplaceStat, "MarketplaceStatsMarketplaceStat", extra,
-    [name("name"), uuid("uuid"), count("count"), abbreviation("abbreviation")]
 }
 /// `MarketplaceStatsOfferingCostsSummaryRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]

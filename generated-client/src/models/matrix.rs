@@ -96,9 +96,80 @@ impl runtime::Inspect for ExportTypeEnum {
         }
     }
 }
-/// `Matrix`: response model.
+/// `MatrixCredentialsRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct Matrix {
+pub struct MatrixCredentialsRetrieveResponse {
+    /// `string`.
+    pub method: Lenient<String>,
+    /// `string`.
+    pub homeserver_url: Lenient<String>,
+    /// `string`.
+    pub matrix_user_id: Lenient<String>,
+    /// `string`.
+    pub password: Lenient<String>,
+    /// `string`.
+    pub login_token: Lenient<String>,
+    /// `string`.
+    pub oidc_provider_url: Lenient<String>,
+    /// `string`.
+    pub room_id: Lenient<String>,
+    /// `string`.
+    pub access_token: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl MatrixCredentialsRetrieveResponse {
+    /// `method` when present and valid.
+    #[inline]
+    pub fn method(&self) -> Option<&str> {
+        self.method.as_str()
+    }
+    /// `homeserver_url` when present and valid.
+    #[inline]
+    pub fn homeserver_url(&self) -> Option<&str> {
+        self.homeserver_url.as_str()
+    }
+    /// `matrix_user_id` when present and valid.
+    #[inline]
+    pub fn matrix_user_id(&self) -> Option<&str> {
+        self.matrix_user_id.as_str()
+    }
+    /// `password` when present and valid.
+    #[inline]
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_str()
+    }
+    /// `login_token` when present and valid.
+    #[inline]
+    pub fn login_token(&self) -> Option<&str> {
+        self.login_token.as_str()
+    }
+    /// `oidc_provider_url` when present and valid.
+    #[inline]
+    pub fn oidc_provider_url(&self) -> Option<&str> {
+        self.oidc_provider_url.as_str()
+    }
+    /// `room_id` when present and valid.
+    #[inline]
+    pub fn room_id(&self) -> Option<&str> {
+        self.room_id.as_str()
+    }
+    /// `access_token` when present and valid.
+    #[inline]
+    pub fn access_token(&self) -> Option<&str> {
+        self.access_token.as_str()
+    }
+}
+runtime::response_model! {
+    MatrixCredentialsRetrieveResponse, "MatrixCredentialsRetrieveResponse", extra,
+    [method("method"), homeserver_url("homeserver_url"),
+    matrix_user_id("matrix_user_id"), password("password"), login_token("login_token"),
+    oidc_provider_url("oidc_provider_url"), room_id("room_id"),
+    access_token("access_token")]
+}
+/// `MatrixExport`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct MatrixExport {
     /// `string (uuid)`.
     pub uuid: Lenient<Uuid>,
     /// `string (uri)`.
@@ -130,7 +201,7 @@ pub struct Matrix {
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
-impl Matrix {
+impl MatrixExport {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -203,82 +274,12 @@ impl Matrix {
     }
 }
 runtime::response_model! {
-    Matrix, "Matrix", extra, [uuid("uuid"), url("url"), room_uuid("room_uuid"),
-    room_name("room_name"), export_type("export_type"), message_count("message_count"),
-    media_count("media_count"), state("state"), error_message("error_message"),
-    export_file_url("export_file_url"), media_file_url("media_file_url"),
-    started_at("started_at"), completed_at("completed_at"), created("created")]
-}
-/// `MatrixCredentialsRetrieveResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MatrixCredentialsRetrieveResponse {
-    /// `string`.
-    pub method: Lenient<String>,
-    /// `string`.
-    pub homeserver_url: Lenient<String>,
-    /// `string`.
-    pub matrix_user_id: Lenient<String>,
-    /// `string`.
-    pub password: Lenient<String>,
-    /// `string`.
-    pub login_token: Lenient<String>,
-    /// `string`.
-    pub oidc_provider_url: Lenient<String>,
-    /// `string`.
-    pub room_id: Lenient<String>,
-    /// `string`.
-    pub access_token: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl MatrixCredentialsRetrieveResponse {
-    /// `method` when present and valid.
-    #[inline]
-    pub fn method(&self) -> Option<&str> {
-        self.method.as_str()
-    }
-    /// `homeserver_url` when present and valid.
-    #[inline]
-    pub fn homeserver_url(&self) -> Option<&str> {
-        self.homeserver_url.as_str()
-    }
-    /// `matrix_user_id` when present and valid.
-    #[inline]
-    pub fn matrix_user_id(&self) -> Option<&str> {
-        self.matrix_user_id.as_str()
-    }
-    /// `password` when present and valid.
-    #[inline]
-    pub fn password(&self) -> Option<&str> {
-        self.password.as_str()
-    }
-    /// `login_token` when present and valid.
-    #[inline]
-    pub fn login_token(&self) -> Option<&str> {
-        self.login_token.as_str()
-    }
-    /// `oidc_provider_url` when present and valid.
-    #[inline]
-    pub fn oidc_provider_url(&self) -> Option<&str> {
-        self.oidc_provider_url.as_str()
-    }
-    /// `room_id` when present and valid.
-    #[inline]
-    pub fn room_id(&self) -> Option<&str> {
-        self.room_id.as_str()
-    }
-    /// `access_token` when present and valid.
-    #[inline]
-    pub fn access_token(&self) -> Option<&str> {
-        self.access_token.as_str()
-    }
-}
-runtime::response_model! {
-    MatrixCredentialsRetrieveResponse, "MatrixCredentialsRetrieveResponse", extra,
-    [method("method"), homeserver_url("homeserver_url"),
-    matrix_user_id("matrix_user_id"), password("password"), login_token("login_token"),
-    oidc_provider_url("oidc_provider_url"), room_id("room_id"),
-    access_token("access_token")]
+    MatrixExport, "MatrixExport", extra, [uuid("uuid"), url("url"),
+    room_uuid("room_uuid"), room_name("room_name"), export_type("export_type"),
+    message_count("message_count"), media_count("media_count"), state("state"),
+    error_message("error_message"), export_file_url("export_file_url"),
+    media_file_url("media_file_url"), started_at("started_at"),
+    completed_at("completed_at"), created("created")]
 }
 /// `MatrixExportsDownloadRetrieveKindEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

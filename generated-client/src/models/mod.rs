@@ -15,19 +15,11 @@ pub use access_subnets::PatchedAccessSubnetRequest;
 #[cfg(feature = "admin")]
 mod admin;
 #[cfg(feature = "admin")]
-pub use admin::Admin;
+pub use admin::AdminArrowBillingSync;
 #[cfg(feature = "admin")]
-pub use admin::Admin2;
+pub use admin::AdminArrowBillingSyncItem;
 #[cfg(feature = "admin")]
-pub use admin::Admin2Item;
-#[cfg(feature = "admin")]
-pub use admin::Admin3;
-#[cfg(feature = "admin")]
-pub use admin::Admin4;
-#[cfg(feature = "admin")]
-pub use admin::Admin4ArrowCustomer;
-#[cfg(feature = "admin")]
-pub use admin::Admin4SuggestedWaldurCustomer;
+pub use admin::AdminArrowBillingSyncItem2;
 #[cfg(feature = "admin")]
 pub use admin::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse;
 #[cfg(feature = "admin")]
@@ -36,6 +28,12 @@ pub use admin::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponsePeriod
 pub use admin::AdminArrowBillingSyncsConsumptionStatusRetrieveResponse;
 #[cfg(feature = "admin")]
 pub use admin::AdminArrowBillingSyncsPendingRecordsListResponse;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowConsumptionRecord;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomer;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerArrowCustomer;
 #[cfg(feature = "admin")]
 pub use admin::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse;
 #[cfg(feature = "admin")]
@@ -58,6 +56,8 @@ pub use admin::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse;
 pub use admin::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponseBillingLine;
 #[cfg(feature = "admin")]
 pub use admin::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponseConsumptionLine;
+#[cfg(feature = "admin")]
+pub use admin::AdminArrowCustomerSuggestedWaldurCustomer;
 #[cfg(feature = "admin")]
 pub use admin::AdminMatrixAppserviceStatusRetrieveResponse;
 #[cfg(feature = "admin")]
@@ -431,9 +431,9 @@ pub use billing_total_cost::BillingTotalCostRetrieveResponse;
 #[cfg(feature = "booking-offerings")]
 mod booking_offerings;
 #[cfg(feature = "booking-offerings")]
-pub use booking_offerings::BookingOfferingsOfferingFile;
+pub use booking_offerings::BookingOfferingFile;
 #[cfg(feature = "booking-offerings")]
-pub use booking_offerings::BookingOfferingsOfferingSoftwareCatalog;
+pub use booking_offerings::BookingOfferingSoftwareCatalog;
 #[cfg(feature = "booking-offerings")]
 pub use booking_offerings::Offering;
 #[cfg(feature = "booking-offerings")]
@@ -897,6 +897,8 @@ pub use invoice_items::InvoiceItem;
 #[cfg(feature = "invoice-items")]
 pub use invoice_items::InvoiceItemCompensationRequest;
 #[cfg(feature = "invoice-items")]
+pub use invoice_items::InvoiceItemCostForPeriod;
+#[cfg(feature = "invoice-items")]
 pub use invoice_items::InvoiceItemUpdate;
 #[cfg(feature = "invoice-items")]
 pub use invoice_items::InvoiceItemUpdateRequest;
@@ -908,8 +910,6 @@ pub use invoice_items::InvoiceItemsConsumptionsListResponse;
 pub use invoice_items::InvoiceItemsCostsListResponse;
 #[cfg(feature = "invoice-items")]
 pub use invoice_items::InvoiceItemsCostsListResponseItem;
-#[cfg(feature = "invoice-items")]
-pub use invoice_items::InvoiceItemsInvoiceItem;
 #[cfg(feature = "invoice-items")]
 pub use invoice_items::InvoiceItemsTotalPriceRetrieveResponse;
 #[cfg(feature = "invoice-items")]
@@ -1847,9 +1847,9 @@ mod marketplace_slurm_periodic_usage_policies;
 #[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
 pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse;
 #[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
-pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy;
-#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
 pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePolicy;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePolicyCommandHistory;
 #[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
 pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePolicyResource;
 #[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
@@ -1931,6 +1931,8 @@ pub use marketplace_stats::Limits;
 #[cfg(feature = "marketplace-stats")]
 pub use marketplace_stats::MarketplaceStat;
 #[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatOrganizationCount;
+#[cfg(feature = "marketplace-stats")]
 pub use marketplace_stats::MarketplaceStatsAggregatedUsageTrendsListResponse;
 #[cfg(feature = "marketplace-stats")]
 pub use marketplace_stats::MarketplaceStatsComponentUsagesListResponse;
@@ -1956,8 +1958,6 @@ pub use marketplace_stats::MarketplaceStatsCountUniqueUsersConnectedWithActiveRe
 pub use marketplace_stats::MarketplaceStatsCustomerMemberCountListResponse;
 #[cfg(feature = "marketplace-stats")]
 pub use marketplace_stats::MarketplaceStatsCustomerMemberSummaryRetrieveResponse;
-#[cfg(feature = "marketplace-stats")]
-pub use marketplace_stats::MarketplaceStatsMarketplaceStat;
 #[cfg(feature = "marketplace-stats")]
 pub use marketplace_stats::MarketplaceStatsOfferingCostsSummaryRetrieveResponse;
 #[cfg(feature = "marketplace-stats")]
@@ -2057,9 +2057,9 @@ mod matrix;
 #[cfg(feature = "matrix")]
 pub use matrix::ExportTypeEnum;
 #[cfg(feature = "matrix")]
-pub use matrix::Matrix;
-#[cfg(feature = "matrix")]
 pub use matrix::MatrixCredentialsRetrieveResponse;
+#[cfg(feature = "matrix")]
+pub use matrix::MatrixExport;
 #[cfg(feature = "matrix")]
 pub use matrix::MatrixExportsDownloadRetrieveKindEnum;
 #[cfg(feature = "matrix")]
@@ -2177,11 +2177,9 @@ pub use onboarding_verifications::OnboardingVerificationRequest;
 #[cfg(feature = "onboarding-verifications")]
 pub use onboarding_verifications::OnboardingVerificationsAvailableChecklistsRetrieveResponse;
 #[cfg(feature = "onboarding-verifications")]
-pub use onboarding_verifications::OnboardingVerificationsChecklist;
-#[cfg(feature = "onboarding-verifications")]
-pub use onboarding_verifications::OnboardingVerificationsChecklistCompletion;
-#[cfg(feature = "onboarding-verifications")]
 pub use onboarding_verifications::OnboardingVerificationsCreateCustomerResponse;
+#[cfg(feature = "onboarding-verifications")]
+pub use onboarding_verifications::OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion;
 #[cfg(feature = "onboarding-verifications")]
 pub use onboarding_verifications::PatchedOnboardingVerificationRequest;
 #[cfg(feature = "openportal")]
@@ -2264,10 +2262,6 @@ pub use openportal_remote_allocations::RemoteAllocationSetLimitsRequest;
 mod openportal_remote_associations;
 #[cfg(feature = "openportal-remote-associations")]
 pub use openportal_remote_associations::UuidAllocation;
-#[cfg(feature = "openportal-unmanaged-projects")]
-mod openportal_unmanaged_projects;
-#[cfg(feature = "openportal-unmanaged-projects")]
-pub use openportal_unmanaged_projects::OpenportalUnmanagedProjectsChecklist;
 #[cfg(feature = "openportal-userinfo")]
 mod openportal_userinfo;
 #[cfg(feature = "openportal-userinfo")]
@@ -2749,8 +2743,6 @@ pub use project_types::ProjectType;
 #[cfg(feature = "projects")]
 mod projects;
 #[cfg(feature = "projects")]
-pub use projects::ProjectsChecklist;
-#[cfg(feature = "projects")]
 pub use projects::ProjectsOtherUsersListResponse;
 #[cfg(feature = "promotions-campaigns")]
 mod promotions_campaigns;
@@ -2775,12 +2767,6 @@ pub use proposal_proposals::ProposalDetachDocumentsRequest;
 #[cfg(feature = "proposal-proposals")]
 pub use proposal_proposals::ProposalDocumentationRequest;
 #[cfg(feature = "proposal-proposals")]
-pub use proposal_proposals::ProposalProposal;
-#[cfg(feature = "proposal-proposals")]
-pub use proposal_proposals::ProposalProposalsChecklist;
-#[cfg(feature = "proposal-proposals")]
-pub use proposal_proposals::ProposalProposalsChecklistCompletion;
-#[cfg(feature = "proposal-proposals")]
 pub use proposal_proposals::ProposalProposalsSubmitAnswersResponse;
 #[cfg(feature = "proposal-proposals")]
 pub use proposal_proposals::ProposalProposalsWorkflowStatesListResponse;
@@ -2790,6 +2776,10 @@ pub use proposal_proposals::ProposalRequest;
 pub use proposal_proposals::ProposalSupportingDocumentation;
 #[cfg(feature = "proposal-proposals")]
 pub use proposal_proposals::ProposalUpdateProjectDetailsRequest;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalWorkflowStep;
+#[cfg(feature = "proposal-proposals")]
+pub use proposal_proposals::ProposalsMarketplaceOfferingUserChecklistCompletion;
 #[cfg(feature = "proposal-proposals")]
 pub use proposal_proposals::RejectWorkflowStep;
 #[cfg(feature = "proposal-proposals")]
@@ -2821,11 +2811,11 @@ pub use proposal_protected_calls::CallWorkflowStep;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::CallWorkflowStepCriteria;
 #[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CallWorkflowStepEnum;
+#[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::CallWorkflowStepRequest;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::CallWorkflowStepRequestCriteria;
-#[cfg(feature = "proposal-protected-calls")]
-pub use proposal_protected_calls::CallWorkflowStepRequestStepEnum;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::ConflictEnum;
 #[cfg(feature = "proposal-protected-calls")]
@@ -2952,10 +2942,6 @@ pub use proposal_reviews::ProposalReview;
 pub use proposal_reviews::ProposalReviewRequest;
 #[cfg(feature = "proposal-reviews")]
 pub use proposal_reviews::ReviewSubmitRequest;
-#[cfg(feature = "provider-invoice-items")]
-mod provider_invoice_items;
-#[cfg(feature = "provider-invoice-items")]
-pub use provider_invoice_items::ProviderInvoiceItemsInvoice;
 #[cfg(feature = "public-maintenance-announcements")]
 mod public_maintenance_announcements;
 #[cfg(feature = "public-maintenance-announcements")]
@@ -3577,7 +3563,7 @@ pub use shared::ChecklistTemplateInitialVisibleQuestion;
         feature = "proposal-proposals"
     )
 )]
-pub use shared::ChecklistTemplateInitialVisibleQuestionQuestionOption;
+pub use shared::ChecklistTemplateInitialVisibleQuestionOption;
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 pub use shared::ChecklistTypeEnum;
 #[cfg(
@@ -3598,7 +3584,7 @@ pub use shared::CommentRequest;
         feature = "projects"
     )
 )]
-pub use shared::Components;
+pub use shared::Component;
 #[cfg(
     any(
         feature = "customers",
@@ -3606,7 +3592,7 @@ pub use shared::Components;
         feature = "projects"
     )
 )]
-pub use shared::ComponentsComponent;
+pub use shared::Components;
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
@@ -3876,14 +3862,6 @@ pub use shared::InvoiceItemMigrateToRequest;
     )
 )]
 pub use shared::InvoiceItemUnitEnum;
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-pub use shared::InvoicesInvoiceItem;
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-pub use shared::InvoicesInvoiceItemDetails;
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-pub use shared::InvoicesInvoiceItemDetailsResourceLimitPeriod;
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-pub use shared::InvoicesInvoiceItemUnitEnum;
 #[cfg(
     any(
         feature = "maintenance-announcement-offerings",
@@ -3916,11 +3894,11 @@ pub use shared::MarketplaceCategorySectionAttribute;
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
-pub use shared::MarketplaceCustomerUsageComponents;
+pub use shared::MarketplaceCustomerUsageComponent;
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
-pub use shared::MarketplaceCustomerUsageComponentsComponent;
+pub use shared::MarketplaceCustomerUsageComponents;
 #[cfg(
     any(
         feature = "marketplace-offering-permissions",
@@ -3937,7 +3915,7 @@ pub use shared::MarketplaceOfferingPermission;
         feature = "proposal-proposals"
     )
 )]
-pub use shared::MarketplaceOfferingUsersChecklist;
+pub use shared::MarketplaceOfferingUserChecklist;
 #[cfg(
     any(
         feature = "marketplace-offering-users",
@@ -3947,7 +3925,7 @@ pub use shared::MarketplaceOfferingUsersChecklist;
         feature = "proposal-proposals"
     )
 )]
-pub use shared::MarketplaceOfferingUsersChecklistQuestion;
+pub use shared::MarketplaceOfferingUserChecklistQuestion;
 #[cfg(
     any(
         feature = "marketplace-provider-resources",
@@ -4403,7 +4381,7 @@ pub use shared::ProjectAffiliationUpdateRequest;
         feature = "projects"
     )
 )]
-pub use shared::ProjectProjectMetadata;
+pub use shared::ProjectMetadata;
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 pub use shared::ProjectRecoveryRequest;
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
@@ -4439,6 +4417,14 @@ pub use shared::ProtectedCallRoundAllocationTimeEnum;
 pub use shared::ProtectedCallRoundDecidingEntityEnum;
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 pub use shared::ProtectedCallRoundReviewStrategyEnum;
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+pub use shared::ProviderInvoiceItem;
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+pub use shared::ProviderInvoiceItemDetails;
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+pub use shared::ProviderInvoiceItemDetailsResourceLimitPeriod;
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+pub use shared::ProviderInvoiceItemUnitEnum;
 #[cfg(
     any(
         feature = "booking-offerings",
@@ -4899,8 +4885,6 @@ pub use shared::UpdateLoadBalancer;
 pub use shared::Url;
 #[cfg(any(feature = "marketplace-provider-offerings", feature = "users"))]
 pub use shared::User;
-#[cfg(any(feature = "user-actions", feature = "users"))]
-pub use shared::UserActionsUserAction;
 #[cfg(
     any(
         feature = "marketplace-provider-offerings",
@@ -4909,7 +4893,13 @@ pub use shared::UserActionsUserAction;
     )
 )]
 pub use shared::UserMePermission;
-#[cfg(any(feature = "marketplace-provider-offerings", feature = "users"))]
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "user-permissions",
+        feature = "users"
+    )
+)]
 pub use shared::UserPermission;
 #[cfg(
     any(
@@ -4979,6 +4969,8 @@ pub use shared::UserRoleDetails;
     )
 )]
 pub use shared::UserRoleUpdateRequest;
+#[cfg(any(feature = "user-actions", feature = "users"))]
+pub use shared::UserUpdateAction;
 #[cfg(any(feature = "broadcast-messages", feature = "marketplace-related-customers"))]
 pub use shared::UuidName;
 #[cfg(
@@ -5298,8 +5290,6 @@ pub use user_permission_requests::UserPermissionRequestsCancelRequestResponse;
 #[cfg(feature = "user-permissions")]
 mod user_permissions;
 #[cfg(feature = "user-permissions")]
-pub use user_permissions::UserPermissionsUser;
-#[cfg(feature = "user-permissions")]
 pub use user_permissions::UserRolePermissionActionRequest;
 #[cfg(feature = "users")]
 mod users;
@@ -5319,6 +5309,8 @@ pub use users::UserMe;
 pub use users::UserRequest;
 #[cfg(feature = "users")]
 pub use users::UserRequestBuilder;
+#[cfg(feature = "users")]
+pub use users::UserToken;
 #[cfg(feature = "users")]
 pub use users::UsersDataAccessHistoryListResponse;
 #[cfg(feature = "users")]
@@ -5345,10 +5337,6 @@ pub use users::UsersMonthCount;
 pub use users::UsersProfileCompletenessRetrieveResponse;
 #[cfg(feature = "users")]
 pub use users::UsersPullScimAttributesResponse;
-#[cfg(feature = "users")]
-pub use users::UsersUser;
-#[cfg(feature = "users")]
-pub use users::UsersUserAction;
 #[cfg(feature = "users")]
 pub use users::UsersUserActiveStatusCountListResponse;
 #[cfg(feature = "users")]

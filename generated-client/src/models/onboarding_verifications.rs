@@ -567,11 +567,9 @@ runtime::response_model! {
     "OnboardingVerificationsAvailableChecklistsRetrieveResponse", extra,
     [customer_checklist("customer_checklist"), intent_checklist("intent_checklist")]
 }
-/// `OnboardingVerificationsChecklist`: `MarketplaceOfferingUsersChecklist`.
-pub type OnboardingVerificationsChecklist = models::MarketplaceOfferingUsersChecklist;
-/// `OnboardingVerificationsChecklistCompletion`: `DetailCompletionCompletion`.
-pub type OnboardingVerificationsChecklistCompletion = models::DetailCompletionCompletion;
 /// `OnboardingVerificationsCreateCustomerResponse`: `Customer`.
 pub type OnboardingVerificationsCreateCustomerResponse = models::Customer;
+/// `OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion`: `DetailCompletionCompletion`.
+pub type OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion = models::DetailCompletionCompletion;
 /// `PatchedOnboardingVerificationRequest`: `OnboardingVerificationRequest`.
 pub type PatchedOnboardingVerificationRequest = models::OnboardingVerificationRequest;

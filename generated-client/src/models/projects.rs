@@ -9,7 +9,5 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `ProjectsChecklist`: `MarketplaceOfferingUsersChecklist`.
-pub type ProjectsChecklist = models::MarketplaceOfferingUsersChecklist;
 /// `ProjectsOtherUsersListResponse`: `RobotAccountDetailsUser`.
 pub type ProjectsOtherUsersListResponse = models::RobotAccountDetailsUser;

@@ -678,47 +678,6 @@ impl runtime::MultipartBody for ProposalDocumentationRequest {
         self.file.is_value()
     }
 }
-/// `ProposalProposal`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct ProposalProposal {
-    /// `string`.
-    pub detail: Lenient<String>,
-    /// New proposal state when the workflow terminates.
-    ///
-    /// `string`.
-    pub proposal_state: Lenient<String>,
-    /// Identifier of the step that just became active.
-    ///
-    /// `string`.
-    pub next_step: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl ProposalProposal {
-    /// `detail` when present and valid.
-    #[inline]
-    pub fn detail(&self) -> Option<&str> {
-        self.detail.as_str()
-    }
-    /// `proposal_state` when present and valid.
-    #[inline]
-    pub fn proposal_state(&self) -> Option<&str> {
-        self.proposal_state.as_str()
-    }
-    /// `next_step` when present and valid.
-    #[inline]
-    pub fn next_step(&self) -> Option<&str> {
-        self.next_step.as_str()
-    }
-}
-runtime::response_model! {
-    ProposalProposal, "ProposalProposal", extra, [detail("detail"),
-    proposal_state("proposal_state"), next_step("next_step")]
-}
-/// `ProposalProposalsChecklist`: `MarketplaceOfferingUsersChecklist`.
-pub type ProposalProposalsChecklist = models::MarketplaceOfferingUsersChecklist;
-/// `ProposalProposalsChecklistCompletion`: `DetailCompletionCompletion`.
-pub type ProposalProposalsChecklistCompletion = models::DetailCompletionCompletion;
 /// `ProposalProposalsSubmitAnswersResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct ProposalProposalsSubmitAnswersResponse {
@@ -1085,6 +1044,45 @@ impl ProposalUpdateProjectDetailsRequest {
         }
     }
 }
+/// `ProposalWorkflowStep`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ProposalWorkflowStep {
+    /// `string`.
+    pub detail: Lenient<String>,
+    /// New proposal state when the workflow terminates.
+    ///
+    /// `string`.
+    pub proposal_state: Lenient<String>,
+    /// Identifier of the step that just became active.
+    ///
+    /// `string`.
+    pub next_step: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl ProposalWorkflowStep {
+    /// `detail` when present and valid.
+    #[inline]
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_str()
+    }
+    /// `proposal_state` when present and valid.
+    #[inline]
+    pub fn proposal_state(&self) -> Option<&str> {
+        self.proposal_state.as_str()
+    }
+    /// `next_step` when present and valid.
+    #[inline]
+    pub fn next_step(&self) -> Option<&str> {
+        self.next_step.as_str()
+    }
+}
+runtime::response_model! {
+    ProposalWorkflowStep, "ProposalWorkflowStep", extra, [detail("detail"),
+    proposal_state("proposal_state"), next_step("next_step")]
+}
+/// `ProposalsMarketplaceOfferingUserChecklistCompletion`: `DetailCompletionCompletion`.
+pub type ProposalsMarketplaceOfferingUserChecklistCompletion = models::DetailCompletionCompletion;
 /// `RejectWorkflowStep`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct RejectWorkflowStep {

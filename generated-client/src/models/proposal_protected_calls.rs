@@ -627,8 +627,8 @@ pub struct CallWorkflowStep {
     pub created: Lenient<DateTime>,
     /// `string (date-time)`.
     pub modified: Lenient<DateTime>,
-    /// ``CallWorkflowStepRequestStepEnum``.
-    pub step: Lenient<models::CallWorkflowStepRequestStepEnum>,
+    /// ``CallWorkflowStepEnum``.
+    pub step: Lenient<models::CallWorkflowStepEnum>,
     /// `string (uuid)`.
     pub call_uuid: Lenient<Uuid>,
     /// `string`.
@@ -704,7 +704,7 @@ impl CallWorkflowStep {
     }
     /// `step` when present and valid.
     #[inline]
-    pub fn step(&self) -> Option<&models::CallWorkflowStepRequestStepEnum> {
+    pub fn step(&self) -> Option<&models::CallWorkflowStepEnum> {
         self.step.get()
     }
     /// `call_uuid` when present and valid.
@@ -832,11 +832,110 @@ runtime::response_model! {
     CallWorkflowStepCriteria, "CallWorkflowStepCriteria", extra, [uuid("uuid"),
     name("name"), order("order")]
 }
+/// `CallWorkflowStepEnum`: enum; values the spec does not list are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallWorkflowStepEnum {
+    /// `administrative_check`
+    AdministrativeCheck,
+    /// `technical_assessment`
+    TechnicalAssessment,
+    /// `expert_review`
+    ExpertReview,
+    /// `panel_review`
+    PanelReview,
+    /// `allocation_decision`
+    AllocationDecision,
+    /// `award_response`
+    AwardResponse,
+    /// A value this client does not know yet, kept verbatim.
+    Unknown(String),
+}
+impl CallWorkflowStepEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdministrativeCheck => "administrative_check",
+            Self::TechnicalAssessment => "technical_assessment",
+            Self::ExpertReview => "expert_review",
+            Self::PanelReview => "panel_review",
+            Self::AllocationDecision => "allocation_decision",
+            Self::AwardResponse => "award_response",
+            Self::Unknown(v) => v,
+        }
+    }
+}
+impl From<&str> for CallWorkflowStepEnum {
+    #[inline]
+    fn from(v: &str) -> Self {
+        match v {
+            "administrative_check" => Self::AdministrativeCheck,
+            "technical_assessment" => Self::TechnicalAssessment,
+            "expert_review" => Self::ExpertReview,
+            "panel_review" => Self::PanelReview,
+            "allocation_decision" => Self::AllocationDecision,
+            "award_response" => Self::AwardResponse,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::str::FromStr for CallWorkflowStepEnum {
+    type Err = std::convert::Infallible;
+    #[inline]
+    fn from_str(v: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(v))
+    }
+}
+impl std::fmt::Display for CallWorkflowStepEnum {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CallWorkflowStepEnum {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallWorkflowStepEnum {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl runtime::FromJson for CallWorkflowStepEnum {
+    #[inline]
+    fn from_str(v: &str) -> Option<Self> {
+        Some(Self::from(v))
+    }
+}
+impl runtime::QueryValue for CallWorkflowStepEnum {
+    #[inline]
+    fn query_value(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl runtime::Inspect for CallWorkflowStepEnum {
+    #[inline]
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
+    }
+}
 /// `CallWorkflowStepRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallWorkflowStepRequest {
-    /// ``CallWorkflowStepRequestStepEnum``, required.
-    pub step: models::CallWorkflowStepRequestStepEnum,
+    /// ``CallWorkflowStepEnum``, required.
+    pub step: models::CallWorkflowStepEnum,
     /// Whether this step is enabled. Disabled steps are skipped.
     ///
     /// `boolean`.
@@ -935,7 +1034,7 @@ impl<'de> serde::Deserialize<'de> for CallWorkflowStepRequest {
 impl CallWorkflowStepRequest {
     /// A request with the required fields set and every optional field absent.
     #[inline]
-    pub fn new(step: models::CallWorkflowStepRequestStepEnum) -> Self {
+    pub fn new(step: models::CallWorkflowStepEnum) -> Self {
         Self {
             step,
             is_enabled: Nullable::Absent,
@@ -993,105 +1092,6 @@ impl CallWorkflowStepRequestCriteria {
             name: name.into(),
             order: Nullable::Absent,
             extra: Default::default(),
-        }
-    }
-}
-/// `CallWorkflowStepRequestStepEnum`: enum; values the spec does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallWorkflowStepRequestStepEnum {
-    /// `administrative_check`
-    AdministrativeCheck,
-    /// `technical_assessment`
-    TechnicalAssessment,
-    /// `expert_review`
-    ExpertReview,
-    /// `panel_review`
-    PanelReview,
-    /// `allocation_decision`
-    AllocationDecision,
-    /// `award_response`
-    AwardResponse,
-    /// A value this client does not know yet, kept verbatim.
-    Unknown(String),
-}
-impl CallWorkflowStepRequestStepEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdministrativeCheck => "administrative_check",
-            Self::TechnicalAssessment => "technical_assessment",
-            Self::ExpertReview => "expert_review",
-            Self::PanelReview => "panel_review",
-            Self::AllocationDecision => "allocation_decision",
-            Self::AwardResponse => "award_response",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-impl From<&str> for CallWorkflowStepRequestStepEnum {
-    #[inline]
-    fn from(v: &str) -> Self {
-        match v {
-            "administrative_check" => Self::AdministrativeCheck,
-            "technical_assessment" => Self::TechnicalAssessment,
-            "expert_review" => Self::ExpertReview,
-            "panel_review" => Self::PanelReview,
-            "allocation_decision" => Self::AllocationDecision,
-            "award_response" => Self::AwardResponse,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::str::FromStr for CallWorkflowStepRequestStepEnum {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(v: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(v))
-    }
-}
-impl std::fmt::Display for CallWorkflowStepRequestStepEnum {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CallWorkflowStepRequestStepEnum {
-    #[inline]
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CallWorkflowStepRequestStepEnum {
-    #[inline]
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl runtime::FromJson for CallWorkflowStepRequestStepEnum {
-    #[inline]
-    fn from_str(v: &str) -> Option<Self> {
-        Some(Self::from(v))
-    }
-}
-impl runtime::QueryValue for CallWorkflowStepRequestStepEnum {
-    #[inline]
-    fn query_value(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl runtime::Inspect for CallWorkflowStepRequestStepEnum {
-    #[inline]
-    fn inspect(&self, at: &mut runtime::Inspector) {
-        if let Self::Unknown(v) = self {
-            at.unknown_enum_value(v)
         }
     }
 }

@@ -3219,9 +3219,9 @@ pub struct ChecklistTemplateInitialVisibleQuestion {
     ///
     /// `string`.
     pub user_guidance: Lenient<String>,
-    /// `array of `ChecklistTemplateInitialVisibleQuestionQuestionOption``.
+    /// `array of `ChecklistTemplateInitialVisibleQuestionOption``.
     pub question_options: Lenient<
-        Vec<Lenient<models::ChecklistTemplateInitialVisibleQuestionQuestionOption>>,
+        Vec<Lenient<models::ChecklistTemplateInitialVisibleQuestionOption>>,
     >,
     /// Type of question and expected answer format
     ///
@@ -3334,9 +3334,7 @@ impl ChecklistTemplateInitialVisibleQuestion {
     #[inline]
     pub fn question_options(
         &self,
-    ) -> Option<
-        &[Lenient<models::ChecklistTemplateInitialVisibleQuestionQuestionOption>],
-    > {
+    ) -> Option<&[Lenient<models::ChecklistTemplateInitialVisibleQuestionOption>]> {
         self.question_options.as_slice()
     }
     /// `question_type` when present and valid.
@@ -3480,9 +3478,9 @@ runtime::response_model! {
         feature = "proposal-proposals"
     )
 )]
-/// `ChecklistTemplateInitialVisibleQuestionQuestionOption`: response model.
+/// `ChecklistTemplateInitialVisibleQuestionOption`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct ChecklistTemplateInitialVisibleQuestionQuestionOption {
+pub struct ChecklistTemplateInitialVisibleQuestionOption {
     /// `string (uuid)`.
     pub uuid: Lenient<Uuid>,
     /// `string`.
@@ -3501,7 +3499,7 @@ pub struct ChecklistTemplateInitialVisibleQuestionQuestionOption {
         feature = "proposal-proposals"
     )
 )]
-impl ChecklistTemplateInitialVisibleQuestionQuestionOption {
+impl ChecklistTemplateInitialVisibleQuestionOption {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -3528,8 +3526,8 @@ impl ChecklistTemplateInitialVisibleQuestionQuestionOption {
     )
 )]
 runtime::response_model! {
-    ChecklistTemplateInitialVisibleQuestionQuestionOption,
-    "ChecklistTemplateInitialVisibleQuestionQuestionOption", extra, [uuid("uuid"),
+    ChecklistTemplateInitialVisibleQuestionOption,
+    "ChecklistTemplateInitialVisibleQuestionOption", extra, [uuid("uuid"),
     label("label"), order("order")]
 }
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
@@ -3872,48 +3870,9 @@ impl CommentRequest {
         feature = "projects"
     )
 )]
-/// `Components`: response model.
+/// `Component`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct Components {
-    /// `array of `ComponentsComponent``.
-    pub components: Lenient<Vec<Lenient<models::ComponentsComponent>>>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects"
-    )
-)]
-impl Components {
-    /// `components` when present and valid.
-    #[inline]
-    pub fn components(&self) -> Option<&[Lenient<models::ComponentsComponent>]> {
-        self.components.as_slice()
-    }
-}
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects"
-    )
-)]
-runtime::response_model! {
-    Components, "Components", extra, [components("components")]
-}
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects"
-    )
-)]
-/// `ComponentsComponent`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct ComponentsComponent {
+pub struct Component {
     /// Wire name `type`, `string`.
     pub type_: Lenient<String>,
     /// `string`.
@@ -3944,7 +3903,7 @@ pub struct ComponentsComponent {
         feature = "projects"
     )
 )]
-impl ComponentsComponent {
+impl Component {
     /// `type` when present and valid.
     #[inline]
     pub fn type_(&self) -> Option<&str> {
@@ -4004,10 +3963,49 @@ impl ComponentsComponent {
     )
 )]
 runtime::response_model! {
-    ComponentsComponent, "ComponentsComponent", extra, [type_("type"), name("name"),
+    Component, "Component", extra, [type_("type"), name("name"),
     description("description"), measured_unit("measured_unit"),
     billing_type("billing_type"), usage("usage"), limit_usage("limit_usage"),
     limit("limit"), offering_name("offering_name"), offering_uuid("offering_uuid")]
+}
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects"
+    )
+)]
+/// `Components`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct Components {
+    /// `array of `Component``.
+    pub components: Lenient<Vec<Lenient<models::Component>>>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects"
+    )
+)]
+impl Components {
+    /// `components` when present and valid.
+    #[inline]
+    pub fn components(&self) -> Option<&[Lenient<models::Component>]> {
+        self.components.as_slice()
+    }
+}
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects"
+    )
+)]
+runtime::response_model! {
+    Components, "Components", extra, [components("components")]
 }
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
@@ -7820,399 +7818,6 @@ impl runtime::Inspect for InvoiceItemUnitEnum {
         }
     }
 }
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-/// `InvoicesInvoiceItem`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct InvoicesInvoiceItem {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string`.
-    pub name: Lenient<String>,
-    /// `number (double)`.
-    pub price: Lenient<Decimal>,
-    /// `string (decimal)`.
-    pub tax: Lenient<Decimal>,
-    /// `string (decimal)`.
-    pub total: Lenient<Decimal>,
-    /// `string (decimal)`.
-    pub unit_price: Lenient<Decimal>,
-    /// ``InvoicesInvoiceItemUnitEnum``.
-    pub unit: Lenient<models::InvoicesInvoiceItemUnitEnum>,
-    /// `integer`.
-    pub factor: Lenient<i64>,
-    /// `string`.
-    pub measured_unit: Lenient<String>,
-    /// Date and time when item usage has started.
-    ///
-    /// `string (date-time)`.
-    pub start: Lenient<DateTime>,
-    /// Date and time when item usage has ended.
-    ///
-    /// `string (date-time)`.
-    pub end: Lenient<DateTime>,
-    /// `string`.
-    pub article_code: Lenient<String>,
-    /// `string`.
-    pub project_name: Lenient<String>,
-    /// `string (uuid)`.
-    pub project_uuid: Lenient<Uuid>,
-    /// `string (decimal)`.
-    pub quantity: Lenient<Decimal>,
-    /// ``InvoicesInvoiceItemDetails``.
-    pub details: Lenient<models::InvoicesInvoiceItemDetails>,
-    /// `string (uri)`.
-    pub resource: Lenient<String>,
-    /// `string (uuid)`.
-    pub resource_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub resource_name: Lenient<String>,
-    /// `string`.
-    pub billing_type: Lenient<String>,
-    /// `string (uuid)`.
-    pub backend_uuid: Lenient<Uuid>,
-    /// `boolean`.
-    pub credit: Lenient<bool>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-impl InvoicesInvoiceItem {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `price` when present and valid.
-    #[inline]
-    pub fn price(&self) -> Option<&Decimal> {
-        self.price.get()
-    }
-    /// `tax` when present and valid.
-    #[inline]
-    pub fn tax(&self) -> Option<&Decimal> {
-        self.tax.get()
-    }
-    /// `total` when present and valid.
-    #[inline]
-    pub fn total(&self) -> Option<&Decimal> {
-        self.total.get()
-    }
-    /// `unit_price` when present and valid.
-    #[inline]
-    pub fn unit_price(&self) -> Option<&Decimal> {
-        self.unit_price.get()
-    }
-    /// `unit` when present and valid.
-    #[inline]
-    pub fn unit(&self) -> Option<&models::InvoicesInvoiceItemUnitEnum> {
-        self.unit.get()
-    }
-    /// `factor` when present and valid.
-    #[inline]
-    pub fn factor(&self) -> Option<i64> {
-        self.factor.copied()
-    }
-    /// `measured_unit` when present and valid.
-    #[inline]
-    pub fn measured_unit(&self) -> Option<&str> {
-        self.measured_unit.as_str()
-    }
-    /// `start` when present and valid.
-    #[inline]
-    pub fn start(&self) -> Option<DateTime> {
-        self.start.copied()
-    }
-    /// `end` when present and valid.
-    #[inline]
-    pub fn end(&self) -> Option<DateTime> {
-        self.end.copied()
-    }
-    /// `article_code` when present and valid.
-    #[inline]
-    pub fn article_code(&self) -> Option<&str> {
-        self.article_code.as_str()
-    }
-    /// `project_name` when present and valid.
-    #[inline]
-    pub fn project_name(&self) -> Option<&str> {
-        self.project_name.as_str()
-    }
-    /// `project_uuid` when present and valid.
-    #[inline]
-    pub fn project_uuid(&self) -> Option<Uuid> {
-        self.project_uuid.copied()
-    }
-    /// `quantity` when present and valid.
-    #[inline]
-    pub fn quantity(&self) -> Option<&Decimal> {
-        self.quantity.get()
-    }
-    /// `details` when present and valid.
-    #[inline]
-    pub fn details(&self) -> Option<&models::InvoicesInvoiceItemDetails> {
-        self.details.get()
-    }
-    /// `resource` when present and valid.
-    #[inline]
-    pub fn resource(&self) -> Option<&str> {
-        self.resource.as_str()
-    }
-    /// `resource_uuid` when present and valid.
-    #[inline]
-    pub fn resource_uuid(&self) -> Option<Uuid> {
-        self.resource_uuid.copied()
-    }
-    /// `resource_name` when present and valid.
-    #[inline]
-    pub fn resource_name(&self) -> Option<&str> {
-        self.resource_name.as_str()
-    }
-    /// `billing_type` when present and valid.
-    #[inline]
-    pub fn billing_type(&self) -> Option<&str> {
-        self.billing_type.as_str()
-    }
-    /// `backend_uuid` when present and valid.
-    #[inline]
-    pub fn backend_uuid(&self) -> Option<Uuid> {
-        self.backend_uuid.copied()
-    }
-    /// `credit` when present and valid.
-    #[inline]
-    pub fn credit(&self) -> Option<bool> {
-        self.credit.copied()
-    }
-}
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-runtime::response_model! {
-    InvoicesInvoiceItem, "InvoicesInvoiceItem", extra, [uuid("uuid"), url("url"),
-    name("name"), price("price"), tax("tax"), total("total"), unit_price("unit_price"),
-    unit("unit"), factor("factor"), measured_unit("measured_unit"), start("start"),
-    end("end"), article_code("article_code"), project_name("project_name"),
-    project_uuid("project_uuid"), quantity("quantity"), details("details"),
-    resource("resource"), resource_uuid("resource_uuid"), resource_name("resource_name"),
-    billing_type("billing_type"), backend_uuid("backend_uuid"), credit("credit")]
-}
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-/// `InvoicesInvoiceItemDetails`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct InvoicesInvoiceItemDetails {
-    /// Name of the marketplace resource
-    ///
-    /// `string`.
-    pub resource_name: Lenient<String>,
-    /// UUID of the marketplace resource
-    ///
-    /// `string (uuid)`.
-    pub resource_uuid: Lenient<Uuid>,
-    /// Name of the pricing plan
-    ///
-    /// `string`.
-    pub plan_name: Lenient<String>,
-    /// UUID of the pricing plan
-    ///
-    /// `string (uuid)`.
-    pub plan_uuid: Lenient<Uuid>,
-    /// Type of the offering
-    ///
-    /// `string`.
-    pub offering_type: Lenient<String>,
-    /// Name of the offering
-    ///
-    /// `string`.
-    pub offering_name: Lenient<String>,
-    /// UUID of the offering
-    ///
-    /// `string (uuid)`.
-    pub offering_uuid: Lenient<Uuid>,
-    /// Name of the service provider
-    ///
-    /// `string`.
-    pub service_provider_name: Lenient<String>,
-    /// UUID of the service provider
-    ///
-    /// `string (uuid)`.
-    pub service_provider_uuid: Lenient<Uuid>,
-    /// ID of the plan component
-    ///
-    /// `integer`.
-    pub plan_component_id: Lenient<i64>,
-    /// Type of the offering component
-    ///
-    /// `string`.
-    pub offering_component_type: Lenient<String>,
-    /// Name of the offering component
-    ///
-    /// `string`.
-    pub offering_component_name: Lenient<String>,
-    /// List of resource limit periods for this invoice item
-    ///
-    /// `array of `InvoicesInvoiceItemDetailsResourceLimitPeriod``.
-    pub resource_limit_periods: Lenient<
-        Vec<Lenient<models::InvoicesInvoiceItemDetailsResourceLimitPeriod>>,
-    >,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-impl InvoicesInvoiceItemDetails {
-    /// `resource_name` when present and valid.
-    #[inline]
-    pub fn resource_name(&self) -> Option<&str> {
-        self.resource_name.as_str()
-    }
-    /// `resource_uuid` when present and valid.
-    #[inline]
-    pub fn resource_uuid(&self) -> Option<Uuid> {
-        self.resource_uuid.copied()
-    }
-    /// `plan_name` when present and valid.
-    #[inline]
-    pub fn plan_name(&self) -> Option<&str> {
-        self.plan_name.as_str()
-    }
-    /// `plan_uuid` when present and valid.
-    #[inline]
-    pub fn plan_uuid(&self) -> Option<Uuid> {
-        self.plan_uuid.copied()
-    }
-    /// `offering_type` when present and valid.
-    #[inline]
-    pub fn offering_type(&self) -> Option<&str> {
-        self.offering_type.as_str()
-    }
-    /// `offering_name` when present and valid.
-    #[inline]
-    pub fn offering_name(&self) -> Option<&str> {
-        self.offering_name.as_str()
-    }
-    /// `offering_uuid` when present and valid.
-    #[inline]
-    pub fn offering_uuid(&self) -> Option<Uuid> {
-        self.offering_uuid.copied()
-    }
-    /// `service_provider_name` when present and valid.
-    #[inline]
-    pub fn service_provider_name(&self) -> Option<&str> {
-        self.service_provider_name.as_str()
-    }
-    /// `service_provider_uuid` when present and valid.
-    #[inline]
-    pub fn service_provider_uuid(&self) -> Option<Uuid> {
-        self.service_provider_uuid.copied()
-    }
-    /// `plan_component_id` when present and valid.
-    #[inline]
-    pub fn plan_component_id(&self) -> Option<i64> {
-        self.plan_component_id.copied()
-    }
-    /// `offering_component_type` when present and valid.
-    #[inline]
-    pub fn offering_component_type(&self) -> Option<&str> {
-        self.offering_component_type.as_str()
-    }
-    /// `offering_component_name` when present and valid.
-    #[inline]
-    pub fn offering_component_name(&self) -> Option<&str> {
-        self.offering_component_name.as_str()
-    }
-    /// `resource_limit_periods` when present and valid.
-    #[inline]
-    pub fn resource_limit_periods(
-        &self,
-    ) -> Option<&[Lenient<models::InvoicesInvoiceItemDetailsResourceLimitPeriod>]> {
-        self.resource_limit_periods.as_slice()
-    }
-}
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-runtime::response_model! {
-    InvoicesInvoiceItemDetails, "InvoicesInvoiceItemDetails", extra,
-    [resource_name("resource_name"), resource_uuid("resource_uuid"),
-    plan_name("plan_name"), plan_uuid("plan_uuid"), offering_type("offering_type"),
-    offering_name("offering_name"), offering_uuid("offering_uuid"),
-    service_provider_name("service_provider_name"),
-    service_provider_uuid("service_provider_uuid"),
-    plan_component_id("plan_component_id"),
-    offering_component_type("offering_component_type"),
-    offering_component_name("offering_component_name"),
-    resource_limit_periods("resource_limit_periods")]
-}
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-/// `InvoicesInvoiceItemDetailsResourceLimitPeriod`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct InvoicesInvoiceItemDetailsResourceLimitPeriod {
-    /// Start date of the resource limit period
-    ///
-    /// `string`.
-    pub start: Lenient<String>,
-    /// End date of the resource limit period
-    ///
-    /// `string`.
-    pub end: Lenient<String>,
-    /// Quantity of resources consumed during this period
-    ///
-    /// `integer`.
-    pub quantity: Lenient<i64>,
-    /// Number of billing periods
-    ///
-    /// `integer`.
-    pub billing_periods: Lenient<i64>,
-    /// Total amount for this period
-    ///
-    /// `string`.
-    pub total: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-impl InvoicesInvoiceItemDetailsResourceLimitPeriod {
-    /// `start` when present and valid.
-    #[inline]
-    pub fn start(&self) -> Option<&str> {
-        self.start.as_str()
-    }
-    /// `end` when present and valid.
-    #[inline]
-    pub fn end(&self) -> Option<&str> {
-        self.end.as_str()
-    }
-    /// `quantity` when present and valid.
-    #[inline]
-    pub fn quantity(&self) -> Option<i64> {
-        self.quantity.copied()
-    }
-    /// `billing_periods` when present and valid.
-    #[inline]
-    pub fn billing_periods(&self) -> Option<i64> {
-        self.billing_periods.copied()
-    }
-    /// `total` when present and valid.
-    #[inline]
-    pub fn total(&self) -> Option<&str> {
-        self.total.as_str()
-    }
-}
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-runtime::response_model! {
-    InvoicesInvoiceItemDetailsResourceLimitPeriod,
-    "InvoicesInvoiceItemDetailsResourceLimitPeriod", extra, [start("start"), end("end"),
-    quantity("quantity"), billing_periods("billing_periods"), total("total")]
-}
-#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-/// `InvoicesInvoiceItemUnitEnum`: `InvoiceItemUnitEnum`.
-pub type InvoicesInvoiceItemUnitEnum = models::InvoiceItemUnitEnum;
 #[cfg(
     any(
         feature = "maintenance-announcement-offerings",
@@ -8775,41 +8380,9 @@ pub type MarketplaceCategorySectionAttribute = models::CategoryAttribute;
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
-/// `MarketplaceCustomerUsageComponents`: response model.
+/// `MarketplaceCustomerUsageComponent`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceCustomerUsageComponents {
-    /// `array of `MarketplaceCustomerUsageComponentsComponent``.
-    pub components: Lenient<
-        Vec<Lenient<models::MarketplaceCustomerUsageComponentsComponent>>,
-    >,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
-)]
-impl MarketplaceCustomerUsageComponents {
-    /// `components` when present and valid.
-    #[inline]
-    pub fn components(
-        &self,
-    ) -> Option<&[Lenient<models::MarketplaceCustomerUsageComponentsComponent>]> {
-        self.components.as_slice()
-    }
-}
-#[cfg(
-    any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
-)]
-runtime::response_model! {
-    MarketplaceCustomerUsageComponents, "MarketplaceCustomerUsageComponents", extra,
-    [components("components")]
-}
-#[cfg(
-    any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
-)]
-/// `MarketplaceCustomerUsageComponentsComponent`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceCustomerUsageComponentsComponent {
+pub struct MarketplaceCustomerUsageComponent {
     /// Wire name `type`, `string`.
     pub type_: Lenient<String>,
     /// `string`.
@@ -8844,7 +8417,7 @@ pub struct MarketplaceCustomerUsageComponentsComponent {
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
-impl MarketplaceCustomerUsageComponentsComponent {
+impl MarketplaceCustomerUsageComponent {
     /// `type` when present and valid.
     #[inline]
     pub fn type_(&self) -> Option<&str> {
@@ -8920,14 +8493,44 @@ impl MarketplaceCustomerUsageComponentsComponent {
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
 runtime::response_model! {
-    MarketplaceCustomerUsageComponentsComponent,
-    "MarketplaceCustomerUsageComponentsComponent", extra, [type_("type"), name("name"),
-    description("description"), measured_unit("measured_unit"),
-    billing_type("billing_type"), usage("usage"), limit_usage("limit_usage"),
-    limit("limit"), offering_name("offering_name"), offering_uuid("offering_uuid"),
-    limit_period("limit_period"), current_period_label("current_period_label"),
+    MarketplaceCustomerUsageComponent, "MarketplaceCustomerUsageComponent", extra,
+    [type_("type"), name("name"), description("description"),
+    measured_unit("measured_unit"), billing_type("billing_type"), usage("usage"),
+    limit_usage("limit_usage"), limit("limit"), offering_name("offering_name"),
+    offering_uuid("offering_uuid"), limit_period("limit_period"),
+    current_period_label("current_period_label"),
     current_period_start("current_period_start"),
     current_period_end("current_period_end")]
+}
+#[cfg(
+    any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
+)]
+/// `MarketplaceCustomerUsageComponents`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct MarketplaceCustomerUsageComponents {
+    /// `array of `MarketplaceCustomerUsageComponent``.
+    pub components: Lenient<Vec<Lenient<models::MarketplaceCustomerUsageComponent>>>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(
+    any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
+)]
+impl MarketplaceCustomerUsageComponents {
+    /// `components` when present and valid.
+    #[inline]
+    pub fn components(
+        &self,
+    ) -> Option<&[Lenient<models::MarketplaceCustomerUsageComponent>]> {
+        self.components.as_slice()
+    }
+}
+#[cfg(
+    any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
+)]
+runtime::response_model! {
+    MarketplaceCustomerUsageComponents, "MarketplaceCustomerUsageComponents", extra,
+    [components("components")]
 }
 #[cfg(
     any(
@@ -9094,16 +8697,16 @@ runtime::response_model! {
         feature = "proposal-proposals"
     )
 )]
-/// `MarketplaceOfferingUsersChecklist`: response model.
+/// `MarketplaceOfferingUserChecklist`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceOfferingUsersChecklist {
+pub struct MarketplaceOfferingUserChecklist {
     /// `any JSON value`.
     pub checklist: Lenient<serde_json::Value>,
     /// ``DetailCompletionCompletion``.
     pub completion: Lenient<models::DetailCompletionCompletion>,
-    /// `array of `MarketplaceOfferingUsersChecklistQuestion``.
+    /// `array of `MarketplaceOfferingUserChecklistQuestion``.
     pub questions: Lenient<
-        Vec<Lenient<models::MarketplaceOfferingUsersChecklistQuestion>>,
+        Vec<Lenient<models::MarketplaceOfferingUserChecklistQuestion>>,
     >,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
@@ -9117,7 +8720,7 @@ pub struct MarketplaceOfferingUsersChecklist {
         feature = "proposal-proposals"
     )
 )]
-impl MarketplaceOfferingUsersChecklist {
+impl MarketplaceOfferingUserChecklist {
     /// `checklist` when present and valid.
     #[inline]
     pub fn checklist(&self) -> Option<&serde_json::Value> {
@@ -9132,7 +8735,7 @@ impl MarketplaceOfferingUsersChecklist {
     #[inline]
     pub fn questions(
         &self,
-    ) -> Option<&[Lenient<models::MarketplaceOfferingUsersChecklistQuestion>]> {
+    ) -> Option<&[Lenient<models::MarketplaceOfferingUserChecklistQuestion>]> {
         self.questions.as_slice()
     }
 }
@@ -9146,7 +8749,7 @@ impl MarketplaceOfferingUsersChecklist {
     )
 )]
 runtime::response_model! {
-    MarketplaceOfferingUsersChecklist, "MarketplaceOfferingUsersChecklist", extra,
+    MarketplaceOfferingUserChecklist, "MarketplaceOfferingUserChecklist", extra,
     [checklist("checklist"), completion("completion"), questions("questions")]
 }
 #[cfg(
@@ -9158,9 +8761,9 @@ runtime::response_model! {
         feature = "proposal-proposals"
     )
 )]
-/// `MarketplaceOfferingUsersChecklistQuestion`: response model.
+/// `MarketplaceOfferingUserChecklistQuestion`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceOfferingUsersChecklistQuestion {
+pub struct MarketplaceOfferingUserChecklistQuestion {
     /// `string (uuid)`.
     pub uuid: Lenient<Uuid>,
     /// `string`.
@@ -9241,7 +8844,7 @@ pub struct MarketplaceOfferingUsersChecklistQuestion {
         feature = "proposal-proposals"
     )
 )]
-impl MarketplaceOfferingUsersChecklistQuestion {
+impl MarketplaceOfferingUserChecklistQuestion {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -9358,9 +8961,8 @@ impl MarketplaceOfferingUsersChecklistQuestion {
     )
 )]
 runtime::response_model! {
-    MarketplaceOfferingUsersChecklistQuestion,
-    "MarketplaceOfferingUsersChecklistQuestion", extra, [uuid("uuid"),
-    description("description"), user_guidance("user_guidance"),
+    MarketplaceOfferingUserChecklistQuestion, "MarketplaceOfferingUserChecklistQuestion",
+    extra, [uuid("uuid"), description("description"), user_guidance("user_guidance"),
     question_type("question_type"), required("required"), order("order"),
     existing_answer("existing_answer"), question_options("question_options"),
     min_value("min_value"), max_value("max_value"),
@@ -18864,8 +18466,8 @@ pub struct Project {
     pub resources_count: Lenient<i64>,
     /// Answers to the customer's project-metadata checklist (read-only).
     ///
-    /// `array of `ProjectProjectMetadata``.
-    pub project_metadata: Lenient<Vec<Lenient<models::ProjectProjectMetadata>>>,
+    /// `array of `ProjectMetadata``.
+    pub project_metadata: Lenient<Vec<Lenient<models::ProjectMetadata>>>,
     /// Maximum number of service accounts allowed
     ///
     /// `integer`.
@@ -19082,9 +18684,7 @@ impl Project {
     }
     /// `project_metadata` when present and valid.
     #[inline]
-    pub fn project_metadata(
-        &self,
-    ) -> Option<&[Lenient<models::ProjectProjectMetadata>]> {
+    pub fn project_metadata(&self) -> Option<&[Lenient<models::ProjectMetadata>]> {
         self.project_metadata.as_slice()
     }
     /// `max_service_accounts` when present and valid.
@@ -19287,9 +18887,9 @@ impl<'de> serde::Deserialize<'de> for ProjectAffiliationUpdateRequest {
         feature = "projects"
     )
 )]
-/// `ProjectProjectMetadata`: response model.
+/// `ProjectMetadata`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct ProjectProjectMetadata {
+pub struct ProjectMetadata {
     /// `string`.
     pub question_uuid: Lenient<String>,
     /// Question description.
@@ -19313,7 +18913,7 @@ pub struct ProjectProjectMetadata {
         feature = "projects"
     )
 )]
-impl ProjectProjectMetadata {
+impl ProjectMetadata {
     /// `question_uuid` when present and valid.
     #[inline]
     pub fn question_uuid(&self) -> Option<&str> {
@@ -19344,9 +18944,8 @@ impl ProjectProjectMetadata {
     )
 )]
 runtime::response_model! {
-    ProjectProjectMetadata, "ProjectProjectMetadata", extra,
-    [question_uuid("question_uuid"), question("question"),
-    question_type("question_type"), answer("answer")]
+    ProjectMetadata, "ProjectMetadata", extra, [question_uuid("question_uuid"),
+    question("question"), question_type("question_type"), answer("answer")]
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 /// `ProjectRecoveryRequest`: request model.
@@ -20633,6 +20232,399 @@ impl runtime::Inspect for ProtectedCallRoundReviewStrategyEnum {
         }
     }
 }
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+/// `ProviderInvoiceItem`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ProviderInvoiceItem {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string`.
+    pub name: Lenient<String>,
+    /// `number (double)`.
+    pub price: Lenient<Decimal>,
+    /// `string (decimal)`.
+    pub tax: Lenient<Decimal>,
+    /// `string (decimal)`.
+    pub total: Lenient<Decimal>,
+    /// `string (decimal)`.
+    pub unit_price: Lenient<Decimal>,
+    /// ``ProviderInvoiceItemUnitEnum``.
+    pub unit: Lenient<models::ProviderInvoiceItemUnitEnum>,
+    /// `integer`.
+    pub factor: Lenient<i64>,
+    /// `string`.
+    pub measured_unit: Lenient<String>,
+    /// Date and time when item usage has started.
+    ///
+    /// `string (date-time)`.
+    pub start: Lenient<DateTime>,
+    /// Date and time when item usage has ended.
+    ///
+    /// `string (date-time)`.
+    pub end: Lenient<DateTime>,
+    /// `string`.
+    pub article_code: Lenient<String>,
+    /// `string`.
+    pub project_name: Lenient<String>,
+    /// `string (uuid)`.
+    pub project_uuid: Lenient<Uuid>,
+    /// `string (decimal)`.
+    pub quantity: Lenient<Decimal>,
+    /// ``ProviderInvoiceItemDetails``.
+    pub details: Lenient<models::ProviderInvoiceItemDetails>,
+    /// `string (uri)`.
+    pub resource: Lenient<String>,
+    /// `string (uuid)`.
+    pub resource_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub resource_name: Lenient<String>,
+    /// `string`.
+    pub billing_type: Lenient<String>,
+    /// `string (uuid)`.
+    pub backend_uuid: Lenient<Uuid>,
+    /// `boolean`.
+    pub credit: Lenient<bool>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+impl ProviderInvoiceItem {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `price` when present and valid.
+    #[inline]
+    pub fn price(&self) -> Option<&Decimal> {
+        self.price.get()
+    }
+    /// `tax` when present and valid.
+    #[inline]
+    pub fn tax(&self) -> Option<&Decimal> {
+        self.tax.get()
+    }
+    /// `total` when present and valid.
+    #[inline]
+    pub fn total(&self) -> Option<&Decimal> {
+        self.total.get()
+    }
+    /// `unit_price` when present and valid.
+    #[inline]
+    pub fn unit_price(&self) -> Option<&Decimal> {
+        self.unit_price.get()
+    }
+    /// `unit` when present and valid.
+    #[inline]
+    pub fn unit(&self) -> Option<&models::ProviderInvoiceItemUnitEnum> {
+        self.unit.get()
+    }
+    /// `factor` when present and valid.
+    #[inline]
+    pub fn factor(&self) -> Option<i64> {
+        self.factor.copied()
+    }
+    /// `measured_unit` when present and valid.
+    #[inline]
+    pub fn measured_unit(&self) -> Option<&str> {
+        self.measured_unit.as_str()
+    }
+    /// `start` when present and valid.
+    #[inline]
+    pub fn start(&self) -> Option<DateTime> {
+        self.start.copied()
+    }
+    /// `end` when present and valid.
+    #[inline]
+    pub fn end(&self) -> Option<DateTime> {
+        self.end.copied()
+    }
+    /// `article_code` when present and valid.
+    #[inline]
+    pub fn article_code(&self) -> Option<&str> {
+        self.article_code.as_str()
+    }
+    /// `project_name` when present and valid.
+    #[inline]
+    pub fn project_name(&self) -> Option<&str> {
+        self.project_name.as_str()
+    }
+    /// `project_uuid` when present and valid.
+    #[inline]
+    pub fn project_uuid(&self) -> Option<Uuid> {
+        self.project_uuid.copied()
+    }
+    /// `quantity` when present and valid.
+    #[inline]
+    pub fn quantity(&self) -> Option<&Decimal> {
+        self.quantity.get()
+    }
+    /// `details` when present and valid.
+    #[inline]
+    pub fn details(&self) -> Option<&models::ProviderInvoiceItemDetails> {
+        self.details.get()
+    }
+    /// `resource` when present and valid.
+    #[inline]
+    pub fn resource(&self) -> Option<&str> {
+        self.resource.as_str()
+    }
+    /// `resource_uuid` when present and valid.
+    #[inline]
+    pub fn resource_uuid(&self) -> Option<Uuid> {
+        self.resource_uuid.copied()
+    }
+    /// `resource_name` when present and valid.
+    #[inline]
+    pub fn resource_name(&self) -> Option<&str> {
+        self.resource_name.as_str()
+    }
+    /// `billing_type` when present and valid.
+    #[inline]
+    pub fn billing_type(&self) -> Option<&str> {
+        self.billing_type.as_str()
+    }
+    /// `backend_uuid` when present and valid.
+    #[inline]
+    pub fn backend_uuid(&self) -> Option<Uuid> {
+        self.backend_uuid.copied()
+    }
+    /// `credit` when present and valid.
+    #[inline]
+    pub fn credit(&self) -> Option<bool> {
+        self.credit.copied()
+    }
+}
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+runtime::response_model! {
+    ProviderInvoiceItem, "ProviderInvoiceItem", extra, [uuid("uuid"), url("url"),
+    name("name"), price("price"), tax("tax"), total("total"), unit_price("unit_price"),
+    unit("unit"), factor("factor"), measured_unit("measured_unit"), start("start"),
+    end("end"), article_code("article_code"), project_name("project_name"),
+    project_uuid("project_uuid"), quantity("quantity"), details("details"),
+    resource("resource"), resource_uuid("resource_uuid"), resource_name("resource_name"),
+    billing_type("billing_type"), backend_uuid("backend_uuid"), credit("credit")]
+}
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+/// `ProviderInvoiceItemDetails`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ProviderInvoiceItemDetails {
+    /// Name of the marketplace resource
+    ///
+    /// `string`.
+    pub resource_name: Lenient<String>,
+    /// UUID of the marketplace resource
+    ///
+    /// `string (uuid)`.
+    pub resource_uuid: Lenient<Uuid>,
+    /// Name of the pricing plan
+    ///
+    /// `string`.
+    pub plan_name: Lenient<String>,
+    /// UUID of the pricing plan
+    ///
+    /// `string (uuid)`.
+    pub plan_uuid: Lenient<Uuid>,
+    /// Type of the offering
+    ///
+    /// `string`.
+    pub offering_type: Lenient<String>,
+    /// Name of the offering
+    ///
+    /// `string`.
+    pub offering_name: Lenient<String>,
+    /// UUID of the offering
+    ///
+    /// `string (uuid)`.
+    pub offering_uuid: Lenient<Uuid>,
+    /// Name of the service provider
+    ///
+    /// `string`.
+    pub service_provider_name: Lenient<String>,
+    /// UUID of the service provider
+    ///
+    /// `string (uuid)`.
+    pub service_provider_uuid: Lenient<Uuid>,
+    /// ID of the plan component
+    ///
+    /// `integer`.
+    pub plan_component_id: Lenient<i64>,
+    /// Type of the offering component
+    ///
+    /// `string`.
+    pub offering_component_type: Lenient<String>,
+    /// Name of the offering component
+    ///
+    /// `string`.
+    pub offering_component_name: Lenient<String>,
+    /// List of resource limit periods for this invoice item
+    ///
+    /// `array of `ProviderInvoiceItemDetailsResourceLimitPeriod``.
+    pub resource_limit_periods: Lenient<
+        Vec<Lenient<models::ProviderInvoiceItemDetailsResourceLimitPeriod>>,
+    >,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+impl ProviderInvoiceItemDetails {
+    /// `resource_name` when present and valid.
+    #[inline]
+    pub fn resource_name(&self) -> Option<&str> {
+        self.resource_name.as_str()
+    }
+    /// `resource_uuid` when present and valid.
+    #[inline]
+    pub fn resource_uuid(&self) -> Option<Uuid> {
+        self.resource_uuid.copied()
+    }
+    /// `plan_name` when present and valid.
+    #[inline]
+    pub fn plan_name(&self) -> Option<&str> {
+        self.plan_name.as_str()
+    }
+    /// `plan_uuid` when present and valid.
+    #[inline]
+    pub fn plan_uuid(&self) -> Option<Uuid> {
+        self.plan_uuid.copied()
+    }
+    /// `offering_type` when present and valid.
+    #[inline]
+    pub fn offering_type(&self) -> Option<&str> {
+        self.offering_type.as_str()
+    }
+    /// `offering_name` when present and valid.
+    #[inline]
+    pub fn offering_name(&self) -> Option<&str> {
+        self.offering_name.as_str()
+    }
+    /// `offering_uuid` when present and valid.
+    #[inline]
+    pub fn offering_uuid(&self) -> Option<Uuid> {
+        self.offering_uuid.copied()
+    }
+    /// `service_provider_name` when present and valid.
+    #[inline]
+    pub fn service_provider_name(&self) -> Option<&str> {
+        self.service_provider_name.as_str()
+    }
+    /// `service_provider_uuid` when present and valid.
+    #[inline]
+    pub fn service_provider_uuid(&self) -> Option<Uuid> {
+        self.service_provider_uuid.copied()
+    }
+    /// `plan_component_id` when present and valid.
+    #[inline]
+    pub fn plan_component_id(&self) -> Option<i64> {
+        self.plan_component_id.copied()
+    }
+    /// `offering_component_type` when present and valid.
+    #[inline]
+    pub fn offering_component_type(&self) -> Option<&str> {
+        self.offering_component_type.as_str()
+    }
+    /// `offering_component_name` when present and valid.
+    #[inline]
+    pub fn offering_component_name(&self) -> Option<&str> {
+        self.offering_component_name.as_str()
+    }
+    /// `resource_limit_periods` when present and valid.
+    #[inline]
+    pub fn resource_limit_periods(
+        &self,
+    ) -> Option<&[Lenient<models::ProviderInvoiceItemDetailsResourceLimitPeriod>]> {
+        self.resource_limit_periods.as_slice()
+    }
+}
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+runtime::response_model! {
+    ProviderInvoiceItemDetails, "ProviderInvoiceItemDetails", extra,
+    [resource_name("resource_name"), resource_uuid("resource_uuid"),
+    plan_name("plan_name"), plan_uuid("plan_uuid"), offering_type("offering_type"),
+    offering_name("offering_name"), offering_uuid("offering_uuid"),
+    service_provider_name("service_provider_name"),
+    service_provider_uuid("service_provider_uuid"),
+    plan_component_id("plan_component_id"),
+    offering_component_type("offering_component_type"),
+    offering_component_name("offering_component_name"),
+    resource_limit_periods("resource_limit_periods")]
+}
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+/// `ProviderInvoiceItemDetailsResourceLimitPeriod`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ProviderInvoiceItemDetailsResourceLimitPeriod {
+    /// Start date of the resource limit period
+    ///
+    /// `string`.
+    pub start: Lenient<String>,
+    /// End date of the resource limit period
+    ///
+    /// `string`.
+    pub end: Lenient<String>,
+    /// Quantity of resources consumed during this period
+    ///
+    /// `integer`.
+    pub quantity: Lenient<i64>,
+    /// Number of billing periods
+    ///
+    /// `integer`.
+    pub billing_periods: Lenient<i64>,
+    /// Total amount for this period
+    ///
+    /// `string`.
+    pub total: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+impl ProviderInvoiceItemDetailsResourceLimitPeriod {
+    /// `start` when present and valid.
+    #[inline]
+    pub fn start(&self) -> Option<&str> {
+        self.start.as_str()
+    }
+    /// `end` when present and valid.
+    #[inline]
+    pub fn end(&self) -> Option<&str> {
+        self.end.as_str()
+    }
+    /// `quantity` when present and valid.
+    #[inline]
+    pub fn quantity(&self) -> Option<i64> {
+        self.quantity.copied()
+    }
+    /// `billing_periods` when present and valid.
+    #[inline]
+    pub fn billing_periods(&self) -> Option<i64> {
+        self.billing_periods.copied()
+    }
+    /// `total` when present and valid.
+    #[inline]
+    pub fn total(&self) -> Option<&str> {
+        self.total.as_str()
+    }
+}
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+runtime::response_model! {
+    ProviderInvoiceItemDetailsResourceLimitPeriod,
+    "ProviderInvoiceItemDetailsResourceLimitPeriod", extra, [start("start"), end("end"),
+    quantity("quantity"), billing_periods("billing_periods"), total("total")]
+}
+#[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
+/// `ProviderInvoiceItemUnitEnum`: `InvoiceItemUnitEnum`.
+pub type ProviderInvoiceItemUnitEnum = models::InvoiceItemUnitEnum;
 #[cfg(
     any(
         feature = "booking-offerings",
@@ -25929,42 +25921,6 @@ runtime::response_model! {
     active_isds("active_isds"), deactivation_reason("deactivation_reason"),
     is_admin_deactivated("is_admin_deactivated")]
 }
-#[cfg(any(feature = "user-actions", feature = "users"))]
-/// `UserActionsUserAction`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct UserActionsUserAction {
-    /// `string`.
-    pub status: Lenient<String>,
-    /// `string`.
-    pub message: Lenient<String>,
-    /// `string`.
-    pub provider_action_type: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "user-actions", feature = "users"))]
-impl UserActionsUserAction {
-    /// `status` when present and valid.
-    #[inline]
-    pub fn status(&self) -> Option<&str> {
-        self.status.as_str()
-    }
-    /// `message` when present and valid.
-    #[inline]
-    pub fn message(&self) -> Option<&str> {
-        self.message.as_str()
-    }
-    /// `provider_action_type` when present and valid.
-    #[inline]
-    pub fn provider_action_type(&self) -> Option<&str> {
-        self.provider_action_type.as_str()
-    }
-}
-#[cfg(any(feature = "user-actions", feature = "users"))]
-runtime::response_model! {
-    UserActionsUserAction, "UserActionsUserAction", extra, [status("status"),
-    message("message"), provider_action_type("provider_action_type")]
-}
 #[cfg(
     any(
         feature = "marketplace-provider-offerings",
@@ -26169,7 +26125,13 @@ runtime::response_model! {
     customer_name("customer_name"), resource_uuid("resource_uuid"),
     project_uuid("project_uuid")]
 }
-#[cfg(any(feature = "marketplace-provider-offerings", feature = "users"))]
+#[cfg(
+    any(
+        feature = "marketplace-provider-offerings",
+        feature = "user-permissions",
+        feature = "users"
+    )
+)]
 /// `UserPermission`: `UserMePermission`.
 pub type UserPermission = models::UserMePermission;
 #[cfg(
@@ -26450,6 +26412,42 @@ runtime::response_model! {
 )]
 /// `UserRoleUpdateRequest`: `UserRoleCreateRequest`.
 pub type UserRoleUpdateRequest = models::UserRoleCreateRequest;
+#[cfg(any(feature = "user-actions", feature = "users"))]
+/// `UserUpdateAction`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct UserUpdateAction {
+    /// `string`.
+    pub status: Lenient<String>,
+    /// `string`.
+    pub message: Lenient<String>,
+    /// `string`.
+    pub provider_action_type: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "user-actions", feature = "users"))]
+impl UserUpdateAction {
+    /// `status` when present and valid.
+    #[inline]
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_str()
+    }
+    /// `message` when present and valid.
+    #[inline]
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_str()
+    }
+    /// `provider_action_type` when present and valid.
+    #[inline]
+    pub fn provider_action_type(&self) -> Option<&str> {
+        self.provider_action_type.as_str()
+    }
+}
+#[cfg(any(feature = "user-actions", feature = "users"))]
+runtime::response_model! {
+    UserUpdateAction, "UserUpdateAction", extra, [status("status"), message("message"),
+    provider_action_type("provider_action_type")]
+}
 #[cfg(any(feature = "broadcast-messages", feature = "marketplace-related-customers"))]
 /// `UuidName`: `CampaignOffering`.
 pub type UuidName = models::CampaignOffering;

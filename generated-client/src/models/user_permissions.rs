@@ -9,8 +9,6 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `UserPermissionsUser`: `UserMePermission`.
-pub type UserPermissionsUser = models::UserMePermission;
 /// `UserRolePermissionActionRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserRolePermissionActionRequest {

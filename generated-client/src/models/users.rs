@@ -2300,6 +2300,75 @@ impl runtime::MultipartBody for UserRequest {
         self.image.is_value()
     }
 }
+/// `UserToken`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct UserToken {
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string`.
+    pub user_first_name: Lenient<String>,
+    /// `string`.
+    pub user_last_name: Lenient<String>,
+    /// Required. 128 characters or fewer. Lowercase letters, numbers and @/./+/-/_ characters
+    ///
+    /// `string`.
+    pub user_username: Lenient<String>,
+    /// Designates whether this user should be treated as active. Unselect this instead of deleting accounts.
+    ///
+    /// `boolean`.
+    pub user_is_active: Lenient<bool>,
+    /// Token lifetime in seconds.
+    ///
+    /// `integer`.
+    pub user_token_lifetime: Lenient<i64>,
+    /// `string`.
+    pub token: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl UserToken {
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `user_first_name` when present and valid.
+    #[inline]
+    pub fn user_first_name(&self) -> Option<&str> {
+        self.user_first_name.as_str()
+    }
+    /// `user_last_name` when present and valid.
+    #[inline]
+    pub fn user_last_name(&self) -> Option<&str> {
+        self.user_last_name.as_str()
+    }
+    /// `user_username` when present and valid.
+    #[inline]
+    pub fn user_username(&self) -> Option<&str> {
+        self.user_username.as_str()
+    }
+    /// `user_is_active` when present and valid.
+    #[inline]
+    pub fn user_is_active(&self) -> Option<bool> {
+        self.user_is_active.copied()
+    }
+    /// `user_token_lifetime` when present and valid.
+    #[inline]
+    pub fn user_token_lifetime(&self) -> Option<i64> {
+        self.user_token_lifetime.copied()
+    }
+    /// `token` when present and valid.
+    #[inline]
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_str()
+    }
+}
+runtime::response_model! {
+    UserToken, "UserToken", extra, [created("created"),
+    user_first_name("user_first_name"), user_last_name("user_last_name"),
+    user_username("user_username"), user_is_active("user_is_active"),
+    user_token_lifetime("user_token_lifetime"), token("token")]
+}
 /// `UsersDataAccessHistoryListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct UsersDataAccessHistoryListResponse {
@@ -2862,77 +2931,6 @@ runtime::response_model! {
     UsersPullScimAttributesResponse, "UsersPullScimAttributesResponse", extra,
     [detail("detail"), changed_fields("changed_fields")]
 }
-/// `UsersUser`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct UsersUser {
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string`.
-    pub user_first_name: Lenient<String>,
-    /// `string`.
-    pub user_last_name: Lenient<String>,
-    /// Required. 128 characters or fewer. Lowercase letters, numbers and @/./+/-/_ characters
-    ///
-    /// `string`.
-    pub user_username: Lenient<String>,
-    /// Designates whether this user should be treated as active. Unselect this instead of deleting accounts.
-    ///
-    /// `boolean`.
-    pub user_is_active: Lenient<bool>,
-    /// Token lifetime in seconds.
-    ///
-    /// `integer`.
-    pub user_token_lifetime: Lenient<i64>,
-    /// `string`.
-    pub token: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl UsersUser {
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `user_first_name` when present and valid.
-    #[inline]
-    pub fn user_first_name(&self) -> Option<&str> {
-        self.user_first_name.as_str()
-    }
-    /// `user_last_name` when present and valid.
-    #[inline]
-    pub fn user_last_name(&self) -> Option<&str> {
-        self.user_last_name.as_str()
-    }
-    /// `user_username` when present and valid.
-    #[inline]
-    pub fn user_username(&self) -> Option<&str> {
-        self.user_username.as_str()
-    }
-    /// `user_is_active` when present and valid.
-    #[inline]
-    pub fn user_is_active(&self) -> Option<bool> {
-        self.user_is_active.copied()
-    }
-    /// `user_token_lifetime` when present and valid.
-    #[inline]
-    pub fn user_token_lifetime(&self) -> Option<i64> {
-        self.user_token_lifetime.copied()
-    }
-    /// `token` when present and valid.
-    #[inline]
-    pub fn token(&self) -> Option<&str> {
-        self.token.as_str()
-    }
-}
-runtime::response_model! {
-    UsersUser, "UsersUser", extra, [created("created"),
-    user_first_name("user_first_name"), user_last_name("user_last_name"),
-    user_username("user_username"), user_is_active("user_is_active"),
-    user_token_lifetime("user_token_lifetime"), token("token")]
-}
-/// `UsersUserAction`: `UserActionsUserAction`.
-pub type UsersUserAction = models::UserActionsUserAction;
 /// `UsersUserActiveStatusCountListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct UsersUserActiveStatusCountListResponse {

@@ -8,7 +8,8 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 
-use super::hoist::{GroupId, Hoisted, Priority, ShapeId};
+use super::hoist::{GroupId, Hoisted, Priority, ShapeId, nested_name};
+use super::names::join_words;
 
 /// Who holds a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,7 +292,7 @@ impl Graph<'_> {
                 else {
                     continue;
                 };
-                options.push((Reverse(priority), format!("{owner_name}{suffix}")));
+                options.push((Reverse(priority), nested_name(owner_name, suffix)));
             }
             options.sort();
             options.dedup();
@@ -321,8 +322,9 @@ impl Graph<'_> {
     /// numbered.
     ///
     /// A shape several operations use that lost a name saying what it is does not fall back to
-    /// one operation's name: it takes its next option above those, else `lost` qualified by its
-    /// scope (else numbered), which still says what it is and ranks as such.
+    /// one operation's name: it takes its next option above those, else another name saying
+    /// what it is (`Hoisted::neutral_alternatives`), else `lost` qualified by its scope (else
+    /// numbered), which still says what it is and ranks as such.
     fn fallback(
         &self,
         names: &[Option<(String, Priority)>],
@@ -352,17 +354,30 @@ impl Graph<'_> {
                 return (name, priority);
             }
         }
+        if neutral
+            && let Some(name) = self
+                .h
+                .neutral_alternatives
+                .get(&group.shape)
+                .into_iter()
+                .flatten()
+                .find(|name| !name.eq_ignore_ascii_case(lost) && free(name))
+        {
+            return (name.clone(), Priority::Common);
+        }
+        // Qualified without saying a word twice (`Users` and `UserToken` make `UserToken`, not
+        // `UsersUserToken`); a qualifier `lost` starts with adds nothing.
         let mut qualified = Vec::new();
         let scope = &self.h.scopes[group.scope].qualifier;
-        if !scope.is_empty() && !lost.starts_with(scope.as_str()) {
-            qualified.push(format!("{scope}{lost}"));
+        if !scope.is_empty() {
+            qualified.push(join_words(scope, lost));
         }
         if let Some(op) = group.first_op.and_then(|i| self.h.op_names.get(i))
-            && !lost.starts_with(op.as_str())
             && !neutral
         {
-            qualified.push(format!("{op}{lost}"));
+            qualified.push(join_words(op, lost));
         }
+        qualified.retain(|name| !name.eq_ignore_ascii_case(lost));
         let priority = if neutral {
             Priority::Common
         } else {

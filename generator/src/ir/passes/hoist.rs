@@ -13,7 +13,9 @@ use std::cmp::Reverse;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::names::{camel_part, response_name_from_request, singular, type_name};
+use super::names::{
+    camel_part, collapse_repeats, join_words, response_name_from_request, singular, type_name,
+};
 use crate::ir::{
     Api, EnumTy, EnumValue, Field, Method, ObjectTy, ResponseBody, Scalar, Span, Ty, TypeDef,
 };
@@ -218,12 +220,19 @@ pub(super) struct Hoisted {
     /// Operation ids as the input spells them, by operation index.
     pub op_ids: Vec<String>,
     /// The resource each operation acts on, by operation index: its path's collection in the
-    /// singular, upper camel case (`/api/aws-images/{uuid}/` is `AwsImage`).
+    /// singular, upper camel case, with every segment that leads to it
+    /// (`/api/aws-images/{uuid}/` is `AwsImage`, `/api/admin/arrow/billing-syncs/` is
+    /// `AdminArrowBillingSync`); see [`item_resource_of_path`].
     pub op_resources: Vec<Option<String>>,
     /// The action each operation performs, by operation index: its path's segments after the
     /// last parameter, upper camel case (`/api/customers/{uuid}/history/at/` is `HistoryAt`);
     /// `None` for a path that ends in a parameter or has none.
     pub op_actions: Vec<Option<String>>,
+    /// For each shape several operations share that was offered a name saying what it is
+    /// (`shared.rs`): the other such names, best first, for when it loses that one in a
+    /// collision (`UserToken`, the words `users_token_retrieve` and `users_refresh_token` share,
+    /// after the resource `User`).
+    pub neutral_alternatives: BTreeMap<ShapeId, Vec<String>>,
     /// Root occurrences in operations that may need a name of their own operation.
     pub roots: Vec<Root>,
     /// The operations whose types hold each shape, at any depth (a shape nested in another
@@ -302,7 +311,7 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
         .map(|r| r.to_ascii_lowercase())
         .collect();
     for (op_index, op) in api.operations.iter_mut().enumerate() {
-        op_resources.push(resource_of_path(&op.path));
+        op_resources.push(item_resource_of_path(&op.path, &paths));
         op_actions.push(action_of_path(&op.path));
         let scope = h.scope(Some((&op.tag, &op.span.file)));
         let op_name = type_name(&op.operation_id).unwrap_or_else(|| "Operation".to_string());
@@ -464,7 +473,20 @@ fn field_base(owner: &str, field: &str) -> String {
     if part.is_empty() {
         format!("{owner}Value")
     } else {
-        format!("{owner}{part}")
+        nested_name(owner, &part)
+    }
+}
+
+/// `<Owner><Suffix>`, the name of a shape nested in `owner` under the field that gives `suffix`,
+/// without saying twice the words the owner ends with and the suffix starts with (the
+/// `job_type` of a `CoiDetectionJob` is a `CoiDetectionJobTypeEnum`, the item of the
+/// `components` of `XComponents` an `XComponent`), unless that would give the owner's own name.
+pub(super) fn nested_name(owner: &str, suffix: &str) -> String {
+    let joined = join_words(owner, suffix);
+    if joined.eq_ignore_ascii_case(owner) {
+        format!("{owner}{suffix}")
+    } else {
+        joined
     }
 }
 
@@ -474,7 +496,11 @@ impl Hoisted {
         let (key, qualifier) = match page {
             // The named-types scope sorts before every page ("" < any tag, `\0` < any file).
             None => ((String::new(), "\0".to_string()), String::new()),
-            Some((tag, file)) => ((tag.to_string(), file.to_string()), camel_part(tag)),
+            // A tag that repeats itself (`proposal-proposals`) qualifies by its words said once.
+            Some((tag, file)) => (
+                (tag.to_string(), file.to_string()),
+                collapse_repeats(&camel_part(tag)),
+            ),
         };
         if let Some(&id) = self.scope_index.get(&key) {
             return id;
@@ -782,6 +808,45 @@ pub(super) fn resource_of_path(path: &str) -> Option<String> {
         segment.to_string()
     };
     type_name(&singular)
+}
+
+/// The resource a path acts on, named by every segment that leads to it: the segments before
+/// its first parameter (`/api/admin/arrow/billing-syncs/{uuid}/` is `AdminArrowBillingSync`),
+/// or, for a path without one, the longest part of it that is a collection with items in
+/// `paths` (`/api/admin/arrow/billing-syncs/pending_records/` is `AdminArrowBillingSync` too),
+/// else its first segment ([`resource_of_path`]). Only the last segment is put in the singular.
+/// The first segment alone would make every collection under `/api/admin/` an `Admin`.
+pub(super) fn item_resource_of_path(path: &str, paths: &BTreeSet<String>) -> Option<String> {
+    let rest = path.trim_start_matches('/');
+    let rest = rest.strip_prefix("api/").unwrap_or(rest);
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let literal = match segments.iter().position(|s| s.starts_with('{')) {
+        Some(first_param) => first_param,
+        None => (1..=segments.len())
+            .rev()
+            .find(|&n| {
+                let collection = format!(
+                    "{}{}/",
+                    &path[..path.len() - rest.len()],
+                    segments[..n].join("/")
+                );
+                paths
+                    .range(collection.clone()..)
+                    .take_while(|p| p.starts_with(&collection))
+                    .any(|p| p[collection.len()..].starts_with('{'))
+            })
+            .unwrap_or(1),
+    };
+    // Words said twice (`/api/proposal-proposals/`) are said once.
+    if literal <= 1 {
+        return resource_of_path(path).map(|r| collapse_repeats(&r));
+    }
+    let last = resource_of_path(segments[literal - 1])?;
+    let lead: String = segments[..literal - 1]
+        .iter()
+        .map(|s| camel_part(s))
+        .collect();
+    type_name(&collapse_repeats(&format!("{lead}{last}")))
 }
 
 /// The segments of a path after its last parameter, upper camel case: the action of an action

@@ -78,9 +78,11 @@
 //!   between equal priorities, the claim from the scope with the smaller `(tag, file)` wins,
 //!   then the one first seen in the scope.
 //! - A loser takes its next own candidate that is free (a response losing `SetErred` falls back
-//!   to its `<OperationId>Response`), else the lost name prefixed with its scope's tag
-//!   (`OpenstackVolumesOpenStackSnapshotRestoration`), else with its first operation id, else
-//!   numbered (`...2`).
+//!   to its `<OperationId>Response`); a shape several operations share, the next name saying
+//!   what it is (`shared.rs`); else the lost name prefixed with its scope's tag
+//!   (`OpenstackVolumesOpenStackSnapshotRestoration`), else with its first operation id, words
+//!   the prefix ends with and the name starts with said once (`Users` and `User` give nothing
+//!   new); numbered (`...2`) only when all of these are taken.
 //!
 //! Names are compared without case (`OpenstackBackup` and `OpenStackBackup` are one name to
 //! claim), so no two types differ only in case.

@@ -82,6 +82,74 @@ pub(crate) fn singular(name: &str) -> String {
     }
 }
 
+/// The words of an UpperCamel name: a word starts at an upper-case letter after a lower-case
+/// letter or a digit, or at the last capital of an acronym before a lower-case letter
+/// (`OpenStackIpv4Port` -> `Open`, `Stack`, `Ipv4`, `Port`; `HTTPResponse` -> `HTTP`,
+/// `Response`). Digits stay with the word before them.
+pub(crate) fn words(name: &str) -> Vec<&str> {
+    let bytes = name.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..bytes.len() {
+        let (prev, cur) = (bytes[i - 1], bytes[i]);
+        let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        let boundary = cur.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower));
+        if boundary {
+            out.push(&name[start..i]);
+            start = i;
+        }
+    }
+    if start < name.len() {
+        out.push(&name[start..]);
+    }
+    out
+}
+
+/// Whether two words are one word, without case and number (`Users` and `user`).
+pub(crate) fn same_word(a: &str, b: &str) -> bool {
+    singular(a).eq_ignore_ascii_case(&singular(b))
+}
+
+/// `prefix` followed by `name`, without repeating the words `prefix` ends with and `name` starts
+/// with: `Users` + `UserToken` is `UserToken`, `CustomerQuotas` + `QuotaNameEnum` is
+/// `CustomerQuotaNameEnum`. The words of `name` are kept as they are, so a `prefix` that `name`
+/// starts with adds nothing (the caller can tell by comparing with `name`).
+pub(crate) fn join_words(prefix: &str, name: &str) -> String {
+    let (head, tail) = (words(prefix), words(name));
+    let overlap = (1..=head.len().min(tail.len()))
+        .rev()
+        .find(|&k| {
+            head[head.len() - k..]
+                .iter()
+                .zip(&tail[..k])
+                .all(|(a, b)| same_word(a, b))
+        })
+        .unwrap_or(0);
+    let mut out: String = head[..head.len() - overlap].concat();
+    out.push_str(name);
+    out
+}
+
+/// `name` with each word sequence that immediately repeats itself said once, keeping the later
+/// spelling: `ProposalProposals` is `Proposals`.
+pub(crate) fn collapse_repeats(name: &str) -> String {
+    let mut ws = words(name);
+    'again: loop {
+        for len in 1..=ws.len() / 2 {
+            for i in 0..=ws.len() - 2 * len {
+                if (0..len).all(|j| same_word(ws[i + j], ws[i + len + j])) {
+                    ws.drain(i..i + len);
+                    continue 'again;
+                }
+            }
+        }
+        return ws.concat();
+    }
+}
+
 /// Heuristic (b): the response model name implied by a request model name: a `Patched` prefix
 /// and a `Request` suffix are stripped (`PatchedOpenStackVolumeRequest` -> `OpenStackVolume`).
 /// `None` when the model name does not end in `Request` or nothing would be left.
@@ -162,6 +230,32 @@ mod tests {
             "OpenstackVolumesListResponse"
         );
         assert_eq!(singular("Data"), "Data");
+    }
+
+    #[test]
+    fn splits_and_joins_words() {
+        assert_eq!(
+            words("OpenStackIpv4Port"),
+            ["Open", "Stack", "Ipv4", "Port"]
+        );
+        assert_eq!(words("HTTPResponse"), ["HTTP", "Response"]);
+        assert_eq!(words("Admin2"), ["Admin2"]);
+        assert_eq!(join_words("Users", "UserToken"), "UserToken");
+        assert_eq!(join_words("Users", "User"), "User");
+        assert_eq!(
+            join_words("CustomerQuotas", "QuotaNameEnum"),
+            "CustomerQuotaNameEnum"
+        );
+        assert_eq!(
+            join_words("BookingOfferings", "OfferingFile"),
+            "BookingOfferingFile"
+        );
+        assert_eq!(
+            join_words("OpenstackVolumes", "OpenStackSnapshotRestoration"),
+            "OpenstackVolumesOpenStackSnapshotRestoration"
+        );
+        assert_eq!(collapse_repeats("ProposalProposals"), "Proposals");
+        assert_eq!(collapse_repeats("OpenstackVolumes"), "OpenstackVolumes");
     }
 
     #[test]

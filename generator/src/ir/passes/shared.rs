@@ -35,7 +35,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::hoist::{GroupId, Hoisted, Priority, Rep, ShapeId};
-use super::names::{camel_part, singular, type_name};
+use super::names::{camel_part, collapse_repeats, join_words, singular, type_name};
 
 /// At most this many fields make the name of an object several operations share.
 const STRUCTURAL_FIELDS: usize = 2;
@@ -97,18 +97,87 @@ pub(super) fn prefer_neutral_names(h: &mut Hoisted) {
         // operation are left, so the owners' names come first), and takes this name where
         // every owner is named after a single operation.
         let direct = root_ops.get(&shape).is_some_and(|ops| ops.len() > 1);
-        let neutral = structural
-            .or_else(|| common_resource(h, users))
-            .or_else(|| common_action(h, users));
-        let (name, priority) = match neutral {
-            Some(name) if direct => (name, Priority::Nested),
-            Some(name) => (name, Priority::Common),
-            None => match common_words(h, users) {
-                Some(words) if is_enum(h, &groups) => (format!("{words}Enum"), Priority::Common),
-                Some(words) => (words, Priority::Common),
-                None => continue,
-            },
+        // An enum is named as such, and after the parameter or field that all its operations
+        // hold it in (`InvoiceOEnum` for the ordering of `invoices_list` and `invoices_count`,
+        // beside `InvoiceFieldEnum`), not after the resource alone (`Invoice` is the invoice).
+        let suffix = if is_enum(h, &groups) {
+            enum_role(h, &groups, users)
+        } else {
+            String::new()
         };
+        let is_structural = structural.is_some();
+        let described: Vec<String> = structural
+            .into_iter()
+            .chain(
+                common_resource(h, users)
+                    .into_iter()
+                    .chain(common_action(h, users))
+                    .map(|name| format!("{name}{suffix}")),
+            )
+            .collect();
+        let words = common_words(h, users).map(|words| format!("{words}{suffix}"));
+        let priority = if direct && !described.is_empty() {
+            Priority::Nested
+        } else {
+            Priority::Common
+        };
+        if described.is_empty() && words.is_none() {
+            continue;
+        }
+        // Every name saying what the shape is, best first: the first is offered, the others
+        // are what it falls back to if another shape holds the first (more specific than a
+        // name qualified by its page, and than a number). Then, only to fall back to, what the
+        // operations that use it directly act on: the resource and action, in the singular
+        // (`MarketplaceSlurmPeriodicUsagePolicyCommandHistory` for the items of
+        // `/api/marketplace-slurm-periodic-usage-policies/{uuid}/command_history/`), then the
+        // resource alone (`ProviderInvoiceItem` for an invoice item that
+        // `/api/provider-invoice-items/` lists, when `/api/invoice-items/` is an `InvoiceItem`
+        // of other fields). Not the resource of an operation that only holds it inside another
+        // shape: that names the owner.
+        let mut by_use: Vec<usize> = root_ops
+            .get(&shape)
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        // By operation id, not by the order the input lists operations in.
+        by_use.sort_by(|&a, &b| h.op_ids.get(a).cmp(&h.op_ids.get(b)));
+        let resource = |op: usize| h.op_resources.get(op).cloned().flatten();
+        let acts = by_use.iter().filter_map(|&op| {
+            let action = h.op_actions.get(op).cloned().flatten()?;
+            let act = join_words(&resource(op)?, &action);
+            Some(format!("{}{suffix}", singular(&act)))
+        });
+        let resources = by_use
+            .iter()
+            .filter_map(|&op| resource(op))
+            .map(|name| format!("{name}{suffix}"));
+        let mut neutral: Vec<String> = Vec::new();
+        for name in described
+            .into_iter()
+            .chain(words)
+            .chain(acts)
+            .chain(resources)
+        {
+            if !neutral.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+                neutral.push(name);
+            }
+        }
+        let mut neutral = neutral.into_iter();
+        let Some(name) = neutral.next() else {
+            continue;
+        };
+        // A shape named by its fields that loses that name is still best told by them, qualified
+        // by its page (`MarketplaceRobotAccountsDetail`): the words or resource of its
+        // operations would name a resource (`MarketplaceRobotAccount` for a `{detail}`).
+        let alternatives: Vec<String> = if is_structural {
+            Vec::new()
+        } else {
+            neutral.collect()
+        };
+        if !alternatives.is_empty() {
+            h.neutral_alternatives.insert(shape, alternatives);
+        }
         for &g in &groups {
             h.groups[g]
                 .candidates
@@ -123,6 +192,31 @@ fn is_enum(h: &Hoisted, groups: &[GroupId]) -> bool {
         .iter()
         .find_map(|&g| h.groups[g].rep.as_ref())
         .is_some_and(|rep| matches!(rep, Rep::Enum(_)))
+}
+
+/// What an enum is to the operations that use it: the part after the operation's name that
+/// all its names made up from an operation share (`OEnum` of `InvoicesListOEnum` and
+/// `InvoicesCountOEnum`), else `Enum`.
+fn enum_role(h: &Hoisted, groups: &[GroupId], users: &BTreeSet<usize>) -> String {
+    let mut roles = BTreeSet::new();
+    for &g in groups {
+        for (Reverse(priority), name) in &h.groups[g].candidates {
+            if *priority != Priority::Synthesized {
+                continue;
+            }
+            let role = users
+                .iter()
+                .filter_map(|&op| name.strip_prefix(h.op_names.get(op)?.as_str()))
+                .min_by_key(|rest| (rest.len(), *rest));
+            roles.insert(role.unwrap_or_default().to_string());
+        }
+    }
+    match roles.pop_first() {
+        Some(role) if roles.is_empty() && role.len() > "Enum".len() && role.ends_with("Enum") => {
+            role
+        }
+        _ => "Enum".to_string(),
+    }
 }
 
 /// The shape's fields or values as a name, when it has few enough of them.
@@ -151,7 +245,9 @@ fn structural_name(h: &Hoisted, groups: &[GroupId]) -> Option<String> {
                     crate::ir::EnumValue::Str(s) => camel_part(s),
                 })
                 .collect();
-            format!("{values}Enum")
+            // An ordering's values name one field twice (`created`, `-created`): once is
+            // enough.
+            format!("{}Enum", collapse_repeats(&values))
         }
     };
     name.starts_with(|c: char| c.is_ascii_uppercase())

@@ -710,16 +710,14 @@ fn identical_enums_in_different_pages_share_the_hinted_name() {
             ("CoreStates", "enum"),
             // Both pages return `{state}`: it is named by its field.
             ("State", "object"),
-            ("StateStateEnum", "alias of CoreStates"),
+            // `<Owner><Field>Enum`, the field's word said once.
+            ("StateEnum", "alias of CoreStates"),
         ],
     );
     assert_eq!(op_refs(&api, "volumes_list"), ["CoreStates"]);
     assert_eq!(op_refs(&api, "tenants_list"), ["CoreStates"]);
     assert_eq!(op_refs(&api, "tenants_retrieve"), ["State"]);
-    assert_eq!(
-        field_ty(&api, "State", "state"),
-        &reference("StateStateEnum")
-    );
+    assert_eq!(field_ty(&api, "State", "state"), &reference("StateEnum"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -891,16 +889,17 @@ fn shapes_shared_by_pages_are_named_by_what_they_are() {
     expect_kinds(
         &api,
         &[
-            // Named by its fields, not after alpha's operation; the item after its owner.
+            // Named by its fields, not after alpha's operation; the item after its owner, without
+            // saying `Items` and `Item`.
+            ("UuidItem", "object"),
             ("UuidItems", "object"),
-            ("UuidItemsItem", "object"),
         ],
     );
     assert_eq!(op_refs(&api, "alpha_retrieve"), ["UuidItems"]);
     assert_eq!(op_refs(&api, "beta_retrieve"), ["UuidItems"]);
     assert_eq!(
         field_ty(&api, "UuidItems", "items"),
-        &Ty::array(reference("UuidItemsItem"))
+        &Ty::array(reference("UuidItem"))
     );
 }
 
