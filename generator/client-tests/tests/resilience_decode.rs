@@ -693,15 +693,18 @@ fn request_models_decode_from_json() {
 
     let missing =
         serde_json::from_str::<LinkRequest>(r#"{"note":"n"}"#).expect_err("target is required");
-    assert_eq!(
-        missing.to_string(),
-        "missing field `target` at line 1 column 12"
-    );
+    assert_eq!(missing.to_string(), "LinkRequest: missing field `target`");
     let wrong =
         serde_json::from_str::<LinkRequest>(r#"{"target":5}"#).expect_err("target is a string");
     assert_eq!(
         wrong.to_string(),
-        "invalid type: integer `5`, expected a string at line 1 column 11"
+        "LinkRequest.target: invalid type: integer `5`, expected a string"
+    );
+    let not_an_object =
+        serde_json::from_str::<LinkRequest>("[1]").expect_err("a request model is an object");
+    assert_eq!(
+        not_an_object.to_string(),
+        "LinkRequest: expected a JSON object, found an array"
     );
 
     // The whole-API crate's request models too.
