@@ -177,6 +177,46 @@ fn settle_heap() {
     drop(black_box(Vec::<u8>::with_capacity(4096)));
 }
 
+/// One timed decode, and whether it succeeded: the result is dropped, and the heap settled,
+/// after the clock stops.
+fn decode_once<T, E>(decode: impl FnOnce() -> Result<T, E>) -> (Duration, bool) {
+    let start = Instant::now();
+    let out = decode();
+    let elapsed = start.elapsed();
+    let ok = black_box(&out).is_ok();
+    drop(out);
+    settle_heap();
+    (elapsed, ok)
+}
+
+/// The median times of the typed, `Value` and runtime page decodes, `round` running each once.
+///
+/// Rounds alternate between the decoders so that drift in machine load hits all of them.
+/// Each result is dropped, untimed, before the next decoder runs: every decoder starts from
+/// the same heap, the way a caller decodes a page, uses it and drops it. (Keeping all three
+/// alive made each decode fault in fresh pages, and the figures then measured the kernel's
+/// page faults as much as the decoders.) The drop's work is finished untimed too (see
+/// `settle_heap`).
+fn time_rounds(
+    rounds: usize,
+    what: &str,
+    mut round: impl FnMut() -> [(Duration, bool); 3],
+) -> Result<[Duration; 3], String> {
+    let mut times: [Vec<Duration>; 3] = Default::default();
+    for number in 0..WARM_UP_ROUNDS + rounds {
+        let results = round();
+        if results.iter().any(|(_, ok)| !ok) {
+            return Err(format!("{what} round {number}: decoding failed"));
+        }
+        if number >= WARM_UP_ROUNDS {
+            for (all, (time, _)) in times.iter_mut().zip(results) {
+                all.push(time);
+            }
+        }
+    }
+    Ok(times.map(|mut all| median(&mut all)))
+}
+
 fn median(times: &mut [Duration]) -> Duration {
     times.sort();
     times[times.len() / 2]
@@ -218,47 +258,15 @@ fn run() -> Result<(), String> {
     let unknown_keys: usize = typed.iter().map(|v| v.extra.len()).sum();
     let typed_scalars = check_typed_volumes(&typed)?;
 
-    // Rounds alternate between the decoders so that drift in machine load hits all of them.
-    // Each result is dropped, untimed, before the next decoder runs: every decoder starts
-    // from the same heap, the way a caller decodes a page, uses it and drops it. (Keeping all
-    // three alive made each decode fault in fresh pages, and the figures then measured the
-    // kernel's page faults as much as the decoders.) The drop's work is finished untimed too
-    // (see `settle_heap`).
-    let mut typed_times = Vec::with_capacity(args.rounds);
-    let mut value_times = Vec::with_capacity(args.rounds);
-    let mut runtime_times = Vec::with_capacity(args.rounds);
     let response = list_response(bytes.clone());
-    for round in 0..WARM_UP_ROUNDS + args.rounds {
-        let start = Instant::now();
-        let typed: Result<Vec<OpenStackVolume>, _> = serde_json::from_slice(black_box(&bytes));
-        let typed_time = start.elapsed();
-        let typed_ok = black_box(&typed).is_ok();
-        drop(typed);
-        settle_heap();
-        let start = Instant::now();
-        let value: Result<Value, _> = serde_json::from_slice(black_box(&bytes));
-        let value_time = start.elapsed();
-        let value_ok = black_box(&value).is_ok();
-        drop(value);
-        settle_heap();
-        let start = Instant::now();
-        let page = Page::<OpenStackVolume>::from_response(black_box(&response), 1, 300);
-        let runtime_time = start.elapsed();
-        let page_ok = black_box(&page).is_ok();
-        drop(page);
-        settle_heap();
-        if !(typed_ok && value_ok && page_ok) {
-            return Err(format!("round {round}: decoding failed"));
-        }
-        if round >= WARM_UP_ROUNDS {
-            typed_times.push(typed_time);
-            value_times.push(value_time);
-            runtime_times.push(runtime_time);
-        }
-    }
-    let typed = figures(median(&mut typed_times), bytes.len());
-    let value = figures(median(&mut value_times), bytes.len());
-    let runtime = figures(median(&mut runtime_times), bytes.len());
+    let [typed, value, runtime] = time_rounds(args.rounds, "volumes", || {
+        [
+            decode_once(|| serde_json::from_slice::<Vec<OpenStackVolume>>(black_box(&bytes))),
+            decode_once(|| serde_json::from_slice::<Value>(black_box(&bytes))),
+            decode_once(|| Page::<OpenStackVolume>::from_response(black_box(&response), 1, 300)),
+        ]
+    })?
+    .map(|t| figures(t, bytes.len()));
     let ratio = value.per_page.as_secs_f64() / typed.per_page.as_secs_f64().max(f64::MIN_POSITIVE);
 
     println!(
@@ -380,43 +388,20 @@ fn things_figures(rounds: usize) -> Result<(), String> {
     if again != page {
         return Err("the typed Thing page does not encode back to the same JSON".to_string());
     }
-    let mut typed_times = Vec::with_capacity(rounds);
-    let mut value_times = Vec::with_capacity(rounds);
-    let mut runtime_times = Vec::with_capacity(rounds);
     let response = list_response(bytes.clone());
-    for round in 0..WARM_UP_ROUNDS + rounds {
-        let start = Instant::now();
-        let typed: Result<Vec<Thing>, _> = serde_json::from_slice(black_box(&bytes));
-        let typed_time = start.elapsed();
-        let typed_ok = black_box(&typed).is_ok();
-        drop(typed);
-        settle_heap();
-        let start = Instant::now();
-        let value: Result<Value, _> = serde_json::from_slice(black_box(&bytes));
-        let value_time = start.elapsed();
-        let value_ok = black_box(&value).is_ok();
-        drop(value);
-        settle_heap();
-        let start = Instant::now();
-        let page = fixture_things::Page::<Thing>::from_response(black_box(&response), 1, 300);
-        let runtime_time = start.elapsed();
-        let page_ok = black_box(&page)
-            .as_ref()
-            .is_ok_and(|p| p.items.len() == PAGE_ITEMS);
-        drop(page);
-        settle_heap();
-        if !(typed_ok && value_ok && page_ok) {
-            return Err(format!("things round {round}: decoding failed"));
-        }
-        if round >= WARM_UP_ROUNDS {
-            typed_times.push(typed_time);
-            value_times.push(value_time);
-            runtime_times.push(runtime_time);
-        }
-    }
-    let typed = figures(median(&mut typed_times), bytes.len());
-    let value = figures(median(&mut value_times), bytes.len());
-    let runtime = figures(median(&mut runtime_times), bytes.len());
+    let [typed, value, runtime] = time_rounds(rounds, "things", || {
+        [
+            decode_once(|| serde_json::from_slice::<Vec<Thing>>(black_box(&bytes))),
+            decode_once(|| serde_json::from_slice::<Value>(black_box(&bytes))),
+            decode_once(|| {
+                fixture_things::Page::<Thing>::from_response(black_box(&response), 1, 300)
+                    .ok()
+                    .filter(|p| p.items.len() == PAGE_ITEMS)
+                    .ok_or(())
+            }),
+        ]
+    })?
+    .map(|t| figures(t, bytes.len()));
     println!(
         "things: {PAGE_ITEMS} fixture Things ({} bytes; UUID, 2 decimals, date-time, date, 3 \
          enums typed)",
