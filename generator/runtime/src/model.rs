@@ -117,18 +117,19 @@ macro_rules! __response_model {
     ($model:ident, $name:literal, $extra:ident, [$($field:ident($wire:literal)),* $(,)?]) => {
         impl $crate::LenientModel for $model {
             const NAME: &'static str = $name;
-            fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+            #[inline]
+            fn decode_field(
                 &mut self,
                 key: &str,
-                map: &mut A,
-            ) -> ::core::result::Result<bool, A::Error> {
+                value: &str,
+            ) -> ::core::result::Result<bool, ::std::string::String> {
                 match key {
                     $($wire => {
-                        self.$field = map.next_value()?;
+                        self.$field = $crate::lenient::from_raw(value)?;
                         ::core::result::Result::Ok(true)
                     })*
                     _ => {
-                        let _ = map; // a model without fields reads nothing
+                        let _ = value; // a model without fields reads nothing
                         ::core::result::Result::Ok(false)
                     }
                 }
@@ -186,6 +187,12 @@ macro_rules! __response_model {
                 map: A,
             ) -> ::core::result::Result<Self, A::Error> {
                 $crate::model_from_map(map)
+            }
+            #[inline]
+            fn from_object_text(
+                text: &str,
+            ) -> ::core::result::Result<::core::option::Option<Self>, ::std::string::String> {
+                $crate::support::model_from_text(text)
             }
         }
     };

@@ -146,11 +146,7 @@ struct Heavy {
 
 impl waldur_client_runtime::LenientModel for Heavy {
     const NAME: &'static str = "Heavy";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> Result<bool, A::Error> {
+    fn decode_field(&mut self, _key: &str, _value: &str) -> Result<bool, String> {
         Ok(false)
     }
     fn extra_mut(&mut self) -> &mut waldur_client_runtime::Extra {
@@ -283,13 +279,9 @@ async fn nested_tiny_items_are_bounded_by_the_decode_budget() {
     }
     impl waldur_client_runtime::LenientModel for Holder {
         const NAME: &'static str = "Holder";
-        fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
+        fn decode_field(&mut self, key: &str, value: &str) -> Result<bool, String> {
             match key {
-                "items" => self.items = map.next_value()?,
+                "items" => self.items = waldur_client_runtime::lenient::from_raw(value)?,
                 _ => return Ok(false),
             }
             Ok(true)

@@ -24,13 +24,9 @@ struct Volume {
 
 impl LenientModel for Volume {
     const NAME: &'static str = "Volume";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
+    fn decode_field(&mut self, key: &str, value: &str) -> Result<bool, String> {
         match key {
-            "metadata" => self.metadata = map.next_value()?,
+            "metadata" => self.metadata = waldur_client_runtime::lenient::from_raw(value)?,
             _ => return Ok(false),
         }
         Ok(true)

@@ -35,21 +35,17 @@ struct Volume {
 
 impl LenientModel for Volume {
     const NAME: &'static str = "Volume";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
+    fn decode_field(&mut self, key: &str, value: &str) -> Result<bool, String> {
         match key {
-            "uuid" => self.uuid = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            "ratio" => self.ratio = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "created" => self.created = map.next_value()?,
-            "day" => self.day = map.next_value()?,
-            "metadata" => self.metadata = map.next_value()?,
-            "parts" => self.parts = map.next_value()?,
+            "uuid" => self.uuid = waldur_client_runtime::lenient::from_raw(value)?,
+            "name" => self.name = waldur_client_runtime::lenient::from_raw(value)?,
+            "size" => self.size = waldur_client_runtime::lenient::from_raw(value)?,
+            "ratio" => self.ratio = waldur_client_runtime::lenient::from_raw(value)?,
+            "price" => self.price = waldur_client_runtime::lenient::from_raw(value)?,
+            "created" => self.created = waldur_client_runtime::lenient::from_raw(value)?,
+            "day" => self.day = waldur_client_runtime::lenient::from_raw(value)?,
+            "metadata" => self.metadata = waldur_client_runtime::lenient::from_raw(value)?,
+            "parts" => self.parts = waldur_client_runtime::lenient::from_raw(value)?,
             _ => return Ok(false),
         }
         Ok(true)

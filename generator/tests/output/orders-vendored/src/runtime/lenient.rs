@@ -12,7 +12,9 @@
 //! Each field is read as its raw JSON text first (one scan, borrowed from the body), then
 //! turned into its type: numbers are parsed from their text (so `1e400` or an integer beyond
 //! `u64` is kept raw instead of failing or being rounded), strings without escapes are not
-//! copied twice, and nested objects and arrays are decoded from their own text.
+//! copied twice, and nested objects and arrays are decoded from their own text: models, lists
+//! and maps walk it (`scan`: serde_json has already checked it, so only its structure is looked
+//! at), other types go through serde_json again.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,6 +27,7 @@ use serde_json::Value;
 use super::error::FieldError;
 use super::limits::{self, NestingGuard};
 use super::raw::{self, Integer, Literal, RawJson};
+use super::scan;
 
 /// A response field: absent, null, a value of the declared type, or a value that did not
 /// match it (kept verbatim).
@@ -246,12 +249,8 @@ pub fn from_raw<T: FromJson>(text: &str) -> Result<Lenient<T>, String> {
                 unescape(text).and_then(|s| T::from_string(s).ok())
             }
         }
-        Some(b'{') if T::ACCEPTS_MAP => {
-            return nested(text, |de| de.deserialize_map(MapInto::<T>(PhantomData)));
-        }
-        Some(b'[') if T::ACCEPTS_SEQ => {
-            return nested(text, |de| de.deserialize_seq(SeqInto::<T>(PhantomData)));
-        }
+        Some(b'{') if T::ACCEPTS_MAP => return nested(text, T::from_object_text),
+        Some(b'[') if T::ACCEPTS_SEQ => return nested(text, T::from_array_text),
         Some(b'-' | b'0'..=b'9') => T::from_number(text),
         _ => None,
     };
@@ -298,13 +297,12 @@ fn kept_raw(text: &str) -> RawJson {
     RawJson::from_scanned(text)
 }
 
-/// Decodes an object or array from its own text. Any failure keeps the value raw, except a
-/// used-up memory budget, which fails the whole response.
+/// Decodes an object or array from its own text (`decode`: the type's `from_object_text` or
+/// `from_array_text`). Anything that does not fit is kept raw, except a used-up memory budget,
+/// which fails the whole response.
 fn nested<T: FromJson>(
     text: &str,
-    decode: impl FnOnce(
-        &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>,
-    ) -> Result<T, serde_json::Error>,
+    decode: fn(&str) -> Result<Option<T>, String>,
 ) -> Result<Lenient<T>, String> {
     if T::HOLDS_ANY_JSON && raw::has_inexact_number(text) {
         return Ok(Lenient::Invalid(kept_raw(text)));
@@ -312,12 +310,35 @@ fn nested<T: FromJson>(
     let Some(_depth) = NestingGuard::enter() else {
         return Ok(Lenient::Invalid(kept_raw(text)));
     };
+    Ok(match decode(text)? {
+        Some(v) => Lenient::Valid(v),
+        None => Lenient::Invalid(kept_raw(text)),
+    })
+}
+
+/// Decodes an object or array from its own text through serde_json's parser (the default of
+/// [`FromJson::from_object_text`] and [`FromJson::from_array_text`]).
+pub(super) fn through_serde<T>(
+    text: &str,
+    decode: impl FnOnce(
+        &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>,
+    ) -> Result<T, serde_json::Error>,
+) -> Result<Option<T>, String> {
     let mut de = serde_json::Deserializer::from_str(text);
     match decode(&mut de) {
-        Ok(v) => Ok(Lenient::Valid(v)),
+        Ok(v) => Ok(Some(v)),
         Err(_) if limits::exhausted() => Err(limits::exhausted_message()),
-        Err(_) => Ok(Lenient::Invalid(kept_raw(text))),
+        Err(_) => Ok(None),
     }
+}
+
+/// The value of an object key as it stands between its quotes (`scan` leaves escapes as they
+/// are); `None` if the escapes are not valid.
+pub(super) fn key_text(inner: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if !has_backslash(inner) {
+        return Some(std::borrow::Cow::Borrowed(inner));
+    }
+    unescape(&format!("\"{inner}\"")).map(std::borrow::Cow::Owned)
 }
 
 struct MapInto<T>(PhantomData<T>);
@@ -397,6 +418,18 @@ pub trait FromJson: Sized {
     fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
         let _ = seq;
         Err(de::Error::custom("a JSON array is not accepted here"))
+    }
+    /// A JSON object as its exact text, which serde_json has already scanned (so it is valid
+    /// JSON). `Ok(None)`: it does not fit (it is kept raw); `Err`: the decode memory budget ran
+    /// out. By default it goes through [`FromJson::from_map`] on serde_json's parser; models
+    /// and the runtime's maps walk the text instead (see `scan`), which costs a fraction.
+    fn from_object_text(text: &str) -> Result<Option<Self>, String> {
+        through_serde(text, |de| de.deserialize_map(MapInto::<Self>(PhantomData)))
+    }
+    /// A JSON array as its exact text, like [`FromJson::from_object_text`]; by default through
+    /// [`FromJson::from_seq`].
+    fn from_array_text(text: &str) -> Result<Option<Self>, String> {
+        through_serde(text, |de| de.deserialize_seq(SeqInto::<Self>(PhantomData)))
     }
     /// Set by types that hold arbitrary JSON (`serde_json::Value`): an object or array
     /// holding a number such a type would round or refuse is kept raw instead.
@@ -634,6 +667,20 @@ impl<'de> Visitor<'de> for BudgetedKey {
 /// A JSON array; each element is lenient on its own, so `null` elements round-trip.
 impl<T: FromJson> FromJson for Vec<Lenient<T>> {
     const ACCEPTS_SEQ: bool = true;
+    fn from_array_text(text: &str) -> Result<Option<Self>, String> {
+        let Ok(mut elements) = scan::Elements::new(text) else {
+            return Ok(None);
+        };
+        let mut out = Vec::new();
+        loop {
+            limits::charge(std::mem::size_of::<Lenient<T>>())?;
+            match elements.next_element() {
+                Ok(Some(item)) => out.push(from_raw(item)?),
+                Ok(None) => return Ok(Some(out)),
+                Err(scan::Malformed) => return Ok(None),
+            }
+        }
+    }
     fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
         loop {
@@ -649,6 +696,25 @@ impl<T: FromJson> FromJson for Vec<Lenient<T>> {
 /// A JSON object with arbitrary keys; each value is lenient on its own.
 impl<T: FromJson> FromJson for BTreeMap<String, Lenient<T>> {
     const ACCEPTS_MAP: bool = true;
+    fn from_object_text(text: &str) -> Result<Option<Self>, String> {
+        let Ok(mut members) = scan::Members::new(text) else {
+            return Ok(None);
+        };
+        let mut out = BTreeMap::new();
+        loop {
+            let (key, value) = match members.next_member() {
+                Ok(Some(member)) => member,
+                Ok(None) => return Ok(Some(out)),
+                Err(scan::Malformed) => return Ok(None),
+            };
+            let Some(key) = key_text(key) else {
+                return Ok(None);
+            };
+            let value = from_raw(value)?;
+            limits::charge(std::mem::size_of::<(String, Lenient<T>)>() + 16 + key.len())?;
+            out.insert(key.into_owned(), value);
+        }
+    }
     fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut out = BTreeMap::new();
         while let Some((key, value)) = map.next_entry::<String, Lenient<T>>()? {
@@ -691,6 +757,12 @@ impl<T: FromJson> FromJson for Box<T> {
     const ACCEPTS_SEQ: bool = T::ACCEPTS_SEQ;
     fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
         T::from_seq(seq).map(Box::new)
+    }
+    fn from_object_text(text: &str) -> Result<Option<Self>, String> {
+        T::from_object_text(text).map(|v| v.map(Box::new))
+    }
+    fn from_array_text(text: &str) -> Result<Option<Self>, String> {
+        T::from_array_text(text).map(|v| v.map(Box::new))
     }
     const HOLDS_ANY_JSON: bool = T::HOLDS_ANY_JSON;
     const PLAIN_TEXT: bool = T::PLAIN_TEXT;

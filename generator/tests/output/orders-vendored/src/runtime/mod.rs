@@ -18,6 +18,8 @@
 //! - [`lenient`] / [`raw`] / [`scalars`] / [`spelling`]: response fields that survive a server
 //!   not following its schema, JSON kept verbatim, typed scalars (decimal, date), and UUIDs and
 //!   date-times that keep the server's spelling.
+//! - `scan`: the members of objects and elements of arrays inside a response, found by walking
+//!   text serde_json has already checked (nested values are decoded from it, not parsed again).
 //! - [`limits`]: decoding memory proportional to the body.
 //! - [`nullable`]: request fields distinguishing absent, null and a value.
 //! - [`request_json`]: request models decoded from JSON.
@@ -62,6 +64,7 @@ pub mod request_json;
 pub mod response;
 pub mod retry;
 pub mod scalars;
+mod scan;
 pub mod spelling;
 pub mod support;
 pub mod trace;

@@ -13,7 +13,8 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
-use super::raw::{Extra, RawJson};
+use super::raw::{Extra, RawJson, raw_text};
+use super::scan::{Malformed, Members};
 
 /// A generated response model: decodes known fields by wire name, keeps the rest in `extra`,
 /// and lets the runtime walk its fields (for `Debug`, `Serialize` and the fields that held a
@@ -22,13 +23,10 @@ use super::raw::{Extra, RawJson};
 pub trait LenientModel: Default {
     /// The model's name, for error messages and `Debug`.
     const NAME: &'static str;
-    /// Decodes the value of `key` into its field. Returns `Ok(false)`, without consuming the
-    /// value, when `key` is not a field of this model.
-    fn decode_field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error>;
+    /// Decodes `value`, the exact JSON text of the value of `key`, into the field `key` names
+    /// (with [`super::lenient::from_raw`]). `Ok(false)` when `key` is not a field of this
+    /// model; `Err` when the decode memory budget ran out.
+    fn decode_field(&mut self, key: &str, value: &str) -> Result<bool, String>;
     /// Where keys the spec does not describe are kept, each value verbatim, so that
     /// re-encoding loses nothing and no value there can fail decoding.
     fn extra_mut(&mut self) -> &mut Extra;
@@ -61,28 +59,78 @@ pub trait LenientModel: Default {
     }
 }
 
-/// `Deserialize::deserialize` of every generated response model.
+/// `Deserialize::deserialize` of every generated response model: member by member through
+/// serde, each value read as its text and decoded as [`model_from_text`] decodes it. (Taking
+/// the model's text whole and walking it would scan every byte twice: serde_json scans a text
+/// to hand it over.) Objects and arrays inside are walked from their text.
 pub fn deserialize_model<'de, D: Deserializer<'de>, T: LenientModel>(d: D) -> Result<T, D::Error> {
     d.deserialize_map(ModelVisitor::<T>(PhantomData))
 }
 
-/// Builds a model from a JSON object that is already being read (nested models). The model is
-/// charged against the decode memory budget ([`super::limits`]): an empty object costs the
-/// whole struct.
+/// Builds a model from the exact text of a JSON object (already scanned: valid JSON), walking
+/// its members (see `scan`). `Ok(None)` when the text is not an object; `Err` when the decode
+/// memory budget ran out. The model is charged against that budget ([`super::limits`]): an
+/// empty object costs the whole struct.
+pub fn model_from_text<T: LenientModel>(text: &str) -> Result<Option<T>, String> {
+    let Ok(mut members) = Members::new(text) else {
+        return Ok(None);
+    };
+    super::limits::charge(std::mem::size_of::<T>())?;
+    let mut out = T::default();
+    loop {
+        let (key, value) = match members.next_member() {
+            Ok(Some(member)) => member,
+            Ok(None) => return Ok(Some(out)),
+            Err(Malformed) => return Ok(None),
+        };
+        let Some(key) = super::lenient::key_text(key) else {
+            return Ok(None);
+        };
+        field_or_extra(&mut out, key, value)?;
+    }
+}
+
+/// One member of a model: its field, or, for a key the spec does not describe, `extra`.
+#[inline]
+fn field_or_extra<T: LenientModel>(
+    out: &mut T,
+    key: Cow<'_, str>,
+    value: &str,
+) -> Result<(), String> {
+    if !out.decode_field(&key, value)? {
+        super::limits::charge(
+            std::mem::size_of::<(String, RawJson)>() + 16 + key.len() + value.len(),
+        )?;
+        out.extra_mut()
+            .insert(key.into_owned(), RawJson::from_scanned(value));
+    }
+    Ok(())
+}
+
+/// Builds a model from a JSON object that is already being read through serde (see
+/// [`deserialize_model`]).
 pub fn model_from_map<'de, A: MapAccess<'de>, T: LenientModel>(mut map: A) -> Result<T, A::Error> {
     super::limits::charge(std::mem::size_of::<T>()).map_err(de::Error::custom)?;
     let mut out = T::default();
     while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-        if !out.decode_field(&key, &mut map)? {
-            let value = map.next_value::<RawJson>()?;
-            super::limits::charge(
-                std::mem::size_of::<(String, RawJson)>() + 16 + key.len() + value.get().len(),
-            )
-            .map_err(de::Error::custom)?;
-            out.extra_mut().insert(key.into_owned(), value);
-        }
+        map.next_value_seed(Member { out: &mut out, key })?;
     }
     Ok(out)
+}
+
+/// The value of one member of a model read through serde: decoded inside the value's own
+/// deserialization, so that an error there carries the member's key in its path.
+struct Member<'m, 'k, T> {
+    out: &'m mut T,
+    key: Cow<'k, str>,
+}
+
+impl<'de, T: LenientModel> de::DeserializeSeed<'de> for Member<'_, '_, T> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let text = raw_text(d)?;
+        field_or_extra(self.out, self.key, &text).map_err(de::Error::custom)
+    }
 }
 
 struct ModelVisitor<T>(PhantomData<T>);
