@@ -202,17 +202,6 @@ impl AccessSubnetsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -268,14 +257,10 @@ impl AccessSubnetsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AccessSubnetsListBuilder {
-    type Output = Result<runtime::Page<models::AccessSubnet>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AccessSubnet>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AccessSubnetsListBuilder -> runtime::Page < models::AccessSubnet >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AccessSubnetsApi::retrieve`] (`GET /api/access-subnets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AccessSubnetsRetrieveBuilder {
@@ -284,17 +269,6 @@ pub struct AccessSubnetsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AccessSubnetsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -310,21 +284,11 @@ impl AccessSubnetsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AccessSubnet> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AccessSubnetsRetrieveBuilder {
-    type Output = Result<models::AccessSubnet, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AccessSubnet>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AccessSubnetsRetrieveBuilder -> models::AccessSubnet = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AccessSubnetsApi::create`] (`POST /api/access-subnets/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AccessSubnetsCreateBuilder {
@@ -333,17 +297,6 @@ pub struct AccessSubnetsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AccessSubnetsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -358,21 +311,11 @@ impl AccessSubnetsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AccessSubnet> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AccessSubnetsCreateBuilder {
-    type Output = Result<models::AccessSubnet, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AccessSubnet>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AccessSubnetsCreateBuilder -> models::AccessSubnet = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AccessSubnetsApi::update`] (`PUT /api/access-subnets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AccessSubnetsUpdateBuilder {
@@ -382,17 +325,6 @@ pub struct AccessSubnetsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AccessSubnetsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -409,21 +341,11 @@ impl AccessSubnetsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AccessSubnet> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AccessSubnetsUpdateBuilder {
-    type Output = Result<models::AccessSubnet, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AccessSubnet>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AccessSubnetsUpdateBuilder -> models::AccessSubnet = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AccessSubnetsApi::partial_update`] (`PATCH /api/access-subnets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AccessSubnetsPartialUpdateBuilder {
@@ -433,17 +355,6 @@ pub struct AccessSubnetsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AccessSubnetsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedAccessSubnetRequest) -> Self {
@@ -468,21 +379,11 @@ impl AccessSubnetsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AccessSubnet> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AccessSubnetsPartialUpdateBuilder {
-    type Output = Result<models::AccessSubnet, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AccessSubnet>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AccessSubnetsPartialUpdateBuilder -> models::AccessSubnet = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AccessSubnetsApi::destroy`] (`DELETE /api/access-subnets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AccessSubnetsDestroyBuilder {
@@ -491,17 +392,6 @@ pub struct AccessSubnetsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AccessSubnetsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -517,21 +407,11 @@ impl AccessSubnetsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AccessSubnetsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AccessSubnetsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `access_subnets` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -1212,17 +1212,6 @@ pub struct AdminMatrixAppserviceStatusRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixAppserviceStatusRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1239,28 +1228,12 @@ impl AdminMatrixAppserviceStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::AdminMatrixAppserviceStatusRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminMatrixAppserviceStatusRetrieveBuilder {
-    type Output = Result<
-        models::AdminMatrixAppserviceStatusRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminMatrixAppserviceStatusRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminMatrixAppserviceStatusRetrieveBuilder ->
+    models::AdminMatrixAppserviceStatusRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::matrix_diagnostics_retrieve`] (`GET /api/admin/matrix/diagnostics/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminMatrixDiagnosticsRetrieveBuilder {
@@ -1268,17 +1241,6 @@ pub struct AdminMatrixDiagnosticsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixDiagnosticsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1295,25 +1257,12 @@ impl AdminMatrixDiagnosticsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::AdminMatrixDiagnosticsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminMatrixDiagnosticsRetrieveBuilder {
-    type Output = Result<models::AdminMatrixDiagnosticsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminMatrixDiagnosticsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminMatrixDiagnosticsRetrieveBuilder ->
+    models::AdminMatrixDiagnosticsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::matrix_livekit_overview_retrieve`] (`GET /api/admin/matrix/livekit/overview/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminMatrixLivekitOverviewRetrieveBuilder {
@@ -1321,17 +1270,6 @@ pub struct AdminMatrixLivekitOverviewRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixLivekitOverviewRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1348,28 +1286,12 @@ impl AdminMatrixLivekitOverviewRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::AdminMatrixLivekitOverviewRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminMatrixLivekitOverviewRetrieveBuilder {
-    type Output = Result<
-        models::AdminMatrixLivekitOverviewRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminMatrixLivekitOverviewRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminMatrixLivekitOverviewRetrieveBuilder ->
+    models::AdminMatrixLivekitOverviewRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::matrix_livekit_participants_list`] (`GET /api/admin/matrix/livekit/participants/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminMatrixLivekitParticipantsListBuilder {
@@ -1378,17 +1300,6 @@ pub struct AdminMatrixLivekitParticipantsListBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixLivekitParticipantsListBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1407,30 +1318,12 @@ impl AdminMatrixLivekitParticipantsListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        Vec<Lenient<models::AdminMatrixLivekitParticipantsListResponse>>,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for AdminMatrixLivekitParticipantsListBuilder {
-    type Output = Result<
-        Vec<Lenient<models::AdminMatrixLivekitParticipantsListResponse>>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::AdminMatrixLivekitParticipantsListResponse>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminMatrixLivekitParticipantsListBuilder -> Vec < Lenient <
+    models::AdminMatrixLivekitParticipantsListResponse > > = GET json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::matrix_appservice_setup`] (`POST /api/admin/matrix-appservice/setup/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminMatrixAppserviceSetupBuilder {
@@ -1439,17 +1332,6 @@ pub struct AdminMatrixAppserviceSetupBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixAppserviceSetupBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::MatrixAppserviceSetupRequest) -> Self {
@@ -1475,21 +1357,11 @@ impl AdminMatrixAppserviceSetupBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixAppserviceSetup> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminMatrixAppserviceSetupBuilder {
-    type Output = Result<models::MatrixAppserviceSetup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixAppserviceSetup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminMatrixAppserviceSetupBuilder -> models::MatrixAppserviceSetup = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::matrix_reprovision`] (`POST /api/admin/matrix/reprovision/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminMatrixReprovisionBuilder {
@@ -1497,17 +1369,6 @@ pub struct AdminMatrixReprovisionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminMatrixReprovisionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1521,23 +1382,11 @@ impl AdminMatrixReprovisionBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::AdminMatrixReprovisionResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminMatrixReprovisionBuilder {
-    type Output = Result<models::AdminMatrixReprovisionResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AdminMatrixReprovisionResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminMatrixReprovisionBuilder -> models::AdminMatrixReprovisionResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_sync_items_list`] (`GET /api/admin/arrow/billing-sync-items/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1620,17 +1469,6 @@ impl AdminArrowBillingSyncItemsListBuilder {
         self.vendor_name = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1695,19 +1533,10 @@ impl AdminArrowBillingSyncItemsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncItemsListBuilder {
-    type Output = Result<
-        runtime::Page<models::AdminArrowBillingSyncItem>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowBillingSyncItem>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncItemsListBuilder -> runtime::Page <
+    models::AdminArrowBillingSyncItem >; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_sync_items_retrieve`] (`GET /api/admin/arrow/billing-sync-items/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncItemsRetrieveBuilder {
@@ -1716,17 +1545,6 @@ pub struct AdminArrowBillingSyncItemsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncItemsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1746,21 +1564,11 @@ impl AdminArrowBillingSyncItemsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AdminArrowBillingSyncItem> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncItemsRetrieveBuilder {
-    type Output = Result<models::AdminArrowBillingSyncItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AdminArrowBillingSyncItem>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncItemsRetrieveBuilder -> models::AdminArrowBillingSyncItem = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_list`] (`GET /api/admin/arrow/billing-syncs/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1850,17 +1658,6 @@ impl AdminArrowBillingSyncsListBuilder {
         self.statement_reference = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1926,16 +1723,10 @@ impl AdminArrowBillingSyncsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsListBuilder {
-    type Output = Result<runtime::Page<models::AdminArrowBillingSync>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowBillingSync>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsListBuilder -> runtime::Page < models::AdminArrowBillingSync >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_retrieve`] (`GET /api/admin/arrow/billing-syncs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsRetrieveBuilder {
@@ -1944,17 +1735,6 @@ pub struct AdminArrowBillingSyncsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1974,21 +1754,11 @@ impl AdminArrowBillingSyncsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AdminArrowBillingSync> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsRetrieveBuilder {
-    type Output = Result<models::AdminArrowBillingSync, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AdminArrowBillingSync>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsRetrieveBuilder -> models::AdminArrowBillingSync = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_pause_sync`] (`POST /api/admin/arrow/billing-syncs/pause_sync/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsPauseSyncBuilder {
@@ -1997,17 +1767,6 @@ pub struct AdminArrowBillingSyncsPauseSyncBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsPauseSyncBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SyncPauseRequestRequest) -> Self {
@@ -2033,21 +1792,11 @@ impl AdminArrowBillingSyncsPauseSyncBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PausedResumed> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsPauseSyncBuilder {
-    type Output = Result<models::PausedResumed, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PausedResumed>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsPauseSyncBuilder -> models::PausedResumed = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_reconcile`] (`POST /api/admin/arrow/billing-syncs/reconcile/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsReconcileBuilder {
@@ -2056,17 +1805,6 @@ pub struct AdminArrowBillingSyncsReconcileBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsReconcileBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2084,21 +1822,11 @@ impl AdminArrowBillingSyncsReconcileBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsReconcileBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsReconcileBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_resume_sync`] (`POST /api/admin/arrow/billing-syncs/resume_sync/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsResumeSyncBuilder {
@@ -2107,17 +1835,6 @@ pub struct AdminArrowBillingSyncsResumeSyncBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsResumeSyncBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SyncPauseRequestRequest) -> Self {
@@ -2143,21 +1860,11 @@ impl AdminArrowBillingSyncsResumeSyncBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PausedResumed> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsResumeSyncBuilder {
-    type Output = Result<models::PausedResumed, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PausedResumed>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsResumeSyncBuilder -> models::PausedResumed = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_trigger_consumption_sync`] (`POST /api/admin/arrow/billing-syncs/trigger_consumption_sync/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
@@ -2166,17 +1873,6 @@ pub struct AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2194,21 +1890,11 @@ impl AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsTriggerConsumptionSyncBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_trigger_reconciliation`] (`POST /api/admin/arrow/billing-syncs/trigger_reconciliation/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsTriggerReconciliationBuilder {
@@ -2217,17 +1903,6 @@ pub struct AdminArrowBillingSyncsTriggerReconciliationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsTriggerReconciliationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2245,21 +1920,11 @@ impl AdminArrowBillingSyncsTriggerReconciliationBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsTriggerReconciliationBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsTriggerReconciliationBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_trigger_sync`] (`POST /api/admin/arrow/billing-syncs/trigger_sync/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsTriggerSyncBuilder {
@@ -2268,17 +1933,6 @@ pub struct AdminArrowBillingSyncsTriggerSyncBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsTriggerSyncBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2296,21 +1950,11 @@ impl AdminArrowBillingSyncsTriggerSyncBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsTriggerSyncBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsTriggerSyncBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_consumption_statistics_retrieve`] (`GET /api/admin/arrow/billing-syncs/consumption_statistics/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
@@ -2318,17 +1962,6 @@ pub struct AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2345,31 +1978,12 @@ impl AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
-    type Output = Result<
-        models::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder ->
+    models::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_consumption_status_retrieve`] (`GET /api/admin/arrow/billing-syncs/consumption_status/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
@@ -2377,17 +1991,6 @@ pub struct AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2404,30 +2007,12 @@ impl AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::AdminArrowBillingSyncsConsumptionStatusRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
-    type Output = Result<
-        models::AdminArrowBillingSyncsConsumptionStatusRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminArrowBillingSyncsConsumptionStatusRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder ->
+    models::AdminArrowBillingSyncsConsumptionStatusRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_pending_records_list`] (`GET /api/admin/arrow/billing-syncs/pending_records/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2517,17 +2102,6 @@ impl AdminArrowBillingSyncsPendingRecordsListBuilder {
         self.statement_reference = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2597,19 +2171,11 @@ impl AdminArrowBillingSyncsPendingRecordsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsPendingRecordsListBuilder {
-    type Output = Result<
-        runtime::Page<models::AdminArrowBillingSyncsPendingRecordsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowBillingSyncsPendingRecordsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsPendingRecordsListBuilder -> runtime::Page <
+    models::AdminArrowBillingSyncsPendingRecordsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_fetch_billing_export`] (`POST /api/admin/arrow/billing-syncs/fetch_billing_export/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsFetchBillingExportBuilder {
@@ -2618,17 +2184,6 @@ pub struct AdminArrowBillingSyncsFetchBillingExportBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsFetchBillingExportBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2646,21 +2201,11 @@ impl AdminArrowBillingSyncsFetchBillingExportBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::FetchBillingExportRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsFetchBillingExportBuilder {
-    type Output = Result<models::FetchBillingExportRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::FetchBillingExportRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsFetchBillingExportBuilder -> models::FetchBillingExportRequest
+    = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_fetch_consumption`] (`POST /api/admin/arrow/billing-syncs/fetch_consumption/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsFetchConsumptionBuilder {
@@ -2669,17 +2214,6 @@ pub struct AdminArrowBillingSyncsFetchConsumptionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsFetchConsumptionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2697,21 +2231,11 @@ impl AdminArrowBillingSyncsFetchConsumptionBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::FetchConsumptionRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsFetchConsumptionBuilder {
-    type Output = Result<models::FetchConsumptionRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::FetchConsumptionRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsFetchConsumptionBuilder -> models::FetchConsumptionRequest =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_fetch_license_info`] (`POST /api/admin/arrow/billing-syncs/fetch_license_info/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsFetchLicenseInfoBuilder {
@@ -2720,17 +2244,6 @@ pub struct AdminArrowBillingSyncsFetchLicenseInfoBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsFetchLicenseInfoBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2748,21 +2261,11 @@ impl AdminArrowBillingSyncsFetchLicenseInfoBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::FetchLicenseInfoRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsFetchLicenseInfoBuilder {
-    type Output = Result<models::FetchLicenseInfoRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::FetchLicenseInfoRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsFetchLicenseInfoBuilder -> models::FetchLicenseInfoRequest =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_sync_resource_historical_consumption`] (`POST /api/admin/arrow/billing-syncs/sync_resource_historical_consumption/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
@@ -2771,17 +2274,6 @@ pub struct AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2800,29 +2292,12 @@ impl AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::SyncResourceHistoricalConsumptionRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
-    type Output = Result<
-        models::SyncResourceHistoricalConsumptionRequest,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::SyncResourceHistoricalConsumptionRequest,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder ->
+    models::SyncResourceHistoricalConsumptionRequest = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_sync_resources`] (`POST /api/admin/arrow/billing-syncs/sync_resources/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsSyncResourcesBuilder {
@@ -2831,17 +2306,6 @@ pub struct AdminArrowBillingSyncsSyncResourcesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsSyncResourcesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SyncResourcesRequestRequest) -> Self {
@@ -2867,21 +2331,11 @@ impl AdminArrowBillingSyncsSyncResourcesBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SyncResourcesRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsSyncResourcesBuilder {
-    type Output = Result<models::SyncResourcesRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SyncResourcesRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsSyncResourcesBuilder -> models::SyncResourcesRequest = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_billing_syncs_cleanup_consumption`] (`POST /api/admin/arrow/billing-syncs/cleanup_consumption/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowBillingSyncsCleanupConsumptionBuilder {
@@ -2890,17 +2344,6 @@ pub struct AdminArrowBillingSyncsCleanupConsumptionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowBillingSyncsCleanupConsumptionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::CleanupConsumptionRequestRequest) -> Self {
@@ -2926,21 +2369,11 @@ impl AdminArrowBillingSyncsCleanupConsumptionBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CleanupConsumptionRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowBillingSyncsCleanupConsumptionBuilder {
-    type Output = Result<models::CleanupConsumptionRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CleanupConsumptionRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowBillingSyncsCleanupConsumptionBuilder -> models::CleanupConsumptionRequest
+    = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_consumption_records_list`] (`GET /api/admin/arrow/consumption-records/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3037,17 +2470,6 @@ impl AdminArrowConsumptionRecordsListBuilder {
         self.resource_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3114,19 +2536,10 @@ impl AdminArrowConsumptionRecordsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AdminArrowConsumptionRecordsListBuilder {
-    type Output = Result<
-        runtime::Page<models::AdminArrowConsumptionRecord>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowConsumptionRecord>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowConsumptionRecordsListBuilder -> runtime::Page <
+    models::AdminArrowConsumptionRecord >; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_consumption_records_retrieve`] (`GET /api/admin/arrow/consumption-records/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowConsumptionRecordsRetrieveBuilder {
@@ -3135,17 +2548,6 @@ pub struct AdminArrowConsumptionRecordsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowConsumptionRecordsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3165,21 +2567,11 @@ impl AdminArrowConsumptionRecordsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AdminArrowConsumptionRecord> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowConsumptionRecordsRetrieveBuilder {
-    type Output = Result<models::AdminArrowConsumptionRecord, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AdminArrowConsumptionRecord>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowConsumptionRecordsRetrieveBuilder -> models::AdminArrowConsumptionRecord =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_list`] (`GET /api/admin/arrow/customer-mappings/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3255,17 +2647,6 @@ impl AdminArrowCustomerMappingsListBuilder {
         self.waldur_customer_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3329,16 +2710,10 @@ impl AdminArrowCustomerMappingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AdminArrowCustomerMappingsListBuilder {
-    type Output = Result<runtime::Page<models::ArrowCustomerMapping>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ArrowCustomerMapping>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsListBuilder -> runtime::Page < models::ArrowCustomerMapping
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_retrieve`] (`GET /api/admin/arrow/customer-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsRetrieveBuilder {
@@ -3347,17 +2722,6 @@ pub struct AdminArrowCustomerMappingsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3377,21 +2741,11 @@ impl AdminArrowCustomerMappingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowCustomerMapping> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowCustomerMappingsRetrieveBuilder {
-    type Output = Result<models::ArrowCustomerMapping, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowCustomerMapping>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsRetrieveBuilder -> models::ArrowCustomerMapping = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_available_customers_retrieve`] (`GET /api/admin/arrow/customer-mappings/available_customers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
@@ -3399,17 +2753,6 @@ pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3426,31 +2769,12 @@ impl AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
-    type Output = Result<
-        models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder ->
+    models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_billing_summary_retrieve`] (`GET /api/admin/arrow/customer-mappings/{uuid}/billing_summary/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
@@ -3459,17 +2783,6 @@ pub struct AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3489,31 +2802,12 @@ impl AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::AdminArrowCustomerMappingsBillingSummaryRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
-    type Output = Result<
-        models::AdminArrowCustomerMappingsBillingSummaryRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminArrowCustomerMappingsBillingSummaryRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder ->
+    models::AdminArrowCustomerMappingsBillingSummaryRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_discover_licenses_retrieve`] (`GET /api/admin/arrow/customer-mappings/{uuid}/discover_licenses/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
@@ -3522,17 +2816,6 @@ pub struct AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3552,31 +2835,12 @@ impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
-    type Output = Result<
-        models::AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder ->
+    models::AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_fetch_arrow_data_retrieve`] (`GET /api/admin/arrow/customer-mappings/{uuid}/fetch_arrow_data/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
@@ -3585,17 +2849,6 @@ pub struct AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3615,31 +2868,12 @@ impl AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
-    type Output = Result<
-        models::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder ->
+    models::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_import_license`] (`POST /api/admin/arrow/customer-mappings/{uuid}/import_license/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsImportLicenseBuilder {
@@ -3649,17 +2883,6 @@ pub struct AdminArrowCustomerMappingsImportLicenseBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsImportLicenseBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3680,21 +2903,11 @@ impl AdminArrowCustomerMappingsImportLicenseBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ImportLicenseRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowCustomerMappingsImportLicenseBuilder {
-    type Output = Result<models::ImportLicenseRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ImportLicenseRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsImportLicenseBuilder -> models::ImportLicenseRequest = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_link_resource`] (`POST /api/admin/arrow/customer-mappings/{uuid}/link_resource/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsLinkResourceBuilder {
@@ -3704,17 +2917,6 @@ pub struct AdminArrowCustomerMappingsLinkResourceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsLinkResourceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3735,21 +2937,11 @@ impl AdminArrowCustomerMappingsLinkResourceBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::LinkResourceRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowCustomerMappingsLinkResourceBuilder {
-    type Output = Result<models::LinkResourceRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::LinkResourceRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsLinkResourceBuilder -> models::LinkResourceRequest = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_sync_from_arrow`] (`POST /api/admin/arrow/customer-mappings/sync_from_arrow/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsSyncFromArrowBuilder {
@@ -3758,17 +2950,6 @@ pub struct AdminArrowCustomerMappingsSyncFromArrowBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsSyncFromArrowBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SyncFromArrowRequestRequest) -> Self {
@@ -3794,21 +2975,11 @@ impl AdminArrowCustomerMappingsSyncFromArrowBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AdminArrowCustomerMappingsSyncFromArrowBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsSyncFromArrowBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_create`] (`POST /api/admin/arrow/customer-mappings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsCreateBuilder {
@@ -3817,17 +2988,6 @@ pub struct AdminArrowCustomerMappingsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3845,21 +3005,11 @@ impl AdminArrowCustomerMappingsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowCustomerMappingCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowCustomerMappingsCreateBuilder {
-    type Output = Result<models::ArrowCustomerMappingCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowCustomerMappingCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsCreateBuilder -> models::ArrowCustomerMappingCreate = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_update`] (`PUT /api/admin/arrow/customer-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsUpdateBuilder {
@@ -3869,17 +3019,6 @@ pub struct AdminArrowCustomerMappingsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3900,21 +3039,11 @@ impl AdminArrowCustomerMappingsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowCustomerMapping> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowCustomerMappingsUpdateBuilder {
-    type Output = Result<models::ArrowCustomerMapping, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowCustomerMapping>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsUpdateBuilder -> models::ArrowCustomerMapping = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_partial_update`] (`PATCH /api/admin/arrow/customer-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsPartialUpdateBuilder {
@@ -3924,17 +3053,6 @@ pub struct AdminArrowCustomerMappingsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedArrowCustomerMappingRequest) -> Self {
@@ -3963,21 +3081,11 @@ impl AdminArrowCustomerMappingsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowCustomerMapping> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowCustomerMappingsPartialUpdateBuilder {
-    type Output = Result<models::ArrowCustomerMapping, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowCustomerMapping>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsPartialUpdateBuilder -> models::ArrowCustomerMapping =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_customer_mappings_destroy`] (`DELETE /api/admin/arrow/customer-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowCustomerMappingsDestroyBuilder {
@@ -3986,17 +3094,6 @@ pub struct AdminArrowCustomerMappingsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowCustomerMappingsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4016,21 +3113,11 @@ impl AdminArrowCustomerMappingsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AdminArrowCustomerMappingsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowCustomerMappingsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_settings_list`] (`GET /api/admin/arrow/settings/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4069,17 +3156,6 @@ impl AdminArrowSettingsListBuilder {
     #[inline]
     pub fn sync_enabled(mut self, value: bool) -> Self {
         self.sync_enabled = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4135,14 +3211,10 @@ impl AdminArrowSettingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AdminArrowSettingsListBuilder {
-    type Output = Result<runtime::Page<models::ArrowSettings>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ArrowSettings>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowSettingsListBuilder -> runtime::Page < models::ArrowSettings >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_settings_retrieve`] (`GET /api/admin/arrow/settings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowSettingsRetrieveBuilder {
@@ -4151,17 +3223,6 @@ pub struct AdminArrowSettingsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4181,21 +3242,11 @@ impl AdminArrowSettingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowSettings> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowSettingsRetrieveBuilder {
-    type Output = Result<models::ArrowSettings, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowSettings>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowSettingsRetrieveBuilder -> models::ArrowSettings = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_settings_discover_customers`] (`POST /api/admin/arrow/settings/discover_customers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowSettingsDiscoverCustomersBuilder {
@@ -4204,17 +3255,6 @@ pub struct AdminArrowSettingsDiscoverCustomersBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsDiscoverCustomersBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4232,21 +3272,11 @@ impl AdminArrowSettingsDiscoverCustomersBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DiscoverCustomersRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowSettingsDiscoverCustomersBuilder {
-    type Output = Result<models::DiscoverCustomersRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DiscoverCustomersRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowSettingsDiscoverCustomersBuilder -> models::DiscoverCustomersRequest = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_settings_preview_settings`] (`POST /api/admin/arrow/settings/preview_settings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowSettingsPreviewSettingsBuilder {
@@ -4255,17 +3285,6 @@ pub struct AdminArrowSettingsPreviewSettingsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsPreviewSettingsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4283,21 +3302,11 @@ impl AdminArrowSettingsPreviewSettingsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PreviewSettingsRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowSettingsPreviewSettingsBuilder {
-    type Output = Result<models::PreviewSettingsRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PreviewSettingsRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowSettingsPreviewSettingsBuilder -> models::PreviewSettingsRequest = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_settings_save_settings`] (`POST /api/admin/arrow/settings/save_settings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowSettingsSaveSettingsBuilder {
@@ -4306,17 +3315,6 @@ pub struct AdminArrowSettingsSaveSettingsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsSaveSettingsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4334,21 +3332,11 @@ impl AdminArrowSettingsSaveSettingsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SaveSettingsRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowSettingsSaveSettingsBuilder {
-    type Output = Result<models::SaveSettingsRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SaveSettingsRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowSettingsSaveSettingsBuilder -> models::SaveSettingsRequest = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_settings_validate_credentials`] (`POST /api/admin/arrow/settings/validate_credentials/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowSettingsValidateCredentialsBuilder {
@@ -4357,17 +3345,6 @@ pub struct AdminArrowSettingsValidateCredentialsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsValidateCredentialsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4385,21 +3362,11 @@ impl AdminArrowSettingsValidateCredentialsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowCredentials> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowSettingsValidateCredentialsBuilder {
-    type Output = Result<models::ArrowCredentials, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowCredentials>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowSettingsValidateCredentialsBuilder -> models::ArrowCredentials = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_settings_create`] (`POST /api/admin/arrow/settings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowSettingsCreateBuilder {
@@ -4408,17 +3375,6 @@ pub struct AdminArrowSettingsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4433,21 +3389,11 @@ impl AdminArrowSettingsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowSettingsCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowSettingsCreateBuilder {
-    type Output = Result<models::ArrowSettingsCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowSettingsCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowSettingsCreateBuilder -> models::ArrowSettingsCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_settings_update`] (`PUT /api/admin/arrow/settings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowSettingsUpdateBuilder {
@@ -4457,17 +3403,6 @@ pub struct AdminArrowSettingsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4488,21 +3423,11 @@ impl AdminArrowSettingsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowSettings> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowSettingsUpdateBuilder {
-    type Output = Result<models::ArrowSettings, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowSettings>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowSettingsUpdateBuilder -> models::ArrowSettings = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_settings_partial_update`] (`PATCH /api/admin/arrow/settings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowSettingsPartialUpdateBuilder {
@@ -4512,17 +3437,6 @@ pub struct AdminArrowSettingsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedArrowSettingsRequest) -> Self {
@@ -4551,21 +3465,11 @@ impl AdminArrowSettingsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowSettings> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowSettingsPartialUpdateBuilder {
-    type Output = Result<models::ArrowSettings, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowSettings>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowSettingsPartialUpdateBuilder -> models::ArrowSettings = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_settings_destroy`] (`DELETE /api/admin/arrow/settings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowSettingsDestroyBuilder {
@@ -4574,17 +3478,6 @@ pub struct AdminArrowSettingsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowSettingsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4604,21 +3497,11 @@ impl AdminArrowSettingsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AdminArrowSettingsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowSettingsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_vendor_offering_mappings_list`] (`GET /api/admin/arrow/vendor-offering-mappings/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4687,17 +3570,6 @@ impl AdminArrowVendorOfferingMappingsListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4760,19 +3632,10 @@ impl AdminArrowVendorOfferingMappingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsListBuilder {
-    type Output = Result<
-        runtime::Page<models::ArrowVendorOfferingMapping>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ArrowVendorOfferingMapping>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowVendorOfferingMappingsListBuilder -> runtime::Page <
+    models::ArrowVendorOfferingMapping >; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_vendor_offering_mappings_retrieve`] (`GET /api/admin/arrow/vendor-offering-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowVendorOfferingMappingsRetrieveBuilder {
@@ -4781,17 +3644,6 @@ pub struct AdminArrowVendorOfferingMappingsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4811,21 +3663,11 @@ impl AdminArrowVendorOfferingMappingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowVendorOfferingMapping> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsRetrieveBuilder {
-    type Output = Result<models::ArrowVendorOfferingMapping, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowVendorOfferingMapping>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowVendorOfferingMappingsRetrieveBuilder -> models::ArrowVendorOfferingMapping
+    = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_vendor_offering_mappings_vendor_choices_list`] (`GET /api/admin/arrow/vendor-offering-mappings/vendor_choices/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4894,17 +3736,6 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4965,15 +3796,10 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
-    type Output = Result<runtime::Page<models::ValueLabel>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ValueLabel>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowVendorOfferingMappingsVendorChoicesListBuilder -> runtime::Page <
+    models::ValueLabel >; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_vendor_offering_mappings_create`] (`POST /api/admin/arrow/vendor-offering-mappings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowVendorOfferingMappingsCreateBuilder {
@@ -4982,17 +3808,6 @@ pub struct AdminArrowVendorOfferingMappingsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5010,23 +3825,12 @@ impl AdminArrowVendorOfferingMappingsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ArrowVendorOfferingMappingCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsCreateBuilder {
-    type Output = Result<models::ArrowVendorOfferingMappingCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowVendorOfferingMappingCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowVendorOfferingMappingsCreateBuilder ->
+    models::ArrowVendorOfferingMappingCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_vendor_offering_mappings_update`] (`PUT /api/admin/arrow/vendor-offering-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowVendorOfferingMappingsUpdateBuilder {
@@ -5036,17 +3840,6 @@ pub struct AdminArrowVendorOfferingMappingsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5067,21 +3860,11 @@ impl AdminArrowVendorOfferingMappingsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowVendorOfferingMapping> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsUpdateBuilder {
-    type Output = Result<models::ArrowVendorOfferingMapping, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowVendorOfferingMapping>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowVendorOfferingMappingsUpdateBuilder -> models::ArrowVendorOfferingMapping =
+    PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_vendor_offering_mappings_partial_update`] (`PATCH /api/admin/arrow/vendor-offering-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
@@ -5091,17 +3874,6 @@ pub struct AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -5133,21 +3905,11 @@ impl AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArrowVendorOfferingMapping> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
-    type Output = Result<models::ArrowVendorOfferingMapping, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArrowVendorOfferingMapping>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowVendorOfferingMappingsPartialUpdateBuilder ->
+    models::ArrowVendorOfferingMapping = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`AdminApi::arrow_vendor_offering_mappings_destroy`] (`DELETE /api/admin/arrow/vendor-offering-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminArrowVendorOfferingMappingsDestroyBuilder {
@@ -5156,17 +3918,6 @@ pub struct AdminArrowVendorOfferingMappingsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminArrowVendorOfferingMappingsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5186,21 +3937,11 @@ impl AdminArrowVendorOfferingMappingsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminArrowVendorOfferingMappingsDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `admin` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -217,17 +217,6 @@ impl AdminAnnouncementsListBuilder {
         self.type_.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -286,14 +275,10 @@ impl AdminAnnouncementsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AdminAnnouncementsListBuilder {
-    type Output = Result<runtime::Page<models::AdminAnnouncement>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AdminAnnouncement>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminAnnouncementsListBuilder -> runtime::Page < models::AdminAnnouncement >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminAnnouncementsApi::retrieve`] (`GET /api/admin-announcements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminAnnouncementsRetrieveBuilder {
@@ -317,17 +302,6 @@ impl AdminAnnouncementsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -349,21 +323,11 @@ impl AdminAnnouncementsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AdminAnnouncement> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminAnnouncementsRetrieveBuilder {
-    type Output = Result<models::AdminAnnouncement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AdminAnnouncement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminAnnouncementsRetrieveBuilder -> models::AdminAnnouncement = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminAnnouncementsApi::create`] (`POST /api/admin-announcements/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminAnnouncementsCreateBuilder {
@@ -372,17 +336,6 @@ pub struct AdminAnnouncementsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminAnnouncementsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -397,21 +350,11 @@ impl AdminAnnouncementsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AdminAnnouncement> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminAnnouncementsCreateBuilder {
-    type Output = Result<models::AdminAnnouncement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AdminAnnouncement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminAnnouncementsCreateBuilder -> models::AdminAnnouncement = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminAnnouncementsApi::update`] (`PUT /api/admin-announcements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminAnnouncementsUpdateBuilder {
@@ -421,17 +364,6 @@ pub struct AdminAnnouncementsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminAnnouncementsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -449,21 +381,11 @@ impl AdminAnnouncementsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AdminAnnouncement> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminAnnouncementsUpdateBuilder {
-    type Output = Result<models::AdminAnnouncement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AdminAnnouncement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminAnnouncementsUpdateBuilder -> models::AdminAnnouncement = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminAnnouncementsApi::partial_update`] (`PATCH /api/admin-announcements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminAnnouncementsPartialUpdateBuilder {
@@ -473,17 +395,6 @@ pub struct AdminAnnouncementsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminAnnouncementsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedAdminAnnouncementRequest) -> Self {
@@ -512,21 +423,11 @@ impl AdminAnnouncementsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AdminAnnouncement> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AdminAnnouncementsPartialUpdateBuilder {
-    type Output = Result<models::AdminAnnouncement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AdminAnnouncement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminAnnouncementsPartialUpdateBuilder -> models::AdminAnnouncement = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AdminAnnouncementsApi::destroy`] (`DELETE /api/admin-announcements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AdminAnnouncementsDestroyBuilder {
@@ -535,17 +436,6 @@ pub struct AdminAnnouncementsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AdminAnnouncementsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -565,21 +455,11 @@ impl AdminAnnouncementsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AdminAnnouncementsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AdminAnnouncementsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `admin_announcements` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -298,17 +298,6 @@ impl AffiliatedOrganizationsListBuilder {
         self.query = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -374,16 +363,10 @@ impl AffiliatedOrganizationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AffiliatedOrganizationsListBuilder {
-    type Output = Result<runtime::Page<models::AffiliatedOrganization>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AffiliatedOrganization>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AffiliatedOrganizationsListBuilder -> runtime::Page < models::AffiliatedOrganization
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`AffiliatedOrganizationsApi::retrieve`] (`GET /api/affiliated-organizations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AffiliatedOrganizationsRetrieveBuilder {
@@ -407,17 +390,6 @@ impl AffiliatedOrganizationsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -439,21 +411,11 @@ impl AffiliatedOrganizationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AffiliatedOrganization> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AffiliatedOrganizationsRetrieveBuilder {
-    type Output = Result<models::AffiliatedOrganization, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AffiliatedOrganization>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AffiliatedOrganizationsRetrieveBuilder -> models::AffiliatedOrganization = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AffiliatedOrganizationsApi::create`] (`POST /api/affiliated-organizations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AffiliatedOrganizationsCreateBuilder {
@@ -462,17 +424,6 @@ pub struct AffiliatedOrganizationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -490,21 +441,11 @@ impl AffiliatedOrganizationsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AffiliatedOrganization> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AffiliatedOrganizationsCreateBuilder {
-    type Output = Result<models::AffiliatedOrganization, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AffiliatedOrganization>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AffiliatedOrganizationsCreateBuilder -> models::AffiliatedOrganization = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AffiliatedOrganizationsApi::update`] (`PUT /api/affiliated-organizations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AffiliatedOrganizationsUpdateBuilder {
@@ -514,17 +455,6 @@ pub struct AffiliatedOrganizationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -545,21 +475,11 @@ impl AffiliatedOrganizationsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AffiliatedOrganization> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AffiliatedOrganizationsUpdateBuilder {
-    type Output = Result<models::AffiliatedOrganization, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AffiliatedOrganization>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AffiliatedOrganizationsUpdateBuilder -> models::AffiliatedOrganization = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AffiliatedOrganizationsApi::partial_update`] (`PATCH /api/affiliated-organizations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AffiliatedOrganizationsPartialUpdateBuilder {
@@ -569,17 +489,6 @@ pub struct AffiliatedOrganizationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedAffiliatedOrganizationRequest) -> Self {
@@ -608,21 +517,11 @@ impl AffiliatedOrganizationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AffiliatedOrganization> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AffiliatedOrganizationsPartialUpdateBuilder {
-    type Output = Result<models::AffiliatedOrganization, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AffiliatedOrganization>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AffiliatedOrganizationsPartialUpdateBuilder -> models::AffiliatedOrganization = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`AffiliatedOrganizationsApi::destroy`] (`DELETE /api/affiliated-organizations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AffiliatedOrganizationsDestroyBuilder {
@@ -631,17 +530,6 @@ pub struct AffiliatedOrganizationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -661,21 +549,11 @@ impl AffiliatedOrganizationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AffiliatedOrganizationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AffiliatedOrganizationsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AffiliatedOrganizationsApi::report_list`] (`GET /api/affiliated-organizations/report/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -774,17 +652,6 @@ impl AffiliatedOrganizationsReportListBuilder {
         self.query = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -853,19 +720,10 @@ impl AffiliatedOrganizationsReportListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AffiliatedOrganizationsReportListBuilder {
-    type Output = Result<
-        runtime::Page<models::AffiliatedOrganizationsReportListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AffiliatedOrganizationsReportListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AffiliatedOrganizationsReportListBuilder -> runtime::Page <
+    models::AffiliatedOrganizationsReportListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`AffiliatedOrganizationsApi::stats_retrieve`] (`GET /api/affiliated-organizations/{uuid}/stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AffiliatedOrganizationsStatsRetrieveBuilder {
@@ -874,17 +732,6 @@ pub struct AffiliatedOrganizationsStatsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AffiliatedOrganizationsStatsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -904,28 +751,12 @@ impl AffiliatedOrganizationsStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::AffiliatedOrganizationsStatsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AffiliatedOrganizationsStatsRetrieveBuilder {
-    type Output = Result<
-        models::AffiliatedOrganizationsStatsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AffiliatedOrganizationsStatsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AffiliatedOrganizationsStatsRetrieveBuilder ->
+    models::AffiliatedOrganizationsStatsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `affiliated_organizations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

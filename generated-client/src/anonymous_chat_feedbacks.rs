@@ -138,17 +138,6 @@ impl AnonymousChatFeedbacksListBuilder {
         self.submitted_to = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -211,16 +200,10 @@ impl AnonymousChatFeedbacksListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AnonymousChatFeedbacksListBuilder {
-    type Output = Result<runtime::Page<models::AnonymousChatFeedback>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AnonymousChatFeedback>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AnonymousChatFeedbacksListBuilder -> runtime::Page < models::AnonymousChatFeedback >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AnonymousChatFeedbacksApi::retrieve`] (`GET /api/anonymous-chat-feedbacks/{interaction_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AnonymousChatFeedbacksRetrieveBuilder {
@@ -229,17 +212,6 @@ pub struct AnonymousChatFeedbacksRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatFeedbacksRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -259,21 +231,11 @@ impl AnonymousChatFeedbacksRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AnonymousChatFeedback> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AnonymousChatFeedbacksRetrieveBuilder {
-    type Output = Result<models::AnonymousChatFeedback, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AnonymousChatFeedback>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AnonymousChatFeedbacksRetrieveBuilder -> models::AnonymousChatFeedback = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `anonymous_chat_feedbacks` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -274,17 +274,6 @@ impl AnonymousChatInteractionsListBuilder {
         self.user_slug = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -349,19 +338,10 @@ impl AnonymousChatInteractionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AnonymousChatInteractionsListBuilder {
-    type Output = Result<
-        runtime::Page<models::AnonymousChatInteraction>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AnonymousChatInteraction>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AnonymousChatInteractionsListBuilder -> runtime::Page <
+    models::AnonymousChatInteraction >; query_unchecked(unchecked_query)
+);
 /// The request of [`AnonymousChatInteractionsApi::retrieve`] (`GET /api/anonymous-chat-interactions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AnonymousChatInteractionsRetrieveBuilder {
@@ -370,17 +350,6 @@ pub struct AnonymousChatInteractionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatInteractionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -400,21 +369,11 @@ impl AnonymousChatInteractionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AnonymousChatInteraction> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AnonymousChatInteractionsRetrieveBuilder {
-    type Output = Result<models::AnonymousChatInteraction, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AnonymousChatInteraction>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AnonymousChatInteractionsRetrieveBuilder -> models::AnonymousChatInteraction = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`AnonymousChatInteractionsApi::budget_retrieve`] (`GET /api/anonymous-chat-interactions/budget/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AnonymousChatInteractionsBudgetRetrieveBuilder {
@@ -422,17 +381,6 @@ pub struct AnonymousChatInteractionsBudgetRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatInteractionsBudgetRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -449,30 +397,12 @@ impl AnonymousChatInteractionsBudgetRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::AnonymousChatInteractionsBudgetRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AnonymousChatInteractionsBudgetRetrieveBuilder {
-    type Output = Result<
-        models::AnonymousChatInteractionsBudgetRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AnonymousChatInteractionsBudgetRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AnonymousChatInteractionsBudgetRetrieveBuilder ->
+    models::AnonymousChatInteractionsBudgetRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AnonymousChatInteractionsApi::by_session_list`] (`GET /api/anonymous-chat-interactions/by-session/{session_id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -566,17 +496,6 @@ impl AnonymousChatInteractionsBySessionListBuilder {
         self.user_slug = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -644,19 +563,10 @@ impl AnonymousChatInteractionsBySessionListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AnonymousChatInteractionsBySessionListBuilder {
-    type Output = Result<
-        runtime::Page<models::AnonymousChatInteraction>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AnonymousChatInteraction>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AnonymousChatInteractionsBySessionListBuilder -> runtime::Page <
+    models::AnonymousChatInteraction >; query_unchecked(unchecked_query)
+);
 /// The request of [`AnonymousChatInteractionsApi::by_user_aggregate`] (`GET /api/anonymous-chat-interactions/by-user/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -749,17 +659,6 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
         self.user_slug = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -828,19 +727,11 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AnonymousChatInteractionsByUserAggregateBuilder {
-    type Output = Result<
-        runtime::Page<models::AnonymousChatInteractionsByUserAggregateResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AnonymousChatInteractionsByUserAggregateResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AnonymousChatInteractionsByUserAggregateBuilder -> runtime::Page <
+    models::AnonymousChatInteractionsByUserAggregateResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AnonymousChatInteractionsApi::by_user_list`] (`GET /api/anonymous-chat-interactions/by-user/{user_slug}/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -934,17 +825,6 @@ impl AnonymousChatInteractionsByUserListBuilder {
         self.user_slug_param = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1012,19 +892,10 @@ impl AnonymousChatInteractionsByUserListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AnonymousChatInteractionsByUserListBuilder {
-    type Output = Result<
-        runtime::Page<models::AnonymousChatInteraction>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AnonymousChatInteraction>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AnonymousChatInteractionsByUserListBuilder -> runtime::Page <
+    models::AnonymousChatInteraction >; query_unchecked(unchecked_query)
+);
 /// The request of [`AnonymousChatInteractionsApi::kpi_retrieve`] (`GET /api/anonymous-chat-interactions/kpi/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AnonymousChatInteractionsKpiRetrieveBuilder {
@@ -1032,17 +903,6 @@ pub struct AnonymousChatInteractionsKpiRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AnonymousChatInteractionsKpiRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1059,28 +919,12 @@ impl AnonymousChatInteractionsKpiRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::AnonymousChatInteractionsKpiRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AnonymousChatInteractionsKpiRetrieveBuilder {
-    type Output = Result<
-        models::AnonymousChatInteractionsKpiRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AnonymousChatInteractionsKpiRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AnonymousChatInteractionsKpiRetrieveBuilder ->
+    models::AnonymousChatInteractionsKpiRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `anonymous_chat_interactions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -299,17 +299,6 @@ impl AssignmentBatchesListBuilder {
         self.status.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -371,19 +360,10 @@ impl AssignmentBatchesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AssignmentBatchesListBuilder {
-    type Output = Result<
-        runtime::Page<models::AssignmentBatchesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AssignmentBatchesListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentBatchesListBuilder -> runtime::Page < models::AssignmentBatchesListResponse
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentBatchesApi::retrieve`] (`GET /api/assignment-batches/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentBatchesRetrieveBuilder {
@@ -392,17 +372,6 @@ pub struct AssignmentBatchesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -419,21 +388,11 @@ impl AssignmentBatchesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AssignmentBatch> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentBatchesRetrieveBuilder {
-    type Output = Result<models::AssignmentBatch, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AssignmentBatch>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentBatchesRetrieveBuilder -> models::AssignmentBatch = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentBatchesApi::create`] (`POST /api/assignment-batches/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentBatchesCreateBuilder {
@@ -442,17 +401,6 @@ pub struct AssignmentBatchesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::AssignmentBatchRequest) -> Self {
@@ -475,21 +423,11 @@ impl AssignmentBatchesCreateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AssignmentBatch> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentBatchesCreateBuilder {
-    type Output = Result<models::AssignmentBatch, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AssignmentBatch>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentBatchesCreateBuilder -> models::AssignmentBatch = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentBatchesApi::update`] (`PUT /api/assignment-batches/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentBatchesUpdateBuilder {
@@ -499,17 +437,6 @@ pub struct AssignmentBatchesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::AssignmentBatchRequest) -> Self {
@@ -535,21 +462,11 @@ impl AssignmentBatchesUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AssignmentBatch> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentBatchesUpdateBuilder {
-    type Output = Result<models::AssignmentBatch, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AssignmentBatch>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentBatchesUpdateBuilder -> models::AssignmentBatch = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentBatchesApi::partial_update`] (`PATCH /api/assignment-batches/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentBatchesPartialUpdateBuilder {
@@ -559,17 +476,6 @@ pub struct AssignmentBatchesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedAssignmentBatchRequest) -> Self {
@@ -598,21 +504,11 @@ impl AssignmentBatchesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AssignmentBatch> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentBatchesPartialUpdateBuilder {
-    type Output = Result<models::AssignmentBatch, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AssignmentBatch>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentBatchesPartialUpdateBuilder -> models::AssignmentBatch = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentBatchesApi::destroy`] (`DELETE /api/assignment-batches/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentBatchesDestroyBuilder {
@@ -621,17 +517,6 @@ pub struct AssignmentBatchesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -648,21 +533,11 @@ impl AssignmentBatchesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AssignmentBatchesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentBatchesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentBatchesApi::cancel`] (`POST /api/assignment-batches/{uuid}/cancel/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentBatchesCancelBuilder {
@@ -671,17 +546,6 @@ pub struct AssignmentBatchesCancelBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesCancelBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -701,21 +565,11 @@ impl AssignmentBatchesCancelBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Message> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentBatchesCancelBuilder {
-    type Output = Result<models::Message, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Message>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentBatchesCancelBuilder -> models::Message = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentBatchesApi::extend_deadline`] (`POST /api/assignment-batches/{uuid}/extend-deadline/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentBatchesExtendDeadlineBuilder {
@@ -725,17 +579,6 @@ pub struct AssignmentBatchesExtendDeadlineBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesExtendDeadlineBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -756,21 +599,11 @@ impl AssignmentBatchesExtendDeadlineBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExtendDeadlineRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentBatchesExtendDeadlineBuilder {
-    type Output = Result<models::ExtendDeadlineRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExtendDeadlineRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentBatchesExtendDeadlineBuilder -> models::ExtendDeadlineRequest = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentBatchesApi::send`] (`POST /api/assignment-batches/{uuid}/send/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentBatchesSendBuilder {
@@ -780,17 +613,6 @@ pub struct AssignmentBatchesSendBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentBatchesSendBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SendAssignmentBatchRequest) -> Self {
@@ -819,21 +641,11 @@ impl AssignmentBatchesSendBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SendAssignmentBatch> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentBatchesSendBuilder {
-    type Output = Result<models::SendAssignmentBatch, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SendAssignmentBatch>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentBatchesSendBuilder -> models::SendAssignmentBatch = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `assignment_batches` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

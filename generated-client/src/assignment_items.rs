@@ -332,17 +332,6 @@ impl AssignmentItemsListBuilder {
         self.status.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -402,14 +391,10 @@ impl AssignmentItemsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AssignmentItemsListBuilder {
-    type Output = Result<runtime::Page<models::AssignmentItem>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AssignmentItem>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentItemsListBuilder -> runtime::Page < models::AssignmentItem >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentItemsApi::retrieve`] (`GET /api/assignment-items/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentItemsRetrieveBuilder {
@@ -418,17 +403,6 @@ pub struct AssignmentItemsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -445,21 +419,11 @@ impl AssignmentItemsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AssignmentItem> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentItemsRetrieveBuilder {
-    type Output = Result<models::AssignmentItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AssignmentItem>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentItemsRetrieveBuilder -> models::AssignmentItem = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentItemsApi::create`] (`POST /api/assignment-items/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentItemsCreateBuilder {
@@ -468,17 +432,6 @@ pub struct AssignmentItemsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::AssignmentItemRequest) -> Self {
@@ -501,21 +454,11 @@ impl AssignmentItemsCreateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AssignmentItem> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentItemsCreateBuilder {
-    type Output = Result<models::AssignmentItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AssignmentItem>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentItemsCreateBuilder -> models::AssignmentItem = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentItemsApi::update`] (`PUT /api/assignment-items/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentItemsUpdateBuilder {
@@ -525,17 +468,6 @@ pub struct AssignmentItemsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::AssignmentItemRequest) -> Self {
@@ -561,21 +493,11 @@ impl AssignmentItemsUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AssignmentItem> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentItemsUpdateBuilder {
-    type Output = Result<models::AssignmentItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AssignmentItem>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentItemsUpdateBuilder -> models::AssignmentItem = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentItemsApi::partial_update`] (`PATCH /api/assignment-items/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentItemsPartialUpdateBuilder {
@@ -585,17 +507,6 @@ pub struct AssignmentItemsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedAssignmentItemRequest) -> Self {
@@ -624,21 +535,11 @@ impl AssignmentItemsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AssignmentItem> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentItemsPartialUpdateBuilder {
-    type Output = Result<models::AssignmentItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AssignmentItem>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentItemsPartialUpdateBuilder -> models::AssignmentItem = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentItemsApi::destroy`] (`DELETE /api/assignment-items/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentItemsDestroyBuilder {
@@ -647,17 +548,6 @@ pub struct AssignmentItemsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -674,21 +564,11 @@ impl AssignmentItemsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AssignmentItemsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentItemsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentItemsApi::suggest_alternatives_retrieve`] (`GET /api/assignment-items/{uuid}/suggest_alternatives/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentItemsSuggestAlternativesRetrieveBuilder {
@@ -697,17 +577,6 @@ pub struct AssignmentItemsSuggestAlternativesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsSuggestAlternativesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -727,30 +596,12 @@ impl AssignmentItemsSuggestAlternativesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::AssignmentItemsSuggestAlternativesRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentItemsSuggestAlternativesRetrieveBuilder {
-    type Output = Result<
-        models::AssignmentItemsSuggestAlternativesRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AssignmentItemsSuggestAlternativesRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentItemsSuggestAlternativesRetrieveBuilder ->
+    models::AssignmentItemsSuggestAlternativesRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentItemsApi::accept`] (`POST /api/assignment-items/{uuid}/accept/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentItemsAcceptBuilder {
@@ -759,17 +610,6 @@ pub struct AssignmentItemsAcceptBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsAcceptBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -789,21 +629,11 @@ impl AssignmentItemsAcceptBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailReviewUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentItemsAcceptBuilder {
-    type Output = Result<models::DetailReviewUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailReviewUuid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentItemsAcceptBuilder -> models::DetailReviewUuid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentItemsApi::decline`] (`POST /api/assignment-items/{uuid}/decline/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentItemsDeclineBuilder {
@@ -813,17 +643,6 @@ pub struct AssignmentItemsDeclineBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsDeclineBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::AssignmentItemDeclineRequest) -> Self {
@@ -852,21 +671,11 @@ impl AssignmentItemsDeclineBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailReviewUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentItemsDeclineBuilder {
-    type Output = Result<models::DetailReviewUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailReviewUuid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentItemsDeclineBuilder -> models::DetailReviewUuid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentItemsApi::force_unblock`] (`POST /api/assignment-items/{uuid}/force-unblock/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentItemsForceUnblockBuilder {
@@ -876,17 +685,6 @@ pub struct AssignmentItemsForceUnblockBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsForceUnblockBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -907,21 +705,11 @@ impl AssignmentItemsForceUnblockBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AssignmentItem> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentItemsForceUnblockBuilder {
-    type Output = Result<models::AssignmentItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AssignmentItem>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentItemsForceUnblockBuilder -> models::AssignmentItem = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AssignmentItemsApi::reassign`] (`POST /api/assignment-items/{uuid}/reassign/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentItemsReassignBuilder {
@@ -931,17 +719,6 @@ pub struct AssignmentItemsReassignBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AssignmentItemsReassignBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -962,21 +739,11 @@ impl AssignmentItemsReassignBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReassignItem> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AssignmentItemsReassignBuilder {
-    type Output = Result<models::ReassignItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReassignItem>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AssignmentItemsReassignBuilder -> models::ReassignItem = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `assignment_items` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

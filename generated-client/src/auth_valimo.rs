@@ -71,17 +71,6 @@ pub struct AuthValimoCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AuthValimoCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -93,21 +82,11 @@ impl AuthValimoCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AuthResult> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AuthValimoCreateBuilder {
-    type Output = Result<models::AuthResult, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AuthResult>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AuthValimoCreateBuilder -> models::AuthResult = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AuthValimoApi::result`] (`POST /api/auth-valimo/result/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AuthValimoResultBuilder {
@@ -116,17 +95,6 @@ pub struct AuthValimoResultBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AuthValimoResultBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -141,21 +109,11 @@ impl AuthValimoResultBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AuthResult> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AuthValimoResultBuilder {
-    type Output = Result<models::AuthResult, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AuthResult>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AuthValimoResultBuilder -> models::AuthResult = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `auth_valimo` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

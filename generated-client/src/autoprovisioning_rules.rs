@@ -188,17 +188,6 @@ impl AutoprovisioningRulesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -250,14 +239,10 @@ impl AutoprovisioningRulesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AutoprovisioningRulesListBuilder {
-    type Output = Result<runtime::Page<models::Rule>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Rule>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AutoprovisioningRulesListBuilder -> runtime::Page < models::Rule >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AutoprovisioningRulesApi::retrieve`] (`GET /api/autoprovisioning-rules/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AutoprovisioningRulesRetrieveBuilder {
@@ -266,17 +251,6 @@ pub struct AutoprovisioningRulesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -296,21 +270,11 @@ impl AutoprovisioningRulesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Rule> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AutoprovisioningRulesRetrieveBuilder {
-    type Output = Result<models::Rule, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Rule>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AutoprovisioningRulesRetrieveBuilder -> models::Rule = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AutoprovisioningRulesApi::create`] (`POST /api/autoprovisioning-rules/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AutoprovisioningRulesCreateBuilder {
@@ -319,17 +283,6 @@ pub struct AutoprovisioningRulesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -344,21 +297,11 @@ impl AutoprovisioningRulesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Rule> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AutoprovisioningRulesCreateBuilder {
-    type Output = Result<models::Rule, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Rule>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AutoprovisioningRulesCreateBuilder -> models::Rule = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AutoprovisioningRulesApi::update`] (`PUT /api/autoprovisioning-rules/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AutoprovisioningRulesUpdateBuilder {
@@ -368,17 +311,6 @@ pub struct AutoprovisioningRulesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -399,21 +331,11 @@ impl AutoprovisioningRulesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Rule> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AutoprovisioningRulesUpdateBuilder {
-    type Output = Result<models::Rule, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Rule>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AutoprovisioningRulesUpdateBuilder -> models::Rule = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AutoprovisioningRulesApi::partial_update`] (`PATCH /api/autoprovisioning-rules/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AutoprovisioningRulesPartialUpdateBuilder {
@@ -423,17 +345,6 @@ pub struct AutoprovisioningRulesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedRuleRequest) -> Self {
@@ -462,21 +373,11 @@ impl AutoprovisioningRulesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Rule> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AutoprovisioningRulesPartialUpdateBuilder {
-    type Output = Result<models::Rule, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Rule>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AutoprovisioningRulesPartialUpdateBuilder -> models::Rule = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AutoprovisioningRulesApi::destroy`] (`DELETE /api/autoprovisioning-rules/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AutoprovisioningRulesDestroyBuilder {
@@ -485,17 +386,6 @@ pub struct AutoprovisioningRulesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -515,21 +405,11 @@ impl AutoprovisioningRulesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AutoprovisioningRulesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AutoprovisioningRulesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AutoprovisioningRulesApi::test_match`] (`POST /api/autoprovisioning-rules/{uuid}/test-match/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AutoprovisioningRulesTestMatchBuilder {
@@ -539,17 +419,6 @@ pub struct AutoprovisioningRulesTestMatchBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AutoprovisioningRulesTestMatchBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -570,21 +439,11 @@ impl AutoprovisioningRulesTestMatchBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RuleTestMatchRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AutoprovisioningRulesTestMatchBuilder {
-    type Output = Result<models::RuleTestMatchRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RuleTestMatchRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AutoprovisioningRulesTestMatchBuilder -> models::RuleTestMatchRequest = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `autoprovisioning_rules` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -105,17 +105,6 @@ impl AwsImagesListBuilder {
         self.region = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -167,14 +156,10 @@ impl AwsImagesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AwsImagesListBuilder {
-    type Output = Result<runtime::Page<models::AwsImage>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AwsImage>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AwsImagesListBuilder -> runtime::Page < models::AwsImage >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AwsImagesApi::retrieve`] (`GET /api/aws-images/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AwsImagesRetrieveBuilder {
@@ -183,17 +168,6 @@ pub struct AwsImagesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AwsImagesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -209,21 +183,11 @@ impl AwsImagesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AwsImage> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AwsImagesRetrieveBuilder {
-    type Output = Result<models::AwsImage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AwsImage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AwsImagesRetrieveBuilder -> models::AwsImage = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `aws_images` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -97,17 +97,6 @@ impl AwsRegionsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -160,16 +149,10 @@ impl AwsRegionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AwsRegionsListBuilder {
-    type Output = Result<runtime::Page<models::AwsRegionsListResponse>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AwsRegionsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AwsRegionsListBuilder -> runtime::Page < models::AwsRegionsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AwsRegionsApi::retrieve`] (`GET /api/aws-regions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AwsRegionsRetrieveBuilder {
@@ -178,17 +161,6 @@ pub struct AwsRegionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AwsRegionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -204,21 +176,11 @@ impl AwsRegionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AwsRegionsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AwsRegionsRetrieveBuilder {
-    type Output = Result<models::AwsRegionsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AwsRegionsRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AwsRegionsRetrieveBuilder -> models::AwsRegionsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `aws_regions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

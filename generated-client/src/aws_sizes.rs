@@ -105,17 +105,6 @@ impl AwsSizesListBuilder {
         self.region = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -167,14 +156,10 @@ impl AwsSizesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AwsSizesListBuilder {
-    type Output = Result<runtime::Page<models::AwsSize>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AwsSize>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AwsSizesListBuilder -> runtime::Page < models::AwsSize >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AwsSizesApi::retrieve`] (`GET /api/aws-sizes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AwsSizesRetrieveBuilder {
@@ -183,17 +168,6 @@ pub struct AwsSizesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AwsSizesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -207,21 +181,11 @@ impl AwsSizesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AwsSize> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AwsSizesRetrieveBuilder {
-    type Output = Result<models::AwsSize, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AwsSize>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AwsSizesRetrieveBuilder -> models::AwsSize = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `aws_sizes` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

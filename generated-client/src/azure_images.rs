@@ -133,17 +133,6 @@ impl AzureImagesListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -198,14 +187,10 @@ impl AzureImagesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AzureImagesListBuilder {
-    type Output = Result<runtime::Page<models::AzureImage>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzureImage>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureImagesListBuilder -> runtime::Page < models::AzureImage >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureImagesApi::retrieve`] (`GET /api/azure-images/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureImagesRetrieveBuilder {
@@ -214,17 +199,6 @@ pub struct AzureImagesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AzureImagesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -240,21 +214,11 @@ impl AzureImagesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AzureImage> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AzureImagesRetrieveBuilder {
-    type Output = Result<models::AzureImage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AzureImage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureImagesRetrieveBuilder -> models::AzureImage = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `azure_images` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -125,17 +125,6 @@ impl AzureLocationsListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -192,14 +181,10 @@ impl AzureLocationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AzureLocationsListBuilder {
-    type Output = Result<runtime::Page<models::AzureLocation>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzureLocation>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureLocationsListBuilder -> runtime::Page < models::AzureLocation >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureLocationsApi::retrieve`] (`GET /api/azure-locations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureLocationsRetrieveBuilder {
@@ -208,17 +193,6 @@ pub struct AzureLocationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AzureLocationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -235,21 +209,11 @@ impl AzureLocationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AzureLocation> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AzureLocationsRetrieveBuilder {
-    type Output = Result<models::AzureLocation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AzureLocation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureLocationsRetrieveBuilder -> models::AzureLocation = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `azure_locations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

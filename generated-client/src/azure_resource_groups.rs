@@ -94,17 +94,6 @@ impl AzureResourceGroupsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -159,14 +148,10 @@ impl AzureResourceGroupsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AzureResourceGroupsListBuilder {
-    type Output = Result<runtime::Page<models::AzureResourceGroup>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzureResourceGroup>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureResourceGroupsListBuilder -> runtime::Page < models::AzureResourceGroup >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureResourceGroupsApi::retrieve`] (`GET /api/azure-resource-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureResourceGroupsRetrieveBuilder {
@@ -190,17 +175,6 @@ impl AzureResourceGroupsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -222,21 +196,11 @@ impl AzureResourceGroupsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AzureResourceGroup> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AzureResourceGroupsRetrieveBuilder {
-    type Output = Result<models::AzureResourceGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AzureResourceGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureResourceGroupsRetrieveBuilder -> models::AzureResourceGroup = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `azure_resource_groups` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -141,17 +141,6 @@ impl AzureSizesListBuilder {
         self.zone = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -207,14 +196,10 @@ impl AzureSizesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AzureSizesListBuilder {
-    type Output = Result<runtime::Page<models::AzureSize>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzureSize>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSizesListBuilder -> runtime::Page < models::AzureSize >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureSizesApi::retrieve`] (`GET /api/azure-sizes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureSizesRetrieveBuilder {
@@ -223,17 +208,6 @@ pub struct AzureSizesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AzureSizesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -249,21 +223,11 @@ impl AzureSizesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AzureSize> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AzureSizesRetrieveBuilder {
-    type Output = Result<models::AzureSize, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AzureSize>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSizesRetrieveBuilder -> models::AzureSize = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `azure_sizes` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

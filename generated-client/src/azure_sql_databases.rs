@@ -453,17 +453,6 @@ impl AzureSqlDatabasesListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -539,14 +528,10 @@ impl AzureSqlDatabasesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for AzureSqlDatabasesListBuilder {
-    type Output = Result<runtime::Page<models::AzureSqlDatabase>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzureSqlDatabase>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSqlDatabasesListBuilder -> runtime::Page < models::AzureSqlDatabase >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureSqlDatabasesApi::retrieve`] (`GET /api/azure-sql-databases/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureSqlDatabasesRetrieveBuilder {
@@ -570,17 +555,6 @@ impl AzureSqlDatabasesRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -602,21 +576,11 @@ impl AzureSqlDatabasesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlDatabase> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AzureSqlDatabasesRetrieveBuilder {
-    type Output = Result<models::AzureSqlDatabase, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AzureSqlDatabase>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSqlDatabasesRetrieveBuilder -> models::AzureSqlDatabase = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureSqlDatabasesApi::create`] (`POST /api/azure-sql-databases/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureSqlDatabasesCreateBuilder {
@@ -625,17 +589,6 @@ pub struct AzureSqlDatabasesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -650,21 +603,11 @@ impl AzureSqlDatabasesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlDatabase> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AzureSqlDatabasesCreateBuilder {
-    type Output = Result<models::AzureSqlDatabase, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AzureSqlDatabase>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSqlDatabasesCreateBuilder -> models::AzureSqlDatabase = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureSqlDatabasesApi::pull`] (`POST /api/azure-sql-databases/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureSqlDatabasesPullBuilder {
@@ -673,17 +616,6 @@ pub struct AzureSqlDatabasesPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -703,21 +635,11 @@ impl AzureSqlDatabasesPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AzureSqlDatabasesPullBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSqlDatabasesPullBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureSqlDatabasesApi::unlink`] (`POST /api/azure-sql-databases/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureSqlDatabasesUnlinkBuilder {
@@ -726,17 +648,6 @@ pub struct AzureSqlDatabasesUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -756,21 +667,11 @@ impl AzureSqlDatabasesUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AzureSqlDatabasesUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSqlDatabasesUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureSqlDatabasesApi::update`] (`PUT /api/azure-sql-databases/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureSqlDatabasesUpdateBuilder {
@@ -780,17 +681,6 @@ pub struct AzureSqlDatabasesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -808,21 +698,11 @@ impl AzureSqlDatabasesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlDatabase> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AzureSqlDatabasesUpdateBuilder {
-    type Output = Result<models::AzureSqlDatabase, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AzureSqlDatabase>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSqlDatabasesUpdateBuilder -> models::AzureSqlDatabase = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureSqlDatabasesApi::partial_update`] (`PATCH /api/azure-sql-databases/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureSqlDatabasesPartialUpdateBuilder {
@@ -832,17 +712,6 @@ pub struct AzureSqlDatabasesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedAzureSqlDatabaseRequest) -> Self {
@@ -871,21 +740,11 @@ impl AzureSqlDatabasesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlDatabase> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AzureSqlDatabasesPartialUpdateBuilder {
-    type Output = Result<models::AzureSqlDatabase, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AzureSqlDatabase>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSqlDatabasesPartialUpdateBuilder -> models::AzureSqlDatabase = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureSqlDatabasesApi::destroy`] (`DELETE /api/azure-sql-databases/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureSqlDatabasesDestroyBuilder {
@@ -894,17 +753,6 @@ pub struct AzureSqlDatabasesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -924,21 +772,11 @@ impl AzureSqlDatabasesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for AzureSqlDatabasesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSqlDatabasesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureSqlDatabasesApi::set_erred`] (`POST /api/azure-sql-databases/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureSqlDatabasesSetErredBuilder {
@@ -948,17 +786,6 @@ pub struct AzureSqlDatabasesSetErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesSetErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
@@ -987,21 +814,11 @@ impl AzureSqlDatabasesSetErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AzureSqlDatabasesSetErredBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSqlDatabasesSetErredBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AzureSqlDatabasesApi::set_ok`] (`POST /api/azure-sql-databases/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AzureSqlDatabasesSetOkBuilder {
@@ -1010,17 +827,6 @@ pub struct AzureSqlDatabasesSetOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AzureSqlDatabasesSetOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1040,21 +846,11 @@ impl AzureSqlDatabasesSetOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AzureSqlDatabasesSetOkBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AzureSqlDatabasesSetOkBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `azure_sql_databases` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -266,17 +266,6 @@ impl BackendResourceRequestsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -342,14 +331,10 @@ impl BackendResourceRequestsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for BackendResourceRequestsListBuilder {
-    type Output = Result<runtime::Page<models::BackendResourceReq>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::BackendResourceReq>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BackendResourceRequestsListBuilder -> runtime::Page < models::BackendResourceReq >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BackendResourceRequestsApi::retrieve`] (`GET /api/backend-resource-requests/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BackendResourceRequestsRetrieveBuilder {
@@ -358,17 +343,6 @@ pub struct BackendResourceRequestsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourceRequestsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -388,21 +362,11 @@ impl BackendResourceRequestsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::BackendResourceReq> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BackendResourceRequestsRetrieveBuilder {
-    type Output = Result<models::BackendResourceReq, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::BackendResourceReq>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BackendResourceRequestsRetrieveBuilder -> models::BackendResourceReq = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BackendResourceRequestsApi::create`] (`POST /api/backend-resource-requests/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BackendResourceRequestsCreateBuilder {
@@ -411,17 +375,6 @@ pub struct BackendResourceRequestsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourceRequestsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -439,21 +392,11 @@ impl BackendResourceRequestsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::BackendResourceReq> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BackendResourceRequestsCreateBuilder {
-    type Output = Result<models::BackendResourceReq, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::BackendResourceReq>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BackendResourceRequestsCreateBuilder -> models::BackendResourceReq = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BackendResourceRequestsApi::set_done`] (`POST /api/backend-resource-requests/{uuid}/set_done/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BackendResourceRequestsSetDoneBuilder {
@@ -462,17 +405,6 @@ pub struct BackendResourceRequestsSetDoneBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourceRequestsSetDoneBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -492,21 +424,11 @@ impl BackendResourceRequestsSetDoneBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BackendResourceRequestsSetDoneBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BackendResourceRequestsSetDoneBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BackendResourceRequestsApi::set_erred`] (`POST /api/backend-resource-requests/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BackendResourceRequestsSetErredBuilder {
@@ -516,17 +438,6 @@ pub struct BackendResourceRequestsSetErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourceRequestsSetErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::BackendResourceRequestSetErredRequest) -> Self {
@@ -555,21 +466,11 @@ impl BackendResourceRequestsSetErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BackendResourceRequestsSetErredBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BackendResourceRequestsSetErredBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BackendResourceRequestsApi::start_processing`] (`POST /api/backend-resource-requests/{uuid}/start_processing/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BackendResourceRequestsStartProcessingBuilder {
@@ -578,17 +479,6 @@ pub struct BackendResourceRequestsStartProcessingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourceRequestsStartProcessingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -608,21 +498,11 @@ impl BackendResourceRequestsStartProcessingBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BackendResourceRequestsStartProcessingBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BackendResourceRequestsStartProcessingBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `backend_resource_requests` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

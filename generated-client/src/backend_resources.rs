@@ -249,17 +249,6 @@ impl BackendResourcesListBuilder {
         self.project_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -323,14 +312,10 @@ impl BackendResourcesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for BackendResourcesListBuilder {
-    type Output = Result<runtime::Page<models::BackendResource>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::BackendResource>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BackendResourcesListBuilder -> runtime::Page < models::BackendResource >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BackendResourcesApi::retrieve`] (`GET /api/backend-resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BackendResourcesRetrieveBuilder {
@@ -339,17 +324,6 @@ pub struct BackendResourcesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourcesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -366,21 +340,11 @@ impl BackendResourcesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::BackendResource> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BackendResourcesRetrieveBuilder {
-    type Output = Result<models::BackendResource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::BackendResource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BackendResourcesRetrieveBuilder -> models::BackendResource = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BackendResourcesApi::create`] (`POST /api/backend-resources/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BackendResourcesCreateBuilder {
@@ -389,17 +353,6 @@ pub struct BackendResourcesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourcesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -414,21 +367,11 @@ impl BackendResourcesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::BackendResource> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BackendResourcesCreateBuilder {
-    type Output = Result<models::BackendResource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::BackendResource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BackendResourcesCreateBuilder -> models::BackendResource = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BackendResourcesApi::destroy`] (`DELETE /api/backend-resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BackendResourcesDestroyBuilder {
@@ -437,17 +380,6 @@ pub struct BackendResourcesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourcesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -464,21 +396,11 @@ impl BackendResourcesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for BackendResourcesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BackendResourcesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BackendResourcesApi::import_resource`] (`POST /api/backend-resources/{uuid}/import_resource/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BackendResourcesImportResourceBuilder {
@@ -488,17 +410,6 @@ pub struct BackendResourcesImportResourceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BackendResourcesImportResourceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::BackendResourceImportRequest) -> Self {
@@ -527,21 +438,11 @@ impl BackendResourcesImportResourceBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::BackendResourceImport> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BackendResourcesImportResourceBuilder {
-    type Output = Result<models::BackendResourceImport, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::BackendResourceImport>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BackendResourcesImportResourceBuilder -> models::BackendResourceImport = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `backend_resources` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

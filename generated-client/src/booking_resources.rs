@@ -629,17 +629,6 @@ impl BookingResourcesListBuilder {
         self.visible_to_username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -740,14 +729,10 @@ impl BookingResourcesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for BookingResourcesListBuilder {
-    type Output = Result<runtime::Page<models::BookingResource>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::BookingResource>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BookingResourcesListBuilder -> runtime::Page < models::BookingResource >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BookingResourcesApi::retrieve`] (`GET /api/booking-resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BookingResourcesRetrieveBuilder {
@@ -771,17 +756,6 @@ impl BookingResourcesRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -800,21 +774,11 @@ impl BookingResourcesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::BookingResource> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BookingResourcesRetrieveBuilder {
-    type Output = Result<models::BookingResource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::BookingResource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BookingResourcesRetrieveBuilder -> models::BookingResource = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BookingResourcesApi::accept`] (`POST /api/booking-resources/{uuid}/accept/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BookingResourcesAcceptBuilder {
@@ -823,17 +787,6 @@ pub struct BookingResourcesAcceptBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BookingResourcesAcceptBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -853,21 +806,11 @@ impl BookingResourcesAcceptBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OrderUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BookingResourcesAcceptBuilder {
-    type Output = Result<models::OrderUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OrderUuid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BookingResourcesAcceptBuilder -> models::OrderUuid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BookingResourcesApi::reject`] (`POST /api/booking-resources/{uuid}/reject/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BookingResourcesRejectBuilder {
@@ -876,17 +819,6 @@ pub struct BookingResourcesRejectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BookingResourcesRejectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -906,21 +838,11 @@ impl BookingResourcesRejectBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OrderUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BookingResourcesRejectBuilder {
-    type Output = Result<models::OrderUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OrderUuid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BookingResourcesRejectBuilder -> models::OrderUuid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `booking_resources` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

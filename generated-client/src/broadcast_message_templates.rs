@@ -161,17 +161,6 @@ impl BroadcastMessageTemplatesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -229,14 +218,10 @@ impl BroadcastMessageTemplatesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for BroadcastMessageTemplatesListBuilder {
-    type Output = Result<runtime::Page<models::MessageTemplate>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MessageTemplate>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessageTemplatesListBuilder -> runtime::Page < models::MessageTemplate >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessageTemplatesApi::retrieve`] (`GET /api/broadcast-message-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessageTemplatesRetrieveBuilder {
@@ -245,17 +230,6 @@ pub struct BroadcastMessageTemplatesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessageTemplatesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -275,21 +249,11 @@ impl BroadcastMessageTemplatesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MessageTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessageTemplatesRetrieveBuilder {
-    type Output = Result<models::MessageTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MessageTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessageTemplatesRetrieveBuilder -> models::MessageTemplate = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessageTemplatesApi::create`] (`POST /api/broadcast-message-templates/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessageTemplatesCreateBuilder {
@@ -298,17 +262,6 @@ pub struct BroadcastMessageTemplatesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessageTemplatesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -326,21 +279,11 @@ impl BroadcastMessageTemplatesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MessageTemplate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessageTemplatesCreateBuilder {
-    type Output = Result<models::MessageTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MessageTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessageTemplatesCreateBuilder -> models::MessageTemplate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessageTemplatesApi::update`] (`PUT /api/broadcast-message-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessageTemplatesUpdateBuilder {
@@ -350,17 +293,6 @@ pub struct BroadcastMessageTemplatesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessageTemplatesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -381,21 +313,11 @@ impl BroadcastMessageTemplatesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MessageTemplate> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessageTemplatesUpdateBuilder {
-    type Output = Result<models::MessageTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MessageTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessageTemplatesUpdateBuilder -> models::MessageTemplate = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessageTemplatesApi::partial_update`] (`PATCH /api/broadcast-message-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessageTemplatesPartialUpdateBuilder {
@@ -405,17 +327,6 @@ pub struct BroadcastMessageTemplatesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessageTemplatesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedMessageTemplateRequest) -> Self {
@@ -444,21 +355,11 @@ impl BroadcastMessageTemplatesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MessageTemplate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessageTemplatesPartialUpdateBuilder {
-    type Output = Result<models::MessageTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MessageTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessageTemplatesPartialUpdateBuilder -> models::MessageTemplate = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessageTemplatesApi::destroy`] (`DELETE /api/broadcast-message-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessageTemplatesDestroyBuilder {
@@ -467,17 +368,6 @@ pub struct BroadcastMessageTemplatesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessageTemplatesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -497,21 +387,11 @@ impl BroadcastMessageTemplatesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessageTemplatesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessageTemplatesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `broadcast_message_templates` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

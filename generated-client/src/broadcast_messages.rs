@@ -248,17 +248,6 @@ impl BroadcastMessagesListBuilder {
         self.subject = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -316,14 +305,10 @@ impl BroadcastMessagesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for BroadcastMessagesListBuilder {
-    type Output = Result<runtime::Page<models::BroadcastMessage>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::BroadcastMessage>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessagesListBuilder -> runtime::Page < models::BroadcastMessage >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessagesApi::retrieve`] (`GET /api/broadcast-messages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessagesRetrieveBuilder {
@@ -347,17 +332,6 @@ impl BroadcastMessagesRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -376,21 +350,11 @@ impl BroadcastMessagesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::BroadcastMessage> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessagesRetrieveBuilder {
-    type Output = Result<models::BroadcastMessage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::BroadcastMessage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessagesRetrieveBuilder -> models::BroadcastMessage = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessagesApi::create`] (`POST /api/broadcast-messages/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessagesCreateBuilder {
@@ -399,17 +363,6 @@ pub struct BroadcastMessagesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -424,21 +377,11 @@ impl BroadcastMessagesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::BroadcastMessage> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessagesCreateBuilder {
-    type Output = Result<models::BroadcastMessage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::BroadcastMessage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessagesCreateBuilder -> models::BroadcastMessage = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessagesApi::update`] (`PUT /api/broadcast-messages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessagesUpdateBuilder {
@@ -448,17 +391,6 @@ pub struct BroadcastMessagesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -476,21 +408,11 @@ impl BroadcastMessagesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::BroadcastMessage> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessagesUpdateBuilder {
-    type Output = Result<models::BroadcastMessage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::BroadcastMessage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessagesUpdateBuilder -> models::BroadcastMessage = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessagesApi::partial_update`] (`PATCH /api/broadcast-messages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessagesPartialUpdateBuilder {
@@ -500,17 +422,6 @@ pub struct BroadcastMessagesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedBroadcastMessageRequest) -> Self {
@@ -539,21 +450,11 @@ impl BroadcastMessagesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::BroadcastMessage> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessagesPartialUpdateBuilder {
-    type Output = Result<models::BroadcastMessage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::BroadcastMessage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessagesPartialUpdateBuilder -> models::BroadcastMessage = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessagesApi::destroy`] (`DELETE /api/broadcast-messages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessagesDestroyBuilder {
@@ -562,17 +463,6 @@ pub struct BroadcastMessagesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -589,21 +479,11 @@ impl BroadcastMessagesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessagesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessagesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessagesApi::recipients_retrieve`] (`GET /api/broadcast-messages/recipients/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessagesRecipientsRetrieveBuilder {
@@ -611,17 +491,6 @@ pub struct BroadcastMessagesRecipientsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesRecipientsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -638,28 +507,12 @@ impl BroadcastMessagesRecipientsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::BroadcastMessagesRecipientsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessagesRecipientsRetrieveBuilder {
-    type Output = Result<
-        models::BroadcastMessagesRecipientsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::BroadcastMessagesRecipientsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessagesRecipientsRetrieveBuilder ->
+    models::BroadcastMessagesRecipientsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessagesApi::schedule`] (`POST /api/broadcast-messages/{uuid}/schedule/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessagesScheduleBuilder {
@@ -668,17 +521,6 @@ pub struct BroadcastMessagesScheduleBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesScheduleBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -698,21 +540,11 @@ impl BroadcastMessagesScheduleBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessagesScheduleBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessagesScheduleBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`BroadcastMessagesApi::send`] (`POST /api/broadcast-messages/{uuid}/send/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BroadcastMessagesSendBuilder {
@@ -721,17 +553,6 @@ pub struct BroadcastMessagesSendBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl BroadcastMessagesSendBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -751,21 +572,11 @@ impl BroadcastMessagesSendBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for BroadcastMessagesSendBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    BroadcastMessagesSendBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `broadcast_messages` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -146,17 +146,6 @@ impl CallAssignmentConfigurationsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -213,19 +202,10 @@ impl CallAssignmentConfigurationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CallAssignmentConfigurationsListBuilder {
-    type Output = Result<
-        runtime::Page<models::CallAssignmentConfiguration>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CallAssignmentConfiguration>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallAssignmentConfigurationsListBuilder -> runtime::Page <
+    models::CallAssignmentConfiguration >; query_unchecked(unchecked_query)
+);
 /// The request of [`CallAssignmentConfigurationsApi::retrieve`] (`GET /api/call-assignment-configurations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallAssignmentConfigurationsRetrieveBuilder {
@@ -234,17 +214,6 @@ pub struct CallAssignmentConfigurationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallAssignmentConfigurationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -264,21 +233,11 @@ impl CallAssignmentConfigurationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallAssignmentConfiguration> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallAssignmentConfigurationsRetrieveBuilder {
-    type Output = Result<models::CallAssignmentConfiguration, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallAssignmentConfiguration>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallAssignmentConfigurationsRetrieveBuilder -> models::CallAssignmentConfiguration =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallAssignmentConfigurationsApi::create`] (`POST /api/call-assignment-configurations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallAssignmentConfigurationsCreateBuilder {
@@ -287,17 +246,6 @@ pub struct CallAssignmentConfigurationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallAssignmentConfigurationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::CallAssignmentConfigurationRequest) -> Self {
@@ -323,21 +271,11 @@ impl CallAssignmentConfigurationsCreateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallAssignmentConfiguration> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallAssignmentConfigurationsCreateBuilder {
-    type Output = Result<models::CallAssignmentConfiguration, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallAssignmentConfiguration>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallAssignmentConfigurationsCreateBuilder -> models::CallAssignmentConfiguration =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallAssignmentConfigurationsApi::update`] (`PUT /api/call-assignment-configurations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallAssignmentConfigurationsUpdateBuilder {
@@ -347,17 +285,6 @@ pub struct CallAssignmentConfigurationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallAssignmentConfigurationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::CallAssignmentConfigurationRequest) -> Self {
@@ -386,21 +313,11 @@ impl CallAssignmentConfigurationsUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallAssignmentConfiguration> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallAssignmentConfigurationsUpdateBuilder {
-    type Output = Result<models::CallAssignmentConfiguration, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallAssignmentConfiguration>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallAssignmentConfigurationsUpdateBuilder -> models::CallAssignmentConfiguration =
+    PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallAssignmentConfigurationsApi::partial_update`] (`PATCH /api/call-assignment-configurations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallAssignmentConfigurationsPartialUpdateBuilder {
@@ -410,17 +327,6 @@ pub struct CallAssignmentConfigurationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallAssignmentConfigurationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -452,21 +358,11 @@ impl CallAssignmentConfigurationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallAssignmentConfiguration> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallAssignmentConfigurationsPartialUpdateBuilder {
-    type Output = Result<models::CallAssignmentConfiguration, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallAssignmentConfiguration>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallAssignmentConfigurationsPartialUpdateBuilder ->
+    models::CallAssignmentConfiguration = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallAssignmentConfigurationsApi::destroy`] (`DELETE /api/call-assignment-configurations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallAssignmentConfigurationsDestroyBuilder {
@@ -475,17 +371,6 @@ pub struct CallAssignmentConfigurationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallAssignmentConfigurationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -505,21 +390,11 @@ impl CallAssignmentConfigurationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CallAssignmentConfigurationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallAssignmentConfigurationsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `call_assignment_configurations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

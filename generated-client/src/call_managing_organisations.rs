@@ -394,17 +394,6 @@ impl CallManagingOrganisationsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -465,19 +454,10 @@ impl CallManagingOrganisationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CallManagingOrganisationsListBuilder {
-    type Output = Result<
-        runtime::Page<models::CallManagingOrganisation>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CallManagingOrganisation>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsListBuilder -> runtime::Page <
+    models::CallManagingOrganisation >; query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::retrieve`] (`GET /api/call-managing-organisations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallManagingOrganisationsRetrieveBuilder {
@@ -486,17 +466,6 @@ pub struct CallManagingOrganisationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallManagingOrganisationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -516,21 +485,11 @@ impl CallManagingOrganisationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallManagingOrganisation> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallManagingOrganisationsRetrieveBuilder {
-    type Output = Result<models::CallManagingOrganisation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallManagingOrganisation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsRetrieveBuilder -> models::CallManagingOrganisation = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::create`] (`POST /api/call-managing-organisations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallManagingOrganisationsCreateBuilder {
@@ -539,17 +498,6 @@ pub struct CallManagingOrganisationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallManagingOrganisationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -571,21 +519,11 @@ impl CallManagingOrganisationsCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallManagingOrganisation> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallManagingOrganisationsCreateBuilder {
-    type Output = Result<models::CallManagingOrganisation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallManagingOrganisation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsCreateBuilder -> models::CallManagingOrganisation = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::update`] (`PUT /api/call-managing-organisations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallManagingOrganisationsUpdateBuilder {
@@ -595,17 +533,6 @@ pub struct CallManagingOrganisationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallManagingOrganisationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -630,21 +557,11 @@ impl CallManagingOrganisationsUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallManagingOrganisation> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallManagingOrganisationsUpdateBuilder {
-    type Output = Result<models::CallManagingOrganisation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallManagingOrganisation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsUpdateBuilder -> models::CallManagingOrganisation = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::partial_update`] (`PATCH /api/call-managing-organisations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallManagingOrganisationsPartialUpdateBuilder {
@@ -654,17 +571,6 @@ pub struct CallManagingOrganisationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallManagingOrganisationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCallManagingOrganisationRequest) -> Self {
@@ -699,21 +605,11 @@ impl CallManagingOrganisationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallManagingOrganisation> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallManagingOrganisationsPartialUpdateBuilder {
-    type Output = Result<models::CallManagingOrganisation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallManagingOrganisation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsPartialUpdateBuilder -> models::CallManagingOrganisation =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::destroy`] (`DELETE /api/call-managing-organisations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallManagingOrganisationsDestroyBuilder {
@@ -722,17 +618,6 @@ pub struct CallManagingOrganisationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallManagingOrganisationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -752,21 +637,11 @@ impl CallManagingOrganisationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CallManagingOrganisationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::list_users_list`] (`GET /api/call-managing-organisations/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -900,17 +775,6 @@ impl CallManagingOrganisationsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -980,14 +844,10 @@ impl CallManagingOrganisationsListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CallManagingOrganisationsListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsListUsersListBuilder -> runtime::Page <
+    models::UserRoleDetails >; query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::add_user`] (`POST /api/call-managing-organisations/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallManagingOrganisationsAddUserBuilder {
@@ -997,17 +857,6 @@ pub struct CallManagingOrganisationsAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallManagingOrganisationsAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1028,21 +877,11 @@ impl CallManagingOrganisationsAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallManagingOrganisationsAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsAddUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::delete_user`] (`POST /api/call-managing-organisations/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallManagingOrganisationsDeleteUserBuilder {
@@ -1052,17 +891,6 @@ pub struct CallManagingOrganisationsDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallManagingOrganisationsDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1083,21 +911,11 @@ impl CallManagingOrganisationsDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CallManagingOrganisationsDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsDeleteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::update_user`] (`POST /api/call-managing-organisations/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallManagingOrganisationsUpdateUserBuilder {
@@ -1107,17 +925,6 @@ pub struct CallManagingOrganisationsUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallManagingOrganisationsUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1138,21 +945,11 @@ impl CallManagingOrganisationsUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallManagingOrganisationsUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsUpdateUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::global_stats_performance_list`] (`GET /api/call-managing-organisations/global_stats_performance/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1215,17 +1012,6 @@ impl CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1296,24 +1082,11 @@ impl CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::CallManagingOrganisationsGlobalStatsPerformanceListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::CallManagingOrganisationsGlobalStatsPerformanceListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsGlobalStatsPerformanceListBuilder -> runtime::Page <
+    models::CallManagingOrganisationsGlobalStatsPerformanceListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::global_stats_resource_demand_list`] (`GET /api/call-managing-organisations/global_stats_resource_demand/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1376,17 +1149,6 @@ impl CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1458,24 +1220,11 @@ impl CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::CallManagingOrganisationsGlobalStatsResourceDemandListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::CallManagingOrganisationsGlobalStatsResourceDemandListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsGlobalStatsResourceDemandListBuilder -> runtime::Page <
+    models::CallManagingOrganisationsGlobalStatsResourceDemandListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::global_stats_review_progress_list`] (`GET /api/call-managing-organisations/global_stats_review_progress/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1538,17 +1287,6 @@ impl CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1620,24 +1358,11 @@ impl CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::CallManagingOrganisationsGlobalStatsReviewProgressListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::CallManagingOrganisationsGlobalStatsReviewProgressListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsGlobalStatsReviewProgressListBuilder -> runtime::Page <
+    models::CallManagingOrganisationsGlobalStatsReviewProgressListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallManagingOrganisationsApi::stats_retrieve`] (`GET /api/call-managing-organisations/{uuid}/stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallManagingOrganisationsStatsRetrieveBuilder {
@@ -1646,17 +1371,6 @@ pub struct CallManagingOrganisationsStatsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallManagingOrganisationsStatsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1676,30 +1390,12 @@ impl CallManagingOrganisationsStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::CallManagingOrganisationsStatsRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallManagingOrganisationsStatsRetrieveBuilder {
-    type Output = Result<
-        models::CallManagingOrganisationsStatsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::CallManagingOrganisationsStatsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallManagingOrganisationsStatsRetrieveBuilder ->
+    models::CallManagingOrganisationsStatsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `call_managing_organisations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

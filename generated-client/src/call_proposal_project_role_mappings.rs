@@ -164,17 +164,6 @@ impl CallProposalProjectRoleMappingsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -232,19 +221,10 @@ impl CallProposalProjectRoleMappingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CallProposalProjectRoleMappingsListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProposalProjectRoleMapping>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProposalProjectRoleMapping>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallProposalProjectRoleMappingsListBuilder -> runtime::Page <
+    models::ProposalProjectRoleMapping >; query_unchecked(unchecked_query)
+);
 /// The request of [`CallProposalProjectRoleMappingsApi::retrieve`] (`GET /api/call-proposal-project-role-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallProposalProjectRoleMappingsRetrieveBuilder {
@@ -253,17 +233,6 @@ pub struct CallProposalProjectRoleMappingsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallProposalProjectRoleMappingsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -283,21 +252,11 @@ impl CallProposalProjectRoleMappingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProjectRoleMapping> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallProposalProjectRoleMappingsRetrieveBuilder {
-    type Output = Result<models::ProposalProjectRoleMapping, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalProjectRoleMapping>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallProposalProjectRoleMappingsRetrieveBuilder -> models::ProposalProjectRoleMapping
+    = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallProposalProjectRoleMappingsApi::create`] (`POST /api/call-proposal-project-role-mappings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallProposalProjectRoleMappingsCreateBuilder {
@@ -306,17 +265,6 @@ pub struct CallProposalProjectRoleMappingsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallProposalProjectRoleMappingsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -334,21 +282,11 @@ impl CallProposalProjectRoleMappingsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProjectRoleMapping> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallProposalProjectRoleMappingsCreateBuilder {
-    type Output = Result<models::ProposalProjectRoleMapping, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalProjectRoleMapping>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallProposalProjectRoleMappingsCreateBuilder -> models::ProposalProjectRoleMapping =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallProposalProjectRoleMappingsApi::update`] (`PUT /api/call-proposal-project-role-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallProposalProjectRoleMappingsUpdateBuilder {
@@ -358,17 +296,6 @@ pub struct CallProposalProjectRoleMappingsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallProposalProjectRoleMappingsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -389,21 +316,11 @@ impl CallProposalProjectRoleMappingsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProjectRoleMapping> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallProposalProjectRoleMappingsUpdateBuilder {
-    type Output = Result<models::ProposalProjectRoleMapping, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalProjectRoleMapping>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallProposalProjectRoleMappingsUpdateBuilder -> models::ProposalProjectRoleMapping =
+    PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallProposalProjectRoleMappingsApi::partial_update`] (`PATCH /api/call-proposal-project-role-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallProposalProjectRoleMappingsPartialUpdateBuilder {
@@ -413,17 +330,6 @@ pub struct CallProposalProjectRoleMappingsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallProposalProjectRoleMappingsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -455,21 +361,11 @@ impl CallProposalProjectRoleMappingsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProjectRoleMapping> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallProposalProjectRoleMappingsPartialUpdateBuilder {
-    type Output = Result<models::ProposalProjectRoleMapping, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalProjectRoleMapping>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallProposalProjectRoleMappingsPartialUpdateBuilder ->
+    models::ProposalProjectRoleMapping = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallProposalProjectRoleMappingsApi::destroy`] (`DELETE /api/call-proposal-project-role-mappings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallProposalProjectRoleMappingsDestroyBuilder {
@@ -478,17 +374,6 @@ pub struct CallProposalProjectRoleMappingsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallProposalProjectRoleMappingsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -508,21 +393,11 @@ impl CallProposalProjectRoleMappingsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CallProposalProjectRoleMappingsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallProposalProjectRoleMappingsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `call_proposal_project_role_mappings` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

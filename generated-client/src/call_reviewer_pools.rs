@@ -225,17 +225,6 @@ impl CallReviewerPoolsListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -294,19 +283,10 @@ impl CallReviewerPoolsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CallReviewerPoolsListBuilder {
-    type Output = Result<
-        runtime::Page<models::CallReviewerPoolsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CallReviewerPoolsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallReviewerPoolsListBuilder -> runtime::Page < models::CallReviewerPoolsListResponse
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`CallReviewerPoolsApi::retrieve`] (`GET /api/call-reviewer-pools/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallReviewerPoolsRetrieveBuilder {
@@ -315,17 +295,6 @@ pub struct CallReviewerPoolsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallReviewerPoolsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -345,23 +314,11 @@ impl CallReviewerPoolsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::CallReviewerPoolsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallReviewerPoolsRetrieveBuilder {
-    type Output = Result<models::CallReviewerPoolsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallReviewerPoolsRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallReviewerPoolsRetrieveBuilder -> models::CallReviewerPoolsRetrieveResponse = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`CallReviewerPoolsApi::partial_update`] (`PATCH /api/call-reviewer-pools/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallReviewerPoolsPartialUpdateBuilder {
@@ -371,17 +328,6 @@ pub struct CallReviewerPoolsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallReviewerPoolsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCallReviewerPoolUpdateRequest) -> Self {
@@ -410,21 +356,11 @@ impl CallReviewerPoolsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallReviewerPoolUpdate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallReviewerPoolsPartialUpdateBuilder {
-    type Output = Result<models::CallReviewerPoolUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallReviewerPoolUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallReviewerPoolsPartialUpdateBuilder -> models::CallReviewerPoolUpdate = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallReviewerPoolsApi::accept`] (`POST /api/call-reviewer-pools/{uuid}/accept/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallReviewerPoolsAcceptBuilder {
@@ -434,17 +370,6 @@ pub struct CallReviewerPoolsAcceptBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallReviewerPoolsAcceptBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -465,21 +390,11 @@ impl CallReviewerPoolsAcceptBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailDeclaredConflicts> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallReviewerPoolsAcceptBuilder {
-    type Output = Result<models::DetailDeclaredConflicts, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailDeclaredConflicts>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallReviewerPoolsAcceptBuilder -> models::DetailDeclaredConflicts = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallReviewerPoolsApi::decline`] (`POST /api/call-reviewer-pools/{uuid}/decline/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallReviewerPoolsDeclineBuilder {
@@ -489,17 +404,6 @@ pub struct CallReviewerPoolsDeclineBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallReviewerPoolsDeclineBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -520,21 +424,11 @@ impl CallReviewerPoolsDeclineBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallReviewerPoolsDeclineBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallReviewerPoolsDeclineBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallReviewerPoolsApi::force_accept`] (`POST /api/call-reviewer-pools/{uuid}/force-accept/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallReviewerPoolsForceAcceptBuilder {
@@ -544,17 +438,6 @@ pub struct CallReviewerPoolsForceAcceptBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallReviewerPoolsForceAcceptBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -575,25 +458,11 @@ impl CallReviewerPoolsForceAcceptBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::CallReviewerPoolsForceAcceptResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallReviewerPoolsForceAcceptBuilder {
-    type Output = Result<models::CallReviewerPoolsForceAcceptResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::CallReviewerPoolsForceAcceptResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallReviewerPoolsForceAcceptBuilder -> models::CallReviewerPoolsForceAcceptResponse =
+    POST json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `call_reviewer_pools` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

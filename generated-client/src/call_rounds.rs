@@ -97,17 +97,6 @@ impl CallRoundsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -156,14 +145,10 @@ impl CallRoundsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CallRoundsListBuilder {
-    type Output = Result<runtime::Page<models::CallRound>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CallRound>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallRoundsListBuilder -> runtime::Page < models::CallRound >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallRoundsApi::retrieve`] (`GET /api/call-rounds/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CallRoundsRetrieveBuilder {
@@ -172,17 +157,6 @@ pub struct CallRoundsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CallRoundsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -198,21 +172,11 @@ impl CallRoundsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallRound> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CallRoundsRetrieveBuilder {
-    type Output = Result<models::CallRound, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallRound>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallRoundsRetrieveBuilder -> models::CallRound = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CallRoundsApi::reviewers_list`] (`GET /api/call-rounds/{uuid}/reviewers/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -238,17 +202,6 @@ impl CallRoundsReviewersListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -312,19 +265,10 @@ impl CallRoundsReviewersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CallRoundsReviewersListBuilder {
-    type Output = Result<
-        runtime::Page<models::CallRoundsReviewersListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CallRoundsReviewersListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CallRoundsReviewersListBuilder -> runtime::Page <
+    models::CallRoundsReviewersListResponse >; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `call_rounds` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

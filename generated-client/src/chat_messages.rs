@@ -93,17 +93,6 @@ impl ChatMessagesListBuilder {
         self.thread = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -119,21 +108,11 @@ impl ChatMessagesListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::ChatMessage>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for ChatMessagesListBuilder {
-    type Output = Result<Vec<Lenient<models::ChatMessage>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::ChatMessage>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatMessagesListBuilder -> Vec < Lenient < models::ChatMessage > > = GET
+    json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`ChatMessagesApi::feedback`] (`POST /api/chat-messages/{uuid}/feedback/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChatMessagesFeedbackBuilder {
@@ -143,17 +122,6 @@ pub struct ChatMessagesFeedbackBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChatMessagesFeedbackBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -171,21 +139,11 @@ impl ChatMessagesFeedbackBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChatMessage> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChatMessagesFeedbackBuilder {
-    type Output = Result<models::ChatMessage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChatMessage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatMessagesFeedbackBuilder -> models::ChatMessage = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `chat_messages` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -93,17 +93,6 @@ impl ChatSessionsCurrentRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -119,21 +108,11 @@ impl ChatSessionsCurrentRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChatSession> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChatSessionsCurrentRetrieveBuilder {
-    type Output = Result<models::ChatSession, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChatSession>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatSessionsCurrentRetrieveBuilder -> models::ChatSession = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChatSessionsApi::list`] (`GET /api/chat-sessions/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -173,17 +152,6 @@ impl ChatSessionsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -235,14 +203,10 @@ impl ChatSessionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ChatSessionsListBuilder {
-    type Output = Result<runtime::Page<models::ChatSession>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ChatSession>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatSessionsListBuilder -> runtime::Page < models::ChatSession >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChatSessionsApi::retrieve`] (`GET /api/chat-sessions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChatSessionsRetrieveBuilder {
@@ -266,17 +230,6 @@ impl ChatSessionsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -294,21 +247,11 @@ impl ChatSessionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChatSession> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChatSessionsRetrieveBuilder {
-    type Output = Result<models::ChatSession, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChatSession>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatSessionsRetrieveBuilder -> models::ChatSession = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `chat_sessions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

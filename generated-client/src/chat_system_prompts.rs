@@ -196,17 +196,6 @@ impl ChatSystemPromptsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -258,14 +247,10 @@ impl ChatSystemPromptsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ChatSystemPromptsListBuilder {
-    type Output = Result<runtime::Page<models::SystemPrompt>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SystemPrompt>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatSystemPromptsListBuilder -> runtime::Page < models::SystemPrompt >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChatSystemPromptsApi::retrieve`] (`GET /api/chat-system-prompts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChatSystemPromptsRetrieveBuilder {
@@ -274,17 +259,6 @@ pub struct ChatSystemPromptsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -304,21 +278,11 @@ impl ChatSystemPromptsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChatSystemPromptsRetrieveBuilder {
-    type Output = Result<models::SystemPrompt, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatSystemPromptsRetrieveBuilder -> models::SystemPrompt = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChatSystemPromptsApi::activate`] (`POST /api/chat-system-prompts/{uuid}/activate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChatSystemPromptsActivateBuilder {
@@ -328,17 +292,6 @@ pub struct ChatSystemPromptsActivateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsActivateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -359,21 +312,11 @@ impl ChatSystemPromptsActivateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChatSystemPromptsActivateBuilder {
-    type Output = Result<models::SystemPrompt, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatSystemPromptsActivateBuilder -> models::SystemPrompt = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChatSystemPromptsApi::create`] (`POST /api/chat-system-prompts/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChatSystemPromptsCreateBuilder {
@@ -382,17 +325,6 @@ pub struct ChatSystemPromptsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -407,21 +339,11 @@ impl ChatSystemPromptsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChatSystemPromptsCreateBuilder {
-    type Output = Result<models::SystemPrompt, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatSystemPromptsCreateBuilder -> models::SystemPrompt = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChatSystemPromptsApi::deactivate`] (`POST /api/chat-system-prompts/{uuid}/deactivate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChatSystemPromptsDeactivateBuilder {
@@ -431,17 +353,6 @@ pub struct ChatSystemPromptsDeactivateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsDeactivateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -462,21 +373,11 @@ impl ChatSystemPromptsDeactivateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChatSystemPromptsDeactivateBuilder {
-    type Output = Result<models::SystemPrompt, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatSystemPromptsDeactivateBuilder -> models::SystemPrompt = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChatSystemPromptsApi::update`] (`PUT /api/chat-system-prompts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChatSystemPromptsUpdateBuilder {
@@ -486,17 +387,6 @@ pub struct ChatSystemPromptsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -514,21 +404,11 @@ impl ChatSystemPromptsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChatSystemPromptsUpdateBuilder {
-    type Output = Result<models::SystemPrompt, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatSystemPromptsUpdateBuilder -> models::SystemPrompt = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChatSystemPromptsApi::partial_update`] (`PATCH /api/chat-system-prompts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChatSystemPromptsPartialUpdateBuilder {
@@ -538,17 +418,6 @@ pub struct ChatSystemPromptsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedSystemPromptRequest) -> Self {
@@ -577,21 +446,11 @@ impl ChatSystemPromptsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChatSystemPromptsPartialUpdateBuilder {
-    type Output = Result<models::SystemPrompt, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatSystemPromptsPartialUpdateBuilder -> models::SystemPrompt = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChatSystemPromptsApi::destroy`] (`DELETE /api/chat-system-prompts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChatSystemPromptsDestroyBuilder {
@@ -600,17 +459,6 @@ pub struct ChatSystemPromptsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChatSystemPromptsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -630,21 +478,11 @@ impl ChatSystemPromptsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ChatSystemPromptsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChatSystemPromptsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `chat_system_prompts` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

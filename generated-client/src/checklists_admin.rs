@@ -206,17 +206,6 @@ impl ChecklistsAdminListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -270,14 +259,10 @@ impl ChecklistsAdminListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ChecklistsAdminListBuilder {
-    type Output = Result<runtime::Page<models::Checklist>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Checklist>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminListBuilder -> runtime::Page < models::Checklist >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminApi::retrieve`] (`GET /api/checklists-admin/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminRetrieveBuilder {
@@ -286,17 +271,6 @@ pub struct ChecklistsAdminRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -313,21 +287,11 @@ impl ChecklistsAdminRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Checklist> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminRetrieveBuilder {
-    type Output = Result<models::Checklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Checklist>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminRetrieveBuilder -> models::Checklist = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminApi::create`] (`POST /api/checklists-admin/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminCreateBuilder {
@@ -336,17 +300,6 @@ pub struct ChecklistsAdminCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -361,21 +314,11 @@ impl ChecklistsAdminCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Checklist> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminCreateBuilder {
-    type Output = Result<models::Checklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Checklist>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminCreateBuilder -> models::Checklist = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminApi::update`] (`PUT /api/checklists-admin/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminUpdateBuilder {
@@ -385,17 +328,6 @@ pub struct ChecklistsAdminUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -413,21 +345,11 @@ impl ChecklistsAdminUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Checklist> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminUpdateBuilder {
-    type Output = Result<models::Checklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Checklist>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminUpdateBuilder -> models::Checklist = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminApi::partial_update`] (`PATCH /api/checklists-admin/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminPartialUpdateBuilder {
@@ -437,17 +359,6 @@ pub struct ChecklistsAdminPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedChecklistRequest) -> Self {
@@ -476,21 +387,11 @@ impl ChecklistsAdminPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Checklist> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminPartialUpdateBuilder {
-    type Output = Result<models::Checklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Checklist>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminPartialUpdateBuilder -> models::Checklist = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminApi::destroy`] (`DELETE /api/checklists-admin/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminDestroyBuilder {
@@ -499,17 +400,6 @@ pub struct ChecklistsAdminDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -526,21 +416,11 @@ impl ChecklistsAdminDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminApi::checklist_questions`] (`GET /api/checklists-admin/{uuid}/questions/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -595,17 +475,6 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -673,19 +542,10 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ChecklistsAdminChecklistQuestionsBuilder {
-    type Output = Result<
-        runtime::Page<models::ChecklistsAdminChecklistQuestionsResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ChecklistsAdminChecklistQuestionsResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminChecklistQuestionsBuilder -> runtime::Page <
+    models::ChecklistsAdminChecklistQuestionsResponse >; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `checklists_admin` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -175,17 +175,6 @@ impl ChecklistsAdminQuestionDependenciesListBuilder {
         self.question_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -244,14 +233,10 @@ impl ChecklistsAdminQuestionDependenciesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesListBuilder {
-    type Output = Result<runtime::Page<models::QuestionDependency>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::QuestionDependency>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionDependenciesListBuilder -> runtime::Page <
+    models::QuestionDependency >; query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionDependenciesApi::retrieve`] (`GET /api/checklists-admin-question-dependencies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionDependenciesRetrieveBuilder {
@@ -260,17 +245,6 @@ pub struct ChecklistsAdminQuestionDependenciesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionDependenciesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -290,21 +264,11 @@ impl ChecklistsAdminQuestionDependenciesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionDependency> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesRetrieveBuilder {
-    type Output = Result<models::QuestionDependency, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionDependency>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionDependenciesRetrieveBuilder -> models::QuestionDependency =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionDependenciesApi::create`] (`POST /api/checklists-admin-question-dependencies/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionDependenciesCreateBuilder {
@@ -313,17 +277,6 @@ pub struct ChecklistsAdminQuestionDependenciesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionDependenciesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -341,21 +294,11 @@ impl ChecklistsAdminQuestionDependenciesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionDependency> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesCreateBuilder {
-    type Output = Result<models::QuestionDependency, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionDependency>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionDependenciesCreateBuilder -> models::QuestionDependency = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionDependenciesApi::update`] (`PUT /api/checklists-admin-question-dependencies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionDependenciesUpdateBuilder {
@@ -365,17 +308,6 @@ pub struct ChecklistsAdminQuestionDependenciesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionDependenciesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -396,21 +328,11 @@ impl ChecklistsAdminQuestionDependenciesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionDependency> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesUpdateBuilder {
-    type Output = Result<models::QuestionDependency, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionDependency>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionDependenciesUpdateBuilder -> models::QuestionDependency = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionDependenciesApi::partial_update`] (`PATCH /api/checklists-admin-question-dependencies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
@@ -420,17 +342,6 @@ pub struct ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedQuestionDependencyRequest) -> Self {
@@ -459,22 +370,11 @@ impl ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionDependency> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
-    type Output = Result<models::QuestionDependency, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionDependency>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionDependenciesPartialUpdateBuilder -> models::QuestionDependency
+    = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionDependenciesApi::destroy`] (`DELETE /api/checklists-admin-question-dependencies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionDependenciesDestroyBuilder {
@@ -483,17 +383,6 @@ pub struct ChecklistsAdminQuestionDependenciesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionDependenciesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -513,21 +402,11 @@ impl ChecklistsAdminQuestionDependenciesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionDependenciesDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `checklists_admin_question_dependencies` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

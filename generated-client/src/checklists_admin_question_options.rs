@@ -161,17 +161,6 @@ impl ChecklistsAdminQuestionOptionsListBuilder {
         self.question_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -229,16 +218,10 @@ impl ChecklistsAdminQuestionOptionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsListBuilder {
-    type Output = Result<runtime::Page<models::QuestionOptionsAdmin>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::QuestionOptionsAdmin>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionOptionsListBuilder -> runtime::Page <
+    models::QuestionOptionsAdmin >; query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionOptionsApi::retrieve`] (`GET /api/checklists-admin-question-options/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionOptionsRetrieveBuilder {
@@ -247,17 +230,6 @@ pub struct ChecklistsAdminQuestionOptionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionOptionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -277,21 +249,11 @@ impl ChecklistsAdminQuestionOptionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionOptionsAdmin> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsRetrieveBuilder {
-    type Output = Result<models::QuestionOptionsAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionOptionsAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionOptionsRetrieveBuilder -> models::QuestionOptionsAdmin = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionOptionsApi::create`] (`POST /api/checklists-admin-question-options/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionOptionsCreateBuilder {
@@ -300,17 +262,6 @@ pub struct ChecklistsAdminQuestionOptionsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionOptionsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -328,21 +279,11 @@ impl ChecklistsAdminQuestionOptionsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionOptionsAdmin> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsCreateBuilder {
-    type Output = Result<models::QuestionOptionsAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionOptionsAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionOptionsCreateBuilder -> models::QuestionOptionsAdmin = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionOptionsApi::update`] (`PUT /api/checklists-admin-question-options/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionOptionsUpdateBuilder {
@@ -352,17 +293,6 @@ pub struct ChecklistsAdminQuestionOptionsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionOptionsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -383,21 +313,11 @@ impl ChecklistsAdminQuestionOptionsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionOptionsAdmin> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsUpdateBuilder {
-    type Output = Result<models::QuestionOptionsAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionOptionsAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionOptionsUpdateBuilder -> models::QuestionOptionsAdmin = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionOptionsApi::partial_update`] (`PATCH /api/checklists-admin-question-options/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
@@ -407,17 +327,6 @@ pub struct ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedQuestionOptionsAdminRequest) -> Self {
@@ -446,21 +355,11 @@ impl ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionOptionsAdmin> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
-    type Output = Result<models::QuestionOptionsAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionOptionsAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionOptionsPartialUpdateBuilder -> models::QuestionOptionsAdmin =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionOptionsApi::destroy`] (`DELETE /api/checklists-admin-question-options/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionOptionsDestroyBuilder {
@@ -469,17 +368,6 @@ pub struct ChecklistsAdminQuestionOptionsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionOptionsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -499,21 +387,11 @@ impl ChecklistsAdminQuestionOptionsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionOptionsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `checklists_admin_question_options` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -181,17 +181,6 @@ impl ChecklistsAdminQuestionsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -249,14 +238,10 @@ impl ChecklistsAdminQuestionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionsListBuilder {
-    type Output = Result<runtime::Page<models::QuestionAdmin>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::QuestionAdmin>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionsListBuilder -> runtime::Page < models::QuestionAdmin >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionsApi::retrieve`] (`GET /api/checklists-admin-questions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionsRetrieveBuilder {
@@ -265,17 +250,6 @@ pub struct ChecklistsAdminQuestionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -295,21 +269,11 @@ impl ChecklistsAdminQuestionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionAdmin> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionsRetrieveBuilder {
-    type Output = Result<models::QuestionAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionsRetrieveBuilder -> models::QuestionAdmin = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionsApi::create`] (`POST /api/checklists-admin-questions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionsCreateBuilder {
@@ -318,17 +282,6 @@ pub struct ChecklistsAdminQuestionsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -346,21 +299,11 @@ impl ChecklistsAdminQuestionsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionAdmin> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionsCreateBuilder {
-    type Output = Result<models::QuestionAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionsCreateBuilder -> models::QuestionAdmin = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionsApi::update`] (`PUT /api/checklists-admin-questions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionsUpdateBuilder {
@@ -370,17 +313,6 @@ pub struct ChecklistsAdminQuestionsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -401,21 +333,11 @@ impl ChecklistsAdminQuestionsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionAdmin> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionsUpdateBuilder {
-    type Output = Result<models::QuestionAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionsUpdateBuilder -> models::QuestionAdmin = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionsApi::partial_update`] (`PATCH /api/checklists-admin-questions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionsPartialUpdateBuilder {
@@ -425,17 +347,6 @@ pub struct ChecklistsAdminQuestionsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedQuestionAdminRequest) -> Self {
@@ -464,21 +375,11 @@ impl ChecklistsAdminQuestionsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::QuestionAdmin> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionsPartialUpdateBuilder {
-    type Output = Result<models::QuestionAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::QuestionAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionsPartialUpdateBuilder -> models::QuestionAdmin = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ChecklistsAdminQuestionsApi::destroy`] (`DELETE /api/checklists-admin-questions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChecklistsAdminQuestionsDestroyBuilder {
@@ -487,17 +388,6 @@ pub struct ChecklistsAdminQuestionsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ChecklistsAdminQuestionsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -517,21 +407,11 @@ impl ChecklistsAdminQuestionsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ChecklistsAdminQuestionsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ChecklistsAdminQuestionsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `checklists_admin_questions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

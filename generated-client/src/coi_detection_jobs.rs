@@ -127,17 +127,6 @@ impl CoiDetectionJobsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -195,14 +184,10 @@ impl CoiDetectionJobsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CoiDetectionJobsListBuilder {
-    type Output = Result<runtime::Page<models::CoiDetectionJob>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CoiDetectionJob>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CoiDetectionJobsListBuilder -> runtime::Page < models::CoiDetectionJob >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CoiDetectionJobsApi::retrieve`] (`GET /api/coi-detection-jobs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CoiDetectionJobsRetrieveBuilder {
@@ -211,17 +196,6 @@ pub struct CoiDetectionJobsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CoiDetectionJobsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -238,21 +212,11 @@ impl CoiDetectionJobsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CoiDetectionJob> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CoiDetectionJobsRetrieveBuilder {
-    type Output = Result<models::CoiDetectionJob, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CoiDetectionJob>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CoiDetectionJobsRetrieveBuilder -> models::CoiDetectionJob = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `coi_detection_jobs` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

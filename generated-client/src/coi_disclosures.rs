@@ -146,17 +146,6 @@ impl CoiDisclosuresListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -215,14 +204,10 @@ impl CoiDisclosuresListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CoiDisclosuresListBuilder {
-    type Output = Result<runtime::Page<models::CoiDisclosureForm>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CoiDisclosureForm>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CoiDisclosuresListBuilder -> runtime::Page < models::CoiDisclosureForm >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CoiDisclosuresApi::retrieve`] (`GET /api/coi-disclosures/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CoiDisclosuresRetrieveBuilder {
@@ -231,17 +216,6 @@ pub struct CoiDisclosuresRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CoiDisclosuresRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -258,21 +232,11 @@ impl CoiDisclosuresRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CoiDisclosureForm> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CoiDisclosuresRetrieveBuilder {
-    type Output = Result<models::CoiDisclosureForm, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CoiDisclosureForm>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CoiDisclosuresRetrieveBuilder -> models::CoiDisclosureForm = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CoiDisclosuresApi::create`] (`POST /api/coi-disclosures/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CoiDisclosuresCreateBuilder {
@@ -281,17 +245,6 @@ pub struct CoiDisclosuresCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CoiDisclosuresCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -306,21 +259,11 @@ impl CoiDisclosuresCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CoiDisclosureForm> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CoiDisclosuresCreateBuilder {
-    type Output = Result<models::CoiDisclosureForm, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CoiDisclosureForm>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CoiDisclosuresCreateBuilder -> models::CoiDisclosureForm = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `coi_disclosures` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -215,17 +215,6 @@ impl ComponentUserUsageLimitsListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -287,16 +276,10 @@ impl ComponentUserUsageLimitsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ComponentUserUsageLimitsListBuilder {
-    type Output = Result<runtime::Page<models::ComponentUserUsageLimit>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ComponentUserUsageLimit>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ComponentUserUsageLimitsListBuilder -> runtime::Page <
+    models::ComponentUserUsageLimit >; query_unchecked(unchecked_query)
+);
 /// The request of [`ComponentUserUsageLimitsApi::retrieve`] (`GET /api/component-user-usage-limits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ComponentUserUsageLimitsRetrieveBuilder {
@@ -305,17 +288,6 @@ pub struct ComponentUserUsageLimitsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ComponentUserUsageLimitsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -335,21 +307,11 @@ impl ComponentUserUsageLimitsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ComponentUserUsageLimit> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ComponentUserUsageLimitsRetrieveBuilder {
-    type Output = Result<models::ComponentUserUsageLimit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ComponentUserUsageLimit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ComponentUserUsageLimitsRetrieveBuilder -> models::ComponentUserUsageLimit = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ComponentUserUsageLimitsApi::create`] (`POST /api/component-user-usage-limits/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ComponentUserUsageLimitsCreateBuilder {
@@ -358,17 +320,6 @@ pub struct ComponentUserUsageLimitsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ComponentUserUsageLimitsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -386,21 +337,11 @@ impl ComponentUserUsageLimitsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ComponentUserUsageLimit> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ComponentUserUsageLimitsCreateBuilder {
-    type Output = Result<models::ComponentUserUsageLimit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ComponentUserUsageLimit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ComponentUserUsageLimitsCreateBuilder -> models::ComponentUserUsageLimit = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ComponentUserUsageLimitsApi::update`] (`PUT /api/component-user-usage-limits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ComponentUserUsageLimitsUpdateBuilder {
@@ -410,17 +351,6 @@ pub struct ComponentUserUsageLimitsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ComponentUserUsageLimitsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -441,21 +371,11 @@ impl ComponentUserUsageLimitsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ComponentUserUsageLimit> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ComponentUserUsageLimitsUpdateBuilder {
-    type Output = Result<models::ComponentUserUsageLimit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ComponentUserUsageLimit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ComponentUserUsageLimitsUpdateBuilder -> models::ComponentUserUsageLimit = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ComponentUserUsageLimitsApi::partial_update`] (`PATCH /api/component-user-usage-limits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ComponentUserUsageLimitsPartialUpdateBuilder {
@@ -465,17 +385,6 @@ pub struct ComponentUserUsageLimitsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ComponentUserUsageLimitsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedComponentUserUsageLimitRequest) -> Self {
@@ -504,21 +413,11 @@ impl ComponentUserUsageLimitsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ComponentUserUsageLimit> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ComponentUserUsageLimitsPartialUpdateBuilder {
-    type Output = Result<models::ComponentUserUsageLimit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ComponentUserUsageLimit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ComponentUserUsageLimitsPartialUpdateBuilder -> models::ComponentUserUsageLimit =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`ComponentUserUsageLimitsApi::destroy`] (`DELETE /api/component-user-usage-limits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ComponentUserUsageLimitsDestroyBuilder {
@@ -527,17 +426,6 @@ pub struct ComponentUserUsageLimitsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ComponentUserUsageLimitsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -557,21 +445,11 @@ impl ComponentUserUsageLimitsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ComponentUserUsageLimitsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ComponentUserUsageLimitsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `component_user_usage_limits` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

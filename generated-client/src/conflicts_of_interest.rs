@@ -303,17 +303,6 @@ impl ConflictsOfInterestListBuilder {
         self.status.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -377,14 +366,10 @@ impl ConflictsOfInterestListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ConflictsOfInterestListBuilder {
-    type Output = Result<runtime::Page<models::ConflictOfInterest>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ConflictOfInterest>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ConflictsOfInterestListBuilder -> runtime::Page < models::ConflictOfInterest >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ConflictsOfInterestApi::retrieve`] (`GET /api/conflicts-of-interest/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ConflictsOfInterestRetrieveBuilder {
@@ -393,17 +378,6 @@ pub struct ConflictsOfInterestRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -423,21 +397,11 @@ impl ConflictsOfInterestRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ConflictsOfInterestRetrieveBuilder {
-    type Output = Result<models::ConflictOfInterest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ConflictsOfInterestRetrieveBuilder -> models::ConflictOfInterest = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ConflictsOfInterestApi::update`] (`PUT /api/conflicts-of-interest/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ConflictsOfInterestUpdateBuilder {
@@ -447,17 +411,6 @@ pub struct ConflictsOfInterestUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ConflictOfInterestRequest) -> Self {
@@ -486,21 +439,11 @@ impl ConflictsOfInterestUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ConflictsOfInterestUpdateBuilder {
-    type Output = Result<models::ConflictOfInterest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ConflictsOfInterestUpdateBuilder -> models::ConflictOfInterest = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ConflictsOfInterestApi::partial_update`] (`PATCH /api/conflicts-of-interest/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ConflictsOfInterestPartialUpdateBuilder {
@@ -510,17 +453,6 @@ pub struct ConflictsOfInterestPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedConflictOfInterestRequest) -> Self {
@@ -549,21 +481,11 @@ impl ConflictsOfInterestPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ConflictsOfInterestPartialUpdateBuilder {
-    type Output = Result<models::ConflictOfInterest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ConflictsOfInterestPartialUpdateBuilder -> models::ConflictOfInterest = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ConflictsOfInterestApi::dismiss`] (`POST /api/conflicts-of-interest/{uuid}/dismiss/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ConflictsOfInterestDismissBuilder {
@@ -573,17 +495,6 @@ pub struct ConflictsOfInterestDismissBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestDismissBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -604,21 +515,11 @@ impl ConflictsOfInterestDismissBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ConflictsOfInterestDismissBuilder {
-    type Output = Result<models::ConflictOfInterest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ConflictsOfInterestDismissBuilder -> models::ConflictOfInterest = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ConflictsOfInterestApi::recuse`] (`POST /api/conflicts-of-interest/{uuid}/recuse/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ConflictsOfInterestRecuseBuilder {
@@ -628,17 +529,6 @@ pub struct ConflictsOfInterestRecuseBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestRecuseBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -659,21 +549,11 @@ impl ConflictsOfInterestRecuseBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ConflictsOfInterestRecuseBuilder {
-    type Output = Result<models::ConflictOfInterest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ConflictsOfInterestRecuseBuilder -> models::ConflictOfInterest = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ConflictsOfInterestApi::waive`] (`POST /api/conflicts-of-interest/{uuid}/waive/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ConflictsOfInterestWaiveBuilder {
@@ -683,17 +563,6 @@ pub struct ConflictsOfInterestWaiveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ConflictsOfInterestWaiveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -714,21 +583,11 @@ impl ConflictsOfInterestWaiveBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ConflictsOfInterestWaiveBuilder {
-    type Output = Result<models::ConflictOfInterest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ConflictsOfInterestWaiveBuilder -> models::ConflictOfInterest = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `conflicts_of_interest` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -266,17 +266,6 @@ impl CustomerCreditsListBuilder {
         self.query = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -333,14 +322,10 @@ impl CustomerCreditsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomerCreditsListBuilder {
-    type Output = Result<runtime::Page<models::CustomerCredit>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CustomerCredit>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerCreditsListBuilder -> runtime::Page < models::CustomerCredit >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomerCreditsApi::retrieve`] (`GET /api/customer-credits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomerCreditsRetrieveBuilder {
@@ -349,17 +334,6 @@ pub struct CustomerCreditsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -376,21 +350,11 @@ impl CustomerCreditsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerCredit> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomerCreditsRetrieveBuilder {
-    type Output = Result<models::CustomerCredit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerCredit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerCreditsRetrieveBuilder -> models::CustomerCredit = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomerCreditsApi::create`] (`POST /api/customer-credits/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomerCreditsCreateBuilder {
@@ -399,17 +363,6 @@ pub struct CustomerCreditsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -424,21 +377,11 @@ impl CustomerCreditsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CreateCustomerCredit> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomerCreditsCreateBuilder {
-    type Output = Result<models::CreateCustomerCredit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CreateCustomerCredit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerCreditsCreateBuilder -> models::CreateCustomerCredit = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomerCreditsApi::update`] (`PUT /api/customer-credits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomerCreditsUpdateBuilder {
@@ -448,17 +391,6 @@ pub struct CustomerCreditsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -476,21 +408,11 @@ impl CustomerCreditsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CreateCustomerCredit> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomerCreditsUpdateBuilder {
-    type Output = Result<models::CreateCustomerCredit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CreateCustomerCredit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerCreditsUpdateBuilder -> models::CreateCustomerCredit = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomerCreditsApi::partial_update`] (`PATCH /api/customer-credits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomerCreditsPartialUpdateBuilder {
@@ -500,17 +422,6 @@ pub struct CustomerCreditsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCreateCustomerCreditRequest) -> Self {
@@ -539,21 +450,11 @@ impl CustomerCreditsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CreateCustomerCredit> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomerCreditsPartialUpdateBuilder {
-    type Output = Result<models::CreateCustomerCredit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CreateCustomerCredit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerCreditsPartialUpdateBuilder -> models::CreateCustomerCredit = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomerCreditsApi::destroy`] (`DELETE /api/customer-credits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomerCreditsDestroyBuilder {
@@ -562,17 +463,6 @@ pub struct CustomerCreditsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -589,21 +479,11 @@ impl CustomerCreditsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CustomerCreditsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerCreditsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomerCreditsApi::consumptions_list`] (`GET /api/customer-credits/{uuid}/consumptions/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -676,17 +556,6 @@ impl CustomerCreditsConsumptionsListBuilder {
         self.query = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -755,19 +624,10 @@ impl CustomerCreditsConsumptionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomerCreditsConsumptionsListBuilder {
-    type Output = Result<
-        runtime::Page<models::CustomerCreditsConsumptionsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomerCreditsConsumptionsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerCreditsConsumptionsListBuilder -> runtime::Page <
+    models::CustomerCreditsConsumptionsListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`CustomerCreditsApi::apply_compensations`] (`POST /api/customer-credits/{uuid}/apply_compensations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomerCreditsApplyCompensationsBuilder {
@@ -776,17 +636,6 @@ pub struct CustomerCreditsApplyCompensationsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsApplyCompensationsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -806,21 +655,11 @@ impl CustomerCreditsApplyCompensationsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CustomerCreditsApplyCompensationsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerCreditsApplyCompensationsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomerCreditsApi::clear_compensations`] (`POST /api/customer-credits/{uuid}/clear_compensations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomerCreditsClearCompensationsBuilder {
@@ -829,17 +668,6 @@ pub struct CustomerCreditsClearCompensationsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomerCreditsClearCompensationsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -859,21 +687,11 @@ impl CustomerCreditsClearCompensationsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CustomerCreditsClearCompensationsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerCreditsClearCompensationsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `customer_credits` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -149,17 +149,6 @@ impl CustomerPermissionsReviewsListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -221,19 +210,10 @@ impl CustomerPermissionsReviewsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomerPermissionsReviewsListBuilder {
-    type Output = Result<
-        runtime::Page<models::CustomerPermissionsReview>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomerPermissionsReview>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerPermissionsReviewsListBuilder -> runtime::Page <
+    models::CustomerPermissionsReview >; query_unchecked(unchecked_query)
+);
 /// The request of [`CustomerPermissionsReviewsApi::retrieve`] (`GET /api/customer-permissions-reviews/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomerPermissionsReviewsRetrieveBuilder {
@@ -242,17 +222,6 @@ pub struct CustomerPermissionsReviewsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomerPermissionsReviewsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -272,21 +241,11 @@ impl CustomerPermissionsReviewsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerPermissionsReview> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomerPermissionsReviewsRetrieveBuilder {
-    type Output = Result<models::CustomerPermissionsReview, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerPermissionsReview>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerPermissionsReviewsRetrieveBuilder -> models::CustomerPermissionsReview = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`CustomerPermissionsReviewsApi::close`] (`POST /api/customer-permissions-reviews/{uuid}/close/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomerPermissionsReviewsCloseBuilder {
@@ -295,17 +254,6 @@ pub struct CustomerPermissionsReviewsCloseBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomerPermissionsReviewsCloseBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -325,21 +273,11 @@ impl CustomerPermissionsReviewsCloseBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CustomerPermissionsReviewsCloseBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomerPermissionsReviewsCloseBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `customer_permissions_reviews` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

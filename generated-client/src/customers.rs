@@ -954,17 +954,6 @@ impl CustomersListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1043,14 +1032,10 @@ impl CustomersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomersListBuilder {
-    type Output = Result<runtime::Page<models::Customer>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Customer>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersListBuilder -> runtime::Page < models::Customer >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::retrieve`] (`GET /api/customers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersRetrieveBuilder {
@@ -1074,17 +1059,6 @@ impl CustomersRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1100,21 +1074,11 @@ impl CustomersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Customer> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersRetrieveBuilder {
-    type Output = Result<models::Customer, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Customer>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersRetrieveBuilder -> models::Customer = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::create`] (`POST /api/customers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersCreateBuilder {
@@ -1123,17 +1087,6 @@ pub struct CustomersCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1149,21 +1102,11 @@ impl CustomersCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Customer> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersCreateBuilder {
-    type Output = Result<models::Customer, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Customer>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersCreateBuilder -> models::Customer = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::update_default_affiliations`] (`POST /api/customers/{uuid}/update_default_affiliations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersUpdateDefaultAffiliationsBuilder {
@@ -1173,17 +1116,6 @@ pub struct CustomersUpdateDefaultAffiliationsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateDefaultAffiliationsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -1215,21 +1147,11 @@ impl CustomersUpdateDefaultAffiliationsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CustomersUpdateDefaultAffiliationsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersUpdateDefaultAffiliationsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::update`] (`PUT /api/customers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersUpdateBuilder {
@@ -1239,17 +1161,6 @@ pub struct CustomersUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1268,21 +1179,11 @@ impl CustomersUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Customer> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersUpdateBuilder {
-    type Output = Result<models::Customer, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Customer>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersUpdateBuilder -> models::Customer = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::update_project_digest_config_update`] (`PUT /api/customers/{uuid}/update-project-digest-config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersUpdateProjectDigestConfigUpdateBuilder {
@@ -1292,17 +1193,6 @@ pub struct CustomersUpdateProjectDigestConfigUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateProjectDigestConfigUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ProjectDigestConfigRequest) -> Self {
@@ -1331,21 +1221,11 @@ impl CustomersUpdateProjectDigestConfigUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectDigestConfig> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersUpdateProjectDigestConfigUpdateBuilder {
-    type Output = Result<models::ProjectDigestConfig, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectDigestConfig>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersUpdateProjectDigestConfigUpdateBuilder -> models::ProjectDigestConfig = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::partial_update`] (`PATCH /api/customers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersPartialUpdateBuilder {
@@ -1355,17 +1235,6 @@ pub struct CustomersPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCustomerRequest) -> Self {
@@ -1394,21 +1263,11 @@ impl CustomersPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Customer> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersPartialUpdateBuilder {
-    type Output = Result<models::Customer, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Customer>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersPartialUpdateBuilder -> models::Customer = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::update_project_digest_config_partial_update`] (`PATCH /api/customers/{uuid}/update-project-digest-config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
@@ -1418,17 +1277,6 @@ pub struct CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedProjectDigestConfigRequest) -> Self {
@@ -1457,21 +1305,11 @@ impl CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectDigestConfig> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
-    type Output = Result<models::ProjectDigestConfig, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectDigestConfig>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersUpdateProjectDigestConfigPartialUpdateBuilder -> models::ProjectDigestConfig
+    = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::destroy`] (`DELETE /api/customers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersDestroyBuilder {
@@ -1480,17 +1318,6 @@ pub struct CustomersDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1504,21 +1331,11 @@ impl CustomersDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CustomersDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::list_users_list`] (`GET /api/customers/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1652,17 +1469,6 @@ impl CustomersListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1729,14 +1535,10 @@ impl CustomersListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomersListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersListUsersListBuilder -> runtime::Page < models::UserRoleDetails >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::users_list`] (`GET /api/customers/{customer_uuid}/users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1955,17 +1757,6 @@ impl CustomersUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2039,14 +1830,10 @@ impl CustomersUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomersUsersListBuilder {
-    type Output = Result<runtime::Page<models::CustomerUser>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CustomerUser>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersUsersListBuilder -> runtime::Page < models::CustomerUser >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::add_user`] (`POST /api/customers/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersAddUserBuilder {
@@ -2056,17 +1843,6 @@ pub struct CustomersAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2084,21 +1860,11 @@ impl CustomersAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersAddUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::delete_user`] (`POST /api/customers/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersDeleteUserBuilder {
@@ -2108,17 +1874,6 @@ pub struct CustomersDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2136,21 +1891,11 @@ impl CustomersDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CustomersDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersDeleteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::update_user`] (`POST /api/customers/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersUpdateUserBuilder {
@@ -2160,17 +1905,6 @@ pub struct CustomersUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2188,21 +1922,11 @@ impl CustomersUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersUpdateUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::project_metadata_compliance_details_list`] (`GET /api/customers/{customer_uuid}/project-metadata-compliance-details/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2228,17 +1952,6 @@ impl CustomersProjectMetadataComplianceDetailsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2306,19 +2019,11 @@ impl CustomersProjectMetadataComplianceDetailsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomersProjectMetadataComplianceDetailsListBuilder {
-    type Output = Result<
-        runtime::Page<models::CustomersProjectMetadataComplianceDetailsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomersProjectMetadataComplianceDetailsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersProjectMetadataComplianceDetailsListBuilder -> runtime::Page <
+    models::CustomersProjectMetadataComplianceDetailsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::project_metadata_compliance_overview_list`] (`GET /api/customers/{customer_uuid}/project-metadata-compliance-overview/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2344,17 +2049,6 @@ impl CustomersProjectMetadataComplianceOverviewListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2422,19 +2116,11 @@ impl CustomersProjectMetadataComplianceOverviewListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomersProjectMetadataComplianceOverviewListBuilder {
-    type Output = Result<
-        runtime::Page<models::CustomersProjectMetadataComplianceOverviewListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomersProjectMetadataComplianceOverviewListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersProjectMetadataComplianceOverviewListBuilder -> runtime::Page <
+    models::CustomersProjectMetadataComplianceOverviewListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::project_metadata_compliance_projects_list`] (`GET /api/customers/{customer_uuid}/project-metadata-compliance-projects/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2460,17 +2146,6 @@ impl CustomersProjectMetadataComplianceProjectsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2538,19 +2213,11 @@ impl CustomersProjectMetadataComplianceProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomersProjectMetadataComplianceProjectsListBuilder {
-    type Output = Result<
-        runtime::Page<models::CustomersProjectMetadataComplianceProjectsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomersProjectMetadataComplianceProjectsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersProjectMetadataComplianceProjectsListBuilder -> runtime::Page <
+    models::CustomersProjectMetadataComplianceProjectsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::project_metadata_question_answers_list`] (`GET /api/customers/{customer_uuid}/project-metadata-question-answers/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2576,17 +2243,6 @@ impl CustomersProjectMetadataQuestionAnswersListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2654,19 +2310,11 @@ impl CustomersProjectMetadataQuestionAnswersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomersProjectMetadataQuestionAnswersListBuilder {
-    type Output = Result<
-        runtime::Page<models::CustomersProjectMetadataQuestionAnswersListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomersProjectMetadataQuestionAnswersListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersProjectMetadataQuestionAnswersListBuilder -> runtime::Page <
+    models::CustomersProjectMetadataQuestionAnswersListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::update_organization_groups`] (`POST /api/customers/{uuid}/update_organization_groups/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersUpdateOrganizationGroupsBuilder {
@@ -2676,17 +2324,6 @@ pub struct CustomersUpdateOrganizationGroupsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersUpdateOrganizationGroupsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OrganizationGroupsRequest) -> Self {
@@ -2715,21 +2352,11 @@ impl CustomersUpdateOrganizationGroupsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CustomersUpdateOrganizationGroupsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersUpdateOrganizationGroupsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::countries_list`] (`GET /api/customers/countries/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2977,17 +2604,6 @@ impl CustomersCountriesListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3070,19 +2686,10 @@ impl CustomersCountriesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomersCountriesListBuilder {
-    type Output = Result<
-        runtime::Page<models::CustomersCountriesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomersCountriesListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersCountriesListBuilder -> runtime::Page <
+    models::CustomersCountriesListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::stats_retrieve`] (`GET /api/customers/{uuid}/stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersStatsRetrieveBuilder {
@@ -3098,17 +2705,6 @@ impl CustomersStatsRetrieveBuilder {
     #[inline]
     pub fn for_current_month(mut self, value: bool) -> Self {
         self.for_current_month = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -3129,21 +2725,11 @@ impl CustomersStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Components> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersStatsRetrieveBuilder {
-    type Output = Result<models::Components, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Components>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersStatsRetrieveBuilder -> models::Components = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::history_at_retrieve`] (`GET /api/customers/{uuid}/history/at/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersHistoryAtRetrieveBuilder {
@@ -3153,17 +2739,6 @@ pub struct CustomersHistoryAtRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersHistoryAtRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3185,21 +2760,11 @@ impl CustomersHistoryAtRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::History> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersHistoryAtRetrieveBuilder {
-    type Output = Result<models::History, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::History>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersHistoryAtRetrieveBuilder -> models::History = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::history_list`] (`GET /api/customers/{uuid}/history/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3466,17 +3031,6 @@ impl CustomersHistoryListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3562,14 +3116,10 @@ impl CustomersHistoryListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for CustomersHistoryListBuilder {
-    type Output = Result<runtime::Page<models::History>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersHistoryListBuilder -> runtime::Page < models::History >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::project_digest_config_retrieve`] (`GET /api/customers/{uuid}/project-digest-config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersProjectDigestConfigRetrieveBuilder {
@@ -3578,17 +3128,6 @@ pub struct CustomersProjectDigestConfigRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersProjectDigestConfigRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3608,21 +3147,11 @@ impl CustomersProjectDigestConfigRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectDigestConfig> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersProjectDigestConfigRetrieveBuilder {
-    type Output = Result<models::ProjectDigestConfig, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectDigestConfig>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersProjectDigestConfigRetrieveBuilder -> models::ProjectDigestConfig = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::contact`] (`POST /api/customers/{uuid}/contact/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersContactBuilder {
@@ -3632,17 +3161,6 @@ pub struct CustomersContactBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersContactBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::CustomerContactUpdateRequest) -> Self {
@@ -3668,21 +3186,11 @@ impl CustomersContactBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerContactUpdate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersContactBuilder {
-    type Output = Result<models::CustomerContactUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerContactUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersContactBuilder -> models::CustomerContactUpdate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::project_digest_config_preview`] (`POST /api/customers/{uuid}/project-digest-config/preview/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersProjectDigestConfigPreviewBuilder {
@@ -3692,17 +3200,6 @@ pub struct CustomersProjectDigestConfigPreviewBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersProjectDigestConfigPreviewBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3723,21 +3220,11 @@ impl CustomersProjectDigestConfigPreviewBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectDigestPreview> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for CustomersProjectDigestConfigPreviewBuilder {
-    type Output = Result<models::ProjectDigestPreview, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectDigestPreview>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersProjectDigestConfigPreviewBuilder -> models::ProjectDigestPreview = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`CustomersApi::project_digest_config_send_test`] (`POST /api/customers/{uuid}/project-digest-config/send-test/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CustomersProjectDigestConfigSendTestBuilder {
@@ -3746,17 +3233,6 @@ pub struct CustomersProjectDigestConfigSendTestBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl CustomersProjectDigestConfigSendTestBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3776,21 +3252,11 @@ impl CustomersProjectDigestConfigSendTestBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for CustomersProjectDigestConfigSendTestBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    CustomersProjectDigestConfigSendTestBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `customers` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

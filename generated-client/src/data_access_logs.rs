@@ -161,17 +161,6 @@ impl DataAccessLogsListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -230,14 +219,10 @@ impl DataAccessLogsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for DataAccessLogsListBuilder {
-    type Output = Result<runtime::Page<models::DataAccessLog>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::DataAccessLog>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DataAccessLogsListBuilder -> runtime::Page < models::DataAccessLog >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DataAccessLogsApi::retrieve`] (`GET /api/data-access-logs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DataAccessLogsRetrieveBuilder {
@@ -246,17 +231,6 @@ pub struct DataAccessLogsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DataAccessLogsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -273,21 +247,11 @@ impl DataAccessLogsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DataAccessLog> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DataAccessLogsRetrieveBuilder {
-    type Output = Result<models::DataAccessLog, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DataAccessLog>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DataAccessLogsRetrieveBuilder -> models::DataAccessLog = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DataAccessLogsApi::destroy`] (`DELETE /api/data-access-logs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DataAccessLogsDestroyBuilder {
@@ -296,17 +260,6 @@ pub struct DataAccessLogsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DataAccessLogsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -323,21 +276,11 @@ impl DataAccessLogsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for DataAccessLogsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DataAccessLogsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `data_access_logs` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -55,17 +55,6 @@ pub struct DatabaseStatsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DatabaseStatsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -79,21 +68,11 @@ impl DatabaseStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DatabaseStat> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DatabaseStatsRetrieveBuilder {
-    type Output = Result<models::DatabaseStat, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DatabaseStat>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DatabaseStatsRetrieveBuilder -> models::DatabaseStat = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `database_stats` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -227,17 +227,6 @@ pub struct DebugPubsubCircuitBreakerRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubCircuitBreakerRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -254,28 +243,12 @@ impl DebugPubsubCircuitBreakerRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::DebugPubsubCircuitBreakerRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DebugPubsubCircuitBreakerRetrieveBuilder {
-    type Output = Result<
-        models::DebugPubsubCircuitBreakerRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::DebugPubsubCircuitBreakerRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DebugPubsubCircuitBreakerRetrieveBuilder ->
+    models::DebugPubsubCircuitBreakerRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DebugApi::pubsub_dead_letter_queue_retrieve`] (`GET /api/debug/pubsub/dead_letter_queue/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubDeadLetterQueueRetrieveBuilder {
@@ -283,17 +256,6 @@ pub struct DebugPubsubDeadLetterQueueRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubDeadLetterQueueRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -310,28 +272,12 @@ impl DebugPubsubDeadLetterQueueRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::DebugPubsubDeadLetterQueueRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DebugPubsubDeadLetterQueueRetrieveBuilder {
-    type Output = Result<
-        models::DebugPubsubDeadLetterQueueRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::DebugPubsubDeadLetterQueueRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DebugPubsubDeadLetterQueueRetrieveBuilder ->
+    models::DebugPubsubDeadLetterQueueRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DebugApi::pubsub_message_state_cache_retrieve`] (`GET /api/debug/pubsub/message_state_cache/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubMessageStateCacheRetrieveBuilder {
@@ -339,17 +285,6 @@ pub struct DebugPubsubMessageStateCacheRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubMessageStateCacheRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -366,28 +301,12 @@ impl DebugPubsubMessageStateCacheRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::DebugPubsubMessageStateCacheRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DebugPubsubMessageStateCacheRetrieveBuilder {
-    type Output = Result<
-        models::DebugPubsubMessageStateCacheRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::DebugPubsubMessageStateCacheRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DebugPubsubMessageStateCacheRetrieveBuilder ->
+    models::DebugPubsubMessageStateCacheRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DebugApi::pubsub_metrics_retrieve`] (`GET /api/debug/pubsub/metrics/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubMetricsRetrieveBuilder {
@@ -395,17 +314,6 @@ pub struct DebugPubsubMetricsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubMetricsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -419,25 +327,11 @@ impl DebugPubsubMetricsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::DebugPubsubMetricsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DebugPubsubMetricsRetrieveBuilder {
-    type Output = Result<models::DebugPubsubMetricsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::DebugPubsubMetricsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DebugPubsubMetricsRetrieveBuilder -> models::DebugPubsubMetricsRetrieveResponse = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`DebugApi::pubsub_overview_retrieve`] (`GET /api/debug/pubsub/overview/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubOverviewRetrieveBuilder {
@@ -445,17 +339,6 @@ pub struct DebugPubsubOverviewRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubOverviewRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -469,25 +352,11 @@ impl DebugPubsubOverviewRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::DebugPubsubOverviewRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DebugPubsubOverviewRetrieveBuilder {
-    type Output = Result<models::DebugPubsubOverviewRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::DebugPubsubOverviewRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DebugPubsubOverviewRetrieveBuilder -> models::DebugPubsubOverviewRetrieveResponse =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`DebugApi::pubsub_queues_retrieve`] (`GET /api/debug/pubsub/queues/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubQueuesRetrieveBuilder {
@@ -495,17 +364,6 @@ pub struct DebugPubsubQueuesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubQueuesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -519,23 +377,11 @@ impl DebugPubsubQueuesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::DebugPubsubQueuesRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DebugPubsubQueuesRetrieveBuilder {
-    type Output = Result<models::DebugPubsubQueuesRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DebugPubsubQueuesRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DebugPubsubQueuesRetrieveBuilder -> models::DebugPubsubQueuesRetrieveResponse = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`DebugApi::pubsub_circuit_breaker_reset`] (`POST /api/debug/pubsub/circuit_breaker_reset/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubCircuitBreakerResetBuilder {
@@ -543,17 +389,6 @@ pub struct DebugPubsubCircuitBreakerResetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubCircuitBreakerResetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -570,25 +405,12 @@ impl DebugPubsubCircuitBreakerResetBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::DebugPubsubCircuitBreakerResetResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DebugPubsubCircuitBreakerResetBuilder {
-    type Output = Result<models::DebugPubsubCircuitBreakerResetResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::DebugPubsubCircuitBreakerResetResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DebugPubsubCircuitBreakerResetBuilder ->
+    models::DebugPubsubCircuitBreakerResetResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DebugApi::pubsub_metrics_reset`] (`POST /api/debug/pubsub/metrics_reset/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DebugPubsubMetricsResetBuilder {
@@ -596,17 +418,6 @@ pub struct DebugPubsubMetricsResetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DebugPubsubMetricsResetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -620,21 +431,11 @@ impl DebugPubsubMetricsResetBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DebugPubsubMetricsResetBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DebugPubsubMetricsResetBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `debug` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -502,17 +502,6 @@ impl DigitaloceanDropletsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -584,16 +573,10 @@ impl DigitaloceanDropletsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsListBuilder {
-    type Output = Result<runtime::Page<models::DigitalOceanDroplet>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::DigitalOceanDroplet>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsListBuilder -> runtime::Page < models::DigitalOceanDroplet >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::retrieve`] (`GET /api/digitalocean-droplets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsRetrieveBuilder {
@@ -617,17 +600,6 @@ impl DigitaloceanDropletsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -649,21 +621,11 @@ impl DigitaloceanDropletsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DigitalOceanDroplet> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsRetrieveBuilder {
-    type Output = Result<models::DigitalOceanDroplet, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DigitalOceanDroplet>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsRetrieveBuilder -> models::DigitalOceanDroplet = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::create`] (`POST /api/digitalocean-droplets/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsCreateBuilder {
@@ -672,17 +634,6 @@ pub struct DigitaloceanDropletsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -697,21 +648,11 @@ impl DigitaloceanDropletsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DigitalOceanDroplet> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsCreateBuilder {
-    type Output = Result<models::DigitalOceanDroplet, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DigitalOceanDroplet>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsCreateBuilder -> models::DigitalOceanDroplet = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::pull`] (`POST /api/digitalocean-droplets/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsPullBuilder {
@@ -720,17 +661,6 @@ pub struct DigitaloceanDropletsPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -750,21 +680,11 @@ impl DigitaloceanDropletsPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsPullBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsPullBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::unlink`] (`POST /api/digitalocean-droplets/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsUnlinkBuilder {
@@ -773,17 +693,6 @@ pub struct DigitaloceanDropletsUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -803,21 +712,11 @@ impl DigitaloceanDropletsUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::update`] (`PUT /api/digitalocean-droplets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsUpdateBuilder {
@@ -827,17 +726,6 @@ pub struct DigitaloceanDropletsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -858,21 +746,11 @@ impl DigitaloceanDropletsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DigitalOceanDroplet> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsUpdateBuilder {
-    type Output = Result<models::DigitalOceanDroplet, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DigitalOceanDroplet>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsUpdateBuilder -> models::DigitalOceanDroplet = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::partial_update`] (`PATCH /api/digitalocean-droplets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsPartialUpdateBuilder {
@@ -882,17 +760,6 @@ pub struct DigitaloceanDropletsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedDigitalOceanDropletRequest) -> Self {
@@ -921,21 +788,11 @@ impl DigitaloceanDropletsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DigitalOceanDroplet> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsPartialUpdateBuilder {
-    type Output = Result<models::DigitalOceanDroplet, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DigitalOceanDroplet>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsPartialUpdateBuilder -> models::DigitalOceanDroplet = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::destroy`] (`DELETE /api/digitalocean-droplets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsDestroyBuilder {
@@ -944,17 +801,6 @@ pub struct DigitaloceanDropletsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -974,21 +820,11 @@ impl DigitaloceanDropletsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::resize`] (`POST /api/digitalocean-droplets/{uuid}/resize/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsResizeBuilder {
@@ -998,17 +834,6 @@ pub struct DigitaloceanDropletsResizeBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsResizeBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1029,21 +854,11 @@ impl DigitaloceanDropletsResizeBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsResizeBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsResizeBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::restart`] (`POST /api/digitalocean-droplets/{uuid}/restart/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsRestartBuilder {
@@ -1052,17 +867,6 @@ pub struct DigitaloceanDropletsRestartBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsRestartBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1082,21 +886,11 @@ impl DigitaloceanDropletsRestartBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsRestartBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsRestartBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::set_erred`] (`POST /api/digitalocean-droplets/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsSetErredBuilder {
@@ -1106,17 +900,6 @@ pub struct DigitaloceanDropletsSetErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsSetErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
@@ -1145,21 +928,11 @@ impl DigitaloceanDropletsSetErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsSetErredBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsSetErredBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::set_ok`] (`POST /api/digitalocean-droplets/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsSetOkBuilder {
@@ -1168,17 +941,6 @@ pub struct DigitaloceanDropletsSetOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsSetOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1198,21 +960,11 @@ impl DigitaloceanDropletsSetOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsSetOkBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsSetOkBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::start`] (`POST /api/digitalocean-droplets/{uuid}/start/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsStartBuilder {
@@ -1221,17 +973,6 @@ pub struct DigitaloceanDropletsStartBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsStartBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1251,21 +992,11 @@ impl DigitaloceanDropletsStartBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsStartBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsStartBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanDropletsApi::stop`] (`POST /api/digitalocean-droplets/{uuid}/stop/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanDropletsStopBuilder {
@@ -1274,17 +1005,6 @@ pub struct DigitaloceanDropletsStopBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanDropletsStopBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1304,21 +1024,11 @@ impl DigitaloceanDropletsStopBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanDropletsStopBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanDropletsStopBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `digitalocean_droplets` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -131,17 +131,6 @@ impl DigitaloceanImagesListBuilder {
         self.type_ = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -200,14 +189,10 @@ impl DigitaloceanImagesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for DigitaloceanImagesListBuilder {
-    type Output = Result<runtime::Page<models::DigitaloceanImage>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::DigitaloceanImage>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanImagesListBuilder -> runtime::Page < models::DigitaloceanImage >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanImagesApi::retrieve`] (`GET /api/digitalocean-images/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanImagesRetrieveBuilder {
@@ -216,17 +201,6 @@ pub struct DigitaloceanImagesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanImagesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -246,21 +220,11 @@ impl DigitaloceanImagesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DigitaloceanImage> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanImagesRetrieveBuilder {
-    type Output = Result<models::DigitaloceanImage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DigitaloceanImage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanImagesRetrieveBuilder -> models::DigitaloceanImage = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `digitalocean_images` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

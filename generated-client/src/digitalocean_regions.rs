@@ -97,17 +97,6 @@ impl DigitaloceanRegionsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -165,19 +154,10 @@ impl DigitaloceanRegionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for DigitaloceanRegionsListBuilder {
-    type Output = Result<
-        runtime::Page<models::DigitaloceanRegionsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::DigitaloceanRegionsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanRegionsListBuilder -> runtime::Page <
+    models::DigitaloceanRegionsListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanRegionsApi::retrieve`] (`GET /api/digitalocean-regions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanRegionsRetrieveBuilder {
@@ -186,17 +166,6 @@ pub struct DigitaloceanRegionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanRegionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -216,25 +185,11 @@ impl DigitaloceanRegionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::DigitaloceanRegionsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanRegionsRetrieveBuilder {
-    type Output = Result<models::DigitaloceanRegionsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::DigitaloceanRegionsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanRegionsRetrieveBuilder -> models::DigitaloceanRegionsRetrieveResponse =
+    GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `digitalocean_regions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

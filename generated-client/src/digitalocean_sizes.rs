@@ -121,17 +121,6 @@ impl DigitaloceanSizesListBuilder {
         self.ram = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -190,14 +179,10 @@ impl DigitaloceanSizesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for DigitaloceanSizesListBuilder {
-    type Output = Result<runtime::Page<models::DigitaloceanSize>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::DigitaloceanSize>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanSizesListBuilder -> runtime::Page < models::DigitaloceanSize >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`DigitaloceanSizesApi::retrieve`] (`GET /api/digitalocean-sizes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DigitaloceanSizesRetrieveBuilder {
@@ -206,17 +191,6 @@ pub struct DigitaloceanSizesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl DigitaloceanSizesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -233,21 +207,11 @@ impl DigitaloceanSizesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DigitaloceanSize> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for DigitaloceanSizesRetrieveBuilder {
-    type Output = Result<models::DigitaloceanSize, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DigitaloceanSize>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    DigitaloceanSizesRetrieveBuilder -> models::DigitaloceanSize = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `digitalocean_sizes` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

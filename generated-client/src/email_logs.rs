@@ -127,17 +127,6 @@ impl EmailLogsListBuilder {
         self.subject = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -191,14 +180,10 @@ impl EmailLogsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for EmailLogsListBuilder {
-    type Output = Result<runtime::Page<models::EmailLog>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::EmailLog>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    EmailLogsListBuilder -> runtime::Page < models::EmailLog >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`EmailLogsApi::retrieve`] (`GET /api/email-logs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EmailLogsRetrieveBuilder {
@@ -207,17 +192,6 @@ pub struct EmailLogsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl EmailLogsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -233,21 +207,11 @@ impl EmailLogsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::EmailLog> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for EmailLogsRetrieveBuilder {
-    type Output = Result<models::EmailLog, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EmailLog>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    EmailLogsRetrieveBuilder -> models::EmailLog = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `email_logs` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

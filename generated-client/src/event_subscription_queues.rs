@@ -135,17 +135,6 @@ impl EventSubscriptionQueuesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -206,16 +195,10 @@ impl EventSubscriptionQueuesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for EventSubscriptionQueuesListBuilder {
-    type Output = Result<runtime::Page<models::EventSubscriptionQueue>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::EventSubscriptionQueue>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    EventSubscriptionQueuesListBuilder -> runtime::Page < models::EventSubscriptionQueue
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`EventSubscriptionQueuesApi::retrieve`] (`GET /api/event-subscription-queues/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EventSubscriptionQueuesRetrieveBuilder {
@@ -224,17 +207,6 @@ pub struct EventSubscriptionQueuesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionQueuesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -254,21 +226,11 @@ impl EventSubscriptionQueuesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::EventSubscriptionQueue> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for EventSubscriptionQueuesRetrieveBuilder {
-    type Output = Result<models::EventSubscriptionQueue, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EventSubscriptionQueue>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    EventSubscriptionQueuesRetrieveBuilder -> models::EventSubscriptionQueue = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`EventSubscriptionQueuesApi::destroy`] (`DELETE /api/event-subscription-queues/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EventSubscriptionQueuesDestroyBuilder {
@@ -277,17 +239,6 @@ pub struct EventSubscriptionQueuesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionQueuesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -307,21 +258,11 @@ impl EventSubscriptionQueuesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for EventSubscriptionQueuesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    EventSubscriptionQueuesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `event_subscription_queues` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -167,17 +167,6 @@ impl EventSubscriptionsListBuilder {
         self.user_uuid = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -234,14 +223,10 @@ impl EventSubscriptionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for EventSubscriptionsListBuilder {
-    type Output = Result<runtime::Page<models::EventSubscription>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::EventSubscription>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    EventSubscriptionsListBuilder -> runtime::Page < models::EventSubscription >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`EventSubscriptionsApi::retrieve`] (`GET /api/event-subscriptions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EventSubscriptionsRetrieveBuilder {
@@ -250,17 +235,6 @@ pub struct EventSubscriptionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -280,21 +254,11 @@ impl EventSubscriptionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::EventSubscription> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for EventSubscriptionsRetrieveBuilder {
-    type Output = Result<models::EventSubscription, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EventSubscription>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    EventSubscriptionsRetrieveBuilder -> models::EventSubscription = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`EventSubscriptionsApi::create`] (`POST /api/event-subscriptions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EventSubscriptionsCreateBuilder {
@@ -303,17 +267,6 @@ pub struct EventSubscriptionsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::EventSubscriptionRequest) -> Self {
@@ -336,21 +289,11 @@ impl EventSubscriptionsCreateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::EventSubscription> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for EventSubscriptionsCreateBuilder {
-    type Output = Result<models::EventSubscription, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EventSubscription>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    EventSubscriptionsCreateBuilder -> models::EventSubscription = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`EventSubscriptionsApi::create_queue`] (`POST /api/event-subscriptions/{uuid}/create_queue/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EventSubscriptionsCreateQueueBuilder {
@@ -360,17 +303,6 @@ pub struct EventSubscriptionsCreateQueueBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionsCreateQueueBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -391,21 +323,11 @@ impl EventSubscriptionsCreateQueueBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::EventSubscriptionQueue> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for EventSubscriptionsCreateQueueBuilder {
-    type Output = Result<models::EventSubscriptionQueue, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EventSubscriptionQueue>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    EventSubscriptionsCreateQueueBuilder -> models::EventSubscriptionQueue = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`EventSubscriptionsApi::destroy`] (`DELETE /api/event-subscriptions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EventSubscriptionsDestroyBuilder {
@@ -414,17 +336,6 @@ pub struct EventSubscriptionsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl EventSubscriptionsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -444,21 +355,11 @@ impl EventSubscriptionsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for EventSubscriptionsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    EventSubscriptionsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `event_subscriptions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

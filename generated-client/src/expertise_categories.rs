@@ -127,17 +127,6 @@ impl ExpertiseCategoriesListBuilder {
         self.parent_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -196,14 +185,10 @@ impl ExpertiseCategoriesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ExpertiseCategoriesListBuilder {
-    type Output = Result<runtime::Page<models::ExpertiseCategory>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ExpertiseCategory>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ExpertiseCategoriesListBuilder -> runtime::Page < models::ExpertiseCategory >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ExpertiseCategoriesApi::retrieve`] (`GET /api/expertise-categories/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ExpertiseCategoriesRetrieveBuilder {
@@ -212,17 +197,6 @@ pub struct ExpertiseCategoriesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ExpertiseCategoriesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -242,21 +216,11 @@ impl ExpertiseCategoriesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpertiseCategory> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ExpertiseCategoriesRetrieveBuilder {
-    type Output = Result<models::ExpertiseCategory, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpertiseCategory>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ExpertiseCategoriesRetrieveBuilder -> models::ExpertiseCategory = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `expertise_categories` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -182,17 +182,6 @@ impl ExternalLinksListBuilder {
         self.query = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -246,14 +235,10 @@ impl ExternalLinksListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ExternalLinksListBuilder {
-    type Output = Result<runtime::Page<models::ExternalLink>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ExternalLink>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ExternalLinksListBuilder -> runtime::Page < models::ExternalLink >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ExternalLinksApi::retrieve`] (`GET /api/external-links/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ExternalLinksRetrieveBuilder {
@@ -262,17 +247,6 @@ pub struct ExternalLinksRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ExternalLinksRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -288,21 +262,11 @@ impl ExternalLinksRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExternalLink> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ExternalLinksRetrieveBuilder {
-    type Output = Result<models::ExternalLink, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExternalLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ExternalLinksRetrieveBuilder -> models::ExternalLink = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ExternalLinksApi::create`] (`POST /api/external-links/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ExternalLinksCreateBuilder {
@@ -311,17 +275,6 @@ pub struct ExternalLinksCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ExternalLinksCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -340,21 +293,11 @@ impl ExternalLinksCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExternalLink> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ExternalLinksCreateBuilder {
-    type Output = Result<models::ExternalLink, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExternalLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ExternalLinksCreateBuilder -> models::ExternalLink = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ExternalLinksApi::update`] (`PUT /api/external-links/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ExternalLinksUpdateBuilder {
@@ -364,17 +307,6 @@ pub struct ExternalLinksUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ExternalLinksUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -395,21 +327,11 @@ impl ExternalLinksUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExternalLink> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ExternalLinksUpdateBuilder {
-    type Output = Result<models::ExternalLink, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExternalLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ExternalLinksUpdateBuilder -> models::ExternalLink = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ExternalLinksApi::partial_update`] (`PATCH /api/external-links/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ExternalLinksPartialUpdateBuilder {
@@ -419,17 +341,6 @@ pub struct ExternalLinksPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ExternalLinksPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedExternalLinkRequest) -> Self {
@@ -460,21 +371,11 @@ impl ExternalLinksPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExternalLink> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ExternalLinksPartialUpdateBuilder {
-    type Output = Result<models::ExternalLink, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExternalLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ExternalLinksPartialUpdateBuilder -> models::ExternalLink = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ExternalLinksApi::destroy`] (`DELETE /api/external-links/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ExternalLinksDestroyBuilder {
@@ -483,17 +384,6 @@ pub struct ExternalLinksDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ExternalLinksDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -509,21 +399,11 @@ impl ExternalLinksDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ExternalLinksDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ExternalLinksDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `external_links` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

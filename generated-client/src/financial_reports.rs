@@ -301,17 +301,6 @@ impl FinancialReportsListBuilder {
         self.year = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -389,14 +378,10 @@ impl FinancialReportsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for FinancialReportsListBuilder {
-    type Output = Result<runtime::Page<models::FinancialReport>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::FinancialReport>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    FinancialReportsListBuilder -> runtime::Page < models::FinancialReport >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`FinancialReportsApi::retrieve`] (`GET /api/financial-reports/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FinancialReportsRetrieveBuilder {
@@ -405,17 +390,6 @@ pub struct FinancialReportsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl FinancialReportsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -432,21 +406,11 @@ impl FinancialReportsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::FinancialReport> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for FinancialReportsRetrieveBuilder {
-    type Output = Result<models::FinancialReport, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::FinancialReport>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    FinancialReportsRetrieveBuilder -> models::FinancialReport = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `financial_reports` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

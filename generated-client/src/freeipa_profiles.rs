@@ -169,17 +169,6 @@ impl FreeipaProfilesListBuilder {
         self.user = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -233,14 +222,10 @@ impl FreeipaProfilesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for FreeipaProfilesListBuilder {
-    type Output = Result<runtime::Page<models::FreeipaProfile>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::FreeipaProfile>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    FreeipaProfilesListBuilder -> runtime::Page < models::FreeipaProfile >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`FreeipaProfilesApi::retrieve`] (`GET /api/freeipa-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FreeipaProfilesRetrieveBuilder {
@@ -249,17 +234,6 @@ pub struct FreeipaProfilesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl FreeipaProfilesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -276,21 +250,11 @@ impl FreeipaProfilesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::FreeipaProfile> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for FreeipaProfilesRetrieveBuilder {
-    type Output = Result<models::FreeipaProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::FreeipaProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    FreeipaProfilesRetrieveBuilder -> models::FreeipaProfile = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`FreeipaProfilesApi::create`] (`POST /api/freeipa-profiles/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FreeipaProfilesCreateBuilder {
@@ -299,17 +263,6 @@ pub struct FreeipaProfilesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl FreeipaProfilesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -324,21 +277,11 @@ impl FreeipaProfilesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::FreeipaProfile> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for FreeipaProfilesCreateBuilder {
-    type Output = Result<models::FreeipaProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::FreeipaProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    FreeipaProfilesCreateBuilder -> models::FreeipaProfile = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`FreeipaProfilesApi::update_ssh_keys`] (`POST /api/freeipa-profiles/{uuid}/update_ssh_keys/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FreeipaProfilesUpdateSshKeysBuilder {
@@ -347,17 +290,6 @@ pub struct FreeipaProfilesUpdateSshKeysBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl FreeipaProfilesUpdateSshKeysBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -377,21 +309,11 @@ impl FreeipaProfilesUpdateSshKeysBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for FreeipaProfilesUpdateSshKeysBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    FreeipaProfilesUpdateSshKeysBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`FreeipaProfilesApi::update`] (`PUT /api/freeipa-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FreeipaProfilesUpdateBuilder {
@@ -401,17 +323,6 @@ pub struct FreeipaProfilesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl FreeipaProfilesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -429,21 +340,11 @@ impl FreeipaProfilesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::FreeipaProfile> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for FreeipaProfilesUpdateBuilder {
-    type Output = Result<models::FreeipaProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::FreeipaProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    FreeipaProfilesUpdateBuilder -> models::FreeipaProfile = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`FreeipaProfilesApi::partial_update`] (`PATCH /api/freeipa-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FreeipaProfilesPartialUpdateBuilder {
@@ -452,17 +353,6 @@ pub struct FreeipaProfilesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl FreeipaProfilesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -482,21 +372,11 @@ impl FreeipaProfilesPartialUpdateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::FreeipaProfile> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for FreeipaProfilesPartialUpdateBuilder {
-    type Output = Result<models::FreeipaProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::FreeipaProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    FreeipaProfilesPartialUpdateBuilder -> models::FreeipaProfile = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `freeipa_profiles` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

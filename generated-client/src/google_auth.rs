@@ -143,17 +143,6 @@ impl GoogleAuthListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -206,14 +195,10 @@ impl GoogleAuthListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for GoogleAuthListBuilder {
-    type Output = Result<runtime::Page<models::GoogleCredentials>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::GoogleCredentials>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    GoogleAuthListBuilder -> runtime::Page < models::GoogleCredentials >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`GoogleAuthApi::retrieve`] (`GET /api/google-auth/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GoogleAuthRetrieveBuilder {
@@ -237,17 +222,6 @@ impl GoogleAuthRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -265,21 +239,11 @@ impl GoogleAuthRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::GoogleCredentials> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for GoogleAuthRetrieveBuilder {
-    type Output = Result<models::GoogleCredentials, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::GoogleCredentials>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    GoogleAuthRetrieveBuilder -> models::GoogleCredentials = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`GoogleAuthApi::authorize_retrieve`] (`GET /api/google-auth/{uuid}/authorize/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GoogleAuthAuthorizeRetrieveBuilder {
@@ -288,17 +252,6 @@ pub struct GoogleAuthAuthorizeRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl GoogleAuthAuthorizeRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -318,25 +271,11 @@ impl GoogleAuthAuthorizeRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::GoogleAuthAuthorizeRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for GoogleAuthAuthorizeRetrieveBuilder {
-    type Output = Result<models::GoogleAuthAuthorizeRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::GoogleAuthAuthorizeRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    GoogleAuthAuthorizeRetrieveBuilder -> models::GoogleAuthAuthorizeRetrieveResponse =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`GoogleAuthApi::callback_retrieve`] (`GET /api/google-auth/callback/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GoogleAuthCallbackRetrieveBuilder {
@@ -346,17 +285,6 @@ pub struct GoogleAuthCallbackRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl GoogleAuthCallbackRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -373,21 +301,11 @@ impl GoogleAuthCallbackRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for GoogleAuthCallbackRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    GoogleAuthCallbackRetrieveBuilder -> runtime::Accepted = GET accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `google_auth` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

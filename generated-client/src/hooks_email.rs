@@ -215,17 +215,6 @@ impl HooksEmailListBuilder {
         self.query = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -282,14 +271,10 @@ impl HooksEmailListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for HooksEmailListBuilder {
-    type Output = Result<runtime::Page<models::EmailHook>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::EmailHook>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksEmailListBuilder -> runtime::Page < models::EmailHook >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`HooksEmailApi::retrieve`] (`GET /api/hooks-email/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct HooksEmailRetrieveBuilder {
@@ -298,17 +283,6 @@ pub struct HooksEmailRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl HooksEmailRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -324,21 +298,11 @@ impl HooksEmailRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::EmailHook> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for HooksEmailRetrieveBuilder {
-    type Output = Result<models::EmailHook, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EmailHook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksEmailRetrieveBuilder -> models::EmailHook = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`HooksEmailApi::create`] (`POST /api/hooks-email/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct HooksEmailCreateBuilder {
@@ -347,17 +311,6 @@ pub struct HooksEmailCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl HooksEmailCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -369,21 +322,11 @@ impl HooksEmailCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::EmailHook> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for HooksEmailCreateBuilder {
-    type Output = Result<models::EmailHook, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EmailHook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksEmailCreateBuilder -> models::EmailHook = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`HooksEmailApi::update`] (`PUT /api/hooks-email/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct HooksEmailUpdateBuilder {
@@ -393,17 +336,6 @@ pub struct HooksEmailUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl HooksEmailUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -420,21 +352,11 @@ impl HooksEmailUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::EmailHook> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for HooksEmailUpdateBuilder {
-    type Output = Result<models::EmailHook, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EmailHook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksEmailUpdateBuilder -> models::EmailHook = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`HooksEmailApi::partial_update`] (`PATCH /api/hooks-email/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct HooksEmailPartialUpdateBuilder {
@@ -444,17 +366,6 @@ pub struct HooksEmailPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl HooksEmailPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedEmailHookRequest) -> Self {
@@ -479,21 +390,11 @@ impl HooksEmailPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::EmailHook> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for HooksEmailPartialUpdateBuilder {
-    type Output = Result<models::EmailHook, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EmailHook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksEmailPartialUpdateBuilder -> models::EmailHook = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`HooksEmailApi::destroy`] (`DELETE /api/hooks-email/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct HooksEmailDestroyBuilder {
@@ -502,17 +403,6 @@ pub struct HooksEmailDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl HooksEmailDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -528,21 +418,11 @@ impl HooksEmailDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for HooksEmailDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksEmailDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `hooks_email` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -247,17 +247,6 @@ impl HooksWebListBuilder {
         self.query = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -315,14 +304,10 @@ impl HooksWebListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for HooksWebListBuilder {
-    type Output = Result<runtime::Page<models::WebHook>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::WebHook>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksWebListBuilder -> runtime::Page < models::WebHook >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`HooksWebApi::retrieve`] (`GET /api/hooks-web/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct HooksWebRetrieveBuilder {
@@ -331,17 +316,6 @@ pub struct HooksWebRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl HooksWebRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -355,21 +329,11 @@ impl HooksWebRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::WebHook> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for HooksWebRetrieveBuilder {
-    type Output = Result<models::WebHook, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::WebHook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksWebRetrieveBuilder -> models::WebHook = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`HooksWebApi::create`] (`POST /api/hooks-web/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct HooksWebCreateBuilder {
@@ -378,17 +342,6 @@ pub struct HooksWebCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl HooksWebCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -400,21 +353,11 @@ impl HooksWebCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::WebHook> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for HooksWebCreateBuilder {
-    type Output = Result<models::WebHook, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::WebHook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksWebCreateBuilder -> models::WebHook = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`HooksWebApi::update`] (`PUT /api/hooks-web/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct HooksWebUpdateBuilder {
@@ -424,17 +367,6 @@ pub struct HooksWebUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl HooksWebUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -449,21 +381,10 @@ impl HooksWebUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::WebHook> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for HooksWebUpdateBuilder {
-    type Output = Result<models::WebHook, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::WebHook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksWebUpdateBuilder -> models::WebHook = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`HooksWebApi::partial_update`] (`PATCH /api/hooks-web/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct HooksWebPartialUpdateBuilder {
@@ -473,17 +394,6 @@ pub struct HooksWebPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl HooksWebPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedWebHookRequest) -> Self {
@@ -506,21 +416,11 @@ impl HooksWebPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::WebHook> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for HooksWebPartialUpdateBuilder {
-    type Output = Result<models::WebHook, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::WebHook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksWebPartialUpdateBuilder -> models::WebHook = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`HooksWebApi::destroy`] (`DELETE /api/hooks-web/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct HooksWebDestroyBuilder {
@@ -529,17 +429,6 @@ pub struct HooksWebDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl HooksWebDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -553,21 +442,11 @@ impl HooksWebDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for HooksWebDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    HooksWebDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `hooks_web` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

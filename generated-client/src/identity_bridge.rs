@@ -101,17 +101,6 @@ pub struct IdentityBridgeAllowedFieldsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl IdentityBridgeAllowedFieldsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -128,28 +117,12 @@ impl IdentityBridgeAllowedFieldsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::IdentityBridgeAllowedFieldsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for IdentityBridgeAllowedFieldsRetrieveBuilder {
-    type Output = Result<
-        models::IdentityBridgeAllowedFieldsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::IdentityBridgeAllowedFieldsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityBridgeAllowedFieldsRetrieveBuilder ->
+    models::IdentityBridgeAllowedFieldsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`IdentityBridgeApi::stats_retrieve`] (`GET /api/identity-bridge/stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityBridgeStatsRetrieveBuilder {
@@ -157,17 +130,6 @@ pub struct IdentityBridgeStatsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl IdentityBridgeStatsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -181,25 +143,11 @@ impl IdentityBridgeStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::IdentityBridgeStatsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for IdentityBridgeStatsRetrieveBuilder {
-    type Output = Result<models::IdentityBridgeStatsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::IdentityBridgeStatsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityBridgeStatsRetrieveBuilder -> models::IdentityBridgeStatsRetrieveResponse =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`IdentityBridgeApi::identity_bridge`] (`POST /api/identity-bridge/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityBridgeBuilder {
@@ -208,17 +156,6 @@ pub struct IdentityBridgeBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl IdentityBridgeBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -233,21 +170,11 @@ impl IdentityBridgeBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::IdentityBridgeRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for IdentityBridgeBuilder {
-    type Output = Result<models::IdentityBridgeRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::IdentityBridgeRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityBridgeBuilder -> models::IdentityBridgeRequest = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`IdentityBridgeApi::remove`] (`POST /api/identity-bridge/remove/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityBridgeRemoveBuilder {
@@ -256,17 +183,6 @@ pub struct IdentityBridgeRemoveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl IdentityBridgeRemoveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -281,21 +197,11 @@ impl IdentityBridgeRemoveBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::IdentityBridgeRemove> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for IdentityBridgeRemoveBuilder {
-    type Output = Result<models::IdentityBridgeRemove, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::IdentityBridgeRemove>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityBridgeRemoveBuilder -> models::IdentityBridgeRemove = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `identity_bridge` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -201,17 +201,6 @@ impl IdentityProvidersListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -265,14 +254,10 @@ impl IdentityProvidersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for IdentityProvidersListBuilder {
-    type Output = Result<runtime::Page<models::IdentityProvider>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::IdentityProvider>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityProvidersListBuilder -> runtime::Page < models::IdentityProvider >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`IdentityProvidersApi::retrieve`] (`GET /api/identity-providers/{provider}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityProvidersRetrieveBuilder {
@@ -281,17 +266,6 @@ pub struct IdentityProvidersRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -311,21 +285,11 @@ impl IdentityProvidersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::IdentityProvider> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for IdentityProvidersRetrieveBuilder {
-    type Output = Result<models::IdentityProvider, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::IdentityProvider>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityProvidersRetrieveBuilder -> models::IdentityProvider = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`IdentityProvidersApi::create`] (`POST /api/identity-providers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityProvidersCreateBuilder {
@@ -334,17 +298,6 @@ pub struct IdentityProvidersCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -359,21 +312,11 @@ impl IdentityProvidersCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::IdentityProvider> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for IdentityProvidersCreateBuilder {
-    type Output = Result<models::IdentityProvider, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::IdentityProvider>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityProvidersCreateBuilder -> models::IdentityProvider = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`IdentityProvidersApi::update`] (`PUT /api/identity-providers/{provider}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityProvidersUpdateBuilder {
@@ -383,17 +326,6 @@ pub struct IdentityProvidersUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -414,21 +346,11 @@ impl IdentityProvidersUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::IdentityProvider> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for IdentityProvidersUpdateBuilder {
-    type Output = Result<models::IdentityProvider, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::IdentityProvider>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityProvidersUpdateBuilder -> models::IdentityProvider = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`IdentityProvidersApi::partial_update`] (`PATCH /api/identity-providers/{provider}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityProvidersPartialUpdateBuilder {
@@ -438,17 +360,6 @@ pub struct IdentityProvidersPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedIdentityProviderRequest) -> Self {
@@ -477,21 +388,11 @@ impl IdentityProvidersPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::IdentityProvider> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for IdentityProvidersPartialUpdateBuilder {
-    type Output = Result<models::IdentityProvider, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::IdentityProvider>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityProvidersPartialUpdateBuilder -> models::IdentityProvider = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`IdentityProvidersApi::destroy`] (`DELETE /api/identity-providers/{provider}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityProvidersDestroyBuilder {
@@ -500,17 +401,6 @@ pub struct IdentityProvidersDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -530,21 +420,11 @@ impl IdentityProvidersDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for IdentityProvidersDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityProvidersDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`IdentityProvidersApi::discover_metadata`] (`POST /api/identity-providers/discover_metadata/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityProvidersDiscoverMetadataBuilder {
@@ -553,17 +433,6 @@ pub struct IdentityProvidersDiscoverMetadataBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersDiscoverMetadataBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -581,21 +450,11 @@ impl IdentityProvidersDiscoverMetadataBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DiscoverMetadataRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for IdentityProvidersDiscoverMetadataBuilder {
-    type Output = Result<models::DiscoverMetadataRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DiscoverMetadataRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityProvidersDiscoverMetadataBuilder -> models::DiscoverMetadataRequest = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`IdentityProvidersApi::generate_mapping`] (`POST /api/identity-providers/generate-mapping/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct IdentityProvidersGenerateMappingBuilder {
@@ -604,17 +463,6 @@ pub struct IdentityProvidersGenerateMappingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl IdentityProvidersGenerateMappingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -632,28 +480,12 @@ impl IdentityProvidersGenerateMappingBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::IdentityProvidersGenerateMappingResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for IdentityProvidersGenerateMappingBuilder {
-    type Output = Result<
-        models::IdentityProvidersGenerateMappingResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::IdentityProvidersGenerateMappingResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    IdentityProvidersGenerateMappingBuilder ->
+    models::IdentityProvidersGenerateMappingResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `identity_providers` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -362,17 +362,6 @@ impl InvoiceItemsListBuilder {
         self.year = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -430,14 +419,10 @@ impl InvoiceItemsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for InvoiceItemsListBuilder {
-    type Output = Result<runtime::Page<models::InvoiceItem>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::InvoiceItem>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsListBuilder -> runtime::Page < models::InvoiceItem >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoiceItemsApi::retrieve`] (`GET /api/invoice-items/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoiceItemsRetrieveBuilder {
@@ -446,17 +431,6 @@ pub struct InvoiceItemsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -472,21 +446,11 @@ impl InvoiceItemsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItem> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoiceItemsRetrieveBuilder {
-    type Output = Result<models::InvoiceItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoiceItem>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsRetrieveBuilder -> models::InvoiceItem = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoiceItemsApi::create_compensation`] (`POST /api/invoice-items/{uuid}/create_compensation/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoiceItemsCreateCompensationBuilder {
@@ -496,17 +460,6 @@ pub struct InvoiceItemsCreateCompensationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsCreateCompensationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -527,21 +480,11 @@ impl InvoiceItemsCreateCompensationBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoiceItemsCreateCompensationBuilder {
-    type Output = Result<models::InvoiceItemUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemUuid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsCreateCompensationBuilder -> models::InvoiceItemUuid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoiceItemsApi::update`] (`PUT /api/invoice-items/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoiceItemsUpdateBuilder {
@@ -551,17 +494,6 @@ pub struct InvoiceItemsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::InvoiceItemUpdateRequest) -> Self {
@@ -586,21 +518,11 @@ impl InvoiceItemsUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemUpdate> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoiceItemsUpdateBuilder {
-    type Output = Result<models::InvoiceItemUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsUpdateBuilder -> models::InvoiceItemUpdate = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoiceItemsApi::partial_update`] (`PATCH /api/invoice-items/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoiceItemsPartialUpdateBuilder {
@@ -610,17 +532,6 @@ pub struct InvoiceItemsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedInvoiceItemUpdateRequest) -> Self {
@@ -645,21 +556,11 @@ impl InvoiceItemsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemUpdate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoiceItemsPartialUpdateBuilder {
-    type Output = Result<models::InvoiceItemUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsPartialUpdateBuilder -> models::InvoiceItemUpdate = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoiceItemsApi::destroy`] (`DELETE /api/invoice-items/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoiceItemsDestroyBuilder {
@@ -668,17 +569,6 @@ pub struct InvoiceItemsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -694,21 +584,11 @@ impl InvoiceItemsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for InvoiceItemsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoiceItemsApi::consumptions_list`] (`GET /api/invoice-items/{uuid}/consumptions/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -803,17 +683,6 @@ impl InvoiceItemsConsumptionsListBuilder {
         self.year = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -886,19 +755,10 @@ impl InvoiceItemsConsumptionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for InvoiceItemsConsumptionsListBuilder {
-    type Output = Result<
-        runtime::Page<models::InvoiceItemsConsumptionsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::InvoiceItemsConsumptionsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsConsumptionsListBuilder -> runtime::Page <
+    models::InvoiceItemsConsumptionsListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`InvoiceItemsApi::costs_list`] (`GET /api/invoice-items/costs/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -932,17 +792,6 @@ impl InvoiceItemsCostsListBuilder {
     #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -999,19 +848,10 @@ impl InvoiceItemsCostsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for InvoiceItemsCostsListBuilder {
-    type Output = Result<
-        runtime::Page<models::InvoiceItemsCostsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::InvoiceItemsCostsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsCostsListBuilder -> runtime::Page < models::InvoiceItemsCostsListResponse
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`InvoiceItemsApi::customer_costs_for_period_retrieve`] (`GET /api/invoice-items/customer_costs_for_period/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
@@ -1037,17 +877,6 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
         self.period = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1067,21 +896,11 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemCostForPeriod> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
-    type Output = Result<models::InvoiceItemCostForPeriod, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemCostForPeriod>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsCustomerCostsForPeriodRetrieveBuilder -> models::InvoiceItemCostForPeriod
+    = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`InvoiceItemsApi::project_costs_for_period_retrieve`] (`GET /api/invoice-items/project_costs_for_period/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
@@ -1107,17 +926,6 @@ impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
         self.project_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1137,21 +945,11 @@ impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemCostForPeriod> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
-    type Output = Result<models::InvoiceItemCostForPeriod, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemCostForPeriod>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsProjectCostsForPeriodRetrieveBuilder -> models::InvoiceItemCostForPeriod
+    = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`InvoiceItemsApi::total_price_retrieve`] (`GET /api/invoice-items/total_price/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoiceItemsTotalPriceRetrieveBuilder {
@@ -1226,17 +1024,6 @@ impl InvoiceItemsTotalPriceRetrieveBuilder {
         self.year = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1263,25 +1050,12 @@ impl InvoiceItemsTotalPriceRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::InvoiceItemsTotalPriceRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoiceItemsTotalPriceRetrieveBuilder {
-    type Output = Result<models::InvoiceItemsTotalPriceRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::InvoiceItemsTotalPriceRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsTotalPriceRetrieveBuilder ->
+    models::InvoiceItemsTotalPriceRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoiceItemsApi::migrate_to`] (`POST /api/invoice-items/{uuid}/migrate_to/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoiceItemsMigrateToBuilder {
@@ -1291,17 +1065,6 @@ pub struct InvoiceItemsMigrateToBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoiceItemsMigrateToBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1322,21 +1085,11 @@ impl InvoiceItemsMigrateToBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoiceItemsMigrateToBuilder {
-    type Output = Result<models::InvoiceItemUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemUuid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoiceItemsMigrateToBuilder -> models::InvoiceItemUuid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `invoice_items` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -441,17 +441,6 @@ impl InvoicesListBuilder {
         self.year = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -511,14 +500,10 @@ impl InvoicesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for InvoicesListBuilder {
-    type Output = Result<runtime::Page<models::Invoice>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Invoice>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesListBuilder -> runtime::Page < models::Invoice >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::retrieve`] (`GET /api/invoices/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoicesRetrieveBuilder {
@@ -542,17 +527,6 @@ impl InvoicesRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -568,21 +542,11 @@ impl InvoicesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Invoice> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoicesRetrieveBuilder {
-    type Output = Result<models::Invoice, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Invoice>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesRetrieveBuilder -> models::Invoice = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::growth_retrieve`] (`GET /api/invoices/growth/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoicesGrowthRetrieveBuilder {
@@ -611,17 +575,6 @@ impl InvoicesGrowthRetrieveBuilder {
         self.customers_count = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -639,23 +592,11 @@ impl InvoicesGrowthRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::InvoicesGrowthRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoicesGrowthRetrieveBuilder {
-    type Output = Result<models::InvoicesGrowthRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoicesGrowthRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesGrowthRetrieveBuilder -> models::InvoicesGrowthRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::history_at_retrieve`] (`GET /api/invoices/{uuid}/history/at/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoicesHistoryAtRetrieveBuilder {
@@ -665,17 +606,6 @@ pub struct InvoicesHistoryAtRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesHistoryAtRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -697,21 +627,11 @@ impl InvoicesHistoryAtRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::History> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoicesHistoryAtRetrieveBuilder {
-    type Output = Result<models::History, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::History>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesHistoryAtRetrieveBuilder -> models::History = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::history_list`] (`GET /api/invoices/{uuid}/history/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -847,17 +767,6 @@ impl InvoicesHistoryListBuilder {
         self.year = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -924,14 +833,10 @@ impl InvoicesHistoryListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for InvoicesHistoryListBuilder {
-    type Output = Result<runtime::Page<models::History>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesHistoryListBuilder -> runtime::Page < models::History >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::items_retrieve`] (`GET /api/invoices/{uuid}/items/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoicesItemsRetrieveBuilder {
@@ -986,17 +891,6 @@ impl InvoicesItemsRetrieveBuilder {
         self.query = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1022,21 +916,11 @@ impl InvoicesItemsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProviderInvoiceItem> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoicesItemsRetrieveBuilder {
-    type Output = Result<models::ProviderInvoiceItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProviderInvoiceItem>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesItemsRetrieveBuilder -> models::ProviderInvoiceItem = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::stats_list`] (`GET /api/invoices/{uuid}/stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1161,17 +1045,6 @@ impl InvoicesStatsListBuilder {
         self.year = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1238,19 +1111,10 @@ impl InvoicesStatsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for InvoicesStatsListBuilder {
-    type Output = Result<
-        runtime::Page<models::InvoicesStatsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::InvoicesStatsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesStatsListBuilder -> runtime::Page < models::InvoicesStatsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::import_usage`] (`POST /api/invoices/import_usage/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoicesImportUsageBuilder {
@@ -1259,17 +1123,6 @@ pub struct InvoicesImportUsageBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesImportUsageBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1284,21 +1137,11 @@ impl InvoicesImportUsageBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ImportUsage> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoicesImportUsageBuilder {
-    type Output = Result<models::ImportUsage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ImportUsage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesImportUsageBuilder -> models::ImportUsage = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::paid`] (`POST /api/invoices/{uuid}/paid/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoicesPaidBuilder {
@@ -1308,17 +1151,6 @@ pub struct InvoicesPaidBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesPaidBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1339,21 +1171,11 @@ impl InvoicesPaidBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for InvoicesPaidBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesPaidBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::send_notification`] (`POST /api/invoices/{uuid}/send_notification/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoicesSendNotificationBuilder {
@@ -1362,17 +1184,6 @@ pub struct InvoicesSendNotificationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesSendNotificationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1392,21 +1203,11 @@ impl InvoicesSendNotificationBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for InvoicesSendNotificationBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesSendNotificationBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::set_backend_id`] (`POST /api/invoices/{uuid}/set_backend_id/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoicesSetBackendIdBuilder {
@@ -1416,17 +1217,6 @@ pub struct InvoicesSetBackendIdBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesSetBackendIdBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::BackendIdRequest) -> Self {
@@ -1455,21 +1245,11 @@ impl InvoicesSetBackendIdBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for InvoicesSetBackendIdBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesSetBackendIdBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::set_payment_url`] (`POST /api/invoices/{uuid}/set_payment_url/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoicesSetPaymentUrlBuilder {
@@ -1479,17 +1259,6 @@ pub struct InvoicesSetPaymentUrlBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesSetPaymentUrlBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PaymentUrlRequest) -> Self {
@@ -1518,21 +1287,11 @@ impl InvoicesSetPaymentUrlBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for InvoicesSetPaymentUrlBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesSetPaymentUrlBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`InvoicesApi::set_reference_number`] (`POST /api/invoices/{uuid}/set_reference_number/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InvoicesSetReferenceNumberBuilder {
@@ -1542,17 +1301,6 @@ pub struct InvoicesSetReferenceNumberBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl InvoicesSetReferenceNumberBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReferenceNumberRequest) -> Self {
@@ -1581,21 +1329,11 @@ impl InvoicesSetReferenceNumberBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for InvoicesSetReferenceNumberBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    InvoicesSetReferenceNumberBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `invoices` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -101,17 +101,6 @@ impl KeycloakGroupsListBuilder {
         self.scope_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -166,14 +155,10 @@ impl KeycloakGroupsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for KeycloakGroupsListBuilder {
-    type Output = Result<runtime::Page<models::KeycloakGroup>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::KeycloakGroup>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    KeycloakGroupsListBuilder -> runtime::Page < models::KeycloakGroup >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`KeycloakGroupsApi::retrieve`] (`GET /api/keycloak-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct KeycloakGroupsRetrieveBuilder {
@@ -182,17 +167,6 @@ pub struct KeycloakGroupsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakGroupsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -209,21 +183,11 @@ impl KeycloakGroupsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::KeycloakGroup> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for KeycloakGroupsRetrieveBuilder {
-    type Output = Result<models::KeycloakGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::KeycloakGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    KeycloakGroupsRetrieveBuilder -> models::KeycloakGroup = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `keycloak_groups` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

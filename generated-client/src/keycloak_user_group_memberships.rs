@@ -233,17 +233,6 @@ impl KeycloakUserGroupMembershipsListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -309,19 +298,10 @@ impl KeycloakUserGroupMembershipsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for KeycloakUserGroupMembershipsListBuilder {
-    type Output = Result<
-        runtime::Page<models::KeycloakUserGroupMembership>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::KeycloakUserGroupMembership>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    KeycloakUserGroupMembershipsListBuilder -> runtime::Page <
+    models::KeycloakUserGroupMembership >; query_unchecked(unchecked_query)
+);
 /// The request of [`KeycloakUserGroupMembershipsApi::retrieve`] (`GET /api/keycloak-user-group-memberships/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct KeycloakUserGroupMembershipsRetrieveBuilder {
@@ -330,17 +310,6 @@ pub struct KeycloakUserGroupMembershipsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakUserGroupMembershipsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -360,21 +329,11 @@ impl KeycloakUserGroupMembershipsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::KeycloakUserGroupMembership> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for KeycloakUserGroupMembershipsRetrieveBuilder {
-    type Output = Result<models::KeycloakUserGroupMembership, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::KeycloakUserGroupMembership>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    KeycloakUserGroupMembershipsRetrieveBuilder -> models::KeycloakUserGroupMembership =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`KeycloakUserGroupMembershipsApi::create`] (`POST /api/keycloak-user-group-memberships/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct KeycloakUserGroupMembershipsCreateBuilder {
@@ -383,17 +342,6 @@ pub struct KeycloakUserGroupMembershipsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakUserGroupMembershipsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -411,21 +359,11 @@ impl KeycloakUserGroupMembershipsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::KeycloakUserGroupMembership> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for KeycloakUserGroupMembershipsCreateBuilder {
-    type Output = Result<models::KeycloakUserGroupMembership, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::KeycloakUserGroupMembership>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    KeycloakUserGroupMembershipsCreateBuilder -> models::KeycloakUserGroupMembership =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`KeycloakUserGroupMembershipsApi::update`] (`PUT /api/keycloak-user-group-memberships/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct KeycloakUserGroupMembershipsUpdateBuilder {
@@ -435,17 +373,6 @@ pub struct KeycloakUserGroupMembershipsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakUserGroupMembershipsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -466,21 +393,11 @@ impl KeycloakUserGroupMembershipsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::KeycloakUserGroupMembership> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for KeycloakUserGroupMembershipsUpdateBuilder {
-    type Output = Result<models::KeycloakUserGroupMembership, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::KeycloakUserGroupMembership>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    KeycloakUserGroupMembershipsUpdateBuilder -> models::KeycloakUserGroupMembership =
+    PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`KeycloakUserGroupMembershipsApi::partial_update`] (`PATCH /api/keycloak-user-group-memberships/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct KeycloakUserGroupMembershipsPartialUpdateBuilder {
@@ -490,17 +407,6 @@ pub struct KeycloakUserGroupMembershipsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakUserGroupMembershipsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -532,21 +438,11 @@ impl KeycloakUserGroupMembershipsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::KeycloakUserGroupMembership> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for KeycloakUserGroupMembershipsPartialUpdateBuilder {
-    type Output = Result<models::KeycloakUserGroupMembership, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::KeycloakUserGroupMembership>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    KeycloakUserGroupMembershipsPartialUpdateBuilder ->
+    models::KeycloakUserGroupMembership = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`KeycloakUserGroupMembershipsApi::destroy`] (`DELETE /api/keycloak-user-group-memberships/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct KeycloakUserGroupMembershipsDestroyBuilder {
@@ -555,17 +451,6 @@ pub struct KeycloakUserGroupMembershipsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl KeycloakUserGroupMembershipsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -585,21 +470,11 @@ impl KeycloakUserGroupMembershipsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for KeycloakUserGroupMembershipsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    KeycloakUserGroupMembershipsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `keycloak_user_group_memberships` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -188,17 +188,6 @@ impl LexisLinksListBuilder {
         self.uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -252,14 +241,10 @@ impl LexisLinksListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for LexisLinksListBuilder {
-    type Output = Result<runtime::Page<models::LexisLink>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::LexisLink>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    LexisLinksListBuilder -> runtime::Page < models::LexisLink >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`LexisLinksApi::retrieve`] (`GET /api/lexis-links/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct LexisLinksRetrieveBuilder {
@@ -268,17 +253,6 @@ pub struct LexisLinksRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl LexisLinksRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -294,21 +268,11 @@ impl LexisLinksRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::LexisLink> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for LexisLinksRetrieveBuilder {
-    type Output = Result<models::LexisLink, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::LexisLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    LexisLinksRetrieveBuilder -> models::LexisLink = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`LexisLinksApi::create`] (`POST /api/lexis-links/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct LexisLinksCreateBuilder {
@@ -317,17 +281,6 @@ pub struct LexisLinksCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl LexisLinksCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -339,21 +292,11 @@ impl LexisLinksCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for LexisLinksCreateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    LexisLinksCreateBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`LexisLinksApi::update`] (`PUT /api/lexis-links/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct LexisLinksUpdateBuilder {
@@ -363,17 +306,6 @@ pub struct LexisLinksUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl LexisLinksUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::LexisLinkRequest) -> Self {
@@ -398,21 +330,11 @@ impl LexisLinksUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::LexisLink> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for LexisLinksUpdateBuilder {
-    type Output = Result<models::LexisLink, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::LexisLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    LexisLinksUpdateBuilder -> models::LexisLink = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`LexisLinksApi::partial_update`] (`PATCH /api/lexis-links/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct LexisLinksPartialUpdateBuilder {
@@ -422,17 +344,6 @@ pub struct LexisLinksPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl LexisLinksPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedLexisLinkRequest) -> Self {
@@ -457,21 +368,11 @@ impl LexisLinksPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::LexisLink> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for LexisLinksPartialUpdateBuilder {
-    type Output = Result<models::LexisLink, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::LexisLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    LexisLinksPartialUpdateBuilder -> models::LexisLink = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`LexisLinksApi::destroy`] (`DELETE /api/lexis-links/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct LexisLinksDestroyBuilder {
@@ -480,17 +381,6 @@ pub struct LexisLinksDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl LexisLinksDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -506,21 +396,11 @@ impl LexisLinksDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for LexisLinksDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    LexisLinksDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `lexis_links` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

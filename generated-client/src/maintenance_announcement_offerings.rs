@@ -168,17 +168,6 @@ impl MaintenanceAnnouncementOfferingsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -237,19 +226,10 @@ impl MaintenanceAnnouncementOfferingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MaintenanceAnnouncementOffering>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MaintenanceAnnouncementOffering>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementOfferingsListBuilder -> runtime::Page <
+    models::MaintenanceAnnouncementOffering >; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementOfferingsApi::retrieve`] (`GET /api/maintenance-announcement-offerings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementOfferingsRetrieveBuilder {
@@ -258,17 +238,6 @@ pub struct MaintenanceAnnouncementOfferingsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementOfferingsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -288,23 +257,11 @@ impl MaintenanceAnnouncementOfferingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOffering> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsRetrieveBuilder {
-    type Output = Result<models::MaintenanceAnnouncementOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementOffering>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementOfferingsRetrieveBuilder ->
+    models::MaintenanceAnnouncementOffering = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementOfferingsApi::create`] (`POST /api/maintenance-announcement-offerings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementOfferingsCreateBuilder {
@@ -313,17 +270,6 @@ pub struct MaintenanceAnnouncementOfferingsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementOfferingsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -341,23 +287,11 @@ impl MaintenanceAnnouncementOfferingsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOffering> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsCreateBuilder {
-    type Output = Result<models::MaintenanceAnnouncementOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementOffering>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementOfferingsCreateBuilder ->
+    models::MaintenanceAnnouncementOffering = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementOfferingsApi::update`] (`PUT /api/maintenance-announcement-offerings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementOfferingsUpdateBuilder {
@@ -367,17 +301,6 @@ pub struct MaintenanceAnnouncementOfferingsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementOfferingsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -398,23 +321,11 @@ impl MaintenanceAnnouncementOfferingsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOffering> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsUpdateBuilder {
-    type Output = Result<models::MaintenanceAnnouncementOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementOffering>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementOfferingsUpdateBuilder ->
+    models::MaintenanceAnnouncementOffering = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementOfferingsApi::partial_update`] (`PATCH /api/maintenance-announcement-offerings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
@@ -424,17 +335,6 @@ pub struct MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -466,23 +366,12 @@ impl MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOffering> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
-    type Output = Result<models::MaintenanceAnnouncementOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementOffering>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementOfferingsPartialUpdateBuilder ->
+    models::MaintenanceAnnouncementOffering = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementOfferingsApi::destroy`] (`DELETE /api/maintenance-announcement-offerings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementOfferingsDestroyBuilder {
@@ -491,17 +380,6 @@ pub struct MaintenanceAnnouncementOfferingsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementOfferingsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -521,21 +399,11 @@ impl MaintenanceAnnouncementOfferingsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementOfferingsDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `maintenance_announcement_offerings` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -229,17 +229,6 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
         self.service_provider_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -305,19 +294,10 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementTemplateOfferingsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MaintenanceAnnouncementOfferingTemplate>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MaintenanceAnnouncementOfferingTemplate>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementTemplateOfferingsListBuilder -> runtime::Page <
+    models::MaintenanceAnnouncementOfferingTemplate >; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementTemplateOfferingsApi::retrieve`] (`GET /api/maintenance-announcement-template-offerings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
@@ -326,17 +306,6 @@ pub struct MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -356,29 +325,12 @@ impl MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOfferingTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementOfferingTemplate,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementOfferingTemplate,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder ->
+    models::MaintenanceAnnouncementOfferingTemplate = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementTemplateOfferingsApi::create`] (`POST /api/maintenance-announcement-template-offerings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
@@ -387,17 +339,6 @@ pub struct MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -415,28 +356,12 @@ impl MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOfferingTemplate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementOfferingTemplate,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementOfferingTemplate,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementTemplateOfferingsCreateBuilder ->
+    models::MaintenanceAnnouncementOfferingTemplate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementTemplateOfferingsApi::update`] (`PUT /api/maintenance-announcement-template-offerings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
@@ -446,17 +371,6 @@ pub struct MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -477,28 +391,12 @@ impl MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOfferingTemplate> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementOfferingTemplate,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementOfferingTemplate,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementTemplateOfferingsUpdateBuilder ->
+    models::MaintenanceAnnouncementOfferingTemplate = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementTemplateOfferingsApi::partial_update`] (`PATCH /api/maintenance-announcement-template-offerings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
@@ -508,17 +406,6 @@ pub struct MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -550,29 +437,12 @@ impl MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOfferingTemplate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementOfferingTemplate,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementOfferingTemplate,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder ->
+    models::MaintenanceAnnouncementOfferingTemplate = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementTemplateOfferingsApi::destroy`] (`DELETE /api/maintenance-announcement-template-offerings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
@@ -581,17 +451,6 @@ pub struct MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -611,21 +470,11 @@ impl MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementTemplateOfferingsDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `maintenance_announcement_template_offerings` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

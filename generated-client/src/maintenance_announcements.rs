@@ -382,17 +382,6 @@ impl MaintenanceAnnouncementsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -457,16 +446,10 @@ impl MaintenanceAnnouncementsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsListBuilder {
-    type Output = Result<runtime::Page<models::MaintenanceAnnouncement>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MaintenanceAnnouncement>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsListBuilder -> runtime::Page <
+    models::MaintenanceAnnouncement >; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsApi::retrieve`] (`GET /api/maintenance-announcements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsRetrieveBuilder {
@@ -475,17 +458,6 @@ pub struct MaintenanceAnnouncementsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -505,21 +477,11 @@ impl MaintenanceAnnouncementsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MaintenanceAnnouncement> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsRetrieveBuilder {
-    type Output = Result<models::MaintenanceAnnouncement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsRetrieveBuilder -> models::MaintenanceAnnouncement = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsApi::create`] (`POST /api/maintenance-announcements/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsCreateBuilder {
@@ -528,17 +490,6 @@ pub struct MaintenanceAnnouncementsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -556,21 +507,11 @@ impl MaintenanceAnnouncementsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MaintenanceAnnouncement> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsCreateBuilder {
-    type Output = Result<models::MaintenanceAnnouncement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsCreateBuilder -> models::MaintenanceAnnouncement = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsApi::update`] (`PUT /api/maintenance-announcements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsUpdateBuilder {
@@ -580,17 +521,6 @@ pub struct MaintenanceAnnouncementsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -611,21 +541,11 @@ impl MaintenanceAnnouncementsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MaintenanceAnnouncement> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsUpdateBuilder {
-    type Output = Result<models::MaintenanceAnnouncement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsUpdateBuilder -> models::MaintenanceAnnouncement = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsApi::partial_update`] (`PATCH /api/maintenance-announcements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsPartialUpdateBuilder {
@@ -635,17 +555,6 @@ pub struct MaintenanceAnnouncementsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedMaintenanceAnnouncementRequest) -> Self {
@@ -674,21 +583,11 @@ impl MaintenanceAnnouncementsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MaintenanceAnnouncement> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsPartialUpdateBuilder {
-    type Output = Result<models::MaintenanceAnnouncement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsPartialUpdateBuilder -> models::MaintenanceAnnouncement =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsApi::destroy`] (`DELETE /api/maintenance-announcements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsDestroyBuilder {
@@ -697,17 +596,6 @@ pub struct MaintenanceAnnouncementsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -727,21 +615,11 @@ impl MaintenanceAnnouncementsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsApi::maintenance_stats_retrieve`] (`GET /api/maintenance-announcements/maintenance_stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
@@ -776,17 +654,6 @@ impl MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
         self.start = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -807,31 +674,12 @@ impl MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder ->
+    models::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsApi::cancel_maintenance`] (`POST /api/maintenance-announcements/{uuid}/cancel_maintenance/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsCancelMaintenanceBuilder {
@@ -840,17 +688,6 @@ pub struct MaintenanceAnnouncementsCancelMaintenanceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsCancelMaintenanceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -870,23 +707,11 @@ impl MaintenanceAnnouncementsCancelMaintenanceBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsCancelMaintenanceBuilder {
-    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsCancelMaintenanceBuilder ->
+    models::MaintenanceAnnouncementsDetail = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsApi::complete_maintenance`] (`POST /api/maintenance-announcements/{uuid}/complete_maintenance/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsCompleteMaintenanceBuilder {
@@ -895,17 +720,6 @@ pub struct MaintenanceAnnouncementsCompleteMaintenanceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsCompleteMaintenanceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -925,23 +739,11 @@ impl MaintenanceAnnouncementsCompleteMaintenanceBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsCompleteMaintenanceBuilder {
-    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsCompleteMaintenanceBuilder ->
+    models::MaintenanceAnnouncementsDetail = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsApi::schedule`] (`POST /api/maintenance-announcements/{uuid}/schedule/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsScheduleBuilder {
@@ -950,17 +752,6 @@ pub struct MaintenanceAnnouncementsScheduleBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsScheduleBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -980,23 +771,11 @@ impl MaintenanceAnnouncementsScheduleBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsScheduleBuilder {
-    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsScheduleBuilder -> models::MaintenanceAnnouncementsDetail =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsApi::start_maintenance`] (`POST /api/maintenance-announcements/{uuid}/start_maintenance/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsStartMaintenanceBuilder {
@@ -1005,17 +784,6 @@ pub struct MaintenanceAnnouncementsStartMaintenanceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsStartMaintenanceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1035,23 +803,11 @@ impl MaintenanceAnnouncementsStartMaintenanceBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsStartMaintenanceBuilder {
-    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsStartMaintenanceBuilder ->
+    models::MaintenanceAnnouncementsDetail = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsApi::unschedule`] (`POST /api/maintenance-announcements/{uuid}/unschedule/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsUnscheduleBuilder {
@@ -1060,17 +816,6 @@ pub struct MaintenanceAnnouncementsUnscheduleBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsUnscheduleBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1090,23 +835,11 @@ impl MaintenanceAnnouncementsUnscheduleBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsUnscheduleBuilder {
-    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsUnscheduleBuilder -> models::MaintenanceAnnouncementsDetail =
+    POST json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `maintenance_announcements` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

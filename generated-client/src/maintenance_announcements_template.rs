@@ -206,17 +206,6 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
         self.service_provider_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -278,19 +267,10 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateListBuilder {
-    type Output = Result<
-        runtime::Page<models::MaintenanceAnnouncementTemplate>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MaintenanceAnnouncementTemplate>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsTemplateListBuilder -> runtime::Page <
+    models::MaintenanceAnnouncementTemplate >; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsTemplateApi::retrieve`] (`GET /api/maintenance-announcements-template/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsTemplateRetrieveBuilder {
@@ -299,17 +279,6 @@ pub struct MaintenanceAnnouncementsTemplateRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsTemplateRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -329,23 +298,11 @@ impl MaintenanceAnnouncementsTemplateRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateRetrieveBuilder {
-    type Output = Result<models::MaintenanceAnnouncementTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsTemplateRetrieveBuilder ->
+    models::MaintenanceAnnouncementTemplate = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsTemplateApi::create`] (`POST /api/maintenance-announcements-template/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsTemplateCreateBuilder {
@@ -354,17 +311,6 @@ pub struct MaintenanceAnnouncementsTemplateCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsTemplateCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -382,23 +328,11 @@ impl MaintenanceAnnouncementsTemplateCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateCreateBuilder {
-    type Output = Result<models::MaintenanceAnnouncementTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsTemplateCreateBuilder ->
+    models::MaintenanceAnnouncementTemplate = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsTemplateApi::update`] (`PUT /api/maintenance-announcements-template/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsTemplateUpdateBuilder {
@@ -408,17 +342,6 @@ pub struct MaintenanceAnnouncementsTemplateUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsTemplateUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -439,23 +362,11 @@ impl MaintenanceAnnouncementsTemplateUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateUpdateBuilder {
-    type Output = Result<models::MaintenanceAnnouncementTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsTemplateUpdateBuilder ->
+    models::MaintenanceAnnouncementTemplate = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsTemplateApi::partial_update`] (`PATCH /api/maintenance-announcements-template/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
@@ -465,17 +376,6 @@ pub struct MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -507,23 +407,12 @@ impl MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
-    type Output = Result<models::MaintenanceAnnouncementTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsTemplatePartialUpdateBuilder ->
+    models::MaintenanceAnnouncementTemplate = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MaintenanceAnnouncementsTemplateApi::destroy`] (`DELETE /api/maintenance-announcements-template/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MaintenanceAnnouncementsTemplateDestroyBuilder {
@@ -532,17 +421,6 @@ pub struct MaintenanceAnnouncementsTemplateDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MaintenanceAnnouncementsTemplateDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -562,21 +440,11 @@ impl MaintenanceAnnouncementsTemplateDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MaintenanceAnnouncementsTemplateDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `maintenance_announcements_template` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -115,17 +115,6 @@ impl ManagedRancherClusterResourcesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -181,14 +170,10 @@ impl ManagedRancherClusterResourcesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ManagedRancherClusterResourcesListBuilder {
-    type Output = Result<runtime::Page<models::Resource>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Resource>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ManagedRancherClusterResourcesListBuilder -> runtime::Page < models::Resource >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ManagedRancherClusterResourcesApi::retrieve`] (`GET /api/managed-rancher-cluster-resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ManagedRancherClusterResourcesRetrieveBuilder {
@@ -212,17 +197,6 @@ impl ManagedRancherClusterResourcesRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -244,21 +218,11 @@ impl ManagedRancherClusterResourcesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Resource> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ManagedRancherClusterResourcesRetrieveBuilder {
-    type Output = Result<models::Resource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Resource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ManagedRancherClusterResourcesRetrieveBuilder -> models::Resource = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ManagedRancherClusterResourcesApi::add_node`] (`POST /api/managed-rancher-cluster-resources/{uuid}/add_node/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ManagedRancherClusterResourcesAddNodeBuilder {
@@ -268,17 +232,6 @@ pub struct ManagedRancherClusterResourcesAddNodeBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ManagedRancherClusterResourcesAddNodeBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -299,21 +252,11 @@ impl ManagedRancherClusterResourcesAddNodeBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherNode> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ManagedRancherClusterResourcesAddNodeBuilder {
-    type Output = Result<models::RancherNode, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherNode>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ManagedRancherClusterResourcesAddNodeBuilder -> models::RancherNode = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `managed_rancher_cluster_resources` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -66,17 +66,6 @@ pub struct MarketplaceArticleCodeUpdateApplyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceArticleCodeUpdateApplyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -94,21 +83,11 @@ impl MarketplaceArticleCodeUpdateApplyBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ArticleCodeUpdateApply> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceArticleCodeUpdateApplyBuilder {
-    type Output = Result<models::ArticleCodeUpdateApply, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ArticleCodeUpdateApply>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceArticleCodeUpdateApplyBuilder -> models::ArticleCodeUpdateApply = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceArticleCodeUpdateApi::preview`] (`POST /api/marketplace-article-code-update/preview/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceArticleCodeUpdatePreviewBuilder {
@@ -135,17 +114,6 @@ impl MarketplaceArticleCodeUpdatePreviewBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -166,25 +134,12 @@ impl MarketplaceArticleCodeUpdatePreviewBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::ArticleCodeUpdatePreview>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplaceArticleCodeUpdatePreviewBuilder {
-    type Output = Result<Vec<Lenient<models::ArticleCodeUpdatePreview>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::ArticleCodeUpdatePreview>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceArticleCodeUpdatePreviewBuilder -> Vec < Lenient <
+    models::ArticleCodeUpdatePreview > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_article_code_update` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -175,17 +175,6 @@ impl MarketplaceAttributeOptionsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -243,14 +232,10 @@ impl MarketplaceAttributeOptionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceAttributeOptionsListBuilder {
-    type Output = Result<runtime::Page<models::AttributeOption>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AttributeOption>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributeOptionsListBuilder -> runtime::Page < models::AttributeOption >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceAttributeOptionsApi::retrieve`] (`GET /api/marketplace-attribute-options/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceAttributeOptionsRetrieveBuilder {
@@ -259,17 +244,6 @@ pub struct MarketplaceAttributeOptionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributeOptionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -289,21 +263,11 @@ impl MarketplaceAttributeOptionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AttributeOption> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceAttributeOptionsRetrieveBuilder {
-    type Output = Result<models::AttributeOption, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AttributeOption>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributeOptionsRetrieveBuilder -> models::AttributeOption = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceAttributeOptionsApi::create`] (`POST /api/marketplace-attribute-options/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceAttributeOptionsCreateBuilder {
@@ -312,17 +276,6 @@ pub struct MarketplaceAttributeOptionsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributeOptionsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -340,21 +293,11 @@ impl MarketplaceAttributeOptionsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AttributeOption> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceAttributeOptionsCreateBuilder {
-    type Output = Result<models::AttributeOption, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AttributeOption>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributeOptionsCreateBuilder -> models::AttributeOption = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceAttributeOptionsApi::update`] (`PUT /api/marketplace-attribute-options/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceAttributeOptionsUpdateBuilder {
@@ -364,17 +307,6 @@ pub struct MarketplaceAttributeOptionsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributeOptionsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -395,21 +327,11 @@ impl MarketplaceAttributeOptionsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AttributeOption> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceAttributeOptionsUpdateBuilder {
-    type Output = Result<models::AttributeOption, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AttributeOption>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributeOptionsUpdateBuilder -> models::AttributeOption = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceAttributeOptionsApi::partial_update`] (`PATCH /api/marketplace-attribute-options/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceAttributeOptionsPartialUpdateBuilder {
@@ -419,17 +341,6 @@ pub struct MarketplaceAttributeOptionsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributeOptionsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedAttributeOptionRequest) -> Self {
@@ -458,21 +369,11 @@ impl MarketplaceAttributeOptionsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AttributeOption> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceAttributeOptionsPartialUpdateBuilder {
-    type Output = Result<models::AttributeOption, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AttributeOption>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributeOptionsPartialUpdateBuilder -> models::AttributeOption = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceAttributeOptionsApi::destroy`] (`DELETE /api/marketplace-attribute-options/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceAttributeOptionsDestroyBuilder {
@@ -481,17 +382,6 @@ pub struct MarketplaceAttributeOptionsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributeOptionsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -511,21 +401,11 @@ impl MarketplaceAttributeOptionsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceAttributeOptionsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributeOptionsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_attribute_options` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

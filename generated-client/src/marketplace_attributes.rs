@@ -175,17 +175,6 @@ impl MarketplaceAttributesListBuilder {
         self.section = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -238,14 +227,10 @@ impl MarketplaceAttributesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceAttributesListBuilder {
-    type Output = Result<runtime::Page<models::Attribute>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Attribute>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributesListBuilder -> runtime::Page < models::Attribute >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceAttributesApi::retrieve`] (`GET /api/marketplace-attributes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceAttributesRetrieveBuilder {
@@ -254,17 +239,6 @@ pub struct MarketplaceAttributesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -284,21 +258,11 @@ impl MarketplaceAttributesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Attribute> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceAttributesRetrieveBuilder {
-    type Output = Result<models::Attribute, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Attribute>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributesRetrieveBuilder -> models::Attribute = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceAttributesApi::create`] (`POST /api/marketplace-attributes/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceAttributesCreateBuilder {
@@ -307,17 +271,6 @@ pub struct MarketplaceAttributesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -332,21 +285,11 @@ impl MarketplaceAttributesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Attribute> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceAttributesCreateBuilder {
-    type Output = Result<models::Attribute, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Attribute>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributesCreateBuilder -> models::Attribute = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceAttributesApi::update`] (`PUT /api/marketplace-attributes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceAttributesUpdateBuilder {
@@ -356,17 +299,6 @@ pub struct MarketplaceAttributesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -387,21 +319,11 @@ impl MarketplaceAttributesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Attribute> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceAttributesUpdateBuilder {
-    type Output = Result<models::Attribute, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Attribute>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributesUpdateBuilder -> models::Attribute = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceAttributesApi::partial_update`] (`PATCH /api/marketplace-attributes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceAttributesPartialUpdateBuilder {
@@ -411,17 +333,6 @@ pub struct MarketplaceAttributesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedAttributeRequest) -> Self {
@@ -450,21 +361,11 @@ impl MarketplaceAttributesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Attribute> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceAttributesPartialUpdateBuilder {
-    type Output = Result<models::Attribute, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Attribute>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributesPartialUpdateBuilder -> models::Attribute = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceAttributesApi::destroy`] (`DELETE /api/marketplace-attributes/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceAttributesDestroyBuilder {
@@ -473,17 +374,6 @@ pub struct MarketplaceAttributesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceAttributesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -503,21 +393,11 @@ impl MarketplaceAttributesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceAttributesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceAttributesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_attributes` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

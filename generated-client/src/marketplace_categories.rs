@@ -283,17 +283,6 @@ impl MarketplaceCategoriesListBuilder {
         self.title = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -357,16 +346,10 @@ impl MarketplaceCategoriesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceCategoriesListBuilder {
-    type Output = Result<runtime::Page<models::MarketplaceCategory>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceCategory>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoriesListBuilder -> runtime::Page < models::MarketplaceCategory >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoriesApi::retrieve`] (`GET /api/marketplace-categories/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoriesRetrieveBuilder {
@@ -390,17 +373,6 @@ impl MarketplaceCategoriesRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -422,21 +394,11 @@ impl MarketplaceCategoriesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceCategory> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoriesRetrieveBuilder {
-    type Output = Result<models::MarketplaceCategory, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceCategory>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoriesRetrieveBuilder -> models::MarketplaceCategory = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoriesApi::create`] (`POST /api/marketplace-categories/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoriesCreateBuilder {
@@ -445,17 +407,6 @@ pub struct MarketplaceCategoriesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoriesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -474,21 +425,11 @@ impl MarketplaceCategoriesCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceCategory> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoriesCreateBuilder {
-    type Output = Result<models::MarketplaceCategory, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceCategory>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoriesCreateBuilder -> models::MarketplaceCategory = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoriesApi::update`] (`PUT /api/marketplace-categories/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoriesUpdateBuilder {
@@ -498,17 +439,6 @@ pub struct MarketplaceCategoriesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoriesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -533,21 +463,11 @@ impl MarketplaceCategoriesUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceCategory> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoriesUpdateBuilder {
-    type Output = Result<models::MarketplaceCategory, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceCategory>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoriesUpdateBuilder -> models::MarketplaceCategory = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoriesApi::partial_update`] (`PATCH /api/marketplace-categories/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoriesPartialUpdateBuilder {
@@ -557,17 +477,6 @@ pub struct MarketplaceCategoriesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoriesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedMarketplaceCategoryRequest) -> Self {
@@ -602,21 +511,11 @@ impl MarketplaceCategoriesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceCategory> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoriesPartialUpdateBuilder {
-    type Output = Result<models::MarketplaceCategory, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceCategory>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoriesPartialUpdateBuilder -> models::MarketplaceCategory = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoriesApi::destroy`] (`DELETE /api/marketplace-categories/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoriesDestroyBuilder {
@@ -625,17 +524,6 @@ pub struct MarketplaceCategoriesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoriesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -655,21 +543,11 @@ impl MarketplaceCategoriesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoriesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoriesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_categories` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -185,17 +185,6 @@ impl MarketplaceCategoryColumnsListBuilder {
         self.title = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -252,14 +241,10 @@ impl MarketplaceCategoryColumnsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceCategoryColumnsListBuilder {
-    type Output = Result<runtime::Page<models::CategoryColumn>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CategoryColumn>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryColumnsListBuilder -> runtime::Page < models::CategoryColumn >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryColumnsApi::retrieve`] (`GET /api/marketplace-category-columns/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryColumnsRetrieveBuilder {
@@ -268,17 +253,6 @@ pub struct MarketplaceCategoryColumnsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryColumnsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -298,21 +272,11 @@ impl MarketplaceCategoryColumnsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryColumn> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryColumnsRetrieveBuilder {
-    type Output = Result<models::CategoryColumn, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryColumn>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryColumnsRetrieveBuilder -> models::CategoryColumn = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryColumnsApi::create`] (`POST /api/marketplace-category-columns/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryColumnsCreateBuilder {
@@ -321,17 +285,6 @@ pub struct MarketplaceCategoryColumnsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryColumnsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -349,21 +302,11 @@ impl MarketplaceCategoryColumnsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryColumn> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryColumnsCreateBuilder {
-    type Output = Result<models::CategoryColumn, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryColumn>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryColumnsCreateBuilder -> models::CategoryColumn = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryColumnsApi::update`] (`PUT /api/marketplace-category-columns/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryColumnsUpdateBuilder {
@@ -373,17 +316,6 @@ pub struct MarketplaceCategoryColumnsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryColumnsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -404,21 +336,11 @@ impl MarketplaceCategoryColumnsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryColumn> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryColumnsUpdateBuilder {
-    type Output = Result<models::CategoryColumn, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryColumn>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryColumnsUpdateBuilder -> models::CategoryColumn = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryColumnsApi::partial_update`] (`PATCH /api/marketplace-category-columns/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryColumnsPartialUpdateBuilder {
@@ -428,17 +350,6 @@ pub struct MarketplaceCategoryColumnsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryColumnsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCategoryColumnRequest) -> Self {
@@ -467,21 +378,11 @@ impl MarketplaceCategoryColumnsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryColumn> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryColumnsPartialUpdateBuilder {
-    type Output = Result<models::CategoryColumn, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryColumn>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryColumnsPartialUpdateBuilder -> models::CategoryColumn = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryColumnsApi::destroy`] (`DELETE /api/marketplace-category-columns/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryColumnsDestroyBuilder {
@@ -490,17 +391,6 @@ pub struct MarketplaceCategoryColumnsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryColumnsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -520,21 +410,11 @@ impl MarketplaceCategoryColumnsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryColumnsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryColumnsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_category_columns` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -136,17 +136,6 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
         self.scope = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -207,16 +196,10 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceCategoryComponentUsagesListBuilder {
-    type Output = Result<runtime::Page<models::CategoryComponentUsage>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CategoryComponentUsage>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryComponentUsagesListBuilder -> runtime::Page <
+    models::CategoryComponentUsage >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryComponentUsagesApi::retrieve`] (`GET /api/marketplace-category-component-usages/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryComponentUsagesRetrieveBuilder {
@@ -240,17 +223,6 @@ impl MarketplaceCategoryComponentUsagesRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -272,21 +244,11 @@ impl MarketplaceCategoryComponentUsagesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryComponentUsage> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryComponentUsagesRetrieveBuilder {
-    type Output = Result<models::CategoryComponentUsage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryComponentUsage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryComponentUsagesRetrieveBuilder -> models::CategoryComponentUsage =
+    GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_category_component_usages` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -165,17 +165,6 @@ impl MarketplaceCategoryComponentsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -232,14 +221,10 @@ impl MarketplaceCategoryComponentsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceCategoryComponentsListBuilder {
-    type Output = Result<runtime::Page<models::CategoryComponents>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CategoryComponents>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryComponentsListBuilder -> runtime::Page <
+    models::CategoryComponents >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryComponentsApi::retrieve`] (`GET /api/marketplace-category-components/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryComponentsRetrieveBuilder {
@@ -248,17 +233,6 @@ pub struct MarketplaceCategoryComponentsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -278,21 +252,11 @@ impl MarketplaceCategoryComponentsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryComponents> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryComponentsRetrieveBuilder {
-    type Output = Result<models::CategoryComponents, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryComponents>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryComponentsRetrieveBuilder -> models::CategoryComponents = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryComponentsApi::create`] (`POST /api/marketplace-category-components/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryComponentsCreateBuilder {
@@ -301,17 +265,6 @@ pub struct MarketplaceCategoryComponentsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -329,21 +282,11 @@ impl MarketplaceCategoryComponentsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryComponents> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryComponentsCreateBuilder {
-    type Output = Result<models::CategoryComponents, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryComponents>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryComponentsCreateBuilder -> models::CategoryComponents = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryComponentsApi::update`] (`PUT /api/marketplace-category-components/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryComponentsUpdateBuilder {
@@ -353,17 +296,6 @@ pub struct MarketplaceCategoryComponentsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -384,21 +316,11 @@ impl MarketplaceCategoryComponentsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryComponents> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryComponentsUpdateBuilder {
-    type Output = Result<models::CategoryComponents, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryComponents>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryComponentsUpdateBuilder -> models::CategoryComponents = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryComponentsApi::partial_update`] (`PATCH /api/marketplace-category-components/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryComponentsPartialUpdateBuilder {
@@ -408,17 +330,6 @@ pub struct MarketplaceCategoryComponentsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCategoryComponentsRequest) -> Self {
@@ -447,21 +358,11 @@ impl MarketplaceCategoryComponentsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryComponents> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryComponentsPartialUpdateBuilder {
-    type Output = Result<models::CategoryComponents, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryComponents>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryComponentsPartialUpdateBuilder -> models::CategoryComponents =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryComponentsApi::destroy`] (`DELETE /api/marketplace-category-components/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryComponentsDestroyBuilder {
@@ -470,17 +371,6 @@ pub struct MarketplaceCategoryComponentsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryComponentsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -500,21 +390,11 @@ impl MarketplaceCategoryComponentsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryComponentsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryComponentsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_category_components` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -190,17 +190,6 @@ impl MarketplaceCategoryGroupsListBuilder {
         self.title = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -257,14 +246,10 @@ impl MarketplaceCategoryGroupsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceCategoryGroupsListBuilder {
-    type Output = Result<runtime::Page<models::CategoryGroup>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CategoryGroup>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryGroupsListBuilder -> runtime::Page < models::CategoryGroup >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryGroupsApi::retrieve`] (`GET /api/marketplace-category-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryGroupsRetrieveBuilder {
@@ -288,17 +273,6 @@ impl MarketplaceCategoryGroupsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -320,21 +294,11 @@ impl MarketplaceCategoryGroupsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryGroup> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryGroupsRetrieveBuilder {
-    type Output = Result<models::CategoryGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryGroupsRetrieveBuilder -> models::CategoryGroup = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryGroupsApi::create`] (`POST /api/marketplace-category-groups/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryGroupsCreateBuilder {
@@ -343,17 +307,6 @@ pub struct MarketplaceCategoryGroupsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryGroupsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -375,21 +328,11 @@ impl MarketplaceCategoryGroupsCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryGroup> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryGroupsCreateBuilder {
-    type Output = Result<models::CategoryGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryGroupsCreateBuilder -> models::CategoryGroup = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryGroupsApi::update`] (`PUT /api/marketplace-category-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryGroupsUpdateBuilder {
@@ -399,17 +342,6 @@ pub struct MarketplaceCategoryGroupsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryGroupsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -434,21 +366,11 @@ impl MarketplaceCategoryGroupsUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryGroup> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryGroupsUpdateBuilder {
-    type Output = Result<models::CategoryGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryGroupsUpdateBuilder -> models::CategoryGroup = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryGroupsApi::partial_update`] (`PATCH /api/marketplace-category-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryGroupsPartialUpdateBuilder {
@@ -458,17 +380,6 @@ pub struct MarketplaceCategoryGroupsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryGroupsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCategoryGroupRequest) -> Self {
@@ -503,21 +414,11 @@ impl MarketplaceCategoryGroupsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryGroup> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryGroupsPartialUpdateBuilder {
-    type Output = Result<models::CategoryGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryGroupsPartialUpdateBuilder -> models::CategoryGroup = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryGroupsApi::destroy`] (`DELETE /api/marketplace-category-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryGroupsDestroyBuilder {
@@ -526,17 +427,6 @@ pub struct MarketplaceCategoryGroupsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryGroupsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -556,21 +446,11 @@ impl MarketplaceCategoryGroupsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryGroupsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryGroupsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_category_groups` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -165,17 +165,6 @@ impl MarketplaceCategoryHelpArticlesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -232,16 +221,10 @@ impl MarketplaceCategoryHelpArticlesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesListBuilder {
-    type Output = Result<runtime::Page<models::CategoryHelpArticles>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CategoryHelpArticles>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryHelpArticlesListBuilder -> runtime::Page <
+    models::CategoryHelpArticles >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryHelpArticlesApi::retrieve`] (`GET /api/marketplace-category-help-articles/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryHelpArticlesRetrieveBuilder {
@@ -250,17 +233,6 @@ pub struct MarketplaceCategoryHelpArticlesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryHelpArticlesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -280,21 +252,11 @@ impl MarketplaceCategoryHelpArticlesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryHelpArticles> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesRetrieveBuilder {
-    type Output = Result<models::CategoryHelpArticles, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryHelpArticles>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryHelpArticlesRetrieveBuilder -> models::CategoryHelpArticles = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryHelpArticlesApi::create`] (`POST /api/marketplace-category-help-articles/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryHelpArticlesCreateBuilder {
@@ -303,17 +265,6 @@ pub struct MarketplaceCategoryHelpArticlesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryHelpArticlesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -331,21 +282,11 @@ impl MarketplaceCategoryHelpArticlesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryHelpArticles> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesCreateBuilder {
-    type Output = Result<models::CategoryHelpArticles, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryHelpArticles>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryHelpArticlesCreateBuilder -> models::CategoryHelpArticles = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryHelpArticlesApi::update`] (`PUT /api/marketplace-category-help-articles/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryHelpArticlesUpdateBuilder {
@@ -355,17 +296,6 @@ pub struct MarketplaceCategoryHelpArticlesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryHelpArticlesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -386,21 +316,11 @@ impl MarketplaceCategoryHelpArticlesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryHelpArticles> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesUpdateBuilder {
-    type Output = Result<models::CategoryHelpArticles, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryHelpArticles>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryHelpArticlesUpdateBuilder -> models::CategoryHelpArticles = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryHelpArticlesApi::partial_update`] (`PATCH /api/marketplace-category-help-articles/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
@@ -410,17 +330,6 @@ pub struct MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCategoryHelpArticlesRequest) -> Self {
@@ -449,21 +358,11 @@ impl MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CategoryHelpArticles> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
-    type Output = Result<models::CategoryHelpArticles, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CategoryHelpArticles>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryHelpArticlesPartialUpdateBuilder -> models::CategoryHelpArticles =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCategoryHelpArticlesApi::destroy`] (`DELETE /api/marketplace-category-help-articles/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCategoryHelpArticlesDestroyBuilder {
@@ -472,17 +371,6 @@ pub struct MarketplaceCategoryHelpArticlesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCategoryHelpArticlesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -502,21 +390,11 @@ impl MarketplaceCategoryHelpArticlesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCategoryHelpArticlesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_category_help_articles` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -161,17 +161,6 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
         self.start = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -239,16 +228,10 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceComponentUsageMonthlyListBuilder {
-    type Output = Result<runtime::Page<models::ComponentUsageMonthly>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ComponentUsageMonthly>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceComponentUsageMonthlyListBuilder -> runtime::Page <
+    models::ComponentUsageMonthly >; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_component_usage_monthly` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

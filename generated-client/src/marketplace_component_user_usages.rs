@@ -236,17 +236,6 @@ impl MarketplaceComponentUserUsagesListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -320,14 +309,10 @@ impl MarketplaceComponentUserUsagesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceComponentUserUsagesListBuilder {
-    type Output = Result<runtime::Page<models::ComponentUserUsage>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ComponentUserUsage>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceComponentUserUsagesListBuilder -> runtime::Page <
+    models::ComponentUserUsage >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceComponentUserUsagesApi::retrieve`] (`GET /api/marketplace-component-user-usages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceComponentUserUsagesRetrieveBuilder {
@@ -351,17 +336,6 @@ impl MarketplaceComponentUserUsagesRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -383,21 +357,11 @@ impl MarketplaceComponentUserUsagesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ComponentUserUsage> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceComponentUserUsagesRetrieveBuilder {
-    type Output = Result<models::ComponentUserUsage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ComponentUserUsage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceComponentUserUsagesRetrieveBuilder -> models::ComponentUserUsage = GET
+    json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_component_user_usages` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

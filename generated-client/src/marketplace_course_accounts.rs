@@ -274,17 +274,6 @@ impl MarketplaceCourseAccountsListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -348,14 +337,10 @@ impl MarketplaceCourseAccountsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceCourseAccountsListBuilder {
-    type Output = Result<runtime::Page<models::CourseAccount>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CourseAccount>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCourseAccountsListBuilder -> runtime::Page < models::CourseAccount >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCourseAccountsApi::retrieve`] (`GET /api/marketplace-course-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCourseAccountsRetrieveBuilder {
@@ -364,17 +349,6 @@ pub struct MarketplaceCourseAccountsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCourseAccountsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -394,21 +368,11 @@ impl MarketplaceCourseAccountsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CourseAccount> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCourseAccountsRetrieveBuilder {
-    type Output = Result<models::CourseAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CourseAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCourseAccountsRetrieveBuilder -> models::CourseAccount = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCourseAccountsApi::create`] (`POST /api/marketplace-course-accounts/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCourseAccountsCreateBuilder {
@@ -417,17 +381,6 @@ pub struct MarketplaceCourseAccountsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCourseAccountsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -445,21 +398,11 @@ impl MarketplaceCourseAccountsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CourseAccount> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCourseAccountsCreateBuilder {
-    type Output = Result<models::CourseAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CourseAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCourseAccountsCreateBuilder -> models::CourseAccount = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCourseAccountsApi::create_bulk`] (`POST /api/marketplace-course-accounts/create_bulk/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCourseAccountsCreateBulkBuilder {
@@ -583,17 +526,6 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -623,21 +555,11 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::CourseAccount>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCourseAccountsCreateBulkBuilder {
-    type Output = Result<Vec<Lenient<models::CourseAccount>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::CourseAccount>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCourseAccountsCreateBulkBuilder -> Vec < Lenient < models::CourseAccount >
+    > = POST json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCourseAccountsApi::destroy`] (`DELETE /api/marketplace-course-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCourseAccountsDestroyBuilder {
@@ -646,17 +568,6 @@ pub struct MarketplaceCourseAccountsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCourseAccountsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -676,21 +587,11 @@ impl MarketplaceCourseAccountsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCourseAccountsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCourseAccountsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCourseAccountsApi::retry`] (`POST /api/marketplace-course-accounts/{uuid}/retry/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCourseAccountsRetryBuilder {
@@ -699,17 +600,6 @@ pub struct MarketplaceCourseAccountsRetryBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCourseAccountsRetryBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -729,21 +619,11 @@ impl MarketplaceCourseAccountsRetryBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CourseAccount> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCourseAccountsRetryBuilder {
-    type Output = Result<models::CourseAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CourseAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCourseAccountsRetryBuilder -> models::CourseAccount = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_course_accounts` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -208,17 +208,6 @@ impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -279,19 +268,10 @@ impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceCustomerComponentUsagePoliciesListBuilder {
-    type Output = Result<
-        runtime::Page<models::CustomerComponentUsagePolicy>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomerComponentUsagePolicy>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerComponentUsagePoliciesListBuilder -> runtime::Page <
+    models::CustomerComponentUsagePolicy >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerComponentUsagePoliciesApi::retrieve`] (`GET /api/marketplace-customer-component-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
@@ -300,17 +280,6 @@ pub struct MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -330,22 +299,11 @@ impl MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerComponentUsagePolicy> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
-    type Output = Result<models::CustomerComponentUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerComponentUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder ->
+    models::CustomerComponentUsagePolicy = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerComponentUsagePoliciesApi::create`] (`POST /api/marketplace-customer-component-usage-policies/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
@@ -354,17 +312,6 @@ pub struct MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -382,21 +329,11 @@ impl MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerComponentUsagePolicy> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
-    type Output = Result<models::CustomerComponentUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerComponentUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerComponentUsagePoliciesCreateBuilder ->
+    models::CustomerComponentUsagePolicy = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerComponentUsagePoliciesApi::update`] (`PUT /api/marketplace-customer-component-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
@@ -406,17 +343,6 @@ pub struct MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -437,21 +363,11 @@ impl MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerComponentUsagePolicy> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
-    type Output = Result<models::CustomerComponentUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerComponentUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerComponentUsagePoliciesUpdateBuilder ->
+    models::CustomerComponentUsagePolicy = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerComponentUsagePoliciesApi::partial_update`] (`PATCH /api/marketplace-customer-component-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
@@ -461,17 +377,6 @@ pub struct MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -503,22 +408,11 @@ impl MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerComponentUsagePolicy> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
-    type Output = Result<models::CustomerComponentUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerComponentUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder ->
+    models::CustomerComponentUsagePolicy = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerComponentUsagePoliciesApi::destroy`] (`DELETE /api/marketplace-customer-component-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
@@ -527,17 +421,6 @@ pub struct MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -557,22 +440,11 @@ impl MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerComponentUsagePoliciesDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerComponentUsagePoliciesApi::actions_retrieve`] (`GET /api/marketplace-customer-component-usage-policies/actions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
@@ -580,17 +452,6 @@ pub struct MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -607,22 +468,11 @@ impl MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
-    type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder -> Vec < Lenient <
+    serde_json::Value > > = GET json_or_default; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_customer_component_usage_policies` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

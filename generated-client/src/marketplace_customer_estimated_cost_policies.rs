@@ -208,17 +208,6 @@ impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -279,19 +268,10 @@ impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceCustomerEstimatedCostPoliciesListBuilder {
-    type Output = Result<
-        runtime::Page<models::CustomerEstimatedCostPolicy>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomerEstimatedCostPolicy>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerEstimatedCostPoliciesListBuilder -> runtime::Page <
+    models::CustomerEstimatedCostPolicy >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerEstimatedCostPoliciesApi::retrieve`] (`GET /api/marketplace-customer-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
@@ -300,17 +280,6 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -330,22 +299,11 @@ impl MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
-    type Output = Result<models::CustomerEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder ->
+    models::CustomerEstimatedCostPolicy = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerEstimatedCostPoliciesApi::create`] (`POST /api/marketplace-customer-estimated-cost-policies/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
@@ -354,17 +312,6 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -382,21 +329,11 @@ impl MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
-    type Output = Result<models::CustomerEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerEstimatedCostPoliciesCreateBuilder ->
+    models::CustomerEstimatedCostPolicy = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerEstimatedCostPoliciesApi::update`] (`PUT /api/marketplace-customer-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
@@ -406,17 +343,6 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -437,21 +363,11 @@ impl MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
-    type Output = Result<models::CustomerEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder ->
+    models::CustomerEstimatedCostPolicy = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerEstimatedCostPoliciesApi::partial_update`] (`PATCH /api/marketplace-customer-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
@@ -461,17 +377,6 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -503,22 +408,11 @@ impl MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
-    type Output = Result<models::CustomerEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder ->
+    models::CustomerEstimatedCostPolicy = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerEstimatedCostPoliciesApi::destroy`] (`DELETE /api/marketplace-customer-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
@@ -527,17 +421,6 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -557,21 +440,11 @@ impl MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerEstimatedCostPoliciesApi::actions_retrieve`] (`GET /api/marketplace-customer-estimated-cost-policies/actions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
@@ -579,17 +452,6 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -606,22 +468,11 @@ impl MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
-    type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder -> Vec < Lenient <
+    serde_json::Value > > = GET json_or_default; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_customer_estimated_cost_policies` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -242,17 +242,6 @@ impl MarketplaceCustomerServiceAccountsListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -314,16 +303,10 @@ impl MarketplaceCustomerServiceAccountsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceCustomerServiceAccountsListBuilder {
-    type Output = Result<runtime::Page<models::CustomerServiceAccount>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomerServiceAccount>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerServiceAccountsListBuilder -> runtime::Page <
+    models::CustomerServiceAccount >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerServiceAccountsApi::retrieve`] (`GET /api/marketplace-customer-service-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerServiceAccountsRetrieveBuilder {
@@ -332,17 +315,6 @@ pub struct MarketplaceCustomerServiceAccountsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -362,21 +334,11 @@ impl MarketplaceCustomerServiceAccountsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerServiceAccount> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerServiceAccountsRetrieveBuilder {
-    type Output = Result<models::CustomerServiceAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerServiceAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerServiceAccountsRetrieveBuilder -> models::CustomerServiceAccount =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerServiceAccountsApi::create`] (`POST /api/marketplace-customer-service-accounts/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerServiceAccountsCreateBuilder {
@@ -385,17 +347,6 @@ pub struct MarketplaceCustomerServiceAccountsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -413,21 +364,11 @@ impl MarketplaceCustomerServiceAccountsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerServiceAccount> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerServiceAccountsCreateBuilder {
-    type Output = Result<models::CustomerServiceAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerServiceAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerServiceAccountsCreateBuilder -> models::CustomerServiceAccount =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerServiceAccountsApi::update`] (`PUT /api/marketplace-customer-service-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerServiceAccountsUpdateBuilder {
@@ -437,17 +378,6 @@ pub struct MarketplaceCustomerServiceAccountsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -468,21 +398,11 @@ impl MarketplaceCustomerServiceAccountsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerServiceAccount> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerServiceAccountsUpdateBuilder {
-    type Output = Result<models::CustomerServiceAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerServiceAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerServiceAccountsUpdateBuilder -> models::CustomerServiceAccount =
+    PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerServiceAccountsApi::partial_update`] (`PATCH /api/marketplace-customer-service-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerServiceAccountsPartialUpdateBuilder {
@@ -492,17 +412,6 @@ pub struct MarketplaceCustomerServiceAccountsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCustomerServiceAccountRequest) -> Self {
@@ -531,21 +440,11 @@ impl MarketplaceCustomerServiceAccountsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerServiceAccount> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerServiceAccountsPartialUpdateBuilder {
-    type Output = Result<models::CustomerServiceAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerServiceAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerServiceAccountsPartialUpdateBuilder ->
+    models::CustomerServiceAccount = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerServiceAccountsApi::destroy`] (`DELETE /api/marketplace-customer-service-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerServiceAccountsDestroyBuilder {
@@ -554,17 +453,6 @@ pub struct MarketplaceCustomerServiceAccountsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -584,21 +472,11 @@ impl MarketplaceCustomerServiceAccountsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerServiceAccountsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerServiceAccountsDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerServiceAccountsApi::rotate_api_key`] (`POST /api/marketplace-customer-service-accounts/{uuid}/rotate_api_key/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerServiceAccountsRotateApiKeyBuilder {
@@ -607,17 +485,6 @@ pub struct MarketplaceCustomerServiceAccountsRotateApiKeyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerServiceAccountsRotateApiKeyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -637,21 +504,11 @@ impl MarketplaceCustomerServiceAccountsRotateApiKeyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CustomerServiceAccount> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerServiceAccountsRotateApiKeyBuilder {
-    type Output = Result<models::CustomerServiceAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CustomerServiceAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerServiceAccountsRotateApiKeyBuilder ->
+    models::CustomerServiceAccount = POST json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_customer_service_accounts` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

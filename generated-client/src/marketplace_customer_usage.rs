@@ -97,17 +97,6 @@ pub struct MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -127,25 +116,12 @@ impl MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceCustomerUsageComponents> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
-    type Output = Result<models::MarketplaceCustomerUsageComponents, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceCustomerUsageComponents,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerUsageComponentsUsageRetrieveBuilder ->
+    models::MarketplaceCustomerUsageComponents = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerUsageApi::components_usage_by_project_retrieve`] (`GET /api/marketplace-customer-usage/{uuid}/components-usage-by-project/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
@@ -167,17 +143,6 @@ impl MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
     #[inline]
     pub fn period_offset(mut self, value: i64) -> Self {
         self.period_offset = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -203,31 +168,12 @@ impl MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder ->
+    models::MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceCustomerUsageApi::components_usage_timeseries_retrieve`] (`GET /api/marketplace-customer-usage/{uuid}/components-usage-timeseries/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
@@ -249,17 +195,6 @@ impl MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
     #[inline]
     pub fn period_offset(mut self, value: i64) -> Self {
         self.period_offset = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -285,22 +220,11 @@ impl MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ComponentsUsageTimeseries> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
-    type Output = Result<models::ComponentsUsageTimeseries, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ComponentsUsageTimeseries>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder ->
+    models::ComponentsUsageTimeseries = GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_customer_usage` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -106,17 +106,6 @@ impl MarketplaceDemoPresetsListListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -173,16 +162,10 @@ impl MarketplaceDemoPresetsListListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceDemoPresetsListListBuilder {
-    type Output = Result<runtime::Page<models::MarketplaceDemoPreset>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceDemoPreset>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceDemoPresetsListListBuilder -> runtime::Page <
+    models::MarketplaceDemoPreset >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceDemoPresetsApi::info_retrieve`] (`GET /api/marketplace-demo-presets/info/{name}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceDemoPresetsInfoRetrieveBuilder {
@@ -191,17 +174,6 @@ pub struct MarketplaceDemoPresetsInfoRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceDemoPresetsInfoRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -221,21 +193,11 @@ impl MarketplaceDemoPresetsInfoRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceDemoPreset> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceDemoPresetsInfoRetrieveBuilder {
-    type Output = Result<models::MarketplaceDemoPreset, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceDemoPreset>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceDemoPresetsInfoRetrieveBuilder -> models::MarketplaceDemoPreset = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceDemoPresetsApi::load`] (`POST /api/marketplace-demo-presets/load/{name}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceDemoPresetsLoadBuilder {
@@ -245,17 +207,6 @@ pub struct MarketplaceDemoPresetsLoadBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceDemoPresetsLoadBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::DemoPresetLoadRequestRequest) -> Self {
@@ -284,21 +235,11 @@ impl MarketplaceDemoPresetsLoadBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DemoPresetLoadRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceDemoPresetsLoadBuilder {
-    type Output = Result<models::DemoPresetLoadRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DemoPresetLoadRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceDemoPresetsLoadBuilder -> models::DemoPresetLoadRequest = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_demo_presets` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -198,17 +198,6 @@ impl MarketplaceIntegrationStatusesListBuilder {
         self.status.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -273,19 +262,10 @@ impl MarketplaceIntegrationStatusesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceIntegrationStatusesListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceIntegrationStatuse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceIntegrationStatuse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceIntegrationStatusesListBuilder -> runtime::Page <
+    models::MarketplaceIntegrationStatuse >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceIntegrationStatusesApi::retrieve`] (`GET /api/marketplace-integration-statuses/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceIntegrationStatusesRetrieveBuilder {
@@ -294,17 +274,6 @@ pub struct MarketplaceIntegrationStatusesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceIntegrationStatusesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -324,21 +293,11 @@ impl MarketplaceIntegrationStatusesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceIntegrationStatuse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceIntegrationStatusesRetrieveBuilder {
-    type Output = Result<models::MarketplaceIntegrationStatuse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceIntegrationStatuse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceIntegrationStatusesRetrieveBuilder ->
+    models::MarketplaceIntegrationStatuse = GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_integration_statuses` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

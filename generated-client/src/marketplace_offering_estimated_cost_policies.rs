@@ -192,17 +192,6 @@ impl MarketplaceOfferingEstimatedCostPoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -261,19 +250,10 @@ impl MarketplaceOfferingEstimatedCostPoliciesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceOfferingEstimatedCostPoliciesListBuilder {
-    type Output = Result<
-        runtime::Page<models::OfferingEstimatedCostPolicy>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OfferingEstimatedCostPolicy>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingEstimatedCostPoliciesListBuilder -> runtime::Page <
+    models::OfferingEstimatedCostPolicy >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingEstimatedCostPoliciesApi::retrieve`] (`GET /api/marketplace-offering-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
@@ -282,17 +262,6 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -312,22 +281,11 @@ impl MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
-    type Output = Result<models::OfferingEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder ->
+    models::OfferingEstimatedCostPolicy = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingEstimatedCostPoliciesApi::create`] (`POST /api/marketplace-offering-estimated-cost-policies/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
@@ -336,17 +294,6 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -364,21 +311,11 @@ impl MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
-    type Output = Result<models::OfferingEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingEstimatedCostPoliciesCreateBuilder ->
+    models::OfferingEstimatedCostPolicy = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingEstimatedCostPoliciesApi::update`] (`PUT /api/marketplace-offering-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
@@ -388,17 +325,6 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -419,21 +345,11 @@ impl MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
-    type Output = Result<models::OfferingEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder ->
+    models::OfferingEstimatedCostPolicy = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingEstimatedCostPoliciesApi::partial_update`] (`PATCH /api/marketplace-offering-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
@@ -443,17 +359,6 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -485,22 +390,11 @@ impl MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
-    type Output = Result<models::OfferingEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder ->
+    models::OfferingEstimatedCostPolicy = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingEstimatedCostPoliciesApi::destroy`] (`DELETE /api/marketplace-offering-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
@@ -509,17 +403,6 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -539,21 +422,11 @@ impl MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingEstimatedCostPoliciesApi::actions_retrieve`] (`GET /api/marketplace-offering-estimated-cost-policies/actions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
@@ -561,17 +434,6 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -588,22 +450,11 @@ impl MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
-    type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder -> Vec < Lenient <
+    serde_json::Value > > = GET json_or_default; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_offering_estimated_cost_policies` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

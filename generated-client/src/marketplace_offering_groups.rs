@@ -188,17 +188,6 @@ impl MarketplaceOfferingGroupsListBuilder {
         self.title = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -256,14 +245,10 @@ impl MarketplaceOfferingGroupsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceOfferingGroupsListBuilder {
-    type Output = Result<runtime::Page<models::OfferingGroup>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OfferingGroup>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingGroupsListBuilder -> runtime::Page < models::OfferingGroup >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingGroupsApi::retrieve`] (`GET /api/marketplace-offering-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingGroupsRetrieveBuilder {
@@ -287,17 +272,6 @@ impl MarketplaceOfferingGroupsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -319,21 +293,11 @@ impl MarketplaceOfferingGroupsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingGroup> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingGroupsRetrieveBuilder {
-    type Output = Result<models::OfferingGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingGroupsRetrieveBuilder -> models::OfferingGroup = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingGroupsApi::create`] (`POST /api/marketplace-offering-groups/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingGroupsCreateBuilder {
@@ -342,17 +306,6 @@ pub struct MarketplaceOfferingGroupsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingGroupsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -374,21 +327,11 @@ impl MarketplaceOfferingGroupsCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingGroup> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingGroupsCreateBuilder {
-    type Output = Result<models::OfferingGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingGroupsCreateBuilder -> models::OfferingGroup = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingGroupsApi::update`] (`PUT /api/marketplace-offering-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingGroupsUpdateBuilder {
@@ -398,17 +341,6 @@ pub struct MarketplaceOfferingGroupsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingGroupsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -433,21 +365,11 @@ impl MarketplaceOfferingGroupsUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingGroup> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingGroupsUpdateBuilder {
-    type Output = Result<models::OfferingGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingGroupsUpdateBuilder -> models::OfferingGroup = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingGroupsApi::partial_update`] (`PATCH /api/marketplace-offering-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingGroupsPartialUpdateBuilder {
@@ -457,17 +379,6 @@ pub struct MarketplaceOfferingGroupsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingGroupsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOfferingGroupRequest) -> Self {
@@ -502,21 +413,11 @@ impl MarketplaceOfferingGroupsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingGroup> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingGroupsPartialUpdateBuilder {
-    type Output = Result<models::OfferingGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingGroupsPartialUpdateBuilder -> models::OfferingGroup = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingGroupsApi::destroy`] (`DELETE /api/marketplace-offering-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingGroupsDestroyBuilder {
@@ -525,17 +426,6 @@ pub struct MarketplaceOfferingGroupsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingGroupsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -555,21 +445,11 @@ impl MarketplaceOfferingGroupsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingGroupsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingGroupsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_offering_groups` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -261,17 +261,6 @@ impl MarketplaceOfferingPermissionsListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -347,19 +336,10 @@ impl MarketplaceOfferingPermissionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceOfferingPermissionsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceOfferingPermission>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceOfferingPermission>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingPermissionsListBuilder -> runtime::Page <
+    models::MarketplaceOfferingPermission >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingPermissionsApi::retrieve`] (`GET /api/marketplace-offering-permissions/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingPermissionsRetrieveBuilder {
@@ -368,17 +348,6 @@ pub struct MarketplaceOfferingPermissionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingPermissionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -398,21 +367,11 @@ impl MarketplaceOfferingPermissionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceOfferingPermission> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingPermissionsRetrieveBuilder {
-    type Output = Result<models::MarketplaceOfferingPermission, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingPermission>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingPermissionsRetrieveBuilder ->
+    models::MarketplaceOfferingPermission = GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_offering_permissions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -195,17 +195,6 @@ impl MarketplaceOfferingProfilesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -262,14 +251,10 @@ impl MarketplaceOfferingProfilesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceOfferingProfilesListBuilder {
-    type Output = Result<runtime::Page<models::OfferingProfile>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OfferingProfile>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingProfilesListBuilder -> runtime::Page < models::OfferingProfile >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingProfilesApi::retrieve`] (`GET /api/marketplace-offering-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingProfilesRetrieveBuilder {
@@ -278,17 +263,6 @@ pub struct MarketplaceOfferingProfilesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -308,21 +282,11 @@ impl MarketplaceOfferingProfilesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingProfilesRetrieveBuilder {
-    type Output = Result<models::OfferingProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingProfilesRetrieveBuilder -> models::OfferingProfile = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingProfilesApi::create`] (`POST /api/marketplace-offering-profiles/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingProfilesCreateBuilder {
@@ -331,17 +295,6 @@ pub struct MarketplaceOfferingProfilesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -359,21 +312,11 @@ impl MarketplaceOfferingProfilesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingProfilesCreateBuilder {
-    type Output = Result<models::OfferingProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingProfilesCreateBuilder -> models::OfferingProfile = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingProfilesApi::update`] (`PUT /api/marketplace-offering-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingProfilesUpdateBuilder {
@@ -383,17 +326,6 @@ pub struct MarketplaceOfferingProfilesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -414,21 +346,11 @@ impl MarketplaceOfferingProfilesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingProfilesUpdateBuilder {
-    type Output = Result<models::OfferingProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingProfilesUpdateBuilder -> models::OfferingProfile = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingProfilesApi::partial_update`] (`PATCH /api/marketplace-offering-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingProfilesPartialUpdateBuilder {
@@ -438,17 +360,6 @@ pub struct MarketplaceOfferingProfilesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOfferingProfileRequest) -> Self {
@@ -477,21 +388,11 @@ impl MarketplaceOfferingProfilesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingProfilesPartialUpdateBuilder {
-    type Output = Result<models::OfferingProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingProfilesPartialUpdateBuilder -> models::OfferingProfile = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingProfilesApi::destroy`] (`DELETE /api/marketplace-offering-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingProfilesDestroyBuilder {
@@ -500,17 +401,6 @@ pub struct MarketplaceOfferingProfilesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -530,21 +420,11 @@ impl MarketplaceOfferingProfilesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingProfilesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingProfilesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingProfilesApi::add_role`] (`POST /api/marketplace-offering-profiles/{uuid}/add_role/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingProfilesAddRoleBuilder {
@@ -554,17 +434,6 @@ pub struct MarketplaceOfferingProfilesAddRoleBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesAddRoleBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -585,21 +454,11 @@ impl MarketplaceOfferingProfilesAddRoleBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingProfilesAddRoleBuilder {
-    type Output = Result<models::OfferingProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingProfilesAddRoleBuilder -> models::OfferingProfile = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingProfilesApi::remove_role`] (`POST /api/marketplace-offering-profiles/{uuid}/remove_role/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingProfilesRemoveRoleBuilder {
@@ -609,17 +468,6 @@ pub struct MarketplaceOfferingProfilesRemoveRoleBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingProfilesRemoveRoleBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -640,21 +488,11 @@ impl MarketplaceOfferingProfilesRemoveRoleBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingProfilesRemoveRoleBuilder {
-    type Output = Result<models::OfferingProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingProfilesRemoveRoleBuilder -> models::OfferingProfile = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_offering_profiles` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -109,17 +109,6 @@ impl MarketplaceOfferingReferralsListBuilder {
         self.scope = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -178,19 +167,10 @@ impl MarketplaceOfferingReferralsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceOfferingReferralsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceOfferingReferral>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceOfferingReferral>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingReferralsListBuilder -> runtime::Page <
+    models::MarketplaceOfferingReferral >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingReferralsApi::retrieve`] (`GET /api/marketplace-offering-referrals/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingReferralsRetrieveBuilder {
@@ -199,17 +179,6 @@ pub struct MarketplaceOfferingReferralsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingReferralsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -229,21 +198,11 @@ impl MarketplaceOfferingReferralsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceOfferingReferral> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingReferralsRetrieveBuilder {
-    type Output = Result<models::MarketplaceOfferingReferral, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingReferral>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingReferralsRetrieveBuilder -> models::MarketplaceOfferingReferral =
+    GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_offering_referrals` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

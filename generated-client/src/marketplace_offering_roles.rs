@@ -177,17 +177,6 @@ impl MarketplaceOfferingRolesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -245,14 +234,10 @@ impl MarketplaceOfferingRolesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceOfferingRolesListBuilder {
-    type Output = Result<runtime::Page<models::OfferingRole>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OfferingRole>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingRolesListBuilder -> runtime::Page < models::OfferingRole >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingRolesApi::retrieve`] (`GET /api/marketplace-offering-roles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingRolesRetrieveBuilder {
@@ -261,17 +246,6 @@ pub struct MarketplaceOfferingRolesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingRolesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -291,21 +265,11 @@ impl MarketplaceOfferingRolesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingRole> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingRolesRetrieveBuilder {
-    type Output = Result<models::OfferingRole, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingRole>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingRolesRetrieveBuilder -> models::OfferingRole = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingRolesApi::create`] (`POST /api/marketplace-offering-roles/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingRolesCreateBuilder {
@@ -314,17 +278,6 @@ pub struct MarketplaceOfferingRolesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingRolesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -342,21 +295,11 @@ impl MarketplaceOfferingRolesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingRole> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingRolesCreateBuilder {
-    type Output = Result<models::OfferingRole, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingRole>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingRolesCreateBuilder -> models::OfferingRole = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingRolesApi::update`] (`PUT /api/marketplace-offering-roles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingRolesUpdateBuilder {
@@ -366,17 +309,6 @@ pub struct MarketplaceOfferingRolesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingRolesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -397,21 +329,11 @@ impl MarketplaceOfferingRolesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingRole> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingRolesUpdateBuilder {
-    type Output = Result<models::OfferingRole, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingRole>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingRolesUpdateBuilder -> models::OfferingRole = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingRolesApi::partial_update`] (`PATCH /api/marketplace-offering-roles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingRolesPartialUpdateBuilder {
@@ -421,17 +343,6 @@ pub struct MarketplaceOfferingRolesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingRolesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOfferingRoleRequest) -> Self {
@@ -460,21 +371,11 @@ impl MarketplaceOfferingRolesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingRole> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingRolesPartialUpdateBuilder {
-    type Output = Result<models::OfferingRole, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingRole>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingRolesPartialUpdateBuilder -> models::OfferingRole = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingRolesApi::destroy`] (`DELETE /api/marketplace-offering-roles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingRolesDestroyBuilder {
@@ -483,17 +384,6 @@ pub struct MarketplaceOfferingRolesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingRolesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -513,21 +403,11 @@ impl MarketplaceOfferingRolesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingRolesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingRolesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_offering_roles` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

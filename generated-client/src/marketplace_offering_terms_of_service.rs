@@ -235,17 +235,6 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
         self.version = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -308,16 +297,10 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceListBuilder {
-    type Output = Result<runtime::Page<models::OfferingTermsOfService>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OfferingTermsOfService>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingTermsOfServiceListBuilder -> runtime::Page <
+    models::OfferingTermsOfService >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingTermsOfServiceApi::retrieve`] (`GET /api/marketplace-offering-terms-of-service/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingTermsOfServiceRetrieveBuilder {
@@ -326,17 +309,6 @@ pub struct MarketplaceOfferingTermsOfServiceRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingTermsOfServiceRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -356,21 +328,11 @@ impl MarketplaceOfferingTermsOfServiceRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingTermsOfService> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceRetrieveBuilder {
-    type Output = Result<models::OfferingTermsOfService, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingTermsOfService>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingTermsOfServiceRetrieveBuilder -> models::OfferingTermsOfService =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingTermsOfServiceApi::create`] (`POST /api/marketplace-offering-terms-of-service/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingTermsOfServiceCreateBuilder {
@@ -379,17 +341,6 @@ pub struct MarketplaceOfferingTermsOfServiceCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingTermsOfServiceCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -407,21 +358,11 @@ impl MarketplaceOfferingTermsOfServiceCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingTermsOfServiceCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceCreateBuilder {
-    type Output = Result<models::OfferingTermsOfServiceCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingTermsOfServiceCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingTermsOfServiceCreateBuilder ->
+    models::OfferingTermsOfServiceCreate = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingTermsOfServiceApi::update`] (`PUT /api/marketplace-offering-terms-of-service/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingTermsOfServiceUpdateBuilder {
@@ -431,17 +372,6 @@ pub struct MarketplaceOfferingTermsOfServiceUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingTermsOfServiceUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingTermsOfServiceRequest) -> Self {
@@ -470,21 +400,11 @@ impl MarketplaceOfferingTermsOfServiceUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingTermsOfService> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceUpdateBuilder {
-    type Output = Result<models::OfferingTermsOfService, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingTermsOfService>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingTermsOfServiceUpdateBuilder -> models::OfferingTermsOfService =
+    PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingTermsOfServiceApi::partial_update`] (`PATCH /api/marketplace-offering-terms-of-service/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
@@ -494,17 +414,6 @@ pub struct MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOfferingTermsOfServiceRequest) -> Self {
@@ -533,21 +442,11 @@ impl MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingTermsOfService> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
-    type Output = Result<models::OfferingTermsOfService, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingTermsOfService>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingTermsOfServicePartialUpdateBuilder ->
+    models::OfferingTermsOfService = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingTermsOfServiceApi::destroy`] (`DELETE /api/marketplace-offering-terms-of-service/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingTermsOfServiceDestroyBuilder {
@@ -556,17 +455,6 @@ pub struct MarketplaceOfferingTermsOfServiceDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingTermsOfServiceDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -586,21 +474,11 @@ impl MarketplaceOfferingTermsOfServiceDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingTermsOfServiceDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_offering_terms_of_service` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -189,17 +189,6 @@ impl MarketplaceOfferingUsagePoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -258,16 +247,10 @@ impl MarketplaceOfferingUsagePoliciesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesListBuilder {
-    type Output = Result<runtime::Page<models::OfferingUsagePolicy>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OfferingUsagePolicy>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsagePoliciesListBuilder -> runtime::Page <
+    models::OfferingUsagePolicy >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsagePoliciesApi::retrieve`] (`GET /api/marketplace-offering-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsagePoliciesRetrieveBuilder {
@@ -276,17 +259,6 @@ pub struct MarketplaceOfferingUsagePoliciesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -306,21 +278,11 @@ impl MarketplaceOfferingUsagePoliciesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUsagePolicy> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesRetrieveBuilder {
-    type Output = Result<models::OfferingUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsagePoliciesRetrieveBuilder -> models::OfferingUsagePolicy = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsagePoliciesApi::create`] (`POST /api/marketplace-offering-usage-policies/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsagePoliciesCreateBuilder {
@@ -329,17 +291,6 @@ pub struct MarketplaceOfferingUsagePoliciesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -357,21 +308,11 @@ impl MarketplaceOfferingUsagePoliciesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUsagePolicy> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesCreateBuilder {
-    type Output = Result<models::OfferingUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsagePoliciesCreateBuilder -> models::OfferingUsagePolicy = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsagePoliciesApi::update`] (`PUT /api/marketplace-offering-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsagePoliciesUpdateBuilder {
@@ -381,17 +322,6 @@ pub struct MarketplaceOfferingUsagePoliciesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -412,21 +342,11 @@ impl MarketplaceOfferingUsagePoliciesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUsagePolicy> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesUpdateBuilder {
-    type Output = Result<models::OfferingUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsagePoliciesUpdateBuilder -> models::OfferingUsagePolicy = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsagePoliciesApi::partial_update`] (`PATCH /api/marketplace-offering-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
@@ -436,17 +356,6 @@ pub struct MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOfferingUsagePolicyRequest) -> Self {
@@ -475,21 +384,11 @@ impl MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUsagePolicy> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
-    type Output = Result<models::OfferingUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsagePoliciesPartialUpdateBuilder -> models::OfferingUsagePolicy =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsagePoliciesApi::destroy`] (`DELETE /api/marketplace-offering-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsagePoliciesDestroyBuilder {
@@ -498,17 +397,6 @@ pub struct MarketplaceOfferingUsagePoliciesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -528,21 +416,11 @@ impl MarketplaceOfferingUsagePoliciesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsagePoliciesDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsagePoliciesApi::actions_retrieve`] (`GET /api/marketplace-offering-usage-policies/actions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
@@ -550,17 +428,6 @@ pub struct MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -577,21 +444,11 @@ impl MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
-    type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder -> Vec < Lenient <
+    serde_json::Value > > = GET json_or_default; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_offering_usage_policies` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -172,17 +172,6 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -251,19 +240,11 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUserChecklistCompletionsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceOfferingUserChecklistCompletion>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceOfferingUserChecklistCompletion>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUserChecklistCompletionsListBuilder -> runtime::Page <
+    models::MarketplaceOfferingUserChecklistCompletion >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUserChecklistCompletionsApi::retrieve`] (`GET /api/marketplace-offering-user-checklist-completions/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
@@ -272,17 +253,6 @@ pub struct MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -302,29 +272,12 @@ impl MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklistCompletion> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceOfferingUserChecklistCompletion,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceOfferingUserChecklistCompletion,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder ->
+    models::MarketplaceOfferingUserChecklistCompletion = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_offering_user_checklist_completions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

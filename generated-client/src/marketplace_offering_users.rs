@@ -840,17 +840,6 @@ impl MarketplaceOfferingUsersListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -925,14 +914,10 @@ impl MarketplaceOfferingUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersListBuilder {
-    type Output = Result<runtime::Page<models::OfferingUser>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OfferingUser>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersListBuilder -> runtime::Page < models::OfferingUser >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::retrieve`] (`GET /api/marketplace-offering-users/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersRetrieveBuilder {
@@ -956,17 +941,6 @@ impl MarketplaceOfferingUsersRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -988,21 +962,11 @@ impl MarketplaceOfferingUsersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUser> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersRetrieveBuilder {
-    type Output = Result<models::OfferingUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersRetrieveBuilder -> models::OfferingUser = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::create`] (`POST /api/marketplace-offering-users/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersCreateBuilder {
@@ -1011,17 +975,6 @@ pub struct MarketplaceOfferingUsersCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingUserRequest) -> Self {
@@ -1047,21 +1000,11 @@ impl MarketplaceOfferingUsersCreateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUser> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersCreateBuilder {
-    type Output = Result<models::OfferingUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersCreateBuilder -> models::OfferingUser = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::update_restricted`] (`POST /api/marketplace-offering-users/{uuid}/update_restricted/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersUpdateRestrictedBuilder {
@@ -1071,17 +1014,6 @@ pub struct MarketplaceOfferingUsersUpdateRestrictedBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersUpdateRestrictedBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1102,21 +1034,11 @@ impl MarketplaceOfferingUsersUpdateRestrictedBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersUpdateRestrictedBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersUpdateRestrictedBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::update_runtime_state`] (`POST /api/marketplace-offering-users/{uuid}/update_runtime_state/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
@@ -1126,17 +1048,6 @@ pub struct MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1157,21 +1068,11 @@ impl MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersUpdateRuntimeStateBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::update`] (`PUT /api/marketplace-offering-users/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersUpdateBuilder {
@@ -1181,17 +1082,6 @@ pub struct MarketplaceOfferingUsersUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingUserRequest) -> Self {
@@ -1220,21 +1110,11 @@ impl MarketplaceOfferingUsersUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUser> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersUpdateBuilder {
-    type Output = Result<models::OfferingUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersUpdateBuilder -> models::OfferingUser = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::partial_update`] (`PATCH /api/marketplace-offering-users/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersPartialUpdateBuilder {
@@ -1244,17 +1124,6 @@ pub struct MarketplaceOfferingUsersPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOfferingUserRequest) -> Self {
@@ -1283,21 +1152,11 @@ impl MarketplaceOfferingUsersPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUser> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersPartialUpdateBuilder {
-    type Output = Result<models::OfferingUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersPartialUpdateBuilder -> models::OfferingUser = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::update_comments_partial_update`] (`PATCH /api/marketplace-offering-users/{uuid}/update_comments/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
@@ -1307,17 +1166,6 @@ pub struct MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -1349,26 +1197,12 @@ impl MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::OfferingUserServiceProviderComment> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
-    type Output = Result<models::OfferingUserServiceProviderComment, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OfferingUserServiceProviderComment,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder ->
+    models::OfferingUserServiceProviderComment = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::destroy`] (`DELETE /api/marketplace-offering-users/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersDestroyBuilder {
@@ -1377,17 +1211,6 @@ pub struct MarketplaceOfferingUsersDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1407,21 +1230,11 @@ impl MarketplaceOfferingUsersDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::checklist_retrieve`] (`GET /api/marketplace-offering-users/{uuid}/checklist/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersChecklistRetrieveBuilder {
@@ -1437,17 +1250,6 @@ impl MarketplaceOfferingUsersChecklistRetrieveBuilder {
     #[inline]
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1471,23 +1273,11 @@ impl MarketplaceOfferingUsersChecklistRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersChecklistRetrieveBuilder {
-    type Output = Result<models::MarketplaceOfferingUserChecklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersChecklistRetrieveBuilder ->
+    models::MarketplaceOfferingUserChecklist = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::checklist_review_retrieve`] (`GET /api/marketplace-offering-users/{uuid}/checklist_review/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
@@ -1496,17 +1286,6 @@ pub struct MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1526,21 +1305,11 @@ impl MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistReview> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
-    type Output = Result<models::ChecklistReview, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChecklistReview>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersChecklistReviewRetrieveBuilder -> models::ChecklistReview =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::checklist_template_retrieve`] (`GET /api/marketplace-offering-users/checklist-template/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
@@ -1549,17 +1318,6 @@ pub struct MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1578,22 +1336,11 @@ impl MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
-    type Output = Result<models::ChecklistTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder -> models::ChecklistTemplate
+    = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::completion_review_status_retrieve`] (`GET /api/marketplace-offering-users/{uuid}/completion_review_status/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
@@ -1602,17 +1349,6 @@ pub struct MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1632,22 +1368,11 @@ impl MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistReviewCompletion> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
-    type Output = Result<models::ChecklistReviewCompletion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChecklistReviewCompletion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder ->
+    models::ChecklistReviewCompletion = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::completion_status_retrieve`] (`GET /api/marketplace-offering-users/{uuid}/completion_status/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
@@ -1656,17 +1381,6 @@ pub struct MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1686,22 +1400,11 @@ impl MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletionCompletion> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
-    type Output = Result<models::DetailCompletionCompletion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailCompletionCompletion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersCompletionStatusRetrieveBuilder ->
+    models::DetailCompletionCompletion = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::profile_field_warnings_retrieve`] (`GET /api/marketplace-offering-users/profile_field_warnings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
@@ -1709,17 +1412,6 @@ pub struct MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1736,22 +1428,11 @@ impl MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder -> runtime::Accepted =
+    GET accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::begin_creating`] (`POST /api/marketplace-offering-users/{uuid}/begin_creating/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersBeginCreatingBuilder {
@@ -1760,17 +1441,6 @@ pub struct MarketplaceOfferingUsersBeginCreatingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersBeginCreatingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1790,21 +1460,11 @@ impl MarketplaceOfferingUsersBeginCreatingBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersBeginCreatingBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersBeginCreatingBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::request_deletion`] (`POST /api/marketplace-offering-users/{uuid}/request_deletion/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersRequestDeletionBuilder {
@@ -1813,17 +1473,6 @@ pub struct MarketplaceOfferingUsersRequestDeletionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersRequestDeletionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1843,21 +1492,11 @@ impl MarketplaceOfferingUsersRequestDeletionBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersRequestDeletionBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersRequestDeletionBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::set_deleted`] (`POST /api/marketplace-offering-users/{uuid}/set_deleted/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersSetDeletedBuilder {
@@ -1866,17 +1505,6 @@ pub struct MarketplaceOfferingUsersSetDeletedBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetDeletedBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1896,21 +1524,11 @@ impl MarketplaceOfferingUsersSetDeletedBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersSetDeletedBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersSetDeletedBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::set_deleting`] (`POST /api/marketplace-offering-users/{uuid}/set_deleting/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersSetDeletingBuilder {
@@ -1919,17 +1537,6 @@ pub struct MarketplaceOfferingUsersSetDeletingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetDeletingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1949,21 +1556,11 @@ impl MarketplaceOfferingUsersSetDeletingBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersSetDeletingBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersSetDeletingBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::set_error_creating`] (`POST /api/marketplace-offering-users/{uuid}/set_error_creating/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersSetErrorCreatingBuilder {
@@ -1972,17 +1569,6 @@ pub struct MarketplaceOfferingUsersSetErrorCreatingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetErrorCreatingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2002,21 +1588,11 @@ impl MarketplaceOfferingUsersSetErrorCreatingBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersSetErrorCreatingBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersSetErrorCreatingBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::set_error_deleting`] (`POST /api/marketplace-offering-users/{uuid}/set_error_deleting/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersSetErrorDeletingBuilder {
@@ -2025,17 +1601,6 @@ pub struct MarketplaceOfferingUsersSetErrorDeletingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetErrorDeletingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2055,21 +1620,11 @@ impl MarketplaceOfferingUsersSetErrorDeletingBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersSetErrorDeletingBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersSetErrorDeletingBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::set_ok`] (`POST /api/marketplace-offering-users/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersSetOkBuilder {
@@ -2078,17 +1633,6 @@ pub struct MarketplaceOfferingUsersSetOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2108,21 +1652,11 @@ impl MarketplaceOfferingUsersSetOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersSetOkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersSetOkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::set_pending_account_linking`] (`POST /api/marketplace-offering-users/{uuid}/set_pending_account_linking/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
@@ -2132,17 +1666,6 @@ pub struct MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingUserStateTransitionRequest) -> Self {
@@ -2171,22 +1694,11 @@ impl MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersSetPendingAccountLinkingBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::set_pending_additional_validation`] (`POST /api/marketplace-offering-users/{uuid}/set_pending_additional_validation/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
@@ -2196,17 +1708,6 @@ pub struct MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingUserStateTransitionRequest) -> Self {
@@ -2235,22 +1736,11 @@ impl MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder -> runtime::Accepted =
+    POST accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::set_validation_complete`] (`POST /api/marketplace-offering-users/{uuid}/set_validation_complete/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersSetValidationCompleteBuilder {
@@ -2259,17 +1749,6 @@ pub struct MarketplaceOfferingUsersSetValidationCompleteBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSetValidationCompleteBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2289,21 +1768,11 @@ impl MarketplaceOfferingUsersSetValidationCompleteBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersSetValidationCompleteBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersSetValidationCompleteBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOfferingUsersApi::submit_answers`] (`POST /api/marketplace-offering-users/{uuid}/submit_answers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOfferingUsersSubmitAnswersBuilder {
@@ -2313,17 +1782,6 @@ pub struct MarketplaceOfferingUsersSubmitAnswersBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOfferingUsersSubmitAnswersBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2344,21 +1802,11 @@ impl MarketplaceOfferingUsersSubmitAnswersBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletion> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOfferingUsersSubmitAnswersBuilder {
-    type Output = Result<models::DetailCompletion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailCompletion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOfferingUsersSubmitAnswersBuilder -> models::DetailCompletion = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_offering_users` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

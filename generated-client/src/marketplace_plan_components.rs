@@ -121,17 +121,6 @@ impl MarketplacePlanComponentsListBuilder {
         self.shared = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -192,19 +181,10 @@ impl MarketplacePlanComponentsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplacePlanComponentsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplacePlanComponent>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplacePlanComponent>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplacePlanComponentsListBuilder -> runtime::Page <
+    models::MarketplacePlanComponent >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplacePlanComponentsApi::retrieve`] (`GET /api/marketplace-plan-components/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplacePlanComponentsRetrieveBuilder {
@@ -213,17 +193,6 @@ pub struct MarketplacePlanComponentsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePlanComponentsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -243,21 +212,11 @@ impl MarketplacePlanComponentsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplacePlanComponent> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplacePlanComponentsRetrieveBuilder {
-    type Output = Result<models::MarketplacePlanComponent, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplacePlanComponent>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplacePlanComponentsRetrieveBuilder -> models::MarketplacePlanComponent = GET
+    json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_plan_components` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -232,17 +232,6 @@ impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -306,19 +295,10 @@ impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProjectEstimatedCostPolicy>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProjectEstimatedCostPolicy>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectEstimatedCostPoliciesListBuilder -> runtime::Page <
+    models::ProjectEstimatedCostPolicy >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectEstimatedCostPoliciesApi::retrieve`] (`GET /api/marketplace-project-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
@@ -327,17 +307,6 @@ pub struct MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -357,21 +326,11 @@ impl MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
-    type Output = Result<models::ProjectEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder ->
+    models::ProjectEstimatedCostPolicy = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectEstimatedCostPoliciesApi::create`] (`POST /api/marketplace-project-estimated-cost-policies/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
@@ -380,17 +339,6 @@ pub struct MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -408,21 +356,11 @@ impl MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
-    type Output = Result<models::ProjectEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectEstimatedCostPoliciesCreateBuilder ->
+    models::ProjectEstimatedCostPolicy = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectEstimatedCostPoliciesApi::update`] (`PUT /api/marketplace-project-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
@@ -432,17 +370,6 @@ pub struct MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -463,21 +390,11 @@ impl MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
-    type Output = Result<models::ProjectEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectEstimatedCostPoliciesUpdateBuilder ->
+    models::ProjectEstimatedCostPolicy = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectEstimatedCostPoliciesApi::partial_update`] (`PATCH /api/marketplace-project-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
@@ -487,17 +404,6 @@ pub struct MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -529,22 +435,11 @@ impl MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectEstimatedCostPolicy> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
-    type Output = Result<models::ProjectEstimatedCostPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectEstimatedCostPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder ->
+    models::ProjectEstimatedCostPolicy = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectEstimatedCostPoliciesApi::destroy`] (`DELETE /api/marketplace-project-estimated-cost-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
@@ -553,17 +448,6 @@ pub struct MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -583,21 +467,11 @@ impl MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectEstimatedCostPoliciesDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectEstimatedCostPoliciesApi::actions_retrieve`] (`GET /api/marketplace-project-estimated-cost-policies/actions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
@@ -605,17 +479,6 @@ pub struct MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -632,22 +495,11 @@ impl MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
-    type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder -> Vec < Lenient <
+    serde_json::Value > > = GET json_or_default; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_project_estimated_cost_policies` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -187,17 +187,6 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
         self.project_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -257,19 +246,10 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProjectOrderAutoApproval>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProjectOrderAutoApproval>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectOrderAutoApprovalsListBuilder -> runtime::Page <
+    models::ProjectOrderAutoApproval >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectOrderAutoApprovalsApi::retrieve`] (`GET /api/marketplace-project-order-auto-approvals/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
@@ -278,17 +258,6 @@ pub struct MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -308,21 +277,11 @@ impl MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectOrderAutoApproval> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
-    type Output = Result<models::ProjectOrderAutoApproval, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectOrderAutoApproval>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectOrderAutoApprovalsRetrieveBuilder ->
+    models::ProjectOrderAutoApproval = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectOrderAutoApprovalsApi::create`] (`POST /api/marketplace-project-order-auto-approvals/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectOrderAutoApprovalsCreateBuilder {
@@ -331,17 +290,6 @@ pub struct MarketplaceProjectOrderAutoApprovalsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectOrderAutoApprovalsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -359,21 +307,11 @@ impl MarketplaceProjectOrderAutoApprovalsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectOrderAutoApproval> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsCreateBuilder {
-    type Output = Result<models::ProjectOrderAutoApproval, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectOrderAutoApproval>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectOrderAutoApprovalsCreateBuilder -> models::ProjectOrderAutoApproval
+    = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectOrderAutoApprovalsApi::update`] (`PUT /api/marketplace-project-order-auto-approvals/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
@@ -383,17 +321,6 @@ pub struct MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -414,21 +341,11 @@ impl MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectOrderAutoApproval> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
-    type Output = Result<models::ProjectOrderAutoApproval, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectOrderAutoApproval>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectOrderAutoApprovalsUpdateBuilder -> models::ProjectOrderAutoApproval
+    = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectOrderAutoApprovalsApi::partial_update`] (`PATCH /api/marketplace-project-order-auto-approvals/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
@@ -438,17 +355,6 @@ pub struct MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedProjectOrderAutoApprovalRequest) -> Self {
@@ -477,22 +383,11 @@ impl MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectOrderAutoApproval> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
-    type Output = Result<models::ProjectOrderAutoApproval, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectOrderAutoApproval>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder ->
+    models::ProjectOrderAutoApproval = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectOrderAutoApprovalsApi::destroy`] (`DELETE /api/marketplace-project-order-auto-approvals/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
@@ -501,17 +396,6 @@ pub struct MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -531,21 +415,11 @@ impl MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectOrderAutoApprovalsDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_project_order_auto_approvals` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -242,17 +242,6 @@ impl MarketplaceProjectServiceAccountsListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -314,16 +303,10 @@ impl MarketplaceProjectServiceAccountsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProjectServiceAccountsListBuilder {
-    type Output = Result<runtime::Page<models::ProjectServiceAccount>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProjectServiceAccount>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectServiceAccountsListBuilder -> runtime::Page <
+    models::ProjectServiceAccount >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectServiceAccountsApi::retrieve`] (`GET /api/marketplace-project-service-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectServiceAccountsRetrieveBuilder {
@@ -332,17 +315,6 @@ pub struct MarketplaceProjectServiceAccountsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -362,21 +334,11 @@ impl MarketplaceProjectServiceAccountsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectServiceAccount> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectServiceAccountsRetrieveBuilder {
-    type Output = Result<models::ProjectServiceAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectServiceAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectServiceAccountsRetrieveBuilder -> models::ProjectServiceAccount =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectServiceAccountsApi::create`] (`POST /api/marketplace-project-service-accounts/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectServiceAccountsCreateBuilder {
@@ -385,17 +347,6 @@ pub struct MarketplaceProjectServiceAccountsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -413,21 +364,11 @@ impl MarketplaceProjectServiceAccountsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectServiceAccount> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectServiceAccountsCreateBuilder {
-    type Output = Result<models::ProjectServiceAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectServiceAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectServiceAccountsCreateBuilder -> models::ProjectServiceAccount =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectServiceAccountsApi::update`] (`PUT /api/marketplace-project-service-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectServiceAccountsUpdateBuilder {
@@ -437,17 +378,6 @@ pub struct MarketplaceProjectServiceAccountsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -468,21 +398,11 @@ impl MarketplaceProjectServiceAccountsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectServiceAccount> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectServiceAccountsUpdateBuilder {
-    type Output = Result<models::ProjectServiceAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectServiceAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectServiceAccountsUpdateBuilder -> models::ProjectServiceAccount = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectServiceAccountsApi::partial_update`] (`PATCH /api/marketplace-project-service-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectServiceAccountsPartialUpdateBuilder {
@@ -492,17 +412,6 @@ pub struct MarketplaceProjectServiceAccountsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedProjectServiceAccountRequest) -> Self {
@@ -531,21 +440,11 @@ impl MarketplaceProjectServiceAccountsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectServiceAccount> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectServiceAccountsPartialUpdateBuilder {
-    type Output = Result<models::ProjectServiceAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectServiceAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectServiceAccountsPartialUpdateBuilder ->
+    models::ProjectServiceAccount = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectServiceAccountsApi::destroy`] (`DELETE /api/marketplace-project-service-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectServiceAccountsDestroyBuilder {
@@ -554,17 +453,6 @@ pub struct MarketplaceProjectServiceAccountsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -584,21 +472,11 @@ impl MarketplaceProjectServiceAccountsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectServiceAccountsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectServiceAccountsDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectServiceAccountsApi::rotate_api_key`] (`POST /api/marketplace-project-service-accounts/{uuid}/rotate_api_key/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
@@ -607,17 +485,6 @@ pub struct MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -637,21 +504,11 @@ impl MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectServiceAccount> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
-    type Output = Result<models::ProjectServiceAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectServiceAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectServiceAccountsRotateApiKeyBuilder -> models::ProjectServiceAccount
+    = POST json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_project_service_accounts` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -162,17 +162,6 @@ impl MarketplaceProjectUpdateRequestsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -236,19 +225,10 @@ impl MarketplaceProjectUpdateRequestsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProjectUpdateRequestsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceProjectUpdateRequest>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProjectUpdateRequest>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectUpdateRequestsListBuilder -> runtime::Page <
+    models::MarketplaceProjectUpdateRequest >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectUpdateRequestsApi::retrieve`] (`GET /api/marketplace-project-update-requests/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectUpdateRequestsRetrieveBuilder {
@@ -257,17 +237,6 @@ pub struct MarketplaceProjectUpdateRequestsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectUpdateRequestsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -287,23 +256,11 @@ impl MarketplaceProjectUpdateRequestsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceProjectUpdateRequest> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectUpdateRequestsRetrieveBuilder {
-    type Output = Result<models::MarketplaceProjectUpdateRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProjectUpdateRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectUpdateRequestsRetrieveBuilder ->
+    models::MarketplaceProjectUpdateRequest = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectUpdateRequestsApi::approve`] (`POST /api/marketplace-project-update-requests/{uuid}/approve/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectUpdateRequestsApproveBuilder {
@@ -313,17 +270,6 @@ pub struct MarketplaceProjectUpdateRequestsApproveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectUpdateRequestsApproveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
@@ -352,21 +298,11 @@ impl MarketplaceProjectUpdateRequestsApproveBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectUpdateRequestsApproveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectUpdateRequestsApproveBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectUpdateRequestsApi::reject`] (`POST /api/marketplace-project-update-requests/{uuid}/reject/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectUpdateRequestsRejectBuilder {
@@ -376,17 +312,6 @@ pub struct MarketplaceProjectUpdateRequestsRejectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectUpdateRequestsRejectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
@@ -415,21 +340,11 @@ impl MarketplaceProjectUpdateRequestsRejectBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectUpdateRequestsRejectBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectUpdateRequestsRejectBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_project_update_requests` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -72,17 +72,6 @@ pub struct MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -102,23 +91,12 @@ impl MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceProjectUsageComponents> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
-    type Output = Result<models::MarketplaceProjectUsageComponents, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProjectUsageComponents>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectUsageComponentsUsageRetrieveBuilder ->
+    models::MarketplaceProjectUsageComponents = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProjectUsageApi::components_usage_timeseries_retrieve`] (`GET /api/marketplace-project-usage/{uuid}/components-usage-timeseries/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
@@ -140,17 +118,6 @@ impl MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
     #[inline]
     pub fn period_offset(mut self, value: i64) -> Self {
         self.period_offset = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -176,22 +143,11 @@ impl MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ComponentsUsageTimeseries> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
-    type Output = Result<models::ComponentsUsageTimeseries, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ComponentsUsageTimeseries>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder ->
+    models::ComponentsUsageTimeseries = GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_project_usage` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -2667,17 +2667,6 @@ impl MarketplaceProviderOfferingsListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2779,16 +2768,10 @@ impl MarketplaceProviderOfferingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsListBuilder {
-    type Output = Result<runtime::Page<models::ProviderOfferingDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProviderOfferingDetails>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsListBuilder -> runtime::Page <
+    models::ProviderOfferingDetails >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::retrieve`] (`GET /api/marketplace-provider-offerings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsRetrieveBuilder {
@@ -2812,17 +2795,6 @@ impl MarketplaceProviderOfferingsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2844,21 +2816,11 @@ impl MarketplaceProviderOfferingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProviderOfferingDetails> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsRetrieveBuilder {
-    type Output = Result<models::ProviderOfferingDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProviderOfferingDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsRetrieveBuilder -> models::ProviderOfferingDetails = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::create`] (`POST /api/marketplace-provider-offerings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsCreateBuilder {
@@ -2867,17 +2829,6 @@ pub struct MarketplaceProviderOfferingsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2899,21 +2850,11 @@ impl MarketplaceProviderOfferingsCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProviderOfferingDetails> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsCreateBuilder {
-    type Output = Result<models::ProviderOfferingDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProviderOfferingDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsCreateBuilder -> models::ProviderOfferingDetails = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::destroy`] (`DELETE /api/marketplace-provider-offerings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsDestroyBuilder {
@@ -2922,17 +2863,6 @@ pub struct MarketplaceProviderOfferingsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2952,21 +2882,11 @@ impl MarketplaceProviderOfferingsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::activate`] (`POST /api/marketplace-provider-offerings/{uuid}/activate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsActivateBuilder {
@@ -2975,17 +2895,6 @@ pub struct MarketplaceProviderOfferingsActivateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsActivateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3005,21 +2914,11 @@ impl MarketplaceProviderOfferingsActivateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsActivateBuilder {
-    type Output = Result<models::DetailState, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailState>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsActivateBuilder -> models::DetailState = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::archive`] (`POST /api/marketplace-provider-offerings/{uuid}/archive/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsArchiveBuilder {
@@ -3028,17 +2927,6 @@ pub struct MarketplaceProviderOfferingsArchiveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsArchiveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3058,21 +2946,11 @@ impl MarketplaceProviderOfferingsArchiveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsArchiveBuilder {
-    type Output = Result<models::DetailState, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailState>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsArchiveBuilder -> models::DetailState = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::draft`] (`POST /api/marketplace-provider-offerings/{uuid}/draft/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsDraftBuilder {
@@ -3081,17 +2959,6 @@ pub struct MarketplaceProviderOfferingsDraftBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDraftBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3111,21 +2978,11 @@ impl MarketplaceProviderOfferingsDraftBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsDraftBuilder {
-    type Output = Result<models::DetailState, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailState>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsDraftBuilder -> models::DetailState = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::pause`] (`POST /api/marketplace-provider-offerings/{uuid}/pause/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsPauseBuilder {
@@ -3135,17 +2992,6 @@ pub struct MarketplaceProviderOfferingsPauseBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsPauseBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingPauseRequest) -> Self {
@@ -3174,21 +3020,11 @@ impl MarketplaceProviderOfferingsPauseBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsPauseBuilder {
-    type Output = Result<models::DetailState, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailState>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsPauseBuilder -> models::DetailState = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::unpause`] (`POST /api/marketplace-provider-offerings/{uuid}/unpause/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUnpauseBuilder {
@@ -3197,17 +3033,6 @@ pub struct MarketplaceProviderOfferingsUnpauseBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUnpauseBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3227,21 +3052,11 @@ impl MarketplaceProviderOfferingsUnpauseBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUnpauseBuilder {
-    type Output = Result<models::DetailState, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailState>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUnpauseBuilder -> models::DetailState = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::glauth_users_config_retrieve`] (`GET /api/marketplace-provider-offerings/{uuid}/glauth_users_config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
@@ -3250,17 +3065,6 @@ pub struct MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3280,22 +3084,11 @@ impl MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder -> runtime::Accepted =
+    GET accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::list_course_accounts_list`] (`GET /api/marketplace-provider-offerings/{uuid}/list_course_accounts/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3733,17 +3526,6 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3853,22 +3635,11 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsListCourseAccountsListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceProviderOfferingsListCourseAccountsListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderOfferingsListCourseAccountsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsListCourseAccountsListBuilder -> runtime::Page <
+    models::MarketplaceProviderOfferingsListCourseAccountsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::list_customer_service_accounts_list`] (`GET /api/marketplace-provider-offerings/{uuid}/list_customer_service_accounts/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4306,17 +4077,6 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4428,24 +4188,11 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceProviderOfferingsListCustomerServiceAccountsListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceProviderOfferingsListCustomerServiceAccountsListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder -> runtime::Page <
+    models::MarketplaceProviderOfferingsListCustomerServiceAccountsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::list_customer_users_list`] (`GET /api/marketplace-provider-offerings/{uuid}/list_customer_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4486,17 +4233,6 @@ impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4557,15 +4293,10 @@ impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsListCustomerUsersListBuilder {
-    type Output = Result<runtime::Page<models::User>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::User>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsListCustomerUsersListBuilder -> runtime::Page <
+    models::User >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::list_project_service_accounts_list`] (`GET /api/marketplace-provider-offerings/{uuid}/list_project_service_accounts/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5003,17 +4734,6 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5125,24 +4845,11 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceProviderOfferingsListProjectServiceAccountsListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceProviderOfferingsListProjectServiceAccountsListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder -> runtime::Page <
+    models::MarketplaceProviderOfferingsListProjectServiceAccountsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::list_users_list`] (`GET /api/marketplace-provider-offerings/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5276,17 +4983,6 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5356,14 +5052,10 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsListUsersListBuilder -> runtime::Page <
+    models::UserRoleDetails >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::user_has_resource_access_retrieve`] (`GET /api/marketplace-provider-offerings/{uuid}/user_has_resource_access/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
@@ -5373,17 +5065,6 @@ pub struct MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5405,31 +5086,12 @@ impl MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder ->
+    models::MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::add_user`] (`POST /api/marketplace-provider-offerings/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsAddUserBuilder {
@@ -5439,17 +5101,6 @@ pub struct MarketplaceProviderOfferingsAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5470,21 +5121,11 @@ impl MarketplaceProviderOfferingsAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsAddUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::delete_user`] (`POST /api/marketplace-provider-offerings/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsDeleteUserBuilder {
@@ -5494,17 +5135,6 @@ pub struct MarketplaceProviderOfferingsDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5525,21 +5155,11 @@ impl MarketplaceProviderOfferingsDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsDeleteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::refresh_offering_usernames`] (`POST /api/marketplace-provider-offerings/{uuid}/refresh_offering_usernames/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
@@ -5548,17 +5168,6 @@ pub struct MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5578,22 +5187,11 @@ impl MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder -> models::Status = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_user`] (`POST /api/marketplace-provider-offerings/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateUserBuilder {
@@ -5603,17 +5201,6 @@ pub struct MarketplaceProviderOfferingsUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5634,21 +5221,11 @@ impl MarketplaceProviderOfferingsUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_user_attribute_config`] (`POST /api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
@@ -5658,17 +5235,6 @@ pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingUserAttributeConfigRequest) -> Self {
@@ -5697,22 +5263,11 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
-    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder ->
+    models::OfferingUserAttributeConfig = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_user_attribute_config_update`] (`PUT /api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
@@ -5722,17 +5277,6 @@ pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingUserAttributeConfigRequest) -> Self {
@@ -5761,22 +5305,11 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
-    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder ->
+    models::OfferingUserAttributeConfig = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_user_attribute_config_partial_update`] (`PATCH /api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
@@ -5786,17 +5319,6 @@ pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBui
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -5828,22 +5350,11 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
-    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder ->
+    models::OfferingUserAttributeConfig = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::delete_user_attribute_config_destroy`] (`DELETE /api/marketplace-provider-offerings/{uuid}/delete-user-attribute-config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
@@ -5852,17 +5363,6 @@ pub struct MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5882,22 +5382,11 @@ impl MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder ->
+    runtime::Accepted = DELETE accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::create_offering_component`] (`POST /api/marketplace-provider-offerings/{uuid}/create_offering_component/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
@@ -5907,17 +5396,6 @@ pub struct MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5938,22 +5416,11 @@ impl MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsCreateOfferingComponentBuilder -> runtime::Accepted =
+    POST accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::remove_offering_component`] (`POST /api/marketplace-provider-offerings/{uuid}/remove_offering_component/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
@@ -5963,17 +5430,6 @@ pub struct MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5994,22 +5450,11 @@ impl MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsRemoveOfferingComponentBuilder -> runtime::Accepted =
+    POST accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_offering_component`] (`POST /api/marketplace-provider-offerings/{uuid}/update_offering_component/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
@@ -6019,17 +5464,6 @@ pub struct MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6050,22 +5484,11 @@ impl MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateOfferingComponentBuilder -> runtime::Accepted =
+    POST accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::add_partition`] (`POST /api/marketplace-provider-offerings/{uuid}/add_partition/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsAddPartitionBuilder {
@@ -6075,17 +5498,6 @@ pub struct MarketplaceProviderOfferingsAddPartitionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsAddPartitionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6106,21 +5518,11 @@ impl MarketplaceProviderOfferingsAddPartitionBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingPartitionUpdate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsAddPartitionBuilder {
-    type Output = Result<models::OfferingPartitionUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingPartitionUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsAddPartitionBuilder -> models::OfferingPartitionUpdate =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::add_software_catalog`] (`POST /api/marketplace-provider-offerings/{uuid}/add_software_catalog/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
@@ -6130,17 +5532,6 @@ pub struct MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6161,21 +5552,11 @@ impl MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingSoftwareCatalog> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
-    type Output = Result<models::OfferingSoftwareCatalog, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingSoftwareCatalog>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsAddSoftwareCatalogBuilder ->
+    models::OfferingSoftwareCatalog = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::remove_partition`] (`POST /api/marketplace-provider-offerings/{uuid}/remove_partition/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsRemovePartitionBuilder {
@@ -6185,17 +5566,6 @@ pub struct MarketplaceProviderOfferingsRemovePartitionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsRemovePartitionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6216,21 +5586,11 @@ impl MarketplaceProviderOfferingsRemovePartitionBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsRemovePartitionBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsRemovePartitionBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::remove_software_catalog`] (`POST /api/marketplace-provider-offerings/{uuid}/remove_software_catalog/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
@@ -6240,17 +5600,6 @@ pub struct MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6271,22 +5620,11 @@ impl MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_partition_partial_update`] (`PATCH /api/marketplace-provider-offerings/{uuid}/update_partition/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
@@ -6296,17 +5634,6 @@ pub struct MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOfferingPartitionUpdateRequest) -> Self {
@@ -6335,22 +5662,11 @@ impl MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingPartitionUpdate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
-    type Output = Result<models::OfferingPartitionUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingPartitionUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder ->
+    models::OfferingPartitionUpdate = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_software_catalog_partial_update`] (`PATCH /api/marketplace-provider-offerings/{uuid}/update_software_catalog/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
@@ -6360,17 +5676,6 @@ pub struct MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -6402,22 +5707,11 @@ impl MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingSoftwareCatalogUpdate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
-    type Output = Result<models::OfferingSoftwareCatalogUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingSoftwareCatalogUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder ->
+    models::OfferingSoftwareCatalogUpdate = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::add_endpoint`] (`POST /api/marketplace-provider-offerings/{uuid}/add_endpoint/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsAddEndpointBuilder {
@@ -6427,17 +5721,6 @@ pub struct MarketplaceProviderOfferingsAddEndpointBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsAddEndpointBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6458,21 +5741,11 @@ impl MarketplaceProviderOfferingsAddEndpointBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::NestedEndpoint> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsAddEndpointBuilder {
-    type Output = Result<models::NestedEndpoint, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::NestedEndpoint>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsAddEndpointBuilder -> models::NestedEndpoint = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::delete_endpoint`] (`POST /api/marketplace-provider-offerings/{uuid}/delete_endpoint/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsDeleteEndpointBuilder {
@@ -6482,17 +5755,6 @@ pub struct MarketplaceProviderOfferingsDeleteEndpointBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteEndpointBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6513,21 +5775,11 @@ impl MarketplaceProviderOfferingsDeleteEndpointBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteEndpointBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsDeleteEndpointBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::delete_image`] (`POST /api/marketplace-provider-offerings/{uuid}/delete_image/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsDeleteImageBuilder {
@@ -6536,17 +5788,6 @@ pub struct MarketplaceProviderOfferingsDeleteImageBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteImageBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6566,21 +5807,11 @@ impl MarketplaceProviderOfferingsDeleteImageBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteImageBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsDeleteImageBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::delete_thumbnail`] (`POST /api/marketplace-provider-offerings/{uuid}/delete_thumbnail/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsDeleteThumbnailBuilder {
@@ -6589,17 +5820,6 @@ pub struct MarketplaceProviderOfferingsDeleteThumbnailBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteThumbnailBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6619,21 +5839,11 @@ impl MarketplaceProviderOfferingsDeleteThumbnailBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteThumbnailBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsDeleteThumbnailBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_image`] (`POST /api/marketplace-provider-offerings/{uuid}/update_image/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateImageBuilder {
@@ -6643,17 +5853,6 @@ pub struct MarketplaceProviderOfferingsUpdateImageBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateImageBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6678,21 +5877,11 @@ impl MarketplaceProviderOfferingsUpdateImageBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateImageBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateImageBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_thumbnail`] (`POST /api/marketplace-provider-offerings/{uuid}/update_thumbnail/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateThumbnailBuilder {
@@ -6702,17 +5891,6 @@ pub struct MarketplaceProviderOfferingsUpdateThumbnailBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateThumbnailBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6737,21 +5915,11 @@ impl MarketplaceProviderOfferingsUpdateThumbnailBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateThumbnailBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateThumbnailBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::delete_organization_groups`] (`POST /api/marketplace-provider-offerings/{uuid}/delete_organization_groups/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
@@ -6760,17 +5928,6 @@ pub struct MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6790,22 +5947,11 @@ impl MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder -> runtime::Accepted =
+    POST accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::move_offering`] (`POST /api/marketplace-provider-offerings/{uuid}/move_offering/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsMoveOfferingBuilder {
@@ -6815,17 +5961,6 @@ pub struct MarketplaceProviderOfferingsMoveOfferingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsMoveOfferingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6846,30 +5981,12 @@ impl MarketplaceProviderOfferingsMoveOfferingBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsMoveOfferingResponse,
-    > {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsMoveOfferingBuilder {
-    type Output = Result<
-        models::MarketplaceProviderOfferingsMoveOfferingResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsMoveOfferingResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsMoveOfferingBuilder ->
+    models::MarketplaceProviderOfferingsMoveOfferingResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::set_backend_metadata`] (`POST /api/marketplace-provider-offerings/{uuid}/set_backend_metadata/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsSetBackendMetadataBuilder {
@@ -6879,17 +5996,6 @@ pub struct MarketplaceProviderOfferingsSetBackendMetadataBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSetBackendMetadataBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingBackendMetadataRequest) -> Self {
@@ -6918,21 +6024,11 @@ impl MarketplaceProviderOfferingsSetBackendMetadataBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsSetBackendMetadataBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsSetBackendMetadataBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_attributes`] (`POST /api/marketplace-provider-offerings/{uuid}/update_attributes/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateAttributesBuilder {
@@ -6941,17 +6037,6 @@ pub struct MarketplaceProviderOfferingsUpdateAttributesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateAttributesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6971,21 +6056,11 @@ impl MarketplaceProviderOfferingsUpdateAttributesBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateAttributesBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateAttributesBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_compliance_checklist`] (`POST /api/marketplace-provider-offerings/{uuid}/update_compliance_checklist/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
@@ -6995,17 +6070,6 @@ pub struct MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -7037,22 +6101,11 @@ impl MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder -> runtime::Accepted =
+    POST accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_description`] (`POST /api/marketplace-provider-offerings/{uuid}/update_description/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateDescriptionBuilder {
@@ -7062,17 +6115,6 @@ pub struct MarketplaceProviderOfferingsUpdateDescriptionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateDescriptionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -7093,21 +6135,11 @@ impl MarketplaceProviderOfferingsUpdateDescriptionBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateDescriptionBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateDescriptionBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_integration`] (`POST /api/marketplace-provider-offerings/{uuid}/update_integration/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateIntegrationBuilder {
@@ -7117,17 +6149,6 @@ pub struct MarketplaceProviderOfferingsUpdateIntegrationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateIntegrationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingIntegrationUpdateRequest) -> Self {
@@ -7156,21 +6177,11 @@ impl MarketplaceProviderOfferingsUpdateIntegrationBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateIntegrationBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateIntegrationBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_location`] (`POST /api/marketplace-provider-offerings/{uuid}/update_location/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateLocationBuilder {
@@ -7180,17 +6191,6 @@ pub struct MarketplaceProviderOfferingsUpdateLocationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateLocationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -7211,21 +6211,11 @@ impl MarketplaceProviderOfferingsUpdateLocationBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateLocationBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateLocationBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_options`] (`POST /api/marketplace-provider-offerings/{uuid}/update_options/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateOptionsBuilder {
@@ -7235,17 +6225,6 @@ pub struct MarketplaceProviderOfferingsUpdateOptionsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateOptionsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -7266,21 +6245,11 @@ impl MarketplaceProviderOfferingsUpdateOptionsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateOptionsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateOptionsBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_organization_groups`] (`POST /api/marketplace-provider-offerings/{uuid}/update_organization_groups/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
@@ -7290,17 +6259,6 @@ pub struct MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OrganizationGroupsRequest) -> Self {
@@ -7329,22 +6287,11 @@ impl MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder -> runtime::Accepted =
+    POST accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_overview`] (`POST /api/marketplace-provider-offerings/{uuid}/update_overview/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateOverviewBuilder {
@@ -7354,17 +6301,6 @@ pub struct MarketplaceProviderOfferingsUpdateOverviewBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateOverviewBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -7385,21 +6321,11 @@ impl MarketplaceProviderOfferingsUpdateOverviewBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateOverviewBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateOverviewBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_resource_options`] (`POST /api/marketplace-provider-offerings/{uuid}/update_resource_options/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
@@ -7409,17 +6335,6 @@ pub struct MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -7440,22 +6355,11 @@ impl MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateResourceOptionsBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::component_stats_list`] (`GET /api/marketplace-provider-offerings/{uuid}/component_stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -7911,17 +6815,6 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -8033,19 +6926,11 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsComponentStatsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceProviderOfferingsComponentStatsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderOfferingsComponentStatsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsComponentStatsListBuilder -> runtime::Page <
+    models::MarketplaceProviderOfferingsComponentStatsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::costs_list`] (`GET /api/marketplace-provider-offerings/{uuid}/costs/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -8508,17 +7393,6 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -8629,19 +7503,11 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsCostsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceProviderOfferingsCostsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderOfferingsCostsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsCostsListBuilder -> runtime::Page <
+    models::MarketplaceProviderOfferingsCostsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::customers_list`] (`GET /api/marketplace-provider-offerings/{uuid}/customers/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -9094,17 +7960,6 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -9209,19 +8064,10 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsCustomersListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProviderOfferingCustomer>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProviderOfferingCustomer>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsCustomersListBuilder -> runtime::Page <
+    models::ProviderOfferingCustomer >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::groups_list`] (`GET /api/marketplace-provider-offerings/groups/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -9649,17 +8495,6 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -9763,19 +8598,11 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsGroupsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceProviderOfferingsGroupsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderOfferingsGroupsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsGroupsListBuilder -> runtime::Page <
+    models::MarketplaceProviderOfferingsGroupsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::list_customer_projects_list`] (`GET /api/marketplace-provider-offerings/{uuid}/list_customer_projects/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -9816,17 +8643,6 @@ impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -9887,15 +8703,10 @@ impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
-    type Output = Result<runtime::Page<models::Project>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Project>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsListCustomerProjectsListBuilder -> runtime::Page <
+    models::Project >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::orders_list`] (`GET /api/marketplace-provider-offerings/{uuid}/orders/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -9936,17 +8747,6 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -10007,14 +8807,10 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsOrdersListBuilder {
-    type Output = Result<runtime::Page<models::OrderDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OrderDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsOrdersListBuilder -> runtime::Page < models::OrderDetails
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::orders_retrieve`] (`GET /api/marketplace-provider-offerings/{uuid}/orders/{order_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsOrdersRetrieveBuilder {
@@ -10039,17 +8835,6 @@ impl MarketplaceProviderOfferingsOrdersRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -10072,21 +8857,11 @@ impl MarketplaceProviderOfferingsOrdersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsOrdersRetrieveBuilder {
-    type Output = Result<models::OrderDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OrderDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsOrdersRetrieveBuilder -> models::OrderDetails = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::stats_retrieve`] (`GET /api/marketplace-provider-offerings/{uuid}/stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsStatsRetrieveBuilder {
@@ -10095,17 +8870,6 @@ pub struct MarketplaceProviderOfferingsStatsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsStatsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -10125,30 +8889,12 @@ impl MarketplaceProviderOfferingsStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsStatsRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsStatsRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceProviderOfferingsStatsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsStatsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsStatsRetrieveBuilder ->
+    models::MarketplaceProviderOfferingsStatsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::tos_stats_retrieve`] (`GET /api/marketplace-provider-offerings/{uuid}/tos_stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
@@ -10157,17 +8903,6 @@ pub struct MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -10187,30 +8922,12 @@ impl MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsTosStatsRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceProviderOfferingsTosStatsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsTosStatsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsTosStatsRetrieveBuilder ->
+    models::MarketplaceProviderOfferingsTosStatsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::importable_resources_list`] (`GET /api/marketplace-provider-offerings/{uuid}/importable_resources/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -10236,17 +8953,6 @@ impl MarketplaceProviderOfferingsImportableResourcesListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -10316,24 +9022,11 @@ impl MarketplaceProviderOfferingsImportableResourcesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsImportableResourcesListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceProviderOfferingsImportableResourcesListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceProviderOfferingsImportableResourcesListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsImportableResourcesListBuilder -> runtime::Page <
+    models::MarketplaceProviderOfferingsImportableResourcesListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::import_resource`] (`POST /api/marketplace-provider-offerings/{uuid}/import_resource/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsImportResourceBuilder {
@@ -10343,17 +9036,6 @@ pub struct MarketplaceProviderOfferingsImportResourceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsImportResourceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -10374,21 +9056,11 @@ impl MarketplaceProviderOfferingsImportResourceBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ImportResource> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsImportResourceBuilder {
-    type Output = Result<models::ImportResource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ImportResource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsImportResourceBuilder -> models::ImportResource = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::sync`] (`POST /api/marketplace-provider-offerings/{uuid}/sync/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsSyncBuilder {
@@ -10397,17 +9069,6 @@ pub struct MarketplaceProviderOfferingsSyncBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSyncBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -10427,21 +9088,11 @@ impl MarketplaceProviderOfferingsSyncBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsSyncBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsSyncBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::sync_resources`] (`POST /api/marketplace-provider-offerings/{uuid}/sync_resources/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsSyncResourcesBuilder {
@@ -10450,17 +9101,6 @@ pub struct MarketplaceProviderOfferingsSyncResourcesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSyncResourcesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -10480,21 +9120,11 @@ impl MarketplaceProviderOfferingsSyncResourcesBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsSyncResourcesBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsSyncResourcesBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::glauth_tree_retrieve`] (`GET /api/marketplace-provider-offerings/{uuid}/glauth_tree/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
@@ -10503,17 +9133,6 @@ pub struct MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -10533,21 +9152,11 @@ impl MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::GlauthTree> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
-    type Output = Result<models::GlauthTree, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::GlauthTree>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder -> models::GlauthTree = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::history_at_retrieve`] (`GET /api/marketplace-provider-offerings/{uuid}/history/at/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
@@ -10557,17 +9166,6 @@ pub struct MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -10589,21 +9187,11 @@ impl MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::History> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
-    type Output = Result<models::History, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::History>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsHistoryAtRetrieveBuilder -> models::History = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::history_list`] (`GET /api/marketplace-provider-offerings/{uuid}/history/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -11050,17 +9638,6 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -11163,14 +9740,10 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsHistoryListBuilder {
-    type Output = Result<runtime::Page<models::History>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsHistoryListBuilder -> runtime::Page < models::History >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::state_counters_retrieve`] (`GET /api/marketplace-provider-offerings/{uuid}/state_counters/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
@@ -11179,17 +9752,6 @@ pub struct MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -11209,31 +9771,12 @@ impl MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsStateCountersRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceProviderOfferingsStateCountersRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsStateCountersRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsStateCountersRetrieveBuilder ->
+    models::MarketplaceProviderOfferingsStateCountersRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::user_attribute_config_retrieve`] (`GET /api/marketplace-provider-offerings/{uuid}/user-attribute-config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
@@ -11242,17 +9785,6 @@ pub struct MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -11272,22 +9804,11 @@ impl MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
-    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder ->
+    models::OfferingUserAttributeConfig = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::check_unique_backend_id`] (`POST /api/marketplace-provider-offerings/{uuid}/check_unique_backend_id/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
@@ -11297,17 +9818,6 @@ pub struct MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -11328,22 +9838,11 @@ impl MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CheckUniqueBackendId> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
-    type Output = Result<models::CheckUniqueBackendId, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CheckUniqueBackendId>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder ->
+    models::CheckUniqueBackendId = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::delete_tags`] (`POST /api/marketplace-provider-offerings/{uuid}/delete_tags/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsDeleteTagsBuilder {
@@ -11352,17 +9851,6 @@ pub struct MarketplaceProviderOfferingsDeleteTagsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsDeleteTagsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -11382,21 +9870,11 @@ impl MarketplaceProviderOfferingsDeleteTagsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteTagsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsDeleteTagsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::export_offering`] (`POST /api/marketplace-provider-offerings/{uuid}/export_offering/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsExportOfferingBuilder {
@@ -11406,17 +9884,6 @@ pub struct MarketplaceProviderOfferingsExportOfferingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsExportOfferingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingExportParametersRequest) -> Self {
@@ -11445,21 +9912,11 @@ impl MarketplaceProviderOfferingsExportOfferingBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingExportParameters> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsExportOfferingBuilder {
-    type Output = Result<models::OfferingExportParameters, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingExportParameters>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsExportOfferingBuilder -> models::OfferingExportParameters
+    = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::import_offering`] (`POST /api/marketplace-provider-offerings/import_offering/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsImportOfferingBuilder {
@@ -11468,17 +9925,6 @@ pub struct MarketplaceProviderOfferingsImportOfferingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsImportOfferingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -11496,21 +9942,11 @@ impl MarketplaceProviderOfferingsImportOfferingBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OfferingImportParameters> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsImportOfferingBuilder {
-    type Output = Result<models::OfferingImportParameters, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OfferingImportParameters>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsImportOfferingBuilder -> models::OfferingImportParameters
+    = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::make_available`] (`POST /api/marketplace-provider-offerings/{uuid}/make_available/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsMakeAvailableBuilder {
@@ -11519,17 +9955,6 @@ pub struct MarketplaceProviderOfferingsMakeAvailableBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsMakeAvailableBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -11549,21 +9974,11 @@ impl MarketplaceProviderOfferingsMakeAvailableBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsMakeAvailableBuilder {
-    type Output = Result<models::DetailState, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailState>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsMakeAvailableBuilder -> models::DetailState = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::make_unavailable`] (`POST /api/marketplace-provider-offerings/{uuid}/make_unavailable/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsMakeUnavailableBuilder {
@@ -11572,17 +9987,6 @@ pub struct MarketplaceProviderOfferingsMakeUnavailableBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsMakeUnavailableBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -11602,21 +10006,11 @@ impl MarketplaceProviderOfferingsMakeUnavailableBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsMakeUnavailableBuilder {
-    type Output = Result<models::DetailState, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailState>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsMakeUnavailableBuilder -> models::DetailState = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::set_offering_group`] (`POST /api/marketplace-provider-offerings/{uuid}/set_offering_group/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsSetOfferingGroupBuilder {
@@ -11626,17 +10020,6 @@ pub struct MarketplaceProviderOfferingsSetOfferingGroupBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSetOfferingGroupBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -11657,21 +10040,11 @@ impl MarketplaceProviderOfferingsSetOfferingGroupBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsSetOfferingGroupBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsSetOfferingGroupBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::set_profile`] (`POST /api/marketplace-provider-offerings/{uuid}/set_profile/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsSetProfileBuilder {
@@ -11681,17 +10054,6 @@ pub struct MarketplaceProviderOfferingsSetProfileBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSetProfileBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingProfileBindRequest) -> Self {
@@ -11720,21 +10082,11 @@ impl MarketplaceProviderOfferingsSetProfileBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsSetProfileBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsSetProfileBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::switch_billing_mode`] (`POST /api/marketplace-provider-offerings/{uuid}/switch_billing_mode/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsSwitchBillingModeBuilder {
@@ -11744,17 +10096,6 @@ pub struct MarketplaceProviderOfferingsSwitchBillingModeBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsSwitchBillingModeBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -11775,21 +10116,11 @@ impl MarketplaceProviderOfferingsSwitchBillingModeBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsSwitchBillingModeBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsSwitchBillingModeBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_backend_id_rules`] (`POST /api/marketplace-provider-offerings/{uuid}/update_backend_id_rules/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
@@ -11799,17 +10130,6 @@ pub struct MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OfferingBackendIdRulesUpdateRequest) -> Self {
@@ -11838,22 +10158,11 @@ impl MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_tags`] (`POST /api/marketplace-provider-offerings/{uuid}/update_tags/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateTagsBuilder {
@@ -11863,17 +10172,6 @@ pub struct MarketplaceProviderOfferingsUpdateTagsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateTagsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::TagsRequest) -> Self {
@@ -11902,21 +10200,11 @@ impl MarketplaceProviderOfferingsUpdateTagsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateTagsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateTagsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::update_type`] (`POST /api/marketplace-provider-offerings/{uuid}/update_type/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUpdateTypeBuilder {
@@ -11926,17 +10214,6 @@ pub struct MarketplaceProviderOfferingsUpdateTypeBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUpdateTypeBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -11957,21 +10234,11 @@ impl MarketplaceProviderOfferingsUpdateTypeBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateTypeBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUpdateTypeBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderOfferingsApi::upload_markdown_image`] (`POST /api/marketplace-provider-offerings/{uuid}/upload_markdown_image/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
@@ -11981,17 +10248,6 @@ pub struct MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -12016,21 +10272,11 @@ impl MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarkdownImageUpload> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
-    type Output = Result<models::MarkdownImageUpload, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarkdownImageUpload>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderOfferingsUploadMarkdownImageBuilder -> models::MarkdownImageUpload
+    = POST json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_provider_offerings` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

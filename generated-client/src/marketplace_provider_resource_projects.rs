@@ -312,17 +312,6 @@ impl MarketplaceProviderResourceProjectsListBuilder {
         self.resource_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -382,14 +371,10 @@ impl MarketplaceProviderResourceProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourceProjectsListBuilder {
-    type Output = Result<runtime::Page<models::ResourceProject>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ResourceProject>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourceProjectsListBuilder -> runtime::Page <
+    models::ResourceProject >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourceProjectsApi::retrieve`] (`GET /api/marketplace-provider-resource-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourceProjectsRetrieveBuilder {
@@ -398,17 +383,6 @@ pub struct MarketplaceProviderResourceProjectsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -428,21 +402,11 @@ impl MarketplaceProviderResourceProjectsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourceProjectsRetrieveBuilder {
-    type Output = Result<models::ResourceProject, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourceProjectsRetrieveBuilder -> models::ResourceProject = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourceProjectsApi::update`] (`PUT /api/marketplace-provider-resource-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourceProjectsUpdateBuilder {
@@ -452,17 +416,6 @@ pub struct MarketplaceProviderResourceProjectsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -483,21 +436,11 @@ impl MarketplaceProviderResourceProjectsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourceProjectsUpdateBuilder {
-    type Output = Result<models::ResourceProject, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourceProjectsUpdateBuilder -> models::ResourceProject = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourceProjectsApi::partial_update`] (`PATCH /api/marketplace-provider-resource-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourceProjectsPartialUpdateBuilder {
@@ -507,17 +450,6 @@ pub struct MarketplaceProviderResourceProjectsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedResourceProjectRequest) -> Self {
@@ -546,22 +478,11 @@ impl MarketplaceProviderResourceProjectsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderResourceProjectsPartialUpdateBuilder {
-    type Output = Result<models::ResourceProject, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourceProjectsPartialUpdateBuilder -> models::ResourceProject =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourceProjectsApi::list_users_list`] (`GET /api/marketplace-provider-resource-projects/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -695,17 +616,6 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -775,15 +685,10 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderResourceProjectsListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourceProjectsListUsersListBuilder -> runtime::Page <
+    models::UserRoleDetails >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourceProjectsApi::add_user`] (`POST /api/marketplace-provider-resource-projects/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourceProjectsAddUserBuilder {
@@ -793,17 +698,6 @@ pub struct MarketplaceProviderResourceProjectsAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -824,21 +718,11 @@ impl MarketplaceProviderResourceProjectsAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourceProjectsAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourceProjectsAddUserBuilder -> models::ExpirationTime = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourceProjectsApi::delete_user`] (`POST /api/marketplace-provider-resource-projects/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourceProjectsDeleteUserBuilder {
@@ -848,17 +732,6 @@ pub struct MarketplaceProviderResourceProjectsDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -879,21 +752,11 @@ impl MarketplaceProviderResourceProjectsDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourceProjectsDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourceProjectsDeleteUserBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourceProjectsApi::update_user`] (`POST /api/marketplace-provider-resource-projects/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourceProjectsUpdateUserBuilder {
@@ -903,17 +766,6 @@ pub struct MarketplaceProviderResourceProjectsUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -934,21 +786,11 @@ impl MarketplaceProviderResourceProjectsUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourceProjectsUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourceProjectsUpdateUserBuilder -> models::ExpirationTime = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourceProjectsApi::set_backend_id`] (`POST /api/marketplace-provider-resource-projects/{uuid}/set_backend_id/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourceProjectsSetBackendIdBuilder {
@@ -958,17 +800,6 @@ pub struct MarketplaceProviderResourceProjectsSetBackendIdBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsSetBackendIdBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -989,21 +820,11 @@ impl MarketplaceProviderResourceProjectsSetBackendIdBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourceProjectsSetBackendIdBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourceProjectsSetBackendIdBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourceProjectsApi::set_state_erred`] (`POST /api/marketplace-provider-resource-projects/{uuid}/set_state_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourceProjectsSetStateErredBuilder {
@@ -1013,17 +834,6 @@ pub struct MarketplaceProviderResourceProjectsSetStateErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsSetStateErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceProjectErrorMessageRequest) -> Self {
@@ -1052,22 +862,11 @@ impl MarketplaceProviderResourceProjectsSetStateErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderResourceProjectsSetStateErredBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourceProjectsSetStateErredBuilder -> models::Status = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourceProjectsApi::set_state_ok`] (`POST /api/marketplace-provider-resource-projects/{uuid}/set_state_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourceProjectsSetStateOkBuilder {
@@ -1076,17 +875,6 @@ pub struct MarketplaceProviderResourceProjectsSetStateOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourceProjectsSetStateOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1106,21 +894,11 @@ impl MarketplaceProviderResourceProjectsSetStateOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourceProjectsSetStateOkBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourceProjectsSetStateOkBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_provider_resource_projects` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

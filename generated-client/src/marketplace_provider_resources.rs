@@ -1537,17 +1537,6 @@ impl MarketplaceProviderResourcesListBuilder {
         self.visible_to_username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1649,14 +1638,10 @@ impl MarketplaceProviderResourcesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesListBuilder {
-    type Output = Result<runtime::Page<models::Resource>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Resource>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesListBuilder -> runtime::Page < models::Resource >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::retrieve`] (`GET /api/marketplace-provider-resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesRetrieveBuilder {
@@ -1680,17 +1665,6 @@ impl MarketplaceProviderResourcesRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1712,21 +1686,11 @@ impl MarketplaceProviderResourcesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Resource> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesRetrieveBuilder {
-    type Output = Result<models::Resource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Resource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesRetrieveBuilder -> models::Resource = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::pull`] (`POST /api/marketplace-provider-resources/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesPullBuilder {
@@ -1735,17 +1699,6 @@ pub struct MarketplaceProviderResourcesPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1765,21 +1718,11 @@ impl MarketplaceProviderResourcesPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesPullBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesPullBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::unlink`] (`POST /api/marketplace-provider-resources/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesUnlinkBuilder {
@@ -1788,17 +1731,6 @@ pub struct MarketplaceProviderResourcesUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1818,21 +1750,11 @@ impl MarketplaceProviderResourcesUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::update_options`] (`POST /api/marketplace-provider-resources/{uuid}/update_options/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesUpdateOptionsBuilder {
@@ -1842,17 +1764,6 @@ pub struct MarketplaceProviderResourcesUpdateOptionsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesUpdateOptionsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceOptionsRequest) -> Self {
@@ -1881,21 +1792,11 @@ impl MarketplaceProviderResourcesUpdateOptionsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<serde_json::Value> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesUpdateOptionsBuilder {
-    type Output = Result<serde_json::Value, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<serde_json::Value>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesUpdateOptionsBuilder -> serde_json::Value = POST
+    json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::update_options_direct`] (`POST /api/marketplace-provider-resources/{uuid}/update_options_direct/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
@@ -1905,17 +1806,6 @@ pub struct MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceOptionsRequest) -> Self {
@@ -1944,21 +1834,11 @@ impl MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesUpdateOptionsDirectBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::update`] (`PUT /api/marketplace-provider-resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesUpdateBuilder {
@@ -1968,17 +1848,6 @@ pub struct MarketplaceProviderResourcesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1999,21 +1868,11 @@ impl MarketplaceProviderResourcesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceUpdate> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesUpdateBuilder {
-    type Output = Result<models::ResourceUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesUpdateBuilder -> models::ResourceUpdate = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::partial_update`] (`PATCH /api/marketplace-provider-resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesPartialUpdateBuilder {
@@ -2023,17 +1882,6 @@ pub struct MarketplaceProviderResourcesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedResourceUpdateRequest) -> Self {
@@ -2062,21 +1910,11 @@ impl MarketplaceProviderResourcesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceUpdate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesPartialUpdateBuilder {
-    type Output = Result<models::ResourceUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesPartialUpdateBuilder -> models::ResourceUpdate = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::list_users_list`] (`GET /api/marketplace-provider-resources/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2210,17 +2048,6 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2290,14 +2117,10 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesListUsersListBuilder -> runtime::Page <
+    models::UserRoleDetails >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::add_user`] (`POST /api/marketplace-provider-resources/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesAddUserBuilder {
@@ -2307,17 +2130,6 @@ pub struct MarketplaceProviderResourcesAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2338,21 +2150,11 @@ impl MarketplaceProviderResourcesAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesAddUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::delete_user`] (`POST /api/marketplace-provider-resources/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesDeleteUserBuilder {
@@ -2362,17 +2164,6 @@ pub struct MarketplaceProviderResourcesDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2393,21 +2184,11 @@ impl MarketplaceProviderResourcesDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesDeleteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::update_user`] (`POST /api/marketplace-provider-resources/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesUpdateUserBuilder {
@@ -2417,17 +2198,6 @@ pub struct MarketplaceProviderResourcesUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2448,21 +2218,11 @@ impl MarketplaceProviderResourcesUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesUpdateUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::details_retrieve`] (`GET /api/marketplace-provider-resources/{uuid}/details/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesDetailsRetrieveBuilder {
@@ -2471,17 +2231,6 @@ pub struct MarketplaceProviderResourcesDetailsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesDetailsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2501,21 +2250,11 @@ impl MarketplaceProviderResourcesDetailsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesDetailsRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesDetailsRetrieveBuilder -> runtime::Accepted = GET
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::glauth_tree_retrieve`] (`GET /api/marketplace-provider-resources/{uuid}/glauth_tree/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
@@ -2524,17 +2263,6 @@ pub struct MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2554,21 +2282,11 @@ impl MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::GlauthTree> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
-    type Output = Result<models::GlauthTree, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::GlauthTree>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesGlauthTreeRetrieveBuilder -> models::GlauthTree = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::glauth_users_config_retrieve`] (`GET /api/marketplace-provider-resources/{uuid}/glauth_users_config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
@@ -2577,17 +2295,6 @@ pub struct MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2607,22 +2314,11 @@ impl MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder -> runtime::Accepted =
+    GET accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::history_at_retrieve`] (`GET /api/marketplace-provider-resources/{uuid}/history/at/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
@@ -2632,17 +2328,6 @@ pub struct MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2664,21 +2349,11 @@ impl MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::History> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
-    type Output = Result<models::History, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::History>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesHistoryAtRetrieveBuilder -> models::History = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::history_list`] (`GET /api/marketplace-provider-resources/{uuid}/history/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3174,17 +2849,6 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
         self.visible_to_username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3289,14 +2953,10 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesHistoryListBuilder {
-    type Output = Result<runtime::Page<models::History>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesHistoryListBuilder -> runtime::Page < models::History >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::offering_for_subresources_list`] (`GET /api/marketplace-provider-resources/{uuid}/offering_for_subresources/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
@@ -3305,17 +2965,6 @@ pub struct MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3335,22 +2984,11 @@ impl MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::UuidType>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
-    type Output = Result<Vec<Lenient<models::UuidType>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::UuidType>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesOfferingForSubresourcesListBuilder -> Vec < Lenient <
+    models::UuidType > > = GET json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::offering_retrieve`] (`GET /api/marketplace-provider-resources/{uuid}/offering/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesOfferingRetrieveBuilder {
@@ -3374,17 +3012,6 @@ impl MarketplaceProviderResourcesOfferingRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3406,21 +3033,11 @@ impl MarketplaceProviderResourcesOfferingRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PublicOfferingDetails> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesOfferingRetrieveBuilder {
-    type Output = Result<models::PublicOfferingDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PublicOfferingDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesOfferingRetrieveBuilder -> models::PublicOfferingDetails
+    = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::plan_periods_list`] (`GET /api/marketplace-provider-resources/{uuid}/plan_periods/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesPlanPeriodsListBuilder {
@@ -3429,17 +3046,6 @@ pub struct MarketplaceProviderResourcesPlanPeriodsListBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesPlanPeriodsListBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3459,21 +3065,11 @@ impl MarketplaceProviderResourcesPlanPeriodsListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::PlanPeriods>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesPlanPeriodsListBuilder {
-    type Output = Result<Vec<Lenient<models::PlanPeriods>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::PlanPeriods>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesPlanPeriodsListBuilder -> Vec < Lenient <
+    models::PlanPeriods > > = GET json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::team_list`] (`GET /api/marketplace-provider-resources/{uuid}/team/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesTeamListBuilder {
@@ -3489,17 +3085,6 @@ impl MarketplaceProviderResourcesTeamListBuilder {
     #[inline]
     pub fn has_consent(mut self, value: bool) -> Self {
         self.has_consent = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -3523,21 +3108,11 @@ impl MarketplaceProviderResourcesTeamListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::Team>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesTeamListBuilder {
-    type Output = Result<Vec<Lenient<models::Team>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::Team>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesTeamListBuilder -> Vec < Lenient < models::Team > > = GET
+    json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::adjust_dates`] (`POST /api/marketplace-provider-resources/{uuid}/adjust_dates/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesAdjustDatesBuilder {
@@ -3547,17 +3122,6 @@ pub struct MarketplaceProviderResourcesAdjustDatesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesAdjustDatesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3578,21 +3142,11 @@ impl MarketplaceProviderResourcesAdjustDatesBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesAdjustDatesBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesAdjustDatesBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::move_resource`] (`POST /api/marketplace-provider-resources/{uuid}/move_resource/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesMoveResourceBuilder {
@@ -3602,17 +3156,6 @@ pub struct MarketplaceProviderResourcesMoveResourceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesMoveResourceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3633,21 +3176,11 @@ impl MarketplaceProviderResourcesMoveResourceBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Resource> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesMoveResourceBuilder {
-    type Output = Result<models::Resource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Resource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesMoveResourceBuilder -> models::Resource = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::refresh_last_sync`] (`POST /api/marketplace-provider-resources/{uuid}/refresh_last_sync/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesRefreshLastSyncBuilder {
@@ -3656,17 +3189,6 @@ pub struct MarketplaceProviderResourcesRefreshLastSyncBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesRefreshLastSyncBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3686,21 +3208,11 @@ impl MarketplaceProviderResourcesRefreshLastSyncBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesRefreshLastSyncBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesRefreshLastSyncBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::restore`] (`POST /api/marketplace-provider-resources/{uuid}/restore/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesRestoreBuilder {
@@ -3710,17 +3222,6 @@ pub struct MarketplaceProviderResourcesRestoreBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesRestoreBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3741,25 +3242,12 @@ impl MarketplaceProviderResourcesRestoreBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceProviderResourcesOrderUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesRestoreBuilder {
-    type Output = Result<models::MarketplaceProviderResourcesOrderUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderResourcesOrderUuid,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesRestoreBuilder ->
+    models::MarketplaceProviderResourcesOrderUuid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_as_erred`] (`POST /api/marketplace-provider-resources/{uuid}/set_as_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetAsErredBuilder {
@@ -3769,17 +3257,6 @@ pub struct MarketplaceProviderResourcesSetAsErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetAsErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceSetStateErredRequest) -> Self {
@@ -3808,21 +3285,11 @@ impl MarketplaceProviderResourcesSetAsErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetAsErredBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetAsErredBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_as_ok`] (`POST /api/marketplace-provider-resources/{uuid}/set_as_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetAsOkBuilder {
@@ -3831,17 +3298,6 @@ pub struct MarketplaceProviderResourcesSetAsOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetAsOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3861,21 +3317,11 @@ impl MarketplaceProviderResourcesSetAsOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetAsOkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetAsOkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_backend_id`] (`POST /api/marketplace-provider-resources/{uuid}/set_backend_id/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetBackendIdBuilder {
@@ -3885,17 +3331,6 @@ pub struct MarketplaceProviderResourcesSetBackendIdBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetBackendIdBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceBackendIdRequest) -> Self {
@@ -3924,21 +3359,11 @@ impl MarketplaceProviderResourcesSetBackendIdBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetBackendIdBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetBackendIdBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_backend_metadata`] (`POST /api/marketplace-provider-resources/{uuid}/set_backend_metadata/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetBackendMetadataBuilder {
@@ -3948,17 +3373,6 @@ pub struct MarketplaceProviderResourcesSetBackendMetadataBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetBackendMetadataBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3979,21 +3393,11 @@ impl MarketplaceProviderResourcesSetBackendMetadataBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetBackendMetadataBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetBackendMetadataBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_downscaled`] (`POST /api/marketplace-provider-resources/{uuid}/set_downscaled/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetDownscaledBuilder {
@@ -4003,17 +3407,6 @@ pub struct MarketplaceProviderResourcesSetDownscaledBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetDownscaledBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceDownscaledRequest) -> Self {
@@ -4042,21 +3435,11 @@ impl MarketplaceProviderResourcesSetDownscaledBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetDownscaledBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetDownscaledBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_effective_id`] (`POST /api/marketplace-provider-resources/{uuid}/set_effective_id/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetEffectiveIdBuilder {
@@ -4066,17 +3449,6 @@ pub struct MarketplaceProviderResourcesSetEffectiveIdBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetEffectiveIdBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceEffectiveIdRequest) -> Self {
@@ -4105,21 +3477,11 @@ impl MarketplaceProviderResourcesSetEffectiveIdBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetEffectiveIdBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetEffectiveIdBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_end_date`] (`POST /api/marketplace-provider-resources/{uuid}/set_end_date/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetEndDateBuilder {
@@ -4129,17 +3491,6 @@ pub struct MarketplaceProviderResourcesSetEndDateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetEndDateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceEndDateRequest) -> Self {
@@ -4168,21 +3519,11 @@ impl MarketplaceProviderResourcesSetEndDateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetEndDateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetEndDateBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_end_date_by_provider`] (`POST /api/marketplace-provider-resources/{uuid}/set_end_date_by_provider/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetEndDateByProviderBuilder {
@@ -4192,17 +3533,6 @@ pub struct MarketplaceProviderResourcesSetEndDateByProviderBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetEndDateByProviderBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceEndDateByProviderRequest) -> Self {
@@ -4231,22 +3561,11 @@ impl MarketplaceProviderResourcesSetEndDateByProviderBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderResourcesSetEndDateByProviderBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetEndDateByProviderBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_end_date_by_staff`] (`POST /api/marketplace-provider-resources/{uuid}/set_end_date_by_staff/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetEndDateByStaffBuilder {
@@ -4256,17 +3575,6 @@ pub struct MarketplaceProviderResourcesSetEndDateByStaffBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetEndDateByStaffBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceEndDateByProviderRequest) -> Self {
@@ -4295,21 +3603,11 @@ impl MarketplaceProviderResourcesSetEndDateByStaffBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetEndDateByStaffBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetEndDateByStaffBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_endpoints`] (`POST /api/marketplace-provider-resources/{uuid}/set_endpoints/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetEndpointsBuilder {
@@ -4319,17 +3617,6 @@ pub struct MarketplaceProviderResourcesSetEndpointsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetEndpointsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4350,21 +3637,11 @@ impl MarketplaceProviderResourcesSetEndpointsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetEndpointsBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetEndpointsBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_limits`] (`POST /api/marketplace-provider-resources/{uuid}/set_limits/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetLimitsBuilder {
@@ -4374,17 +3651,6 @@ pub struct MarketplaceProviderResourcesSetLimitsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetLimitsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4405,21 +3671,11 @@ impl MarketplaceProviderResourcesSetLimitsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetLimitsBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetLimitsBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_paused`] (`POST /api/marketplace-provider-resources/{uuid}/set_paused/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetPausedBuilder {
@@ -4429,17 +3685,6 @@ pub struct MarketplaceProviderResourcesSetPausedBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetPausedBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourcePausedRequest) -> Self {
@@ -4468,21 +3713,11 @@ impl MarketplaceProviderResourcesSetPausedBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetPausedBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetPausedBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_restrict_member_access`] (`POST /api/marketplace-provider-resources/{uuid}/set_restrict_member_access/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
@@ -4492,17 +3727,6 @@ pub struct MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceRestrictMemberAccessRequest) -> Self {
@@ -4531,22 +3755,11 @@ impl MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetRestrictMemberAccessBuilder -> models::Status = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_slug`] (`POST /api/marketplace-provider-resources/{uuid}/set_slug/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetSlugBuilder {
@@ -4556,17 +3769,6 @@ pub struct MarketplaceProviderResourcesSetSlugBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetSlugBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4587,21 +3789,11 @@ impl MarketplaceProviderResourcesSetSlugBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetSlugBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetSlugBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::set_state_ok`] (`POST /api/marketplace-provider-resources/{uuid}/set_state_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSetStateOkBuilder {
@@ -4610,17 +3802,6 @@ pub struct MarketplaceProviderResourcesSetStateOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSetStateOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4640,21 +3821,11 @@ impl MarketplaceProviderResourcesSetStateOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSetStateOkBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSetStateOkBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::submit_report`] (`POST /api/marketplace-provider-resources/{uuid}/submit_report/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesSubmitReportBuilder {
@@ -4664,17 +3835,6 @@ pub struct MarketplaceProviderResourcesSubmitReportBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesSubmitReportBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4695,21 +3855,11 @@ impl MarketplaceProviderResourcesSubmitReportBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesSubmitReportBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesSubmitReportBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceProviderResourcesApi::terminate`] (`POST /api/marketplace-provider-resources/{uuid}/terminate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceProviderResourcesTerminateBuilder {
@@ -4719,17 +3869,6 @@ pub struct MarketplaceProviderResourcesTerminateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceProviderResourcesTerminateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceTerminateRequest) -> Self {
@@ -4758,25 +3897,12 @@ impl MarketplaceProviderResourcesTerminateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceProviderResourcesOrderUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceProviderResourcesTerminateBuilder {
-    type Output = Result<models::MarketplaceProviderResourcesOrderUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderResourcesOrderUuid,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceProviderResourcesTerminateBuilder ->
+    models::MarketplaceProviderResourcesOrderUuid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_provider_resources` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -580,17 +580,6 @@ impl MarketplacePublicOfferingsListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -691,16 +680,10 @@ impl MarketplacePublicOfferingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplacePublicOfferingsListBuilder {
-    type Output = Result<runtime::Page<models::PublicOfferingDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::PublicOfferingDetails>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplacePublicOfferingsListBuilder -> runtime::Page <
+    models::PublicOfferingDetails >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplacePublicOfferingsApi::retrieve`] (`GET /api/marketplace-public-offerings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplacePublicOfferingsRetrieveBuilder {
@@ -724,17 +707,6 @@ impl MarketplacePublicOfferingsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -756,21 +728,11 @@ impl MarketplacePublicOfferingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PublicOfferingDetails> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplacePublicOfferingsRetrieveBuilder {
-    type Output = Result<models::PublicOfferingDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PublicOfferingDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplacePublicOfferingsRetrieveBuilder -> models::PublicOfferingDetails = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplacePublicOfferingsApi::plans_list`] (`GET /api/marketplace-public-offerings/{uuid}/plans/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplacePublicOfferingsPlansListBuilder {
@@ -779,17 +741,6 @@ pub struct MarketplacePublicOfferingsPlansListBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePublicOfferingsPlansListBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -809,28 +760,12 @@ impl MarketplacePublicOfferingsPlansListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::PublicOfferingDetailsPlan>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplacePublicOfferingsPlansListBuilder {
-    type Output = Result<
-        Vec<Lenient<models::PublicOfferingDetailsPlan>>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::PublicOfferingDetailsPlan>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplacePublicOfferingsPlansListBuilder -> Vec < Lenient <
+    models::PublicOfferingDetailsPlan > > = GET json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplacePublicOfferingsApi::plans_retrieve`] (`GET /api/marketplace-public-offerings/{uuid}/plans/{plan_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplacePublicOfferingsPlansRetrieveBuilder {
@@ -840,17 +775,6 @@ pub struct MarketplacePublicOfferingsPlansRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplacePublicOfferingsPlansRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -871,21 +795,11 @@ impl MarketplacePublicOfferingsPlansRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PublicOfferingDetailsPlan> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplacePublicOfferingsPlansRetrieveBuilder {
-    type Output = Result<models::PublicOfferingDetailsPlan, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PublicOfferingDetailsPlan>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplacePublicOfferingsPlansRetrieveBuilder -> models::PublicOfferingDetailsPlan =
+    GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_public_offerings` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -86,17 +86,6 @@ impl MarketplaceRelatedCustomersListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -156,14 +145,10 @@ impl MarketplaceRelatedCustomersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceRelatedCustomersListBuilder {
-    type Output = Result<runtime::Page<models::UuidName>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UuidName>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRelatedCustomersListBuilder -> runtime::Page < models::UuidName >;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_related_customers` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

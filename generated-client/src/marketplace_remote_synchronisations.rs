@@ -178,17 +178,6 @@ impl MarketplaceRemoteSynchronisationsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -245,16 +234,10 @@ impl MarketplaceRemoteSynchronisationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsListBuilder {
-    type Output = Result<runtime::Page<models::RemoteSynchronisation>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::RemoteSynchronisation>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRemoteSynchronisationsListBuilder -> runtime::Page <
+    models::RemoteSynchronisation >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRemoteSynchronisationsApi::retrieve`] (`GET /api/marketplace-remote-synchronisations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRemoteSynchronisationsRetrieveBuilder {
@@ -263,17 +246,6 @@ pub struct MarketplaceRemoteSynchronisationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -293,21 +265,11 @@ impl MarketplaceRemoteSynchronisationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RemoteSynchronisation> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsRetrieveBuilder {
-    type Output = Result<models::RemoteSynchronisation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RemoteSynchronisation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRemoteSynchronisationsRetrieveBuilder -> models::RemoteSynchronisation =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRemoteSynchronisationsApi::create`] (`POST /api/marketplace-remote-synchronisations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRemoteSynchronisationsCreateBuilder {
@@ -316,17 +278,6 @@ pub struct MarketplaceRemoteSynchronisationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -344,21 +295,11 @@ impl MarketplaceRemoteSynchronisationsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RemoteSynchronisation> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsCreateBuilder {
-    type Output = Result<models::RemoteSynchronisation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RemoteSynchronisation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRemoteSynchronisationsCreateBuilder -> models::RemoteSynchronisation =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRemoteSynchronisationsApi::update`] (`PUT /api/marketplace-remote-synchronisations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRemoteSynchronisationsUpdateBuilder {
@@ -368,17 +309,6 @@ pub struct MarketplaceRemoteSynchronisationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -399,21 +329,11 @@ impl MarketplaceRemoteSynchronisationsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RemoteSynchronisation> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsUpdateBuilder {
-    type Output = Result<models::RemoteSynchronisation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RemoteSynchronisation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRemoteSynchronisationsUpdateBuilder -> models::RemoteSynchronisation = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRemoteSynchronisationsApi::partial_update`] (`PATCH /api/marketplace-remote-synchronisations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
@@ -423,17 +343,6 @@ pub struct MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedRemoteSynchronisationRequest) -> Self {
@@ -462,21 +371,11 @@ impl MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RemoteSynchronisation> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
-    type Output = Result<models::RemoteSynchronisation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RemoteSynchronisation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRemoteSynchronisationsPartialUpdateBuilder ->
+    models::RemoteSynchronisation = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRemoteSynchronisationsApi::destroy`] (`DELETE /api/marketplace-remote-synchronisations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRemoteSynchronisationsDestroyBuilder {
@@ -485,17 +384,6 @@ pub struct MarketplaceRemoteSynchronisationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -515,21 +403,11 @@ impl MarketplaceRemoteSynchronisationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRemoteSynchronisationsDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRemoteSynchronisationsApi::run_synchronisation`] (`POST /api/marketplace-remote-synchronisations/{uuid}/run_synchronisation/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
@@ -538,17 +416,6 @@ pub struct MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -568,22 +435,11 @@ impl MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RemoteSynchronisation> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
-    type Output = Result<models::RemoteSynchronisation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RemoteSynchronisation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRemoteSynchronisationsRunSynchronisationBuilder ->
+    models::RemoteSynchronisation = POST json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_remote_synchronisations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

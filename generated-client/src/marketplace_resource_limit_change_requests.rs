@@ -222,17 +222,6 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -298,19 +287,10 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceResourceLimitChangeRequest>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceResourceLimitChangeRequest>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceLimitChangeRequestsListBuilder -> runtime::Page <
+    models::MarketplaceResourceLimitChangeRequest >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceLimitChangeRequestsApi::retrieve`] (`GET /api/marketplace-resource-limit-change-requests/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
@@ -319,17 +299,6 @@ pub struct MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -349,25 +318,12 @@ impl MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceResourceLimitChangeRequest> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
-    type Output = Result<models::MarketplaceResourceLimitChangeRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceResourceLimitChangeRequest,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceLimitChangeRequestsRetrieveBuilder ->
+    models::MarketplaceResourceLimitChangeRequest = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceLimitChangeRequestsApi::create`] (`POST /api/marketplace-resource-limit-change-requests/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceLimitChangeRequestsCreateBuilder {
@@ -376,17 +332,6 @@ pub struct MarketplaceResourceLimitChangeRequestsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceLimitChangeRequestsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -404,23 +349,12 @@ impl MarketplaceResourceLimitChangeRequestsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ResourceLimitChangeRequestCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsCreateBuilder {
-    type Output = Result<models::ResourceLimitChangeRequestCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceLimitChangeRequestCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceLimitChangeRequestsCreateBuilder ->
+    models::ResourceLimitChangeRequestCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceLimitChangeRequestsApi::approve`] (`POST /api/marketplace-resource-limit-change-requests/{uuid}/approve/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceLimitChangeRequestsApproveBuilder {
@@ -430,17 +364,6 @@ pub struct MarketplaceResourceLimitChangeRequestsApproveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
@@ -469,30 +392,12 @@ impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
-    > {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsApproveBuilder {
-    type Output = Result<
-        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceLimitChangeRequestsApproveBuilder ->
+    models::MarketplaceResourceLimitChangeRequestsOrderUuid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceLimitChangeRequestsApi::cancel`] (`POST /api/marketplace-resource-limit-change-requests/{uuid}/cancel/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceLimitChangeRequestsCancelBuilder {
@@ -502,17 +407,6 @@ pub struct MarketplaceResourceLimitChangeRequestsCancelBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceLimitChangeRequestsCancelBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -533,21 +427,11 @@ impl MarketplaceResourceLimitChangeRequestsCancelBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsCancelBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceLimitChangeRequestsCancelBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceLimitChangeRequestsApi::reject`] (`POST /api/marketplace-resource-limit-change-requests/{uuid}/reject/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceLimitChangeRequestsRejectBuilder {
@@ -557,17 +441,6 @@ pub struct MarketplaceResourceLimitChangeRequestsRejectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceLimitChangeRequestsRejectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
@@ -596,21 +469,11 @@ impl MarketplaceResourceLimitChangeRequestsRejectBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsRejectBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceLimitChangeRequestsRejectBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_resource_limit_change_requests` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -86,17 +86,6 @@ impl MarketplaceResourceOfferingsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -162,19 +151,10 @@ impl MarketplaceResourceOfferingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceResourceOfferingsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceResourceOfferingsNameUuid>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceResourceOfferingsNameUuid>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceOfferingsListBuilder -> runtime::Page <
+    models::MarketplaceResourceOfferingsNameUuid >; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_resource_offerings` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

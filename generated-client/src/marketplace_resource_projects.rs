@@ -304,17 +304,6 @@ impl MarketplaceResourceProjectsListBuilder {
         self.resource_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -374,14 +363,10 @@ impl MarketplaceResourceProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceResourceProjectsListBuilder {
-    type Output = Result<runtime::Page<models::ResourceProject>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ResourceProject>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceProjectsListBuilder -> runtime::Page < models::ResourceProject >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceProjectsApi::retrieve`] (`GET /api/marketplace-resource-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceProjectsRetrieveBuilder {
@@ -390,17 +375,6 @@ pub struct MarketplaceResourceProjectsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -420,21 +394,11 @@ impl MarketplaceResourceProjectsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceProjectsRetrieveBuilder {
-    type Output = Result<models::ResourceProject, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceProjectsRetrieveBuilder -> models::ResourceProject = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceProjectsApi::create`] (`POST /api/marketplace-resource-projects/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceProjectsCreateBuilder {
@@ -443,17 +407,6 @@ pub struct MarketplaceResourceProjectsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -471,21 +424,11 @@ impl MarketplaceResourceProjectsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceProjectsCreateBuilder {
-    type Output = Result<models::ResourceProject, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceProjectsCreateBuilder -> models::ResourceProject = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceProjectsApi::update`] (`PUT /api/marketplace-resource-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceProjectsUpdateBuilder {
@@ -495,17 +438,6 @@ pub struct MarketplaceResourceProjectsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -526,21 +458,11 @@ impl MarketplaceResourceProjectsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceProjectsUpdateBuilder {
-    type Output = Result<models::ResourceProject, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceProjectsUpdateBuilder -> models::ResourceProject = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceProjectsApi::partial_update`] (`PATCH /api/marketplace-resource-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceProjectsPartialUpdateBuilder {
@@ -550,17 +472,6 @@ pub struct MarketplaceResourceProjectsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedResourceProjectRequest) -> Self {
@@ -589,21 +500,11 @@ impl MarketplaceResourceProjectsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceProjectsPartialUpdateBuilder {
-    type Output = Result<models::ResourceProject, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceProjectsPartialUpdateBuilder -> models::ResourceProject = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceProjectsApi::destroy`] (`DELETE /api/marketplace-resource-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceProjectsDestroyBuilder {
@@ -619,17 +520,6 @@ impl MarketplaceResourceProjectsDestroyBuilder {
     #[inline]
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -653,21 +543,11 @@ impl MarketplaceResourceProjectsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceProjectsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceProjectsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceProjectsApi::list_users_list`] (`GET /api/marketplace-resource-projects/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -801,17 +681,6 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -881,14 +750,10 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceResourceProjectsListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceProjectsListUsersListBuilder -> runtime::Page <
+    models::UserRoleDetails >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceProjectsApi::add_user`] (`POST /api/marketplace-resource-projects/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceProjectsAddUserBuilder {
@@ -898,17 +763,6 @@ pub struct MarketplaceResourceProjectsAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -929,21 +783,11 @@ impl MarketplaceResourceProjectsAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceProjectsAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceProjectsAddUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceProjectsApi::delete_user`] (`POST /api/marketplace-resource-projects/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceProjectsDeleteUserBuilder {
@@ -953,17 +797,6 @@ pub struct MarketplaceResourceProjectsDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -984,21 +817,11 @@ impl MarketplaceResourceProjectsDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceProjectsDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceProjectsDeleteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceProjectsApi::update_user`] (`POST /api/marketplace-resource-projects/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceProjectsUpdateUserBuilder {
@@ -1008,17 +831,6 @@ pub struct MarketplaceResourceProjectsUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1039,21 +851,11 @@ impl MarketplaceResourceProjectsUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceProjectsUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceProjectsUpdateUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourceProjectsApi::recover`] (`POST /api/marketplace-resource-projects/{uuid}/recover/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourceProjectsRecoverBuilder {
@@ -1063,17 +865,6 @@ pub struct MarketplaceResourceProjectsRecoverBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourceProjectsRecoverBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceProjectRecoveryRequest) -> Self {
@@ -1102,21 +893,11 @@ impl MarketplaceResourceProjectsRecoverBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourceProjectsRecoverBuilder {
-    type Output = Result<models::ResourceProject, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourceProjectsRecoverBuilder -> models::ResourceProject = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_resource_projects` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -1470,17 +1470,6 @@ impl MarketplaceResourcesListBuilder {
         self.visible_to_username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1579,14 +1568,10 @@ impl MarketplaceResourcesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceResourcesListBuilder {
-    type Output = Result<runtime::Page<models::Resource>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Resource>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesListBuilder -> runtime::Page < models::Resource >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::list_users_list`] (`GET /api/marketplace-resources/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1720,17 +1705,6 @@ impl MarketplaceResourcesListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1800,14 +1774,10 @@ impl MarketplaceResourcesListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceResourcesListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesListUsersListBuilder -> runtime::Page < models::UserRoleDetails
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::retrieve`] (`GET /api/marketplace-resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesRetrieveBuilder {
@@ -1831,17 +1801,6 @@ impl MarketplaceResourcesRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1863,21 +1822,11 @@ impl MarketplaceResourcesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Resource> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesRetrieveBuilder {
-    type Output = Result<models::Resource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Resource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesRetrieveBuilder -> models::Resource = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::pull`] (`POST /api/marketplace-resources/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesPullBuilder {
@@ -1886,17 +1835,6 @@ pub struct MarketplaceResourcesPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1916,21 +1854,11 @@ impl MarketplaceResourcesPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesPullBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesPullBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::unlink`] (`POST /api/marketplace-resources/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesUnlinkBuilder {
@@ -1939,17 +1867,6 @@ pub struct MarketplaceResourcesUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1969,21 +1886,11 @@ impl MarketplaceResourcesUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::update_user`] (`POST /api/marketplace-resources/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesUpdateUserBuilder {
@@ -1993,17 +1900,6 @@ pub struct MarketplaceResourcesUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2024,21 +1920,11 @@ impl MarketplaceResourcesUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesUpdateUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::update`] (`PUT /api/marketplace-resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesUpdateBuilder {
@@ -2048,17 +1934,6 @@ pub struct MarketplaceResourcesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2079,21 +1954,11 @@ impl MarketplaceResourcesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceUpdate> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesUpdateBuilder {
-    type Output = Result<models::ResourceUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesUpdateBuilder -> models::ResourceUpdate = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::partial_update`] (`PATCH /api/marketplace-resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesPartialUpdateBuilder {
@@ -2103,17 +1968,6 @@ pub struct MarketplaceResourcesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedResourceUpdateRequest) -> Self {
@@ -2142,21 +1996,11 @@ impl MarketplaceResourcesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceUpdate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesPartialUpdateBuilder {
-    type Output = Result<models::ResourceUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesPartialUpdateBuilder -> models::ResourceUpdate = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::set_downscaled`] (`POST /api/marketplace-resources/{uuid}/set_downscaled/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesSetDownscaledBuilder {
@@ -2166,17 +2010,6 @@ pub struct MarketplaceResourcesSetDownscaledBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetDownscaledBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceDownscaledRequest) -> Self {
@@ -2205,21 +2038,11 @@ impl MarketplaceResourcesSetDownscaledBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesSetDownscaledBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesSetDownscaledBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::set_paused`] (`POST /api/marketplace-resources/{uuid}/set_paused/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesSetPausedBuilder {
@@ -2229,17 +2052,6 @@ pub struct MarketplaceResourcesSetPausedBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetPausedBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourcePausedRequest) -> Self {
@@ -2268,21 +2080,11 @@ impl MarketplaceResourcesSetPausedBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesSetPausedBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesSetPausedBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::terminate`] (`POST /api/marketplace-resources/{uuid}/terminate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesTerminateBuilder {
@@ -2292,17 +2094,6 @@ pub struct MarketplaceResourcesTerminateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesTerminateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceTerminateRequest) -> Self {
@@ -2331,21 +2122,11 @@ impl MarketplaceResourcesTerminateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesTerminateBuilder {
-    type Output = Result<models::MarketplaceResourcesOrderUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesTerminateBuilder -> models::MarketplaceResourcesOrderUuid = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::move_resource`] (`POST /api/marketplace-resources/{uuid}/move_resource/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesMoveResourceBuilder {
@@ -2355,17 +2136,6 @@ pub struct MarketplaceResourcesMoveResourceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesMoveResourceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2386,21 +2156,11 @@ impl MarketplaceResourcesMoveResourceBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Resource> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesMoveResourceBuilder {
-    type Output = Result<models::Resource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Resource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesMoveResourceBuilder -> models::Resource = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::renew`] (`POST /api/marketplace-resources/{uuid}/renew/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesRenewBuilder {
@@ -2410,17 +2170,6 @@ pub struct MarketplaceResourcesRenewBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesRenewBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2445,21 +2194,11 @@ impl MarketplaceResourcesRenewBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesRenewBuilder {
-    type Output = Result<models::MarketplaceResourcesOrderUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesRenewBuilder -> models::MarketplaceResourcesOrderUuid = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::set_end_date_by_staff`] (`POST /api/marketplace-resources/{uuid}/set_end_date_by_staff/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesSetEndDateByStaffBuilder {
@@ -2469,17 +2208,6 @@ pub struct MarketplaceResourcesSetEndDateByStaffBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetEndDateByStaffBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceEndDateByProviderRequest) -> Self {
@@ -2508,21 +2236,11 @@ impl MarketplaceResourcesSetEndDateByStaffBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesSetEndDateByStaffBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesSetEndDateByStaffBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::set_restrict_member_access`] (`POST /api/marketplace-resources/{uuid}/set_restrict_member_access/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesSetRestrictMemberAccessBuilder {
@@ -2532,17 +2250,6 @@ pub struct MarketplaceResourcesSetRestrictMemberAccessBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetRestrictMemberAccessBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceRestrictMemberAccessRequest) -> Self {
@@ -2571,21 +2278,11 @@ impl MarketplaceResourcesSetRestrictMemberAccessBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesSetRestrictMemberAccessBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesSetRestrictMemberAccessBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::set_slug`] (`POST /api/marketplace-resources/{uuid}/set_slug/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesSetSlugBuilder {
@@ -2595,17 +2292,6 @@ pub struct MarketplaceResourcesSetSlugBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetSlugBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2626,21 +2312,11 @@ impl MarketplaceResourcesSetSlugBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesSetSlugBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesSetSlugBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::switch_plan`] (`POST /api/marketplace-resources/{uuid}/switch_plan/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesSwitchPlanBuilder {
@@ -2650,17 +2326,6 @@ pub struct MarketplaceResourcesSwitchPlanBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSwitchPlanBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2681,21 +2346,11 @@ impl MarketplaceResourcesSwitchPlanBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesSwitchPlanBuilder {
-    type Output = Result<models::MarketplaceResourcesOrderUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesSwitchPlanBuilder -> models::MarketplaceResourcesOrderUuid = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::update_limits`] (`POST /api/marketplace-resources/{uuid}/update_limits/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesUpdateLimitsBuilder {
@@ -2705,17 +2360,6 @@ pub struct MarketplaceResourcesUpdateLimitsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesUpdateLimitsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2740,21 +2384,11 @@ impl MarketplaceResourcesUpdateLimitsBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesUpdateLimitsBuilder {
-    type Output = Result<models::MarketplaceResourcesOrderUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesUpdateLimitsBuilder -> models::MarketplaceResourcesOrderUuid =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::update_options`] (`POST /api/marketplace-resources/{uuid}/update_options/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesUpdateOptionsBuilder {
@@ -2764,17 +2398,6 @@ pub struct MarketplaceResourcesUpdateOptionsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesUpdateOptionsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceOptionsRequest) -> Self {
@@ -2803,21 +2426,11 @@ impl MarketplaceResourcesUpdateOptionsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<serde_json::Value> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesUpdateOptionsBuilder {
-    type Output = Result<serde_json::Value, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<serde_json::Value>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesUpdateOptionsBuilder -> serde_json::Value = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::details_retrieve`] (`GET /api/marketplace-resources/{uuid}/details/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesDetailsRetrieveBuilder {
@@ -2826,17 +2439,6 @@ pub struct MarketplaceResourcesDetailsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesDetailsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2856,21 +2458,11 @@ impl MarketplaceResourcesDetailsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesDetailsRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesDetailsRetrieveBuilder -> runtime::Accepted = GET accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::glauth_users_config_retrieve`] (`GET /api/marketplace-resources/{uuid}/glauth_users_config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
@@ -2879,17 +2471,6 @@ pub struct MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2909,21 +2490,11 @@ impl MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesGlauthUsersConfigRetrieveBuilder -> runtime::Accepted = GET
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::offering_for_subresources_list`] (`GET /api/marketplace-resources/{uuid}/offering_for_subresources/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesOfferingForSubresourcesListBuilder {
@@ -2932,17 +2503,6 @@ pub struct MarketplaceResourcesOfferingForSubresourcesListBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesOfferingForSubresourcesListBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2962,21 +2522,11 @@ impl MarketplaceResourcesOfferingForSubresourcesListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::UuidType>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesOfferingForSubresourcesListBuilder {
-    type Output = Result<Vec<Lenient<models::UuidType>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::UuidType>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesOfferingForSubresourcesListBuilder -> Vec < Lenient <
+    models::UuidType > > = GET json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::offering_retrieve`] (`GET /api/marketplace-resources/{uuid}/offering/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesOfferingRetrieveBuilder {
@@ -3000,17 +2550,6 @@ impl MarketplaceResourcesOfferingRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3032,21 +2571,11 @@ impl MarketplaceResourcesOfferingRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PublicOfferingDetails> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesOfferingRetrieveBuilder {
-    type Output = Result<models::PublicOfferingDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PublicOfferingDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesOfferingRetrieveBuilder -> models::PublicOfferingDetails = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::plan_periods_list`] (`GET /api/marketplace-resources/{uuid}/plan_periods/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesPlanPeriodsListBuilder {
@@ -3055,17 +2584,6 @@ pub struct MarketplaceResourcesPlanPeriodsListBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesPlanPeriodsListBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3085,21 +2603,11 @@ impl MarketplaceResourcesPlanPeriodsListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::PlanPeriods>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesPlanPeriodsListBuilder {
-    type Output = Result<Vec<Lenient<models::PlanPeriods>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::PlanPeriods>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesPlanPeriodsListBuilder -> Vec < Lenient < models::PlanPeriods > >
+    = GET json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::team_list`] (`GET /api/marketplace-resources/{uuid}/team/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesTeamListBuilder {
@@ -3115,17 +2623,6 @@ impl MarketplaceResourcesTeamListBuilder {
     #[inline]
     pub fn has_consent(mut self, value: bool) -> Self {
         self.has_consent = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -3149,21 +2646,11 @@ impl MarketplaceResourcesTeamListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::Team>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesTeamListBuilder {
-    type Output = Result<Vec<Lenient<models::Team>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::Team>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesTeamListBuilder -> Vec < Lenient < models::Team > > = GET
+    json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::team_members_list`] (`GET /api/marketplace-resources/{uuid}/team_members/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3665,17 +3152,6 @@ impl MarketplaceResourcesTeamMembersListBuilder {
         self.visible_to_username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3782,14 +3258,10 @@ impl MarketplaceResourcesTeamMembersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceResourcesTeamMembersListBuilder {
-    type Output = Result<runtime::Page<models::ResourceTeamMember>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ResourceTeamMember>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesTeamMembersListBuilder -> runtime::Page <
+    models::ResourceTeamMember >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::suggest_name`] (`POST /api/marketplace-resources/suggest_name/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesSuggestNameBuilder {
@@ -3798,17 +3270,6 @@ pub struct MarketplaceResourcesSuggestNameBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSuggestNameBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3826,21 +3287,11 @@ impl MarketplaceResourcesSuggestNameBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceSuggestName> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesSuggestNameBuilder {
-    type Output = Result<models::ResourceSuggestName, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceSuggestName>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesSuggestNameBuilder -> models::ResourceSuggestName = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::glauth_tree_retrieve`] (`GET /api/marketplace-resources/{uuid}/glauth_tree/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesGlauthTreeRetrieveBuilder {
@@ -3849,17 +3300,6 @@ pub struct MarketplaceResourcesGlauthTreeRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesGlauthTreeRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3879,21 +3319,11 @@ impl MarketplaceResourcesGlauthTreeRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::GlauthTree> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesGlauthTreeRetrieveBuilder {
-    type Output = Result<models::GlauthTree, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::GlauthTree>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesGlauthTreeRetrieveBuilder -> models::GlauthTree = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::history_at_retrieve`] (`GET /api/marketplace-resources/{uuid}/history/at/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesHistoryAtRetrieveBuilder {
@@ -3903,17 +3333,6 @@ pub struct MarketplaceResourcesHistoryAtRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesHistoryAtRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3935,21 +3354,11 @@ impl MarketplaceResourcesHistoryAtRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::History> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesHistoryAtRetrieveBuilder {
-    type Output = Result<models::History, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::History>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesHistoryAtRetrieveBuilder -> models::History = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::history_list`] (`GET /api/marketplace-resources/{uuid}/history/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4445,17 +3854,6 @@ impl MarketplaceResourcesHistoryListBuilder {
         self.visible_to_username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4560,14 +3958,10 @@ impl MarketplaceResourcesHistoryListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceResourcesHistoryListBuilder {
-    type Output = Result<runtime::Page<models::History>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesHistoryListBuilder -> runtime::Page < models::History >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::add_user`] (`POST /api/marketplace-resources/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesAddUserBuilder {
@@ -4577,17 +3971,6 @@ pub struct MarketplaceResourcesAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4608,21 +3991,11 @@ impl MarketplaceResourcesAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesAddUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::adjust_dates`] (`POST /api/marketplace-resources/{uuid}/adjust_dates/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesAdjustDatesBuilder {
@@ -4632,17 +4005,6 @@ pub struct MarketplaceResourcesAdjustDatesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesAdjustDatesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4663,21 +4025,11 @@ impl MarketplaceResourcesAdjustDatesBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesAdjustDatesBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesAdjustDatesBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::delete_user`] (`POST /api/marketplace-resources/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesDeleteUserBuilder {
@@ -4687,17 +4039,6 @@ pub struct MarketplaceResourcesDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4718,21 +4059,11 @@ impl MarketplaceResourcesDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesDeleteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::estimate_renewal`] (`POST /api/marketplace-resources/{uuid}/estimate_renewal/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesEstimateRenewalBuilder {
@@ -4742,17 +4073,6 @@ pub struct MarketplaceResourcesEstimateRenewalBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesEstimateRenewalBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4773,21 +4093,11 @@ impl MarketplaceResourcesEstimateRenewalBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RenewalEstimateRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesEstimateRenewalBuilder {
-    type Output = Result<models::RenewalEstimateRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RenewalEstimateRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesEstimateRenewalBuilder -> models::RenewalEstimateRequest = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::reallocate_limits`] (`POST /api/marketplace-resources/{uuid}/reallocate_limits/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesReallocateLimitsBuilder {
@@ -4797,17 +4107,6 @@ pub struct MarketplaceResourcesReallocateLimitsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesReallocateLimitsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4828,21 +4127,11 @@ impl MarketplaceResourcesReallocateLimitsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceReallocateLimits> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesReallocateLimitsBuilder {
-    type Output = Result<models::ResourceReallocateLimits, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceReallocateLimits>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesReallocateLimitsBuilder -> models::ResourceReallocateLimits =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::restore`] (`POST /api/marketplace-resources/{uuid}/restore/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesRestoreBuilder {
@@ -4852,17 +4141,6 @@ pub struct MarketplaceResourcesRestoreBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesRestoreBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4883,21 +4161,11 @@ impl MarketplaceResourcesRestoreBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesRestoreBuilder {
-    type Output = Result<models::MarketplaceResourcesOrderUuid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesRestoreBuilder -> models::MarketplaceResourcesOrderUuid = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceResourcesApi::set_end_date`] (`POST /api/marketplace-resources/{uuid}/set_end_date/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceResourcesSetEndDateBuilder {
@@ -4907,17 +4175,6 @@ pub struct MarketplaceResourcesSetEndDateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceResourcesSetEndDateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ResourceEndDateRequest) -> Self {
@@ -4946,21 +4203,11 @@ impl MarketplaceResourcesSetEndDateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceResourcesSetEndDateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceResourcesSetEndDateBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_resources` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -431,17 +431,6 @@ impl MarketplaceRobotAccountsListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -513,16 +502,10 @@ impl MarketplaceRobotAccountsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceRobotAccountsListBuilder {
-    type Output = Result<runtime::Page<models::RobotAccountDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::RobotAccountDetails>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRobotAccountsListBuilder -> runtime::Page < models::RobotAccountDetails >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRobotAccountsApi::retrieve`] (`GET /api/marketplace-robot-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRobotAccountsRetrieveBuilder {
@@ -546,17 +529,6 @@ impl MarketplaceRobotAccountsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -578,21 +550,11 @@ impl MarketplaceRobotAccountsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRobotAccountsRetrieveBuilder {
-    type Output = Result<models::RobotAccountDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRobotAccountsRetrieveBuilder -> models::RobotAccountDetails = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRobotAccountsApi::create`] (`POST /api/marketplace-robot-accounts/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRobotAccountsCreateBuilder {
@@ -601,17 +563,6 @@ pub struct MarketplaceRobotAccountsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -629,21 +580,11 @@ impl MarketplaceRobotAccountsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RobotAccount> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRobotAccountsCreateBuilder {
-    type Output = Result<models::RobotAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RobotAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRobotAccountsCreateBuilder -> models::RobotAccount = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRobotAccountsApi::update`] (`PUT /api/marketplace-robot-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRobotAccountsUpdateBuilder {
@@ -653,17 +594,6 @@ pub struct MarketplaceRobotAccountsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -684,21 +614,11 @@ impl MarketplaceRobotAccountsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RobotAccount> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRobotAccountsUpdateBuilder {
-    type Output = Result<models::RobotAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RobotAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRobotAccountsUpdateBuilder -> models::RobotAccount = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRobotAccountsApi::partial_update`] (`PATCH /api/marketplace-robot-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRobotAccountsPartialUpdateBuilder {
@@ -708,17 +628,6 @@ pub struct MarketplaceRobotAccountsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedRobotAccountRequest) -> Self {
@@ -747,21 +656,11 @@ impl MarketplaceRobotAccountsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RobotAccount> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRobotAccountsPartialUpdateBuilder {
-    type Output = Result<models::RobotAccount, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RobotAccount>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRobotAccountsPartialUpdateBuilder -> models::RobotAccount = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRobotAccountsApi::destroy`] (`DELETE /api/marketplace-robot-accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRobotAccountsDestroyBuilder {
@@ -770,17 +669,6 @@ pub struct MarketplaceRobotAccountsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -800,21 +688,11 @@ impl MarketplaceRobotAccountsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRobotAccountsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRobotAccountsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRobotAccountsApi::set_state_creating`] (`POST /api/marketplace-robot-accounts/{uuid}/set_state_creating/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRobotAccountsSetStateCreatingBuilder {
@@ -823,17 +701,6 @@ pub struct MarketplaceRobotAccountsSetStateCreatingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsSetStateCreatingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -853,21 +720,11 @@ impl MarketplaceRobotAccountsSetStateCreatingBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateCreatingBuilder {
-    type Output = Result<models::RobotAccountDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRobotAccountsSetStateCreatingBuilder -> models::RobotAccountDetails = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRobotAccountsApi::set_state_deleted`] (`POST /api/marketplace-robot-accounts/{uuid}/set_state_deleted/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRobotAccountsSetStateDeletedBuilder {
@@ -876,17 +733,6 @@ pub struct MarketplaceRobotAccountsSetStateDeletedBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsSetStateDeletedBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -906,21 +752,11 @@ impl MarketplaceRobotAccountsSetStateDeletedBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateDeletedBuilder {
-    type Output = Result<models::RobotAccountDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRobotAccountsSetStateDeletedBuilder -> models::RobotAccountDetails = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRobotAccountsApi::set_state_erred`] (`POST /api/marketplace-robot-accounts/{uuid}/set_state_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRobotAccountsSetStateErredBuilder {
@@ -930,17 +766,6 @@ pub struct MarketplaceRobotAccountsSetStateErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsSetStateErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::RobotAccountErrorRequest) -> Self {
@@ -969,21 +794,11 @@ impl MarketplaceRobotAccountsSetStateErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateErredBuilder {
-    type Output = Result<models::RobotAccountDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRobotAccountsSetStateErredBuilder -> models::RobotAccountDetails = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRobotAccountsApi::set_state_ok`] (`POST /api/marketplace-robot-accounts/{uuid}/set_state_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRobotAccountsSetStateOkBuilder {
@@ -992,17 +807,6 @@ pub struct MarketplaceRobotAccountsSetStateOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsSetStateOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1022,21 +826,11 @@ impl MarketplaceRobotAccountsSetStateOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateOkBuilder {
-    type Output = Result<models::RobotAccountDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRobotAccountsSetStateOkBuilder -> models::RobotAccountDetails = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceRobotAccountsApi::set_state_request_deletion`] (`POST /api/marketplace-robot-accounts/{uuid}/set_state_request_deletion/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
@@ -1045,17 +839,6 @@ pub struct MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1075,21 +858,11 @@ impl MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
-    type Output = Result<models::RobotAccountDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceRobotAccountsSetStateRequestDeletionBuilder -> models::RobotAccountDetails
+    = POST json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_robot_accounts` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

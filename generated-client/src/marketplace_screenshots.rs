@@ -229,17 +229,6 @@ impl MarketplaceScreenshotsListBuilder {
         self.parent_offering_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -296,14 +285,10 @@ impl MarketplaceScreenshotsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceScreenshotsListBuilder {
-    type Output = Result<runtime::Page<models::Screenshot>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Screenshot>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceScreenshotsListBuilder -> runtime::Page < models::Screenshot >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceScreenshotsApi::retrieve`] (`GET /api/marketplace-screenshots/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceScreenshotsRetrieveBuilder {
@@ -312,17 +297,6 @@ pub struct MarketplaceScreenshotsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScreenshotsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -342,21 +316,11 @@ impl MarketplaceScreenshotsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Screenshot> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceScreenshotsRetrieveBuilder {
-    type Output = Result<models::Screenshot, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Screenshot>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceScreenshotsRetrieveBuilder -> models::Screenshot = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceScreenshotsApi::create`] (`POST /api/marketplace-screenshots/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceScreenshotsCreateBuilder {
@@ -365,17 +329,6 @@ pub struct MarketplaceScreenshotsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScreenshotsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -397,21 +350,11 @@ impl MarketplaceScreenshotsCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Screenshot> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceScreenshotsCreateBuilder {
-    type Output = Result<models::Screenshot, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Screenshot>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceScreenshotsCreateBuilder -> models::Screenshot = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceScreenshotsApi::update`] (`PUT /api/marketplace-screenshots/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceScreenshotsUpdateBuilder {
@@ -421,17 +364,6 @@ pub struct MarketplaceScreenshotsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScreenshotsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -456,21 +388,11 @@ impl MarketplaceScreenshotsUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Screenshot> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceScreenshotsUpdateBuilder {
-    type Output = Result<models::Screenshot, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Screenshot>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceScreenshotsUpdateBuilder -> models::Screenshot = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceScreenshotsApi::partial_update`] (`PATCH /api/marketplace-screenshots/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceScreenshotsPartialUpdateBuilder {
@@ -480,17 +402,6 @@ pub struct MarketplaceScreenshotsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScreenshotsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedScreenshotRequest) -> Self {
@@ -519,21 +430,11 @@ impl MarketplaceScreenshotsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Screenshot> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceScreenshotsPartialUpdateBuilder {
-    type Output = Result<models::Screenshot, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Screenshot>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceScreenshotsPartialUpdateBuilder -> models::Screenshot = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceScreenshotsApi::destroy`] (`DELETE /api/marketplace-screenshots/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceScreenshotsDestroyBuilder {
@@ -542,17 +443,6 @@ pub struct MarketplaceScreenshotsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScreenshotsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -572,21 +462,11 @@ impl MarketplaceScreenshotsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceScreenshotsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceScreenshotsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_screenshots` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -77,17 +77,6 @@ impl MarketplaceScriptAsyncDryRunListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -144,19 +133,10 @@ impl MarketplaceScriptAsyncDryRunListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceScriptAsyncDryRunListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceScriptAsyncDryRun>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceScriptAsyncDryRun>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceScriptAsyncDryRunListBuilder -> runtime::Page <
+    models::MarketplaceScriptAsyncDryRun >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceScriptAsyncDryRunApi::retrieve`] (`GET /api/marketplace-script-async-dry-run/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceScriptAsyncDryRunRetrieveBuilder {
@@ -165,17 +145,6 @@ pub struct MarketplaceScriptAsyncDryRunRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScriptAsyncDryRunRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -195,21 +164,11 @@ impl MarketplaceScriptAsyncDryRunRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceScriptAsyncDryRun> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceScriptAsyncDryRunRetrieveBuilder {
-    type Output = Result<models::MarketplaceScriptAsyncDryRun, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceScriptAsyncDryRun>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceScriptAsyncDryRunRetrieveBuilder -> models::MarketplaceScriptAsyncDryRun =
+    GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_script_async_dry_run` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

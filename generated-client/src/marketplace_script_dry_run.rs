@@ -61,17 +61,6 @@ pub struct MarketplaceScriptDryRunAsyncRunBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScriptDryRunAsyncRunBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::DryRunRequest) -> Self {
@@ -100,28 +89,12 @@ impl MarketplaceScriptDryRunAsyncRunBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceScriptDryRunAsyncRunResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceScriptDryRunAsyncRunBuilder {
-    type Output = Result<
-        models::MarketplaceScriptDryRunAsyncRunResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceScriptDryRunAsyncRunResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceScriptDryRunAsyncRunBuilder ->
+    models::MarketplaceScriptDryRunAsyncRunResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceScriptDryRunApi::run`] (`POST /api/marketplace-script-dry-run/{uuid}/run/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceScriptDryRunRunBuilder {
@@ -131,17 +104,6 @@ pub struct MarketplaceScriptDryRunRunBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceScriptDryRunRunBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::DryRunRequest) -> Self {
@@ -170,21 +132,11 @@ impl MarketplaceScriptDryRunRunBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DryRun> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceScriptDryRunRunBuilder {
-    type Output = Result<models::DryRun, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DryRun>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceScriptDryRunRunBuilder -> models::DryRun = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_script_dry_run` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

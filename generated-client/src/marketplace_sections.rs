@@ -168,17 +168,6 @@ impl MarketplaceSectionsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -230,14 +219,10 @@ impl MarketplaceSectionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceSectionsListBuilder {
-    type Output = Result<runtime::Page<models::Section>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Section>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSectionsListBuilder -> runtime::Page < models::Section >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSectionsApi::retrieve`] (`GET /api/marketplace-sections/{key}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSectionsRetrieveBuilder {
@@ -246,17 +231,6 @@ pub struct MarketplaceSectionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSectionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -276,21 +250,11 @@ impl MarketplaceSectionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Section> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSectionsRetrieveBuilder {
-    type Output = Result<models::Section, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Section>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSectionsRetrieveBuilder -> models::Section = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSectionsApi::create`] (`POST /api/marketplace-sections/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSectionsCreateBuilder {
@@ -299,17 +263,6 @@ pub struct MarketplaceSectionsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSectionsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -324,21 +277,11 @@ impl MarketplaceSectionsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Section> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSectionsCreateBuilder {
-    type Output = Result<models::Section, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Section>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSectionsCreateBuilder -> models::Section = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSectionsApi::update`] (`PUT /api/marketplace-sections/{key}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSectionsUpdateBuilder {
@@ -348,17 +291,6 @@ pub struct MarketplaceSectionsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSectionsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -379,21 +311,11 @@ impl MarketplaceSectionsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Section> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSectionsUpdateBuilder {
-    type Output = Result<models::Section, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Section>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSectionsUpdateBuilder -> models::Section = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSectionsApi::partial_update`] (`PATCH /api/marketplace-sections/{key}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSectionsPartialUpdateBuilder {
@@ -403,17 +325,6 @@ pub struct MarketplaceSectionsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSectionsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedSectionRequest) -> Self {
@@ -442,21 +353,11 @@ impl MarketplaceSectionsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Section> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSectionsPartialUpdateBuilder {
-    type Output = Result<models::Section, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Section>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSectionsPartialUpdateBuilder -> models::Section = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSectionsApi::destroy`] (`DELETE /api/marketplace-sections/{key}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSectionsDestroyBuilder {
@@ -465,17 +366,6 @@ pub struct MarketplaceSectionsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSectionsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -495,21 +385,11 @@ impl MarketplaceSectionsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSectionsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSectionsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_sections` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -1131,17 +1131,6 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1217,19 +1206,11 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersCourseAccountsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceServiceProvidersCourseAccountsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceServiceProvidersCourseAccountsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersCourseAccountsListBuilder -> runtime::Page <
+    models::MarketplaceServiceProvidersCourseAccountsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::customer_projects_list`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/customer_projects/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1546,17 +1527,6 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
         self.user_uuid_with_active_role = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1652,19 +1622,10 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersCustomerProjectsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceProviderCustomerProject>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderCustomerProject>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersCustomerProjectsListBuilder -> runtime::Page <
+    models::MarketplaceProviderCustomerProject >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::customers_list`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/customers/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1865,17 +1826,6 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
         self.slug = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1956,19 +1906,10 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersCustomersListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceProviderCustomer>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderCustomer>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersCustomersListBuilder -> runtime::Page <
+    models::MarketplaceProviderCustomer >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::keys_list`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/keys/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2119,17 +2060,6 @@ impl MarketplaceServiceProvidersKeysListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2201,14 +2131,10 @@ impl MarketplaceServiceProvidersKeysListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersKeysListBuilder {
-    type Output = Result<runtime::Page<models::SshKey>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SshKey>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersKeysListBuilder -> runtime::Page < models::SshKey >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::list`] (`GET /api/marketplace-service-providers/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2294,17 +2220,6 @@ impl MarketplaceServiceProvidersListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2366,14 +2281,10 @@ impl MarketplaceServiceProvidersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersListBuilder {
-    type Output = Result<runtime::Page<models::ServiceProvider>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ServiceProvider>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersListBuilder -> runtime::Page < models::ServiceProvider >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::list_users_list`] (`GET /api/marketplace-service-providers/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2507,17 +2418,6 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2587,14 +2487,10 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersListUsersListBuilder -> runtime::Page <
+    models::UserRoleDetails >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::offerings_list`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/offerings/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3038,17 +2934,6 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3153,14 +3038,10 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersOfferingsListBuilder {
-    type Output = Result<runtime::Page<models::ProviderOffering>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProviderOffering>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersOfferingsListBuilder -> runtime::Page <
+    models::ProviderOffering >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::offerings_types_list`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/offerings/types/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3589,17 +3470,6 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
         self.uuid_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3701,14 +3571,10 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersOfferingsTypesListBuilder {
-    type Output = Result<runtime::Page<serde_json::Value>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<serde_json::Value>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersOfferingsTypesListBuilder -> runtime::Page <
+    serde_json::Value >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::project_permissions_list`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/project_permissions/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3909,17 +3775,6 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3999,17 +3854,10 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceServiceProvidersProjectPermissionsListBuilder {
-    type Output = Result<runtime::Page<models::ProjectPermissionLog>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProjectPermissionLog>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersProjectPermissionsListBuilder -> runtime::Page <
+    models::ProjectPermissionLog >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::project_service_accounts_list`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/project_service_accounts/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4090,17 +3938,6 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4174,24 +4011,11 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceServiceProvidersProjectServiceAccountsListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceServiceProvidersProjectServiceAccountsListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersProjectServiceAccountsListBuilder -> runtime::Page <
+    models::MarketplaceServiceProvidersProjectServiceAccountsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::projects_list`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/projects/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4507,17 +4331,6 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
         self.user_uuid_with_active_role = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4606,14 +4419,10 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersProjectsListBuilder {
-    type Output = Result<runtime::Page<models::Project>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Project>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersProjectsListBuilder -> runtime::Page < models::Project >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::retrieve`] (`GET /api/marketplace-service-providers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceServiceProvidersRetrieveBuilder {
@@ -4637,17 +4446,6 @@ impl MarketplaceServiceProvidersRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4669,21 +4467,11 @@ impl MarketplaceServiceProvidersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ServiceProvider> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersRetrieveBuilder {
-    type Output = Result<models::ServiceProvider, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ServiceProvider>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersRetrieveBuilder -> models::ServiceProvider = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::revenue_list`] (`GET /api/marketplace-service-providers/{uuid}/revenue/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4709,17 +4497,6 @@ impl MarketplaceServiceProvidersRevenueListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4785,19 +4562,11 @@ impl MarketplaceServiceProvidersRevenueListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersRevenueListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceServiceProvidersRevenueListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceServiceProvidersRevenueListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersRevenueListBuilder -> runtime::Page <
+    models::MarketplaceServiceProvidersRevenueListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::robot_account_customers_list`] (`GET /api/marketplace-service-providers/{uuid}/robot_account_customers/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4832,17 +4601,6 @@ impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4903,15 +4661,10 @@ impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
-    type Output = Result<runtime::Page<models::NameUuid>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::NameUuid>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersRobotAccountCustomersListBuilder -> runtime::Page <
+    models::NameUuid >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::robot_account_projects_list`] (`GET /api/marketplace-service-providers/{uuid}/robot_account_projects/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4946,17 +4699,6 @@ impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
     #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -5017,15 +4759,10 @@ impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
-    type Output = Result<runtime::Page<models::NameUuid>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::NameUuid>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersRobotAccountProjectsListBuilder -> runtime::Page <
+    models::NameUuid >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::stat_retrieve`] (`GET /api/marketplace-service-providers/{uuid}/stat/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceServiceProvidersStatRetrieveBuilder {
@@ -5034,17 +4771,6 @@ pub struct MarketplaceServiceProvidersStatRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersStatRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5064,30 +4790,12 @@ impl MarketplaceServiceProvidersStatRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceServiceProvidersStatRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersStatRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceServiceProvidersStatRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceServiceProvidersStatRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersStatRetrieveBuilder ->
+    models::MarketplaceServiceProvidersStatRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::user_customers_list`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/user_customers/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5289,17 +4997,6 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
         self.slug = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5381,19 +5078,10 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersUserCustomersListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceProviderCustomer>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderCustomer>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersUserCustomersListBuilder -> runtime::Page <
+    models::MarketplaceProviderCustomer >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::users_list`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5652,17 +5340,6 @@ impl MarketplaceServiceProvidersUsersListBuilder {
         self.username_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5748,19 +5425,10 @@ impl MarketplaceServiceProvidersUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersUsersListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceServiceProviderUser>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceServiceProviderUser>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersUsersListBuilder -> runtime::Page <
+    models::MarketplaceServiceProviderUser >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::service_provider_api_secret_code_retrieve`] (`GET /api/marketplace-service-providers/{uuid}/api_secret_code/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ServiceProviderApiSecretCodeRetrieveBuilder {
@@ -5769,17 +5437,6 @@ pub struct ServiceProviderApiSecretCodeRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ServiceProviderApiSecretCodeRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5799,21 +5456,11 @@ impl ServiceProviderApiSecretCodeRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ApiSecretCode> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ServiceProviderApiSecretCodeRetrieveBuilder {
-    type Output = Result<models::ApiSecretCode, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ApiSecretCode>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ServiceProviderApiSecretCodeRetrieveBuilder -> models::ApiSecretCode = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::service_provider_checklists_summary`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/compliance/checklists_summary/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5839,17 +5486,6 @@ impl ServiceProviderChecklistsSummaryBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -5916,19 +5552,10 @@ impl ServiceProviderChecklistsSummaryBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ServiceProviderChecklistsSummaryBuilder {
-    type Output = Result<
-        runtime::Page<models::ServiceProviderChecklistsSummaryResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ServiceProviderChecklistsSummaryResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ServiceProviderChecklistsSummaryBuilder -> runtime::Page <
+    models::ServiceProviderChecklistsSummaryResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::service_provider_compliance_overview`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/compliance/compliance_overview/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5954,17 +5581,6 @@ impl ServiceProviderComplianceOverviewBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -6031,19 +5647,10 @@ impl ServiceProviderComplianceOverviewBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ServiceProviderComplianceOverviewBuilder {
-    type Output = Result<
-        runtime::Page<models::ServiceProviderComplianceOverviewResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ServiceProviderComplianceOverviewResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ServiceProviderComplianceOverviewBuilder -> runtime::Page <
+    models::ServiceProviderComplianceOverviewResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::service_provider_offering_users_compliance`] (`GET /api/marketplace-service-providers/{service_provider_uuid}/compliance/offering_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -6087,17 +5694,6 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -6166,19 +5762,11 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ServiceProviderOfferingUsersComplianceBuilder {
-    type Output = Result<
-        runtime::Page<models::ServiceProviderOfferingUsersComplianceResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ServiceProviderOfferingUsersComplianceResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ServiceProviderOfferingUsersComplianceBuilder -> runtime::Page <
+    models::ServiceProviderOfferingUsersComplianceResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::add_user`] (`POST /api/marketplace-service-providers/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceServiceProvidersAddUserBuilder {
@@ -6188,17 +5776,6 @@ pub struct MarketplaceServiceProvidersAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6219,21 +5796,11 @@ impl MarketplaceServiceProvidersAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersAddUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::create`] (`POST /api/marketplace-service-providers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceServiceProvidersCreateBuilder {
@@ -6242,17 +5809,6 @@ pub struct MarketplaceServiceProvidersCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6274,21 +5830,11 @@ impl MarketplaceServiceProvidersCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ServiceProvider> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersCreateBuilder {
-    type Output = Result<models::ServiceProvider, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ServiceProvider>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersCreateBuilder -> models::ServiceProvider = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::delete_user`] (`POST /api/marketplace-service-providers/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceServiceProvidersDeleteUserBuilder {
@@ -6298,17 +5844,6 @@ pub struct MarketplaceServiceProvidersDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6329,21 +5864,11 @@ impl MarketplaceServiceProvidersDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersDeleteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::generate_site_agent_config`] (`POST /api/marketplace-service-providers/{uuid}/generate_site_agent_config/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
@@ -6353,17 +5878,6 @@ pub struct MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6384,22 +5898,11 @@ impl MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::set_offerings_username`] (`POST /api/marketplace-service-providers/{uuid}/set_offerings_username/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
@@ -6409,17 +5912,6 @@ pub struct MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6440,21 +5932,11 @@ impl MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersSetOfferingsUsernameBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::update_user`] (`POST /api/marketplace-service-providers/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceServiceProvidersUpdateUserBuilder {
@@ -6464,17 +5946,6 @@ pub struct MarketplaceServiceProvidersUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6495,21 +5966,11 @@ impl MarketplaceServiceProvidersUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersUpdateUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::service_provider_api_secret_code_generate`] (`POST /api/marketplace-service-providers/{uuid}/api_secret_code/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ServiceProviderApiSecretCodeGenerateBuilder {
@@ -6518,17 +5979,6 @@ pub struct ServiceProviderApiSecretCodeGenerateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ServiceProviderApiSecretCodeGenerateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6548,21 +5998,11 @@ impl ServiceProviderApiSecretCodeGenerateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ApiSecretCode> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ServiceProviderApiSecretCodeGenerateBuilder {
-    type Output = Result<models::ApiSecretCode, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ApiSecretCode>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ServiceProviderApiSecretCodeGenerateBuilder -> models::ApiSecretCode = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::update`] (`PUT /api/marketplace-service-providers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceServiceProvidersUpdateBuilder {
@@ -6572,17 +6012,6 @@ pub struct MarketplaceServiceProvidersUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6607,21 +6036,11 @@ impl MarketplaceServiceProvidersUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ServiceProvider> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersUpdateBuilder {
-    type Output = Result<models::ServiceProvider, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ServiceProvider>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersUpdateBuilder -> models::ServiceProvider = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::partial_update`] (`PATCH /api/marketplace-service-providers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceServiceProvidersPartialUpdateBuilder {
@@ -6631,17 +6050,6 @@ pub struct MarketplaceServiceProvidersPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedServiceProviderRequest) -> Self {
@@ -6676,21 +6084,11 @@ impl MarketplaceServiceProvidersPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ServiceProvider> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersPartialUpdateBuilder {
-    type Output = Result<models::ServiceProvider, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ServiceProvider>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersPartialUpdateBuilder -> models::ServiceProvider = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceServiceProvidersApi::destroy`] (`DELETE /api/marketplace-service-providers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceServiceProvidersDestroyBuilder {
@@ -6699,17 +6097,6 @@ pub struct MarketplaceServiceProvidersDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceServiceProvidersDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6729,21 +6116,11 @@ impl MarketplaceServiceProvidersDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceServiceProvidersDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceServiceProvidersDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_service_providers` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

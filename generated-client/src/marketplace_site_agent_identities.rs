@@ -243,17 +243,6 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
         self.version = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -313,14 +302,10 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesListBuilder {
-    type Output = Result<runtime::Page<models::AgentIdentity>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AgentIdentity>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentIdentitiesListBuilder -> runtime::Page < models::AgentIdentity >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentIdentitiesApi::retrieve`] (`GET /api/marketplace-site-agent-identities/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentIdentitiesRetrieveBuilder {
@@ -329,17 +314,6 @@ pub struct MarketplaceSiteAgentIdentitiesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -359,21 +333,11 @@ impl MarketplaceSiteAgentIdentitiesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AgentIdentity> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesRetrieveBuilder {
-    type Output = Result<models::AgentIdentity, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AgentIdentity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentIdentitiesRetrieveBuilder -> models::AgentIdentity = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentIdentitiesApi::create`] (`POST /api/marketplace-site-agent-identities/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentIdentitiesCreateBuilder {
@@ -382,17 +346,6 @@ pub struct MarketplaceSiteAgentIdentitiesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -410,21 +363,11 @@ impl MarketplaceSiteAgentIdentitiesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AgentIdentity> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesCreateBuilder {
-    type Output = Result<models::AgentIdentity, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AgentIdentity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentIdentitiesCreateBuilder -> models::AgentIdentity = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentIdentitiesApi::update`] (`PUT /api/marketplace-site-agent-identities/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentIdentitiesUpdateBuilder {
@@ -434,17 +377,6 @@ pub struct MarketplaceSiteAgentIdentitiesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -465,21 +397,11 @@ impl MarketplaceSiteAgentIdentitiesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AgentIdentity> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesUpdateBuilder {
-    type Output = Result<models::AgentIdentity, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AgentIdentity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentIdentitiesUpdateBuilder -> models::AgentIdentity = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentIdentitiesApi::destroy`] (`DELETE /api/marketplace-site-agent-identities/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentIdentitiesDestroyBuilder {
@@ -488,17 +410,6 @@ pub struct MarketplaceSiteAgentIdentitiesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -518,21 +429,11 @@ impl MarketplaceSiteAgentIdentitiesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentIdentitiesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentIdentitiesApi::cleanup_orphaned`] (`POST /api/marketplace-site-agent-identities/cleanup_orphaned/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
@@ -541,17 +442,6 @@ pub struct MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::CleanupRequestRequest) -> Self {
@@ -577,21 +467,11 @@ impl MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
-    type Output = Result<models::MarketplaceSiteAgentCleanup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder ->
+    models::MarketplaceSiteAgentCleanup = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentIdentitiesApi::register_event_subscription`] (`POST /api/marketplace-site-agent-identities/{uuid}/register_event_subscription/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
@@ -601,17 +481,6 @@ pub struct MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -632,22 +501,11 @@ impl MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AgentEventSubscriptionCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
-    type Output = Result<models::AgentEventSubscriptionCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AgentEventSubscriptionCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder ->
+    models::AgentEventSubscriptionCreate = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentIdentitiesApi::register_service`] (`POST /api/marketplace-site-agent-identities/{uuid}/register_service/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
@@ -657,17 +515,6 @@ pub struct MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -688,21 +535,11 @@ impl MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentService> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
-    type Output = Result<models::MarketplaceSiteAgentService, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentService>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentIdentitiesRegisterServiceBuilder ->
+    models::MarketplaceSiteAgentService = POST json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_site_agent_identities` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

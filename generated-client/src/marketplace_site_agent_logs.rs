@@ -129,17 +129,6 @@ impl MarketplaceSiteAgentLogsListBuilder {
         self.timestamp_to = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -201,16 +190,10 @@ impl MarketplaceSiteAgentLogsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentLogsListBuilder {
-    type Output = Result<runtime::Page<models::MarketplaceSiteAgentLog>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSiteAgentLog>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentLogsListBuilder -> runtime::Page <
+    models::MarketplaceSiteAgentLog >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentLogsApi::create`] (`POST /api/marketplace-site-agent-logs/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentLogsCreateBuilder {
@@ -272,17 +255,6 @@ impl MarketplaceSiteAgentLogsCreateBuilder {
         self.timestamp_to = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -308,25 +280,12 @@ impl MarketplaceSiteAgentLogsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::MarketplaceSiteAgentLog>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentLogsCreateBuilder {
-    type Output = Result<Vec<Lenient<models::MarketplaceSiteAgentLog>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::MarketplaceSiteAgentLog>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentLogsCreateBuilder -> Vec < Lenient <
+    models::MarketplaceSiteAgentLog > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_site_agent_logs` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -147,17 +147,6 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
         self.stale = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -220,19 +209,10 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentProcessorsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceSiteAgentProcessor>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSiteAgentProcessor>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentProcessorsListBuilder -> runtime::Page <
+    models::MarketplaceSiteAgentProcessor >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentProcessorsApi::retrieve`] (`GET /api/marketplace-site-agent-processors/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentProcessorsRetrieveBuilder {
@@ -241,17 +221,6 @@ pub struct MarketplaceSiteAgentProcessorsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentProcessorsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -271,21 +240,11 @@ impl MarketplaceSiteAgentProcessorsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentProcessor> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentProcessorsRetrieveBuilder {
-    type Output = Result<models::MarketplaceSiteAgentProcessor, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentProcessor>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentProcessorsRetrieveBuilder ->
+    models::MarketplaceSiteAgentProcessor = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentProcessorsApi::destroy`] (`DELETE /api/marketplace-site-agent-processors/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentProcessorsDestroyBuilder {
@@ -294,17 +253,6 @@ pub struct MarketplaceSiteAgentProcessorsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentProcessorsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -324,21 +272,11 @@ impl MarketplaceSiteAgentProcessorsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentProcessorsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentProcessorsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_site_agent_processors` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -216,17 +216,6 @@ impl MarketplaceSiteAgentServicesListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -289,19 +278,10 @@ impl MarketplaceSiteAgentServicesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentServicesListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceSiteAgentService>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSiteAgentService>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentServicesListBuilder -> runtime::Page <
+    models::MarketplaceSiteAgentService >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentServicesApi::retrieve`] (`GET /api/marketplace-site-agent-services/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentServicesRetrieveBuilder {
@@ -310,17 +290,6 @@ pub struct MarketplaceSiteAgentServicesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentServicesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -340,21 +309,11 @@ impl MarketplaceSiteAgentServicesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentService> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentServicesRetrieveBuilder {
-    type Output = Result<models::MarketplaceSiteAgentService, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentService>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentServicesRetrieveBuilder -> models::MarketplaceSiteAgentService =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentServicesApi::destroy`] (`DELETE /api/marketplace-site-agent-services/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentServicesDestroyBuilder {
@@ -363,17 +322,6 @@ pub struct MarketplaceSiteAgentServicesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentServicesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -393,21 +341,11 @@ impl MarketplaceSiteAgentServicesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentServicesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentServicesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentServicesApi::cleanup_stale`] (`POST /api/marketplace-site-agent-services/cleanup_stale/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentServicesCleanupStaleBuilder {
@@ -416,17 +354,6 @@ pub struct MarketplaceSiteAgentServicesCleanupStaleBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentServicesCleanupStaleBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::CleanupRequestRequest) -> Self {
@@ -452,21 +379,11 @@ impl MarketplaceSiteAgentServicesCleanupStaleBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentServicesCleanupStaleBuilder {
-    type Output = Result<models::MarketplaceSiteAgentCleanup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentServicesCleanupStaleBuilder ->
+    models::MarketplaceSiteAgentCleanup = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentServicesApi::register_processor`] (`POST /api/marketplace-site-agent-services/{uuid}/register_processor/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentServicesRegisterProcessorBuilder {
@@ -476,17 +393,6 @@ pub struct MarketplaceSiteAgentServicesRegisterProcessorBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentServicesRegisterProcessorBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -507,21 +413,11 @@ impl MarketplaceSiteAgentServicesRegisterProcessorBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentProcessor> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentServicesRegisterProcessorBuilder {
-    type Output = Result<models::MarketplaceSiteAgentProcessor, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentProcessor>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentServicesRegisterProcessorBuilder ->
+    models::MarketplaceSiteAgentProcessor = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSiteAgentServicesApi::set_statistics`] (`POST /api/marketplace-site-agent-services/{uuid}/set_statistics/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSiteAgentServicesSetStatisticsBuilder {
@@ -531,17 +427,6 @@ pub struct MarketplaceSiteAgentServicesSetStatisticsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSiteAgentServicesSetStatisticsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -562,21 +447,11 @@ impl MarketplaceSiteAgentServicesSetStatisticsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentService> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSiteAgentServicesSetStatisticsBuilder {
-    type Output = Result<models::MarketplaceSiteAgentService, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentService>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSiteAgentServicesSetStatisticsBuilder ->
+    models::MarketplaceSiteAgentService = POST json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_site_agent_services` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -351,17 +351,6 @@ impl MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
         self.scope_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -420,19 +409,10 @@ impl MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
-    type Output = Result<
-        runtime::Page<models::SlurmPeriodicUsagePolicy>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::SlurmPeriodicUsagePolicy>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesListBuilder -> runtime::Page <
+    models::SlurmPeriodicUsagePolicy >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::retrieve`] (`GET /api/marketplace-slurm-periodic-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
@@ -441,17 +421,6 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -471,21 +440,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
-    type Output = Result<models::SlurmPeriodicUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder ->
+    models::SlurmPeriodicUsagePolicy = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::create`] (`POST /api/marketplace-slurm-periodic-usage-policies/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
@@ -494,17 +453,6 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -522,21 +470,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
-    type Output = Result<models::SlurmPeriodicUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder ->
+    models::SlurmPeriodicUsagePolicy = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::update`] (`PUT /api/marketplace-slurm-periodic-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
@@ -546,17 +484,6 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -577,21 +504,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
-    type Output = Result<models::SlurmPeriodicUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder ->
+    models::SlurmPeriodicUsagePolicy = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::partial_update`] (`PATCH /api/marketplace-slurm-periodic-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
@@ -601,17 +518,6 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedSlurmPeriodicUsagePolicyRequest) -> Self {
@@ -640,22 +546,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
-    type Output = Result<models::SlurmPeriodicUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder ->
+    models::SlurmPeriodicUsagePolicy = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::destroy`] (`DELETE /api/marketplace-slurm-periodic-usage-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
@@ -664,17 +559,6 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -694,21 +578,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::actions_retrieve`] (`GET /api/marketplace-slurm-periodic-usage-policies/actions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
@@ -716,17 +590,6 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -743,22 +606,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
-    type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder -> Vec < Lenient <
+    serde_json::Value > > = GET json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::command_history_list`] (`GET /api/marketplace-slurm-periodic-usage-policies/{uuid}/command-history/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -798,17 +650,6 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
     #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -876,20 +717,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder -> runtime::Page <
+    models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::evaluation_logs_list`] (`GET /api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluation-logs/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -929,17 +761,6 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
     #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1011,24 +832,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder -> runtime::Page <
+    models::MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::dry_run`] (`POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/dry-run/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
@@ -1038,17 +846,6 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SlurmPolicyEvaluateRequestRequest) -> Self {
@@ -1077,21 +874,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SlurmPolicyEvaluateRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
-    type Output = Result<models::SlurmPolicyEvaluateRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SlurmPolicyEvaluateRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder ->
+    models::SlurmPolicyEvaluateRequest = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::evaluate`] (`POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
@@ -1101,17 +888,6 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SlurmPolicyEvaluateRequestRequest) -> Self {
@@ -1140,25 +916,12 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceSlurmPeriodicUsagePolicy> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
-    type Output = Result<models::MarketplaceSlurmPeriodicUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceSlurmPeriodicUsagePolicy,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder ->
+    models::MarketplaceSlurmPeriodicUsagePolicy = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::force_period_reset`] (`POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/force-period-reset/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
@@ -1168,17 +931,6 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SlurmPolicyEvaluateRequestRequest) -> Self {
@@ -1207,26 +959,12 @@ impl MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceSlurmPeriodicUsagePolicy> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
-    type Output = Result<models::MarketplaceSlurmPeriodicUsagePolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceSlurmPeriodicUsagePolicy,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder ->
+    models::MarketplaceSlurmPeriodicUsagePolicy = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::preview_impact`] (`POST /api/marketplace-slurm-periodic-usage-policies/preview_impact/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
@@ -1235,17 +973,6 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SlurmPolicyPreviewRequestRequest) -> Self {
@@ -1272,22 +999,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SlurmPolicyPreviewRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
-    type Output = Result<models::SlurmPolicyPreviewRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SlurmPolicyPreviewRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder ->
+    models::SlurmPolicyPreviewRequest = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSlurmPeriodicUsagePoliciesApi::report_command_result`] (`POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/report-command-result/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
@@ -1297,17 +1013,6 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1328,22 +1033,11 @@ impl MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder -> runtime::Accepted
+    = POST accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_slurm_periodic_usage_policies` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

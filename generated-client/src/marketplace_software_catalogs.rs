@@ -296,17 +296,6 @@ impl MarketplaceSoftwareCatalogsListBuilder {
         self.version = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -369,14 +358,10 @@ impl MarketplaceSoftwareCatalogsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareCatalogsListBuilder {
-    type Output = Result<runtime::Page<models::SoftwareCatalog>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SoftwareCatalog>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareCatalogsListBuilder -> runtime::Page < models::SoftwareCatalog >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareCatalogsApi::retrieve`] (`GET /api/marketplace-software-catalogs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareCatalogsRetrieveBuilder {
@@ -385,17 +370,6 @@ pub struct MarketplaceSoftwareCatalogsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -415,21 +389,11 @@ impl MarketplaceSoftwareCatalogsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SoftwareCatalog> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareCatalogsRetrieveBuilder {
-    type Output = Result<models::SoftwareCatalog, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SoftwareCatalog>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareCatalogsRetrieveBuilder -> models::SoftwareCatalog = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareCatalogsApi::create`] (`POST /api/marketplace-software-catalogs/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareCatalogsCreateBuilder {
@@ -438,17 +402,6 @@ pub struct MarketplaceSoftwareCatalogsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -466,21 +419,11 @@ impl MarketplaceSoftwareCatalogsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SoftwareCatalog> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareCatalogsCreateBuilder {
-    type Output = Result<models::SoftwareCatalog, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SoftwareCatalog>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareCatalogsCreateBuilder -> models::SoftwareCatalog = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareCatalogsApi::update_catalog`] (`POST /api/marketplace-software-catalogs/{uuid}/update_catalog/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
@@ -489,17 +432,6 @@ pub struct MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -519,21 +451,11 @@ impl MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareCatalogsUpdateCatalogBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareCatalogsApi::update`] (`PUT /api/marketplace-software-catalogs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareCatalogsUpdateBuilder {
@@ -543,17 +465,6 @@ pub struct MarketplaceSoftwareCatalogsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -574,21 +485,11 @@ impl MarketplaceSoftwareCatalogsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SoftwareCatalog> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareCatalogsUpdateBuilder {
-    type Output = Result<models::SoftwareCatalog, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SoftwareCatalog>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareCatalogsUpdateBuilder -> models::SoftwareCatalog = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareCatalogsApi::partial_update`] (`PATCH /api/marketplace-software-catalogs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareCatalogsPartialUpdateBuilder {
@@ -598,17 +499,6 @@ pub struct MarketplaceSoftwareCatalogsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedSoftwareCatalogRequest) -> Self {
@@ -637,21 +527,11 @@ impl MarketplaceSoftwareCatalogsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SoftwareCatalog> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareCatalogsPartialUpdateBuilder {
-    type Output = Result<models::SoftwareCatalog, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SoftwareCatalog>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareCatalogsPartialUpdateBuilder -> models::SoftwareCatalog = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareCatalogsApi::destroy`] (`DELETE /api/marketplace-software-catalogs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareCatalogsDestroyBuilder {
@@ -660,17 +540,6 @@ pub struct MarketplaceSoftwareCatalogsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -690,21 +559,11 @@ impl MarketplaceSoftwareCatalogsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareCatalogsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareCatalogsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareCatalogsApi::discover_list`] (`GET /api/marketplace-software-catalogs/discover/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -789,17 +648,6 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
         self.version = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -866,19 +714,11 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareCatalogsDiscoverListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceSoftwareCatalogsDiscoverListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSoftwareCatalogsDiscoverListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareCatalogsDiscoverListBuilder -> runtime::Page <
+    models::MarketplaceSoftwareCatalogsDiscoverListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareCatalogsApi::import_catalog`] (`POST /api/marketplace-software-catalogs/import_catalog/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareCatalogsImportCatalogBuilder {
@@ -887,17 +727,6 @@ pub struct MarketplaceSoftwareCatalogsImportCatalogBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareCatalogsImportCatalogBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -915,21 +744,11 @@ impl MarketplaceSoftwareCatalogsImportCatalogBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareCatalogsImportCatalogBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareCatalogsImportCatalogBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_software_catalogs` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -403,17 +403,6 @@ impl MarketplaceSoftwarePackagesListBuilder {
         self.toolchain_name = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -496,14 +485,10 @@ impl MarketplaceSoftwarePackagesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceSoftwarePackagesListBuilder {
-    type Output = Result<runtime::Page<models::SoftwarePackage>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SoftwarePackage>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwarePackagesListBuilder -> runtime::Page < models::SoftwarePackage >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwarePackagesApi::retrieve`] (`GET /api/marketplace-software-packages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwarePackagesRetrieveBuilder {
@@ -512,17 +497,6 @@ pub struct MarketplaceSoftwarePackagesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwarePackagesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -542,21 +516,11 @@ impl MarketplaceSoftwarePackagesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SoftwarePackage> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwarePackagesRetrieveBuilder {
-    type Output = Result<models::SoftwarePackage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SoftwarePackage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwarePackagesRetrieveBuilder -> models::SoftwarePackage = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwarePackagesApi::create`] (`POST /api/marketplace-software-packages/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwarePackagesCreateBuilder {
@@ -565,17 +529,6 @@ pub struct MarketplaceSoftwarePackagesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwarePackagesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -593,21 +546,11 @@ impl MarketplaceSoftwarePackagesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SoftwarePackage> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwarePackagesCreateBuilder {
-    type Output = Result<models::SoftwarePackage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SoftwarePackage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwarePackagesCreateBuilder -> models::SoftwarePackage = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwarePackagesApi::update`] (`PUT /api/marketplace-software-packages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwarePackagesUpdateBuilder {
@@ -617,17 +560,6 @@ pub struct MarketplaceSoftwarePackagesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwarePackagesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -648,21 +580,11 @@ impl MarketplaceSoftwarePackagesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SoftwarePackage> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwarePackagesUpdateBuilder {
-    type Output = Result<models::SoftwarePackage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SoftwarePackage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwarePackagesUpdateBuilder -> models::SoftwarePackage = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwarePackagesApi::partial_update`] (`PATCH /api/marketplace-software-packages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwarePackagesPartialUpdateBuilder {
@@ -672,17 +594,6 @@ pub struct MarketplaceSoftwarePackagesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwarePackagesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedSoftwarePackageRequest) -> Self {
@@ -711,21 +622,11 @@ impl MarketplaceSoftwarePackagesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SoftwarePackage> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwarePackagesPartialUpdateBuilder {
-    type Output = Result<models::SoftwarePackage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SoftwarePackage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwarePackagesPartialUpdateBuilder -> models::SoftwarePackage = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwarePackagesApi::destroy`] (`DELETE /api/marketplace-software-packages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwarePackagesDestroyBuilder {
@@ -734,17 +635,6 @@ pub struct MarketplaceSoftwarePackagesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwarePackagesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -764,21 +654,11 @@ impl MarketplaceSoftwarePackagesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwarePackagesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwarePackagesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_software_packages` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

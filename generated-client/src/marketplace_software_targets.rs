@@ -281,17 +281,6 @@ impl MarketplaceSoftwareTargetsListBuilder {
         self.version_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -361,19 +350,10 @@ impl MarketplaceSoftwareTargetsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareTargetsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceSoftwareTarget>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSoftwareTarget>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareTargetsListBuilder -> runtime::Page <
+    models::MarketplaceSoftwareTarget >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareTargetsApi::retrieve`] (`GET /api/marketplace-software-targets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareTargetsRetrieveBuilder {
@@ -382,17 +362,6 @@ pub struct MarketplaceSoftwareTargetsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareTargetsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -412,21 +381,11 @@ impl MarketplaceSoftwareTargetsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareTarget> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareTargetsRetrieveBuilder {
-    type Output = Result<models::MarketplaceSoftwareTarget, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareTarget>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareTargetsRetrieveBuilder -> models::MarketplaceSoftwareTarget = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareTargetsApi::create`] (`POST /api/marketplace-software-targets/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareTargetsCreateBuilder {
@@ -434,17 +393,6 @@ pub struct MarketplaceSoftwareTargetsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareTargetsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -461,21 +409,11 @@ impl MarketplaceSoftwareTargetsCreateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareTarget> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareTargetsCreateBuilder {
-    type Output = Result<models::MarketplaceSoftwareTarget, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareTarget>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareTargetsCreateBuilder -> models::MarketplaceSoftwareTarget = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareTargetsApi::update`] (`PUT /api/marketplace-software-targets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareTargetsUpdateBuilder {
@@ -484,17 +422,6 @@ pub struct MarketplaceSoftwareTargetsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareTargetsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -514,21 +441,11 @@ impl MarketplaceSoftwareTargetsUpdateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareTarget> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareTargetsUpdateBuilder {
-    type Output = Result<models::MarketplaceSoftwareTarget, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareTarget>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareTargetsUpdateBuilder -> models::MarketplaceSoftwareTarget = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareTargetsApi::partial_update`] (`PATCH /api/marketplace-software-targets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareTargetsPartialUpdateBuilder {
@@ -537,17 +454,6 @@ pub struct MarketplaceSoftwareTargetsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareTargetsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -567,21 +473,11 @@ impl MarketplaceSoftwareTargetsPartialUpdateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareTarget> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareTargetsPartialUpdateBuilder {
-    type Output = Result<models::MarketplaceSoftwareTarget, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareTarget>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareTargetsPartialUpdateBuilder -> models::MarketplaceSoftwareTarget =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareTargetsApi::destroy`] (`DELETE /api/marketplace-software-targets/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareTargetsDestroyBuilder {
@@ -590,17 +486,6 @@ pub struct MarketplaceSoftwareTargetsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareTargetsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -620,21 +505,11 @@ impl MarketplaceSoftwareTargetsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareTargetsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareTargetsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_software_targets` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

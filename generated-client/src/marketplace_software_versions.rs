@@ -319,17 +319,6 @@ impl MarketplaceSoftwareVersionsListBuilder {
         self.version_exact = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -406,19 +395,10 @@ impl MarketplaceSoftwareVersionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareVersionsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceSoftwareVersion>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSoftwareVersion>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareVersionsListBuilder -> runtime::Page <
+    models::MarketplaceSoftwareVersion >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareVersionsApi::retrieve`] (`GET /api/marketplace-software-versions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareVersionsRetrieveBuilder {
@@ -427,17 +407,6 @@ pub struct MarketplaceSoftwareVersionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareVersionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -457,21 +426,11 @@ impl MarketplaceSoftwareVersionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareVersion> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareVersionsRetrieveBuilder {
-    type Output = Result<models::MarketplaceSoftwareVersion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareVersion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareVersionsRetrieveBuilder -> models::MarketplaceSoftwareVersion =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareVersionsApi::create`] (`POST /api/marketplace-software-versions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareVersionsCreateBuilder {
@@ -479,17 +438,6 @@ pub struct MarketplaceSoftwareVersionsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareVersionsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -506,21 +454,11 @@ impl MarketplaceSoftwareVersionsCreateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareVersion> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareVersionsCreateBuilder {
-    type Output = Result<models::MarketplaceSoftwareVersion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareVersion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareVersionsCreateBuilder -> models::MarketplaceSoftwareVersion = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareVersionsApi::update`] (`PUT /api/marketplace-software-versions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareVersionsUpdateBuilder {
@@ -529,17 +467,6 @@ pub struct MarketplaceSoftwareVersionsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareVersionsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -559,21 +486,11 @@ impl MarketplaceSoftwareVersionsUpdateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareVersion> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareVersionsUpdateBuilder {
-    type Output = Result<models::MarketplaceSoftwareVersion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareVersion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareVersionsUpdateBuilder -> models::MarketplaceSoftwareVersion = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareVersionsApi::partial_update`] (`PATCH /api/marketplace-software-versions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareVersionsPartialUpdateBuilder {
@@ -582,17 +499,6 @@ pub struct MarketplaceSoftwareVersionsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareVersionsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -612,21 +518,11 @@ impl MarketplaceSoftwareVersionsPartialUpdateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareVersion> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareVersionsPartialUpdateBuilder {
-    type Output = Result<models::MarketplaceSoftwareVersion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareVersion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareVersionsPartialUpdateBuilder -> models::MarketplaceSoftwareVersion
+    = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceSoftwareVersionsApi::destroy`] (`DELETE /api/marketplace-software-versions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceSoftwareVersionsDestroyBuilder {
@@ -635,17 +531,6 @@ pub struct MarketplaceSoftwareVersionsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceSoftwareVersionsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -665,21 +550,11 @@ impl MarketplaceSoftwareVersionsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceSoftwareVersionsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceSoftwareVersionsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_software_versions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -1107,17 +1107,6 @@ impl MarketplaceStatsAggregatedUsageTrendsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1178,19 +1167,11 @@ impl MarketplaceStatsAggregatedUsageTrendsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsAggregatedUsageTrendsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsAggregatedUsageTrendsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsAggregatedUsageTrendsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsAggregatedUsageTrendsListBuilder -> runtime::Page <
+    models::MarketplaceStatsAggregatedUsageTrendsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::component_usages_list`] (`GET /api/marketplace-stats/component_usages/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1215,17 +1196,6 @@ impl MarketplaceStatsComponentUsagesListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1288,19 +1258,11 @@ impl MarketplaceStatsComponentUsagesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsComponentUsagesListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsComponentUsagesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsComponentUsagesListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsComponentUsagesListBuilder -> runtime::Page <
+    models::MarketplaceStatsComponentUsagesListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::component_usages_per_month_list`] (`GET /api/marketplace-stats/component_usages_per_month/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1325,17 +1287,6 @@ impl MarketplaceStatsComponentUsagesPerMonthListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1400,19 +1351,11 @@ impl MarketplaceStatsComponentUsagesPerMonthListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsComponentUsagesPerMonthListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsComponentUsagesPerMonthListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsComponentUsagesPerMonthListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsComponentUsagesPerMonthListBuilder -> runtime::Page <
+    models::MarketplaceStatsComponentUsagesPerMonthListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::component_usages_per_project_list`] (`GET /api/marketplace-stats/component_usages_per_project/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1437,17 +1380,6 @@ impl MarketplaceStatsComponentUsagesPerProjectListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1512,19 +1444,11 @@ impl MarketplaceStatsComponentUsagesPerProjectListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsComponentUsagesPerProjectListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsComponentUsagesPerProjectListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsComponentUsagesPerProjectListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsComponentUsagesPerProjectListBuilder -> runtime::Page <
+    models::MarketplaceStatsComponentUsagesPerProjectListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::count_active_resources_grouped_by_offering_country_list`] (`GET /api/marketplace-stats/count_active_resources_grouped_by_offering_country/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1549,17 +1473,6 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1627,24 +1540,12 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder ->
+    runtime::Page <
+    models::MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::count_active_resources_grouped_by_offering_list`] (`GET /api/marketplace-stats/count_active_resources_grouped_by_offering/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1669,17 +1570,6 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1747,24 +1637,11 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceStatsCountActiveResourcesGroupedByOfferingListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceStatsCountActiveResourcesGroupedByOfferingListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder -> runtime::Page <
+    models::MarketplaceStatsCountActiveResourcesGroupedByOfferingListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::count_active_resources_grouped_by_organization_group_list`] (`GET /api/marketplace-stats/count_active_resources_grouped_by_organization_group/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1789,17 +1666,6 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1867,24 +1733,12 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder ->
+    runtime::Page <
+    models::MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::count_projects_grouped_by_provider_and_industry_flag_list`] (`GET /api/marketplace-stats/count_projects_grouped_by_provider_and_industry_flag/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1909,17 +1763,6 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1987,24 +1830,12 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder ->
+    runtime::Page <
+    models::MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::count_projects_grouped_by_provider_and_oecd_list`] (`GET /api/marketplace-stats/count_projects_grouped_by_provider_and_oecd/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2029,17 +1860,6 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2107,24 +1927,11 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceStatsCountProjectsGroupedByProviderAndOecdListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceStatsCountProjectsGroupedByProviderAndOecdListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder -> runtime::Page <
+    models::MarketplaceStatsCountProjectsGroupedByProviderAndOecdListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::count_projects_of_service_providers_grouped_by_oecd_list`] (`GET /api/marketplace-stats/count_projects_of_service_providers_grouped_by_oecd/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2149,17 +1956,6 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2227,24 +2023,12 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder ->
+    runtime::Page <
+    models::MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::count_projects_of_service_providers_list`] (`GET /api/marketplace-stats/count_projects_of_service_providers/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2269,17 +2053,6 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2338,15 +2111,10 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
-    type Output = Result<runtime::Page<models::MarketplaceStat>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MarketplaceStat>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsCountProjectsOfServiceProvidersListBuilder -> runtime::Page <
+    models::MarketplaceStat >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::count_unique_users_connected_with_active_resources_of_service_provider_list`] (`GET /api/marketplace-stats/count_unique_users_connected_with_active_resources_of_service_provider/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2371,17 +2139,6 @@ impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProvid
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2449,24 +2206,12 @@ impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProvid
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListBuilder
+    -> runtime::Page <
+    models::MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListResponse
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::count_users_of_service_providers_list`] (`GET /api/marketplace-stats/count_users_of_service_providers/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2491,17 +2236,6 @@ impl MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2560,15 +2294,10 @@ impl MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
-    type Output = Result<runtime::Page<models::MarketplaceStat>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MarketplaceStat>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsCountUsersOfServiceProvidersListBuilder -> runtime::Page <
+    models::MarketplaceStat >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::customer_member_count_list`] (`GET /api/marketplace-stats/customer_member_count/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2593,17 +2322,6 @@ impl MarketplaceStatsCustomerMemberCountListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2666,19 +2384,11 @@ impl MarketplaceStatsCustomerMemberCountListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsCustomerMemberCountListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsCustomerMemberCountListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsCustomerMemberCountListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsCustomerMemberCountListBuilder -> runtime::Page <
+    models::MarketplaceStatsCustomerMemberCountListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::customer_member_summary_retrieve`] (`GET /api/marketplace-stats/customer_member_summary/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
@@ -2686,17 +2396,6 @@ pub struct MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2713,30 +2412,12 @@ impl MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceStatsCustomerMemberSummaryRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceStatsCustomerMemberSummaryRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceStatsCustomerMemberSummaryRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsCustomerMemberSummaryRetrieveBuilder ->
+    models::MarketplaceStatsCustomerMemberSummaryRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::offering_costs_summary_retrieve`] (`GET /api/marketplace-stats/offering_costs_summary/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
@@ -2744,17 +2425,6 @@ pub struct MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2771,30 +2441,12 @@ impl MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceStatsOfferingCostsSummaryRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceStatsOfferingCostsSummaryRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceStatsOfferingCostsSummaryRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsOfferingCostsSummaryRetrieveBuilder ->
+    models::MarketplaceStatsOfferingCostsSummaryRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::offerings_counter_stats_list`] (`GET /api/marketplace-stats/offerings_counter_stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2819,17 +2471,6 @@ impl MarketplaceStatsOfferingsCounterStatsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2892,19 +2533,11 @@ impl MarketplaceStatsOfferingsCounterStatsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsOfferingsCounterStatsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsOfferingsCounterStatsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsOfferingsCounterStatsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsOfferingsCounterStatsListBuilder -> runtime::Page <
+    models::MarketplaceStatsOfferingsCounterStatsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::openstack_instances_aggregate_list`] (`GET /api/marketplace-stats/openstack_instances_aggregate/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3022,17 +2655,6 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3106,19 +2728,11 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsOpenstackInstancesAggregateListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsOpenstackInstancesAggregateListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsOpenstackInstancesAggregateListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsOpenstackInstancesAggregateListBuilder -> runtime::Page <
+    models::MarketplaceStatsOpenstackInstancesAggregateListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::openstack_instances_list`] (`GET /api/marketplace-stats/openstack_instances/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3307,17 +2921,6 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3396,19 +2999,11 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsOpenstackInstancesListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsOpenstackInstancesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsOpenstackInstancesListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsOpenstackInstancesListBuilder -> runtime::Page <
+    models::MarketplaceStatsOpenstackInstancesListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::order_stats_retrieve`] (`GET /api/marketplace-stats/order_stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsOrderStatsRetrieveBuilder {
@@ -3452,17 +3047,6 @@ impl MarketplaceStatsOrderStatsRetrieveBuilder {
         self.start = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3484,28 +3068,12 @@ impl MarketplaceStatsOrderStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceStatsOrderStatsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceStatsOrderStatsRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceStatsOrderStatsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceStatsOrderStatsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsOrderStatsRetrieveBuilder ->
+    models::MarketplaceStatsOrderStatsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::organization_project_count_list`] (`GET /api/marketplace-stats/organization_project_count/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3530,17 +3098,6 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -3603,19 +3160,10 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsOrganizationProjectCountListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatOrganizationCount>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatOrganizationCount>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsOrganizationProjectCountListBuilder -> runtime::Page <
+    models::MarketplaceStatOrganizationCount >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::organization_resource_count_list`] (`GET /api/marketplace-stats/organization_resource_count/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3640,17 +3188,6 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -3713,19 +3250,10 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsOrganizationResourceCountListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatOrganizationCount>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatOrganizationCount>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsOrganizationResourceCountListBuilder -> runtime::Page <
+    models::MarketplaceStatOrganizationCount >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::project_classification_summary_retrieve`] (`GET /api/marketplace-stats/project_classification_summary/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
@@ -3733,17 +3261,6 @@ pub struct MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3760,31 +3277,12 @@ impl MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceStatsProjectClassificationSummaryRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceStatsProjectClassificationSummaryRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceStatsProjectClassificationSummaryRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsProjectClassificationSummaryRetrieveBuilder ->
+    models::MarketplaceStatsProjectClassificationSummaryRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::project_creation_trend_list`] (`GET /api/marketplace-stats/project_creation_trend/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3809,17 +3307,6 @@ impl MarketplaceStatsProjectCreationTrendListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -3876,14 +3363,10 @@ impl MarketplaceStatsProjectCreationTrendListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsProjectCreationTrendListBuilder {
-    type Output = Result<runtime::Page<models::MonthCount>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MonthCount>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsProjectCreationTrendListBuilder -> runtime::Page < models::MonthCount
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::projects_limits_grouped_by_industry_flag_retrieve`] (`GET /api/marketplace-stats/projects_limits_grouped_by_industry_flag/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
@@ -3891,17 +3374,6 @@ pub struct MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3919,22 +3391,11 @@ impl MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Limits> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
-    type Output = Result<models::Limits, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Limits>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder -> models::Limits
+    = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::projects_limits_grouped_by_oecd_retrieve`] (`GET /api/marketplace-stats/projects_limits_grouped_by_oecd/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
@@ -3942,17 +3403,6 @@ pub struct MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3969,22 +3419,11 @@ impl MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Limits> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
-    type Output = Result<models::Limits, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Limits>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder -> models::Limits = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::projects_usages_grouped_by_industry_flag_retrieve`] (`GET /api/marketplace-stats/projects_usages_grouped_by_industry_flag/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
@@ -3992,17 +3431,6 @@ pub struct MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4020,22 +3448,11 @@ impl MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Usages> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
-    type Output = Result<models::Usages, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Usages>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder -> models::Usages
+    = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::projects_usages_grouped_by_oecd_retrieve`] (`GET /api/marketplace-stats/projects_usages_grouped_by_oecd/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
@@ -4043,17 +3460,6 @@ pub struct MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4070,22 +3476,11 @@ impl MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Usages> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
-    type Output = Result<models::Usages, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Usages>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder -> models::Usages = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::provider_customers_retrieve`] (`GET /api/marketplace-stats/provider_customers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProviderCustomersRetrieveBuilder {
@@ -4094,17 +3489,6 @@ pub struct MarketplaceStatsProviderCustomersRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProviderCustomersRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4123,30 +3507,12 @@ impl MarketplaceStatsProviderCustomersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceStatsProviderCustomersRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceStatsProviderCustomersRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceStatsProviderCustomersRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceStatsProviderCustomersRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsProviderCustomersRetrieveBuilder ->
+    models::MarketplaceStatsProviderCustomersRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::provider_offerings_retrieve`] (`GET /api/marketplace-stats/provider_offerings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProviderOfferingsRetrieveBuilder {
@@ -4155,17 +3521,6 @@ pub struct MarketplaceStatsProviderOfferingsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProviderOfferingsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4184,30 +3539,12 @@ impl MarketplaceStatsProviderOfferingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceStatsProviderOfferingsRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceStatsProviderOfferingsRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceStatsProviderOfferingsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceStatsProviderOfferingsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsProviderOfferingsRetrieveBuilder ->
+    models::MarketplaceStatsProviderOfferingsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::provider_resources_retrieve`] (`GET /api/marketplace-stats/provider_resources/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsProviderResourcesRetrieveBuilder {
@@ -4216,17 +3553,6 @@ pub struct MarketplaceStatsProviderResourcesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsProviderResourcesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4245,30 +3571,12 @@ impl MarketplaceStatsProviderResourcesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceStatsProviderResourcesRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceStatsProviderResourcesRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceStatsProviderResourcesRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceStatsProviderResourcesRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsProviderResourcesRetrieveBuilder ->
+    models::MarketplaceStatsProviderResourcesRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::resource_creation_trend_list`] (`GET /api/marketplace-stats/resource_creation_trend/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4293,17 +3601,6 @@ impl MarketplaceStatsResourceCreationTrendListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4360,14 +3657,10 @@ impl MarketplaceStatsResourceCreationTrendListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsResourceCreationTrendListBuilder {
-    type Output = Result<runtime::Page<models::MonthCount>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MonthCount>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsResourceCreationTrendListBuilder -> runtime::Page <
+    models::MonthCount >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::resource_provisioning_stats_list`] (`GET /api/marketplace-stats/resource_provisioning_stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4401,17 +3694,6 @@ impl MarketplaceStatsResourceProvisioningStatsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4477,19 +3759,11 @@ impl MarketplaceStatsResourceProvisioningStatsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsResourceProvisioningStatsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsResourceProvisioningStatsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsResourceProvisioningStatsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsResourceProvisioningStatsListBuilder -> runtime::Page <
+    models::MarketplaceStatsResourceProvisioningStatsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::resource_usage_by_creator_affiliation_list`] (`GET /api/marketplace-stats/resource_usage_by_creator_affiliation/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4514,17 +3788,6 @@ impl MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4592,24 +3855,11 @@ impl MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceStatsResourceUsageByCreatorAffiliationListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceStatsResourceUsageByCreatorAffiliationListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder -> runtime::Page <
+    models::MarketplaceStatsResourceUsageByCreatorAffiliationListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::resource_usage_by_customer_list`] (`GET /api/marketplace-stats/resource_usage_by_customer/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4634,17 +3884,6 @@ impl MarketplaceStatsResourceUsageByCustomerListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4709,19 +3948,11 @@ impl MarketplaceStatsResourceUsageByCustomerListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsResourceUsageByCustomerListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsResourceUsageByCustomerListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsResourceUsageByCustomerListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsResourceUsageByCustomerListBuilder -> runtime::Page <
+    models::MarketplaceStatsResourceUsageByCustomerListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::resource_usage_by_organization_type_list`] (`GET /api/marketplace-stats/resource_usage_by_organization_type/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4746,17 +3977,6 @@ impl MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4823,24 +4043,11 @@ impl MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceStatsResourceUsageByOrganizationTypeListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceStatsResourceUsageByOrganizationTypeListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsResourceUsageByOrganizationTypeListBuilder -> runtime::Page <
+    models::MarketplaceStatsResourceUsageByOrganizationTypeListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::resources_geography_summary_retrieve`] (`GET /api/marketplace-stats/resources_geography_summary/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
@@ -4848,17 +4055,6 @@ pub struct MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4875,31 +4071,12 @@ impl MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceStatsResourcesGeographySummaryRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceStatsResourcesGeographySummaryRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceStatsResourcesGeographySummaryRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsResourcesGeographySummaryRetrieveBuilder ->
+    models::MarketplaceStatsResourcesGeographySummaryRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::resources_limits_list`] (`GET /api/marketplace-stats/resources_limits/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4924,17 +4101,6 @@ impl MarketplaceStatsResourcesLimitsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4997,19 +4163,11 @@ impl MarketplaceStatsResourcesLimitsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsResourcesLimitsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsResourcesLimitsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsResourcesLimitsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsResourcesLimitsListBuilder -> runtime::Page <
+    models::MarketplaceStatsResourcesLimitsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::resources_missing_usage_list`] (`GET /api/marketplace-stats/resources_missing_usage/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5052,17 +4210,6 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
     #[inline]
     pub fn provider_uuid(mut self, value: impl Into<String>) -> Self {
         self.provider_uuid = Some(value.into());
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -5127,19 +4274,11 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsResourcesMissingUsageListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsResourcesMissingUsageListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsResourcesMissingUsageListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsResourcesMissingUsageListBuilder -> runtime::Page <
+    models::MarketplaceStatsResourcesMissingUsageListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::top_service_providers_by_resources_list`] (`GET /api/marketplace-stats/top_service_providers_by_resources/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5173,17 +4312,6 @@ impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -5249,22 +4377,11 @@ impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceStatsTopServiceProvidersByResourcesListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsTopServiceProvidersByResourcesListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsTopServiceProvidersByResourcesListBuilder -> runtime::Page <
+    models::MarketplaceStatsTopServiceProvidersByResourcesListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::total_cost_of_active_resources_per_offering_list`] (`GET /api/marketplace-stats/total_cost_of_active_resources_per_offering/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5289,17 +4406,6 @@ impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -5367,24 +4473,11 @@ impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder -> runtime::Page <
+    models::MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::user_affiliation_count_list`] (`GET /api/marketplace-stats/user_affiliation_count/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5409,17 +4502,6 @@ impl MarketplaceStatsUserAffiliationCountListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -5482,19 +4564,11 @@ impl MarketplaceStatsUserAffiliationCountListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsUserAffiliationCountListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsUserAffiliationCountListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsUserAffiliationCountListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsUserAffiliationCountListBuilder -> runtime::Page <
+    models::MarketplaceStatsUserAffiliationCountListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::user_affiliation_details_list`] (`GET /api/marketplace-stats/user_affiliation_details/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5566,17 +4640,6 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
         self.search = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5644,19 +4707,11 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsUserAffiliationDetailsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsUserAffiliationDetailsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsUserAffiliationDetailsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsUserAffiliationDetailsListBuilder -> runtime::Page <
+    models::MarketplaceStatsUserAffiliationDetailsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::user_auth_method_count_list`] (`GET /api/marketplace-stats/user_auth_method_count/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5681,17 +4736,6 @@ impl MarketplaceStatsUserAuthMethodCountListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -5754,19 +4798,11 @@ impl MarketplaceStatsUserAuthMethodCountListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsUserAuthMethodCountListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsUserAuthMethodCountListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsUserAuthMethodCountListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsUserAuthMethodCountListBuilder -> runtime::Page <
+    models::MarketplaceStatsUserAuthMethodCountListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::user_identity_source_count_list`] (`GET /api/marketplace-stats/user_identity_source_count/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5791,17 +4827,6 @@ impl MarketplaceStatsUserIdentitySourceCountListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -5866,19 +4891,11 @@ impl MarketplaceStatsUserIdentitySourceCountListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsUserIdentitySourceCountListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsUserIdentitySourceCountListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsUserIdentitySourceCountListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsUserIdentitySourceCountListBuilder -> runtime::Page <
+    models::MarketplaceStatsUserIdentitySourceCountListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::user_job_title_count_list`] (`GET /api/marketplace-stats/user_job_title_count/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5903,17 +4920,6 @@ impl MarketplaceStatsUserJobTitleCountListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -5976,19 +4982,11 @@ impl MarketplaceStatsUserJobTitleCountListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsUserJobTitleCountListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsUserJobTitleCountListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsUserJobTitleCountListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsUserJobTitleCountListBuilder -> runtime::Page <
+    models::MarketplaceStatsUserJobTitleCountListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::user_nationality_list`] (`GET /api/marketplace-stats/user_nationality/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -6013,17 +5011,6 @@ impl MarketplaceStatsUserNationalityListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -6086,19 +5073,11 @@ impl MarketplaceStatsUserNationalityListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsUserNationalityListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsUserNationalityListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsUserNationalityListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsUserNationalityListBuilder -> runtime::Page <
+    models::MarketplaceStatsUserNationalityListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::user_organization_count_list`] (`GET /api/marketplace-stats/user_organization_count/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -6123,17 +5102,6 @@ impl MarketplaceStatsUserOrganizationCountListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -6196,19 +5164,11 @@ impl MarketplaceStatsUserOrganizationCountListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsUserOrganizationCountListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsUserOrganizationCountListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsUserOrganizationCountListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsUserOrganizationCountListBuilder -> runtime::Page <
+    models::MarketplaceStatsUserOrganizationCountListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::user_organization_type_count_list`] (`GET /api/marketplace-stats/user_organization_type_count/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -6233,17 +5193,6 @@ impl MarketplaceStatsUserOrganizationTypeCountListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -6308,19 +5257,11 @@ impl MarketplaceStatsUserOrganizationTypeCountListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsUserOrganizationTypeCountListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsUserOrganizationTypeCountListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsUserOrganizationTypeCountListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsUserOrganizationTypeCountListBuilder -> runtime::Page <
+    models::MarketplaceStatsUserOrganizationTypeCountListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceStatsApi::user_residence_country_list`] (`GET /api/marketplace-stats/user_residence_country/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -6345,17 +5286,6 @@ impl MarketplaceStatsUserResidenceCountryListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -6418,19 +5348,11 @@ impl MarketplaceStatsUserResidenceCountryListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceStatsUserResidenceCountryListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceStatsUserResidenceCountryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsUserResidenceCountryListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceStatsUserResidenceCountryListBuilder -> runtime::Page <
+    models::MarketplaceStatsUserResidenceCountryListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_stats` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

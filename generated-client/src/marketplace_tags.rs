@@ -163,17 +163,6 @@ impl MarketplaceTagsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -227,14 +216,10 @@ impl MarketplaceTagsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceTagsListBuilder {
-    type Output = Result<runtime::Page<models::Tag>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Tag>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceTagsListBuilder -> runtime::Page < models::Tag >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceTagsApi::retrieve`] (`GET /api/marketplace-tags/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceTagsRetrieveBuilder {
@@ -243,17 +228,6 @@ pub struct MarketplaceTagsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceTagsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -270,21 +244,11 @@ impl MarketplaceTagsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Tag> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceTagsRetrieveBuilder {
-    type Output = Result<models::Tag, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Tag>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceTagsRetrieveBuilder -> models::Tag = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceTagsApi::create`] (`POST /api/marketplace-tags/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceTagsCreateBuilder {
@@ -293,17 +257,6 @@ pub struct MarketplaceTagsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceTagsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -318,21 +271,11 @@ impl MarketplaceTagsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Tag> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceTagsCreateBuilder {
-    type Output = Result<models::Tag, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Tag>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceTagsCreateBuilder -> models::Tag = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceTagsApi::update`] (`PUT /api/marketplace-tags/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceTagsUpdateBuilder {
@@ -342,17 +285,6 @@ pub struct MarketplaceTagsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceTagsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -370,21 +302,11 @@ impl MarketplaceTagsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Tag> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceTagsUpdateBuilder {
-    type Output = Result<models::Tag, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Tag>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceTagsUpdateBuilder -> models::Tag = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceTagsApi::partial_update`] (`PATCH /api/marketplace-tags/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceTagsPartialUpdateBuilder {
@@ -394,17 +316,6 @@ pub struct MarketplaceTagsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceTagsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedTagRequest) -> Self {
@@ -433,21 +344,11 @@ impl MarketplaceTagsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Tag> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceTagsPartialUpdateBuilder {
-    type Output = Result<models::Tag, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Tag>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceTagsPartialUpdateBuilder -> models::Tag = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceTagsApi::destroy`] (`DELETE /api/marketplace-tags/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceTagsDestroyBuilder {
@@ -456,17 +357,6 @@ pub struct MarketplaceTagsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceTagsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -483,21 +373,11 @@ impl MarketplaceTagsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceTagsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceTagsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_tags` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

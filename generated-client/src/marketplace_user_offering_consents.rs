@@ -264,17 +264,6 @@ impl MarketplaceUserOfferingConsentsListBuilder {
         self.version = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -339,16 +328,10 @@ impl MarketplaceUserOfferingConsentsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MarketplaceUserOfferingConsentsListBuilder {
-    type Output = Result<runtime::Page<models::UserOfferingConsent>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UserOfferingConsent>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceUserOfferingConsentsListBuilder -> runtime::Page <
+    models::UserOfferingConsent >; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceUserOfferingConsentsApi::retrieve`] (`GET /api/marketplace-user-offering-consents/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceUserOfferingConsentsRetrieveBuilder {
@@ -357,17 +340,6 @@ pub struct MarketplaceUserOfferingConsentsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -387,21 +359,11 @@ impl MarketplaceUserOfferingConsentsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserOfferingConsent> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceUserOfferingConsentsRetrieveBuilder {
-    type Output = Result<models::UserOfferingConsent, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserOfferingConsent>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceUserOfferingConsentsRetrieveBuilder -> models::UserOfferingConsent = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceUserOfferingConsentsApi::create`] (`POST /api/marketplace-user-offering-consents/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceUserOfferingConsentsCreateBuilder {
@@ -410,17 +372,6 @@ pub struct MarketplaceUserOfferingConsentsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -438,21 +389,11 @@ impl MarketplaceUserOfferingConsentsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserOfferingConsentCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceUserOfferingConsentsCreateBuilder {
-    type Output = Result<models::UserOfferingConsentCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserOfferingConsentCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceUserOfferingConsentsCreateBuilder -> models::UserOfferingConsentCreate =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceUserOfferingConsentsApi::update`] (`PUT /api/marketplace-user-offering-consents/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceUserOfferingConsentsUpdateBuilder {
@@ -462,17 +403,6 @@ pub struct MarketplaceUserOfferingConsentsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::UserOfferingConsentRequest) -> Self {
@@ -501,21 +431,11 @@ impl MarketplaceUserOfferingConsentsUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserOfferingConsent> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceUserOfferingConsentsUpdateBuilder {
-    type Output = Result<models::UserOfferingConsent, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserOfferingConsent>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceUserOfferingConsentsUpdateBuilder -> models::UserOfferingConsent = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceUserOfferingConsentsApi::partial_update`] (`PATCH /api/marketplace-user-offering-consents/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceUserOfferingConsentsPartialUpdateBuilder {
@@ -525,17 +445,6 @@ pub struct MarketplaceUserOfferingConsentsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedUserOfferingConsentRequest) -> Self {
@@ -564,21 +473,11 @@ impl MarketplaceUserOfferingConsentsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserOfferingConsent> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceUserOfferingConsentsPartialUpdateBuilder {
-    type Output = Result<models::UserOfferingConsent, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserOfferingConsent>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceUserOfferingConsentsPartialUpdateBuilder -> models::UserOfferingConsent =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceUserOfferingConsentsApi::destroy`] (`DELETE /api/marketplace-user-offering-consents/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceUserOfferingConsentsDestroyBuilder {
@@ -587,17 +486,6 @@ pub struct MarketplaceUserOfferingConsentsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -617,21 +505,11 @@ impl MarketplaceUserOfferingConsentsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MarketplaceUserOfferingConsentsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceUserOfferingConsentsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceUserOfferingConsentsApi::revoke`] (`POST /api/marketplace-user-offering-consents/{uuid}/revoke/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceUserOfferingConsentsRevokeBuilder {
@@ -640,17 +518,6 @@ pub struct MarketplaceUserOfferingConsentsRevokeBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceUserOfferingConsentsRevokeBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -670,21 +537,11 @@ impl MarketplaceUserOfferingConsentsRevokeBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserOfferingConsent> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceUserOfferingConsentsRevokeBuilder {
-    type Output = Result<models::UserOfferingConsent, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserOfferingConsent>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceUserOfferingConsentsRevokeBuilder -> models::UserOfferingConsent = POST
+    json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_user_offering_consents` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

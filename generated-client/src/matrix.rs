@@ -333,17 +333,6 @@ pub struct MatrixCredentialsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixCredentialsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -357,23 +346,11 @@ impl MatrixCredentialsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MatrixCredentialsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MatrixCredentialsRetrieveBuilder {
-    type Output = Result<models::MatrixCredentialsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixCredentialsRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixCredentialsRetrieveBuilder -> models::MatrixCredentialsRetrieveResponse = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::exports_download_retrieve`] (`GET /api/matrix/exports/{uuid}/download/{kind}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixExportsDownloadRetrieveBuilder {
@@ -383,17 +360,6 @@ pub struct MatrixExportsDownloadRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixExportsDownloadRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -413,21 +379,11 @@ impl MatrixExportsDownloadRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MatrixExportsDownloadRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixExportsDownloadRetrieveBuilder -> runtime::Accepted = GET accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::exports_list`] (`GET /api/matrix/exports/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -475,17 +431,6 @@ impl MatrixExportsListBuilder {
     #[inline]
     pub fn state(mut self, value: models::MatrixHistoryExportStateEnum) -> Self {
         self.state = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -542,14 +487,10 @@ impl MatrixExportsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MatrixExportsListBuilder {
-    type Output = Result<runtime::Page<models::MatrixExport>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MatrixExport>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixExportsListBuilder -> runtime::Page < models::MatrixExport >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::exports_retrieve`] (`GET /api/matrix/exports/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixExportsRetrieveBuilder {
@@ -558,17 +499,6 @@ pub struct MatrixExportsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixExportsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -584,21 +514,11 @@ impl MatrixExportsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixExport> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MatrixExportsRetrieveBuilder {
-    type Output = Result<models::MatrixExport, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixExport>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixExportsRetrieveBuilder -> models::MatrixExport = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_eligible_projects_list`] (`GET /api/matrix/rooms/eligible_projects/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -657,17 +577,6 @@ impl MatrixRoomsEligibleProjectsListBuilder {
     #[inline]
     pub fn state(mut self, value: models::MatrixRoomStateEnum) -> Self {
         self.state = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -734,19 +643,10 @@ impl MatrixRoomsEligibleProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MatrixRoomsEligibleProjectsListBuilder {
-    type Output = Result<
-        runtime::Page<models::MatrixRoomsEligibleProjectsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MatrixRoomsEligibleProjectsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsEligibleProjectsListBuilder -> runtime::Page <
+    models::MatrixRoomsEligibleProjectsListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_list`] (`GET /api/matrix/rooms/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -796,17 +696,6 @@ impl MatrixRoomsListBuilder {
     #[inline]
     pub fn state(mut self, value: models::MatrixRoomStateEnum) -> Self {
         self.state = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -862,14 +751,10 @@ impl MatrixRoomsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MatrixRoomsListBuilder {
-    type Output = Result<runtime::Page<models::MatrixRoomCreate>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MatrixRoomCreate>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsListBuilder -> runtime::Page < models::MatrixRoomCreate >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_members_list`] (`GET /api/matrix/rooms/{uuid}/members/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -920,17 +805,6 @@ impl MatrixRoomsMembersListBuilder {
     #[inline]
     pub fn state(mut self, value: models::MatrixRoomStateEnum) -> Self {
         self.state = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -992,19 +866,10 @@ impl MatrixRoomsMembersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for MatrixRoomsMembersListBuilder {
-    type Output = Result<
-        runtime::Page<models::MatrixRoomsMembersListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MatrixRoomsMembersListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsMembersListBuilder -> runtime::Page <
+    models::MatrixRoomsMembersListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_retrieve`] (`GET /api/matrix/rooms/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixRoomsRetrieveBuilder {
@@ -1013,17 +878,6 @@ pub struct MatrixRoomsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1039,21 +893,11 @@ impl MatrixRoomsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MatrixRoomsRetrieveBuilder {
-    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsRetrieveBuilder -> models::MatrixRoomCreate = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_create`] (`POST /api/matrix/rooms/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixRoomsCreateBuilder {
@@ -1062,17 +906,6 @@ pub struct MatrixRoomsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1084,21 +917,11 @@ impl MatrixRoomsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MatrixRoomsCreateBuilder {
-    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsCreateBuilder -> models::MatrixRoomCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_disable`] (`POST /api/matrix/rooms/{uuid}/disable/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixRoomsDisableBuilder {
@@ -1108,17 +931,6 @@ pub struct MatrixRoomsDisableBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsDisableBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::MatrixRoomDisableRequest) -> Self {
@@ -1144,21 +956,11 @@ impl MatrixRoomsDisableBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MatrixRoomsDisableBuilder {
-    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsDisableBuilder -> models::MatrixRoomCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_export_history`] (`POST /api/matrix/rooms/{uuid}/export_history/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixRoomsExportHistoryBuilder {
@@ -1167,17 +969,6 @@ pub struct MatrixRoomsExportHistoryBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsExportHistoryBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1197,23 +988,11 @@ impl MatrixRoomsExportHistoryBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MatrixRoomsExportHistoryResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MatrixRoomsExportHistoryBuilder {
-    type Output = Result<models::MatrixRoomsExportHistoryResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsExportHistoryResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsExportHistoryBuilder -> models::MatrixRoomsExportHistoryResponse = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_join`] (`POST /api/matrix/rooms/{uuid}/join/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixRoomsJoinBuilder {
@@ -1222,17 +1001,6 @@ pub struct MatrixRoomsJoinBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsJoinBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1249,21 +1017,11 @@ impl MatrixRoomsJoinBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MatrixRoomsJoinBuilder {
-    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsJoinBuilder -> models::MatrixRoomCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_leave`] (`POST /api/matrix/rooms/{uuid}/leave/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixRoomsLeaveBuilder {
@@ -1272,17 +1030,6 @@ pub struct MatrixRoomsLeaveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsLeaveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1299,21 +1046,11 @@ impl MatrixRoomsLeaveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MatrixRoomsLeaveBuilder {
-    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsLeaveBuilder -> models::MatrixRoomCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_reactivate`] (`POST /api/matrix/rooms/{uuid}/reactivate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixRoomsReactivateBuilder {
@@ -1322,17 +1059,6 @@ pub struct MatrixRoomsReactivateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsReactivateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1352,21 +1078,11 @@ impl MatrixRoomsReactivateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MatrixRoomsReactivateBuilder {
-    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsReactivateBuilder -> models::MatrixRoomCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_retry`] (`POST /api/matrix/rooms/{uuid}/retry/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixRoomsRetryBuilder {
@@ -1375,17 +1091,6 @@ pub struct MatrixRoomsRetryBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsRetryBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1402,21 +1107,11 @@ impl MatrixRoomsRetryBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MatrixRoomsRetryBuilder {
-    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsRetryBuilder -> models::MatrixRoomCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_sync_members`] (`POST /api/matrix/rooms/{uuid}/sync_members/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixRoomsSyncMembersBuilder {
@@ -1425,17 +1120,6 @@ pub struct MatrixRoomsSyncMembersBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsSyncMembersBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1455,21 +1139,11 @@ impl MatrixRoomsSyncMembersBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MatrixRoomsSyncMembersBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsSyncMembersBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MatrixApi::rooms_destroy`] (`DELETE /api/matrix/rooms/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatrixRoomsDestroyBuilder {
@@ -1478,17 +1152,6 @@ pub struct MatrixRoomsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MatrixRoomsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1504,21 +1167,11 @@ impl MatrixRoomsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for MatrixRoomsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MatrixRoomsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `matrix` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -93,17 +93,6 @@ pub struct MetadataEventsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MetadataEventsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -117,23 +106,11 @@ impl MetadataEventsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MetadataEventsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MetadataEventsRetrieveBuilder {
-    type Output = Result<models::MetadataEventsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MetadataEventsRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MetadataEventsRetrieveBuilder -> models::MetadataEventsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MetadataApi::features_retrieve`] (`GET /api/metadata/features/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MetadataFeaturesRetrieveBuilder {
@@ -141,17 +118,6 @@ pub struct MetadataFeaturesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MetadataFeaturesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -165,23 +131,11 @@ impl MetadataFeaturesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MetadataFeaturesRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MetadataFeaturesRetrieveBuilder {
-    type Output = Result<models::MetadataFeaturesRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MetadataFeaturesRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MetadataFeaturesRetrieveBuilder -> models::MetadataFeaturesRetrieveResponse = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`MetadataApi::permissions_retrieve`] (`GET /api/metadata/permissions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MetadataPermissionsRetrieveBuilder {
@@ -189,17 +143,6 @@ pub struct MetadataPermissionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MetadataPermissionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -213,25 +156,11 @@ impl MetadataPermissionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MetadataPermissionsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MetadataPermissionsRetrieveBuilder {
-    type Output = Result<models::MetadataPermissionsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MetadataPermissionsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MetadataPermissionsRetrieveBuilder -> models::MetadataPermissionsRetrieveResponse =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`MetadataApi::settings_retrieve`] (`GET /api/metadata/settings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MetadataSettingsRetrieveBuilder {
@@ -239,17 +168,6 @@ pub struct MetadataSettingsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MetadataSettingsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -263,23 +181,11 @@ impl MetadataSettingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MetadataSettingsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MetadataSettingsRetrieveBuilder {
-    type Output = Result<models::MetadataSettingsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MetadataSettingsRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MetadataSettingsRetrieveBuilder -> models::MetadataSettingsRetrieveResponse = GET
+    json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `metadata` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -63,17 +63,6 @@ pub struct MyAssignmentBatchesListBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MyAssignmentBatchesListBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -87,28 +76,12 @@ impl MyAssignmentBatchesListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::MyAssignmentBatchesListResponse>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for MyAssignmentBatchesListBuilder {
-    type Output = Result<
-        Vec<Lenient<models::MyAssignmentBatchesListResponse>>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::MyAssignmentBatchesListResponse>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MyAssignmentBatchesListBuilder -> Vec < Lenient <
+    models::MyAssignmentBatchesListResponse > > = GET json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MyAssignmentBatchesApi::retrieve`] (`GET /api/my-assignment-batches/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MyAssignmentBatchesRetrieveBuilder {
@@ -117,17 +90,6 @@ pub struct MyAssignmentBatchesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MyAssignmentBatchesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -147,25 +109,11 @@ impl MyAssignmentBatchesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MyAssignmentBatchesRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MyAssignmentBatchesRetrieveBuilder {
-    type Output = Result<models::MyAssignmentBatchesRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MyAssignmentBatchesRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MyAssignmentBatchesRetrieveBuilder -> models::MyAssignmentBatchesRetrieveResponse =
+    GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `my_assignment_batches` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

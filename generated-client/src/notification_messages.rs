@@ -241,17 +241,6 @@ impl NotificationMessagesListBuilder {
         self.query = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -309,14 +298,10 @@ impl NotificationMessagesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for NotificationMessagesListBuilder {
-    type Output = Result<runtime::Page<models::Notification>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Notification>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesListBuilder -> runtime::Page < models::Notification >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesApi::retrieve`] (`GET /api/notification-messages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesRetrieveBuilder {
@@ -325,17 +310,6 @@ pub struct NotificationMessagesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -355,21 +329,11 @@ impl NotificationMessagesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Notification> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesRetrieveBuilder {
-    type Output = Result<models::Notification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Notification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesRetrieveBuilder -> models::Notification = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesApi::create`] (`POST /api/notification-messages/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesCreateBuilder {
@@ -378,17 +342,6 @@ pub struct NotificationMessagesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -403,21 +356,11 @@ impl NotificationMessagesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Notification> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesCreateBuilder {
-    type Output = Result<models::Notification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Notification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesCreateBuilder -> models::Notification = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesApi::update`] (`PUT /api/notification-messages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesUpdateBuilder {
@@ -427,17 +370,6 @@ pub struct NotificationMessagesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -458,21 +390,11 @@ impl NotificationMessagesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Notification> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesUpdateBuilder {
-    type Output = Result<models::Notification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Notification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesUpdateBuilder -> models::Notification = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesApi::partial_update`] (`PATCH /api/notification-messages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesPartialUpdateBuilder {
@@ -482,17 +404,6 @@ pub struct NotificationMessagesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedNotificationRequest) -> Self {
@@ -521,21 +432,11 @@ impl NotificationMessagesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Notification> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesPartialUpdateBuilder {
-    type Output = Result<models::Notification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Notification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesPartialUpdateBuilder -> models::Notification = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesApi::destroy`] (`DELETE /api/notification-messages/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesDestroyBuilder {
@@ -544,17 +445,6 @@ pub struct NotificationMessagesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -574,21 +464,11 @@ impl NotificationMessagesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesApi::disable`] (`POST /api/notification-messages/{uuid}/disable/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesDisableBuilder {
@@ -597,17 +477,6 @@ pub struct NotificationMessagesDisableBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesDisableBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -627,21 +496,11 @@ impl NotificationMessagesDisableBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesDisableBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesDisableBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesApi::enable`] (`POST /api/notification-messages/{uuid}/enable/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesEnableBuilder {
@@ -650,17 +509,6 @@ pub struct NotificationMessagesEnableBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesEnableBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -680,21 +528,11 @@ impl NotificationMessagesEnableBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesEnableBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesEnableBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `notification_messages` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

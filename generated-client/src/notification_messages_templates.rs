@@ -224,17 +224,6 @@ impl NotificationMessagesTemplatesListBuilder {
         self.path_exact = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -300,19 +289,10 @@ impl NotificationMessagesTemplatesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for NotificationMessagesTemplatesListBuilder {
-    type Output = Result<
-        runtime::Page<models::NotificationTemplateDetailSerializers>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::NotificationTemplateDetailSerializers>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesTemplatesListBuilder -> runtime::Page <
+    models::NotificationTemplateDetailSerializers >; query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesTemplatesApi::retrieve`] (`GET /api/notification-messages-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesTemplatesRetrieveBuilder {
@@ -321,17 +301,6 @@ pub struct NotificationMessagesTemplatesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -351,25 +320,12 @@ impl NotificationMessagesTemplatesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::NotificationTemplateDetailSerializers> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesTemplatesRetrieveBuilder {
-    type Output = Result<models::NotificationTemplateDetailSerializers, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::NotificationTemplateDetailSerializers,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesTemplatesRetrieveBuilder ->
+    models::NotificationTemplateDetailSerializers = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesTemplatesApi::create`] (`POST /api/notification-messages-templates/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesTemplatesCreateBuilder {
@@ -378,17 +334,6 @@ pub struct NotificationMessagesTemplatesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -406,25 +351,12 @@ impl NotificationMessagesTemplatesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::NotificationTemplateDetailSerializers> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesTemplatesCreateBuilder {
-    type Output = Result<models::NotificationTemplateDetailSerializers, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::NotificationTemplateDetailSerializers,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesTemplatesCreateBuilder ->
+    models::NotificationTemplateDetailSerializers = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesTemplatesApi::update`] (`PUT /api/notification-messages-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesTemplatesUpdateBuilder {
@@ -434,17 +366,6 @@ pub struct NotificationMessagesTemplatesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -465,25 +386,12 @@ impl NotificationMessagesTemplatesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::NotificationTemplateDetailSerializers> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesTemplatesUpdateBuilder {
-    type Output = Result<models::NotificationTemplateDetailSerializers, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::NotificationTemplateDetailSerializers,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesTemplatesUpdateBuilder ->
+    models::NotificationTemplateDetailSerializers = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesTemplatesApi::partial_update`] (`PATCH /api/notification-messages-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesTemplatesPartialUpdateBuilder {
@@ -493,17 +401,6 @@ pub struct NotificationMessagesTemplatesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -535,25 +432,12 @@ impl NotificationMessagesTemplatesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::NotificationTemplateDetailSerializers> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesTemplatesPartialUpdateBuilder {
-    type Output = Result<models::NotificationTemplateDetailSerializers, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::NotificationTemplateDetailSerializers,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesTemplatesPartialUpdateBuilder ->
+    models::NotificationTemplateDetailSerializers = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesTemplatesApi::destroy`] (`DELETE /api/notification-messages-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesTemplatesDestroyBuilder {
@@ -562,17 +446,6 @@ pub struct NotificationMessagesTemplatesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -592,21 +465,11 @@ impl NotificationMessagesTemplatesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesTemplatesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesTemplatesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`NotificationMessagesTemplatesApi::override_`] (`POST /api/notification-messages-templates/{uuid}/override/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotificationMessagesTemplatesOverrideBuilder {
@@ -616,17 +479,6 @@ pub struct NotificationMessagesTemplatesOverrideBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NotificationMessagesTemplatesOverrideBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -647,21 +499,11 @@ impl NotificationMessagesTemplatesOverrideBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for NotificationMessagesTemplatesOverrideBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NotificationMessagesTemplatesOverrideBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `notification_messages_templates` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -66,17 +66,6 @@ pub struct OnboardingPersonIdentifierFieldsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingPersonIdentifierFieldsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -95,30 +84,12 @@ impl OnboardingPersonIdentifierFieldsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::OnboardingPersonIdentifierFieldsRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingPersonIdentifierFieldsRetrieveBuilder {
-    type Output = Result<
-        models::OnboardingPersonIdentifierFieldsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingPersonIdentifierFieldsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingPersonIdentifierFieldsRetrieveBuilder ->
+    models::OnboardingPersonIdentifierFieldsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingApi::supported_countries_retrieve`] (`GET /api/onboarding/supported-countries/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingSupportedCountriesRetrieveBuilder {
@@ -126,17 +97,6 @@ pub struct OnboardingSupportedCountriesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingSupportedCountriesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -153,28 +113,12 @@ impl OnboardingSupportedCountriesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::OnboardingSupportedCountriesRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingSupportedCountriesRetrieveBuilder {
-    type Output = Result<
-        models::OnboardingSupportedCountriesRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingSupportedCountriesRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingSupportedCountriesRetrieveBuilder ->
+    models::OnboardingSupportedCountriesRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `onboarding` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

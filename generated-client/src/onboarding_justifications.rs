@@ -303,17 +303,6 @@ impl OnboardingJustificationsListBuilder {
         self.verification_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -375,16 +364,10 @@ impl OnboardingJustificationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OnboardingJustificationsListBuilder {
-    type Output = Result<runtime::Page<models::OnboardingJustification>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OnboardingJustification>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingJustificationsListBuilder -> runtime::Page <
+    models::OnboardingJustification >; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingJustificationsApi::retrieve`] (`GET /api/onboarding-justifications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingJustificationsRetrieveBuilder {
@@ -393,17 +376,6 @@ pub struct OnboardingJustificationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -423,21 +395,11 @@ impl OnboardingJustificationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingJustificationsRetrieveBuilder {
-    type Output = Result<models::OnboardingJustification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingJustificationsRetrieveBuilder -> models::OnboardingJustification = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingJustificationsApi::create`] (`POST /api/onboarding-justifications/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingJustificationsCreateBuilder {
@@ -446,17 +408,6 @@ pub struct OnboardingJustificationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -474,21 +425,11 @@ impl OnboardingJustificationsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingJustificationsCreateBuilder {
-    type Output = Result<models::OnboardingJustification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingJustificationsCreateBuilder -> models::OnboardingJustification = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingJustificationsApi::create_justification`] (`POST /api/onboarding-justifications/create_justification/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingJustificationsCreateJustificationBuilder {
@@ -497,17 +438,6 @@ pub struct OnboardingJustificationsCreateJustificationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsCreateJustificationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -525,21 +455,11 @@ impl OnboardingJustificationsCreateJustificationBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingJustificationsCreateJustificationBuilder {
-    type Output = Result<models::OnboardingJustification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingJustificationsCreateJustificationBuilder -> models::OnboardingJustification
+    = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingJustificationsApi::update`] (`PUT /api/onboarding-justifications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingJustificationsUpdateBuilder {
@@ -549,17 +469,6 @@ pub struct OnboardingJustificationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -580,21 +489,11 @@ impl OnboardingJustificationsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingJustificationsUpdateBuilder {
-    type Output = Result<models::OnboardingJustification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingJustificationsUpdateBuilder -> models::OnboardingJustification = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingJustificationsApi::partial_update`] (`PATCH /api/onboarding-justifications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingJustificationsPartialUpdateBuilder {
@@ -604,17 +503,6 @@ pub struct OnboardingJustificationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOnboardingJustificationRequest) -> Self {
@@ -643,21 +531,11 @@ impl OnboardingJustificationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingJustificationsPartialUpdateBuilder {
-    type Output = Result<models::OnboardingJustification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingJustificationsPartialUpdateBuilder -> models::OnboardingJustification =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingJustificationsApi::destroy`] (`DELETE /api/onboarding-justifications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingJustificationsDestroyBuilder {
@@ -666,17 +544,6 @@ pub struct OnboardingJustificationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -696,21 +563,11 @@ impl OnboardingJustificationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OnboardingJustificationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingJustificationsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingJustificationsApi::approve`] (`POST /api/onboarding-justifications/{uuid}/approve/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingJustificationsApproveBuilder {
@@ -720,17 +577,6 @@ pub struct OnboardingJustificationsApproveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsApproveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OnboardingJustificationReviewRequest) -> Self {
@@ -759,21 +605,11 @@ impl OnboardingJustificationsApproveBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingJustificationsApproveBuilder {
-    type Output = Result<models::OnboardingJustification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingJustificationsApproveBuilder -> models::OnboardingJustification = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingJustificationsApi::attach_document`] (`POST /api/onboarding-justifications/{uuid}/attach_document/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingJustificationsAttachDocumentBuilder {
@@ -783,17 +619,6 @@ pub struct OnboardingJustificationsAttachDocumentBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsAttachDocumentBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -831,30 +656,12 @@ impl OnboardingJustificationsAttachDocumentBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::OnboardingJustificationSupportingDocumentation,
-    > {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingJustificationsAttachDocumentBuilder {
-    type Output = Result<
-        models::OnboardingJustificationSupportingDocumentation,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingJustificationSupportingDocumentation,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingJustificationsAttachDocumentBuilder ->
+    models::OnboardingJustificationSupportingDocumentation = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingJustificationsApi::reject`] (`POST /api/onboarding-justifications/{uuid}/reject/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingJustificationsRejectBuilder {
@@ -864,17 +671,6 @@ pub struct OnboardingJustificationsRejectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingJustificationsRejectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OnboardingJustificationReviewRequest) -> Self {
@@ -903,21 +699,11 @@ impl OnboardingJustificationsRejectBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingJustificationsRejectBuilder {
-    type Output = Result<models::OnboardingJustification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingJustificationsRejectBuilder -> models::OnboardingJustification = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `onboarding_justifications` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

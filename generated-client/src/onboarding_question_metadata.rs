@@ -195,17 +195,6 @@ impl OnboardingQuestionMetadataListBuilder {
         self.question_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -267,19 +256,10 @@ impl OnboardingQuestionMetadataListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OnboardingQuestionMetadataListBuilder {
-    type Output = Result<
-        runtime::Page<models::OnboardingQuestionMetadata>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OnboardingQuestionMetadata>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingQuestionMetadataListBuilder -> runtime::Page <
+    models::OnboardingQuestionMetadata >; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingQuestionMetadataApi::retrieve`] (`GET /api/onboarding-question-metadata/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingQuestionMetadataRetrieveBuilder {
@@ -288,17 +268,6 @@ pub struct OnboardingQuestionMetadataRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingQuestionMetadataRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -318,21 +287,11 @@ impl OnboardingQuestionMetadataRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingQuestionMetadata> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingQuestionMetadataRetrieveBuilder {
-    type Output = Result<models::OnboardingQuestionMetadata, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingQuestionMetadata>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingQuestionMetadataRetrieveBuilder -> models::OnboardingQuestionMetadata = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingQuestionMetadataApi::create`] (`POST /api/onboarding-question-metadata/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingQuestionMetadataCreateBuilder {
@@ -341,17 +300,6 @@ pub struct OnboardingQuestionMetadataCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingQuestionMetadataCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -369,21 +317,11 @@ impl OnboardingQuestionMetadataCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingQuestionMetadata> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingQuestionMetadataCreateBuilder {
-    type Output = Result<models::OnboardingQuestionMetadata, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingQuestionMetadata>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingQuestionMetadataCreateBuilder -> models::OnboardingQuestionMetadata = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingQuestionMetadataApi::update`] (`PUT /api/onboarding-question-metadata/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingQuestionMetadataUpdateBuilder {
@@ -393,17 +331,6 @@ pub struct OnboardingQuestionMetadataUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingQuestionMetadataUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -424,21 +351,11 @@ impl OnboardingQuestionMetadataUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingQuestionMetadata> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingQuestionMetadataUpdateBuilder {
-    type Output = Result<models::OnboardingQuestionMetadata, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingQuestionMetadata>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingQuestionMetadataUpdateBuilder -> models::OnboardingQuestionMetadata = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingQuestionMetadataApi::partial_update`] (`PATCH /api/onboarding-question-metadata/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingQuestionMetadataPartialUpdateBuilder {
@@ -448,17 +365,6 @@ pub struct OnboardingQuestionMetadataPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingQuestionMetadataPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -490,21 +396,11 @@ impl OnboardingQuestionMetadataPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingQuestionMetadata> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingQuestionMetadataPartialUpdateBuilder {
-    type Output = Result<models::OnboardingQuestionMetadata, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingQuestionMetadata>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingQuestionMetadataPartialUpdateBuilder -> models::OnboardingQuestionMetadata
+    = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingQuestionMetadataApi::destroy`] (`DELETE /api/onboarding-question-metadata/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingQuestionMetadataDestroyBuilder {
@@ -513,17 +409,6 @@ pub struct OnboardingQuestionMetadataDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingQuestionMetadataDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -543,21 +428,11 @@ impl OnboardingQuestionMetadataDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OnboardingQuestionMetadataDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingQuestionMetadataDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `onboarding_question_metadata` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -422,17 +422,6 @@ impl OnboardingVerificationsListBuilder {
         self.validation_method.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -497,16 +486,10 @@ impl OnboardingVerificationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OnboardingVerificationsListBuilder {
-    type Output = Result<runtime::Page<models::OnboardingVerification>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OnboardingVerification>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsListBuilder -> runtime::Page < models::OnboardingVerification
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::retrieve`] (`GET /api/onboarding-verifications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsRetrieveBuilder {
@@ -515,17 +498,6 @@ pub struct OnboardingVerificationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -545,21 +517,11 @@ impl OnboardingVerificationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingVerificationsRetrieveBuilder {
-    type Output = Result<models::OnboardingVerification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsRetrieveBuilder -> models::OnboardingVerification = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::create`] (`POST /api/onboarding-verifications/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsCreateBuilder {
@@ -568,17 +530,6 @@ pub struct OnboardingVerificationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OnboardingVerificationRequest) -> Self {
@@ -604,21 +555,11 @@ impl OnboardingVerificationsCreateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingVerificationsCreateBuilder {
-    type Output = Result<models::OnboardingVerification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsCreateBuilder -> models::OnboardingVerification = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::create_customer`] (`POST /api/onboarding-verifications/{uuid}/create_customer/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsCreateCustomerBuilder {
@@ -627,17 +568,6 @@ pub struct OnboardingVerificationsCreateCustomerBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsCreateCustomerBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -657,28 +587,12 @@ impl OnboardingVerificationsCreateCustomerBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::OnboardingVerificationsCreateCustomerResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingVerificationsCreateCustomerBuilder {
-    type Output = Result<
-        models::OnboardingVerificationsCreateCustomerResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingVerificationsCreateCustomerResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsCreateCustomerBuilder ->
+    models::OnboardingVerificationsCreateCustomerResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::update`] (`PUT /api/onboarding-verifications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsUpdateBuilder {
@@ -688,17 +602,6 @@ pub struct OnboardingVerificationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OnboardingVerificationRequest) -> Self {
@@ -727,21 +630,11 @@ impl OnboardingVerificationsUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingVerificationsUpdateBuilder {
-    type Output = Result<models::OnboardingVerification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsUpdateBuilder -> models::OnboardingVerification = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::partial_update`] (`PATCH /api/onboarding-verifications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsPartialUpdateBuilder {
@@ -751,17 +644,6 @@ pub struct OnboardingVerificationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOnboardingVerificationRequest) -> Self {
@@ -790,21 +672,11 @@ impl OnboardingVerificationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingVerificationsPartialUpdateBuilder {
-    type Output = Result<models::OnboardingVerification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsPartialUpdateBuilder -> models::OnboardingVerification = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::destroy`] (`DELETE /api/onboarding-verifications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsDestroyBuilder {
@@ -813,17 +685,6 @@ pub struct OnboardingVerificationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -843,21 +704,11 @@ impl OnboardingVerificationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OnboardingVerificationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::available_checklists_retrieve`] (`GET /api/onboarding-verifications/available_checklists/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
@@ -875,17 +726,6 @@ impl OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
         value: models::AvailableChecklistsResponseChecklistTypeEnum,
     ) -> Self {
         self.checklist_type = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -906,31 +746,12 @@ impl OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::OnboardingVerificationsAvailableChecklistsRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
-    type Output = Result<
-        models::OnboardingVerificationsAvailableChecklistsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingVerificationsAvailableChecklistsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsAvailableChecklistsRetrieveBuilder ->
+    models::OnboardingVerificationsAvailableChecklistsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::checklist_retrieve`] (`GET /api/onboarding-verifications/{uuid}/checklist/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsChecklistRetrieveBuilder {
@@ -960,17 +781,6 @@ impl OnboardingVerificationsChecklistRetrieveBuilder {
         self.include_all = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -993,23 +803,11 @@ impl OnboardingVerificationsChecklistRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingVerificationsChecklistRetrieveBuilder {
-    type Output = Result<models::MarketplaceOfferingUserChecklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsChecklistRetrieveBuilder ->
+    models::MarketplaceOfferingUserChecklist = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::checklist_template_retrieve`] (`GET /api/onboarding-verifications/checklist-template/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsChecklistTemplateRetrieveBuilder {
@@ -1018,17 +816,6 @@ pub struct OnboardingVerificationsChecklistTemplateRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsChecklistTemplateRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1047,22 +834,11 @@ impl OnboardingVerificationsChecklistTemplateRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for OnboardingVerificationsChecklistTemplateRetrieveBuilder {
-    type Output = Result<models::ChecklistTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsChecklistTemplateRetrieveBuilder -> models::ChecklistTemplate
+    = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::completion_status_retrieve`] (`GET /api/onboarding-verifications/{uuid}/completion_status/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsCompletionStatusRetrieveBuilder {
@@ -1081,17 +857,6 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
         value: models::ChecklistResponseChecklistTypeEnum,
     ) -> Self {
         self.checklist_type = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1115,30 +880,12 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingVerificationsCompletionStatusRetrieveBuilder {
-    type Output = Result<
-        models::OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsCompletionStatusRetrieveBuilder ->
+    models::OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::run_validation`] (`POST /api/onboarding-verifications/{uuid}/run_validation/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsRunValidationBuilder {
@@ -1148,17 +895,6 @@ pub struct OnboardingVerificationsRunValidationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsRunValidationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OnboardingRunValidationRequestRequest) -> Self {
@@ -1187,21 +923,11 @@ impl OnboardingVerificationsRunValidationBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingVerificationsRunValidationBuilder {
-    type Output = Result<models::OnboardingVerification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsRunValidationBuilder -> models::OnboardingVerification = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::start_verification`] (`POST /api/onboarding-verifications/start_verification/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsStartVerificationBuilder {
@@ -1210,17 +936,6 @@ pub struct OnboardingVerificationsStartVerificationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsStartVerificationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -1249,21 +964,11 @@ impl OnboardingVerificationsStartVerificationBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingVerificationsStartVerificationBuilder {
-    type Output = Result<models::OnboardingVerification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsStartVerificationBuilder -> models::OnboardingVerification =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`OnboardingVerificationsApi::submit_answers`] (`POST /api/onboarding-verifications/{uuid}/submit_answers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OnboardingVerificationsSubmitAnswersBuilder {
@@ -1273,17 +978,6 @@ pub struct OnboardingVerificationsSubmitAnswersBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OnboardingVerificationsSubmitAnswersBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1304,21 +998,11 @@ impl OnboardingVerificationsSubmitAnswersBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OnboardingVerificationsSubmitAnswersBuilder {
-    type Output = Result<models::OnboardingVerification, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OnboardingVerificationsSubmitAnswersBuilder -> models::OnboardingVerification = POST
+    json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `onboarding_verifications` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -99,17 +99,6 @@ pub struct OpenportalAccessForEmailListBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAccessForEmailListBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -128,30 +117,12 @@ impl OpenportalAccessForEmailListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        Vec<Lenient<models::OpenportalAccessForEmailListResponse>>,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for OpenportalAccessForEmailListBuilder {
-    type Output = Result<
-        Vec<Lenient<models::OpenportalAccessForEmailListResponse>>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::OpenportalAccessForEmailListResponse>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAccessForEmailListBuilder -> Vec < Lenient <
+    models::OpenportalAccessForEmailListResponse > > = GET json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalApi::offering_mapping_retrieve`] (`GET /api/openportal/offering_mapping/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalOfferingMappingRetrieveBuilder {
@@ -179,17 +150,6 @@ impl OpenportalOfferingMappingRetrieveBuilder {
         self.identifier.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -208,21 +168,11 @@ impl OpenportalOfferingMappingRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Openportal> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalOfferingMappingRetrieveBuilder {
-    type Output = Result<models::Openportal, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Openportal>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalOfferingMappingRetrieveBuilder -> models::Openportal = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalApi::project_mapping_retrieve`] (`GET /api/openportal/project_mapping/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectMappingRetrieveBuilder {
@@ -250,17 +200,6 @@ impl OpenportalProjectMappingRetrieveBuilder {
         self.identifier.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -279,21 +218,11 @@ impl OpenportalProjectMappingRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Openportal> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectMappingRetrieveBuilder {
-    type Output = Result<models::Openportal, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Openportal>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectMappingRetrieveBuilder -> models::Openportal = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalApi::user_mapping_retrieve`] (`GET /api/openportal/user_mapping/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUserMappingRetrieveBuilder {
@@ -321,17 +250,6 @@ impl OpenportalUserMappingRetrieveBuilder {
         self.identifier.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -350,21 +268,11 @@ impl OpenportalUserMappingRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Openportal> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUserMappingRetrieveBuilder {
-    type Output = Result<models::Openportal, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Openportal>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUserMappingRetrieveBuilder -> models::Openportal = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -125,17 +125,6 @@ impl OpenportalAllocationUserUsageListBuilder {
         self.year = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -198,19 +187,10 @@ impl OpenportalAllocationUserUsageListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalAllocationUserUsageListBuilder {
-    type Output = Result<
-        runtime::Page<models::OpenportalAllocationUserUsage>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenportalAllocationUserUsage>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationUserUsageListBuilder -> runtime::Page <
+    models::OpenportalAllocationUserUsage >; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAllocationUserUsageApi::retrieve`] (`GET /api/openportal-allocation-user-usage/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAllocationUserUsageRetrieveBuilder {
@@ -219,17 +199,6 @@ pub struct OpenportalAllocationUserUsageRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationUserUsageRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -249,21 +218,11 @@ impl OpenportalAllocationUserUsageRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenportalAllocationUserUsage> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalAllocationUserUsageRetrieveBuilder {
-    type Output = Result<models::OpenportalAllocationUserUsage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenportalAllocationUserUsage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationUserUsageRetrieveBuilder -> models::OpenportalAllocationUserUsage
+    = GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal_allocation_user_usage` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -453,17 +453,6 @@ impl OpenportalAllocationsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -534,14 +523,10 @@ impl OpenportalAllocationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalAllocationsListBuilder {
-    type Output = Result<runtime::Page<models::Allocation>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Allocation>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationsListBuilder -> runtime::Page < models::Allocation >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAllocationsApi::retrieve`] (`GET /api/openportal-allocations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAllocationsRetrieveBuilder {
@@ -565,17 +550,6 @@ impl OpenportalAllocationsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -597,21 +571,11 @@ impl OpenportalAllocationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Allocation> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalAllocationsRetrieveBuilder {
-    type Output = Result<models::Allocation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Allocation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationsRetrieveBuilder -> models::Allocation = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAllocationsApi::create`] (`POST /api/openportal-allocations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAllocationsCreateBuilder {
@@ -620,17 +584,6 @@ pub struct OpenportalAllocationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -645,21 +598,11 @@ impl OpenportalAllocationsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Allocation> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalAllocationsCreateBuilder {
-    type Output = Result<models::Allocation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Allocation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationsCreateBuilder -> models::Allocation = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAllocationsApi::pull`] (`POST /api/openportal-allocations/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAllocationsPullBuilder {
@@ -668,17 +611,6 @@ pub struct OpenportalAllocationsPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationsPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -698,21 +630,11 @@ impl OpenportalAllocationsPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalAllocationsPullBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationsPullBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAllocationsApi::unlink`] (`POST /api/openportal-allocations/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAllocationsUnlinkBuilder {
@@ -721,17 +643,6 @@ pub struct OpenportalAllocationsUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationsUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -751,21 +662,11 @@ impl OpenportalAllocationsUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenportalAllocationsUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationsUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAllocationsApi::update`] (`PUT /api/openportal-allocations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAllocationsUpdateBuilder {
@@ -775,17 +676,6 @@ pub struct OpenportalAllocationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -806,21 +696,11 @@ impl OpenportalAllocationsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Allocation> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalAllocationsUpdateBuilder {
-    type Output = Result<models::Allocation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Allocation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationsUpdateBuilder -> models::Allocation = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAllocationsApi::partial_update`] (`PATCH /api/openportal-allocations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAllocationsPartialUpdateBuilder {
@@ -830,17 +710,6 @@ pub struct OpenportalAllocationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedAllocationRequest) -> Self {
@@ -869,21 +738,11 @@ impl OpenportalAllocationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Allocation> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalAllocationsPartialUpdateBuilder {
-    type Output = Result<models::Allocation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Allocation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationsPartialUpdateBuilder -> models::Allocation = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAllocationsApi::destroy`] (`DELETE /api/openportal-allocations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAllocationsDestroyBuilder {
@@ -892,17 +751,6 @@ pub struct OpenportalAllocationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -922,21 +770,11 @@ impl OpenportalAllocationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenportalAllocationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAllocationsApi::set_erred`] (`POST /api/openportal-allocations/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAllocationsSetErredBuilder {
@@ -946,17 +784,6 @@ pub struct OpenportalAllocationsSetErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationsSetErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
@@ -985,21 +812,11 @@ impl OpenportalAllocationsSetErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalAllocationsSetErredBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationsSetErredBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAllocationsApi::set_limits`] (`POST /api/openportal-allocations/{uuid}/set_limits/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAllocationsSetLimitsBuilder {
@@ -1009,17 +826,6 @@ pub struct OpenportalAllocationsSetLimitsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationsSetLimitsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1040,21 +846,11 @@ impl OpenportalAllocationsSetLimitsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalAllocationsSetLimitsBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationsSetLimitsBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAllocationsApi::set_ok`] (`POST /api/openportal-allocations/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAllocationsSetOkBuilder {
@@ -1063,17 +859,6 @@ pub struct OpenportalAllocationsSetOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAllocationsSetOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1093,21 +878,11 @@ impl OpenportalAllocationsSetOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalAllocationsSetOkBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAllocationsSetOkBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal_allocations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

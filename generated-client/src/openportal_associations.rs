@@ -93,17 +93,6 @@ impl OpenportalAssociationsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -159,16 +148,10 @@ impl OpenportalAssociationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalAssociationsListBuilder {
-    type Output = Result<runtime::Page<models::OpenportalAssociation>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenportalAssociation>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAssociationsListBuilder -> runtime::Page < models::OpenportalAssociation >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalAssociationsApi::retrieve`] (`GET /api/openportal-associations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalAssociationsRetrieveBuilder {
@@ -177,17 +160,6 @@ pub struct OpenportalAssociationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalAssociationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -207,21 +179,11 @@ impl OpenportalAssociationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenportalAssociation> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalAssociationsRetrieveBuilder {
-    type Output = Result<models::OpenportalAssociation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenportalAssociation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalAssociationsRetrieveBuilder -> models::OpenportalAssociation = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal_associations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

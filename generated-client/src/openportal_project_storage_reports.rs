@@ -117,17 +117,6 @@ impl OpenportalProjectStorageReportsListBuilder {
         self.year = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -189,19 +178,10 @@ impl OpenportalProjectStorageReportsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalProjectStorageReportsListBuilder {
-    type Output = Result<
-        runtime::Page<models::OpenportalProjectStorageReport>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenportalProjectStorageReport>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectStorageReportsListBuilder -> runtime::Page <
+    models::OpenportalProjectStorageReport >; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectStorageReportsApi::retrieve`] (`GET /api/openportal-project-storage-reports/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectStorageReportsRetrieveBuilder {
@@ -210,17 +190,6 @@ pub struct OpenportalProjectStorageReportsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectStorageReportsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -240,23 +209,11 @@ impl OpenportalProjectStorageReportsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::OpenportalProjectStorageReport> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectStorageReportsRetrieveBuilder {
-    type Output = Result<models::OpenportalProjectStorageReport, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenportalProjectStorageReport>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectStorageReportsRetrieveBuilder ->
+    models::OpenportalProjectStorageReport = GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal_project_storage_reports` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -196,17 +196,6 @@ impl OpenportalProjectTemplateListBuilder {
         self.uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -266,14 +255,10 @@ impl OpenportalProjectTemplateListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalProjectTemplateListBuilder {
-    type Output = Result<runtime::Page<models::ProjectTemplate>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProjectTemplate>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectTemplateListBuilder -> runtime::Page < models::ProjectTemplate >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectTemplateApi::retrieve`] (`GET /api/openportal-project-template/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectTemplateRetrieveBuilder {
@@ -282,17 +267,6 @@ pub struct OpenportalProjectTemplateRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplateRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -312,21 +286,11 @@ impl OpenportalProjectTemplateRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectTemplateRetrieveBuilder {
-    type Output = Result<models::ProjectTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectTemplateRetrieveBuilder -> models::ProjectTemplate = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectTemplateApi::create`] (`POST /api/openportal-project-template/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectTemplateCreateBuilder {
@@ -335,17 +299,6 @@ pub struct OpenportalProjectTemplateCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplateCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -363,21 +316,11 @@ impl OpenportalProjectTemplateCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectTemplate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectTemplateCreateBuilder {
-    type Output = Result<models::ProjectTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectTemplateCreateBuilder -> models::ProjectTemplate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectTemplateApi::update`] (`PUT /api/openportal-project-template/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectTemplateUpdateBuilder {
@@ -387,17 +330,6 @@ pub struct OpenportalProjectTemplateUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplateUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -418,21 +350,11 @@ impl OpenportalProjectTemplateUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectTemplate> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectTemplateUpdateBuilder {
-    type Output = Result<models::ProjectTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectTemplateUpdateBuilder -> models::ProjectTemplate = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectTemplateApi::partial_update`] (`PATCH /api/openportal-project-template/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectTemplatePartialUpdateBuilder {
@@ -442,17 +364,6 @@ pub struct OpenportalProjectTemplatePartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplatePartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedProjectTemplateRequest) -> Self {
@@ -481,21 +392,11 @@ impl OpenportalProjectTemplatePartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectTemplate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectTemplatePartialUpdateBuilder {
-    type Output = Result<models::ProjectTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectTemplatePartialUpdateBuilder -> models::ProjectTemplate = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectTemplateApi::destroy`] (`DELETE /api/openportal-project-template/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectTemplateDestroyBuilder {
@@ -504,17 +405,6 @@ pub struct OpenportalProjectTemplateDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplateDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -534,21 +424,11 @@ impl OpenportalProjectTemplateDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectTemplateDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectTemplateDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectTemplateApi::delete_destroy`] (`DELETE /api/openportal-project-template/{uuid}/delete/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectTemplateDeleteDestroyBuilder {
@@ -557,17 +437,6 @@ pub struct OpenportalProjectTemplateDeleteDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectTemplateDeleteDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -587,21 +456,11 @@ impl OpenportalProjectTemplateDeleteDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectTemplateDeleteDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectTemplateDeleteDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal_project_template` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

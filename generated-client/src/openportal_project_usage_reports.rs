@@ -125,17 +125,6 @@ impl OpenportalProjectUsageReportsListBuilder {
         self.year = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -198,19 +187,10 @@ impl OpenportalProjectUsageReportsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalProjectUsageReportsListBuilder {
-    type Output = Result<
-        runtime::Page<models::OpenportalProjectUsageReport>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenportalProjectUsageReport>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectUsageReportsListBuilder -> runtime::Page <
+    models::OpenportalProjectUsageReport >; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectUsageReportsApi::retrieve`] (`GET /api/openportal-project-usage-reports/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectUsageReportsRetrieveBuilder {
@@ -219,17 +199,6 @@ pub struct OpenportalProjectUsageReportsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectUsageReportsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -249,21 +218,11 @@ impl OpenportalProjectUsageReportsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenportalProjectUsageReport> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectUsageReportsRetrieveBuilder {
-    type Output = Result<models::OpenportalProjectUsageReport, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenportalProjectUsageReport>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectUsageReportsRetrieveBuilder -> models::OpenportalProjectUsageReport
+    = GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal_project_usage_reports` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

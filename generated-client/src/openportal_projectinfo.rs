@@ -211,17 +211,6 @@ impl OpenportalProjectinfoListBuilder {
         self.project_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -275,14 +264,10 @@ impl OpenportalProjectinfoListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalProjectinfoListBuilder {
-    type Output = Result<runtime::Page<models::ProjectInfo>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProjectInfo>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectinfoListBuilder -> runtime::Page < models::ProjectInfo >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectinfoApi::retrieve`] (`GET /api/openportal-projectinfo/{project}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectinfoRetrieveBuilder {
@@ -291,17 +276,6 @@ pub struct OpenportalProjectinfoRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -321,21 +295,11 @@ impl OpenportalProjectinfoRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectinfoRetrieveBuilder {
-    type Output = Result<models::ProjectInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectinfoRetrieveBuilder -> models::ProjectInfo = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectinfoApi::create`] (`POST /api/openportal-projectinfo/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectinfoCreateBuilder {
@@ -344,17 +308,6 @@ pub struct OpenportalProjectinfoCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -369,21 +322,11 @@ impl OpenportalProjectinfoCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectinfoCreateBuilder {
-    type Output = Result<models::ProjectInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectinfoCreateBuilder -> models::ProjectInfo = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectinfoApi::update`] (`PUT /api/openportal-projectinfo/{project}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectinfoUpdateBuilder {
@@ -393,17 +336,6 @@ pub struct OpenportalProjectinfoUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -424,21 +356,11 @@ impl OpenportalProjectinfoUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectinfoUpdateBuilder {
-    type Output = Result<models::ProjectInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectinfoUpdateBuilder -> models::ProjectInfo = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectinfoApi::partial_update`] (`PATCH /api/openportal-projectinfo/{project}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectinfoPartialUpdateBuilder {
@@ -448,17 +370,6 @@ pub struct OpenportalProjectinfoPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedProjectInfoRequest) -> Self {
@@ -487,21 +398,11 @@ impl OpenportalProjectinfoPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectinfoPartialUpdateBuilder {
-    type Output = Result<models::ProjectInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectinfoPartialUpdateBuilder -> models::ProjectInfo = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectinfoApi::destroy`] (`DELETE /api/openportal-projectinfo/{project}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectinfoDestroyBuilder {
@@ -510,17 +411,6 @@ pub struct OpenportalProjectinfoDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -540,21 +430,11 @@ impl OpenportalProjectinfoDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectinfoDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectinfoDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectinfoApi::set_allowed_destinations_update`] (`PUT /api/openportal-projectinfo/{project}/set_allowed_destinations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
@@ -564,17 +444,6 @@ pub struct OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -595,22 +464,11 @@ impl OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
-    type Output = Result<models::ProjectInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder -> models::ProjectInfo = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalProjectinfoApi::set_shortname_update`] (`PUT /api/openportal-projectinfo/{project}/set_shortname/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalProjectinfoSetShortnameUpdateBuilder {
@@ -620,17 +478,6 @@ pub struct OpenportalProjectinfoSetShortnameUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalProjectinfoSetShortnameUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -651,21 +498,11 @@ impl OpenportalProjectinfoSetShortnameUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalProjectinfoSetShortnameUpdateBuilder {
-    type Output = Result<models::ProjectInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalProjectinfoSetShortnameUpdateBuilder -> models::ProjectInfo = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal_projectinfo` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

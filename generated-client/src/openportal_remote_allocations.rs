@@ -453,17 +453,6 @@ impl OpenportalRemoteAllocationsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -539,14 +528,10 @@ impl OpenportalRemoteAllocationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalRemoteAllocationsListBuilder {
-    type Output = Result<runtime::Page<models::RemoteAllocation>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RemoteAllocation>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAllocationsListBuilder -> runtime::Page < models::RemoteAllocation >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalRemoteAllocationsApi::retrieve`] (`GET /api/openportal-remote-allocations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalRemoteAllocationsRetrieveBuilder {
@@ -570,17 +555,6 @@ impl OpenportalRemoteAllocationsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -602,21 +576,11 @@ impl OpenportalRemoteAllocationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RemoteAllocation> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalRemoteAllocationsRetrieveBuilder {
-    type Output = Result<models::RemoteAllocation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RemoteAllocation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAllocationsRetrieveBuilder -> models::RemoteAllocation = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalRemoteAllocationsApi::create`] (`POST /api/openportal-remote-allocations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalRemoteAllocationsCreateBuilder {
@@ -625,17 +589,6 @@ pub struct OpenportalRemoteAllocationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -653,21 +606,11 @@ impl OpenportalRemoteAllocationsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RemoteAllocation> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalRemoteAllocationsCreateBuilder {
-    type Output = Result<models::RemoteAllocation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RemoteAllocation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAllocationsCreateBuilder -> models::RemoteAllocation = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalRemoteAllocationsApi::pull`] (`POST /api/openportal-remote-allocations/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalRemoteAllocationsPullBuilder {
@@ -676,17 +619,6 @@ pub struct OpenportalRemoteAllocationsPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -706,21 +638,11 @@ impl OpenportalRemoteAllocationsPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalRemoteAllocationsPullBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAllocationsPullBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalRemoteAllocationsApi::unlink`] (`POST /api/openportal-remote-allocations/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalRemoteAllocationsUnlinkBuilder {
@@ -729,17 +651,6 @@ pub struct OpenportalRemoteAllocationsUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -759,21 +670,11 @@ impl OpenportalRemoteAllocationsUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenportalRemoteAllocationsUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAllocationsUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalRemoteAllocationsApi::update`] (`PUT /api/openportal-remote-allocations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalRemoteAllocationsUpdateBuilder {
@@ -783,17 +684,6 @@ pub struct OpenportalRemoteAllocationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -814,21 +704,11 @@ impl OpenportalRemoteAllocationsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RemoteAllocation> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalRemoteAllocationsUpdateBuilder {
-    type Output = Result<models::RemoteAllocation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RemoteAllocation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAllocationsUpdateBuilder -> models::RemoteAllocation = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalRemoteAllocationsApi::partial_update`] (`PATCH /api/openportal-remote-allocations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalRemoteAllocationsPartialUpdateBuilder {
@@ -838,17 +718,6 @@ pub struct OpenportalRemoteAllocationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedRemoteAllocationRequest) -> Self {
@@ -877,21 +746,11 @@ impl OpenportalRemoteAllocationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RemoteAllocation> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalRemoteAllocationsPartialUpdateBuilder {
-    type Output = Result<models::RemoteAllocation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RemoteAllocation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAllocationsPartialUpdateBuilder -> models::RemoteAllocation = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalRemoteAllocationsApi::destroy`] (`DELETE /api/openportal-remote-allocations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalRemoteAllocationsDestroyBuilder {
@@ -900,17 +759,6 @@ pub struct OpenportalRemoteAllocationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -930,21 +778,11 @@ impl OpenportalRemoteAllocationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenportalRemoteAllocationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAllocationsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalRemoteAllocationsApi::set_erred`] (`POST /api/openportal-remote-allocations/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalRemoteAllocationsSetErredBuilder {
@@ -954,17 +792,6 @@ pub struct OpenportalRemoteAllocationsSetErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsSetErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
@@ -993,21 +820,11 @@ impl OpenportalRemoteAllocationsSetErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalRemoteAllocationsSetErredBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAllocationsSetErredBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalRemoteAllocationsApi::set_limits`] (`POST /api/openportal-remote-allocations/{uuid}/set_limits/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalRemoteAllocationsSetLimitsBuilder {
@@ -1017,17 +834,6 @@ pub struct OpenportalRemoteAllocationsSetLimitsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsSetLimitsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1048,21 +854,11 @@ impl OpenportalRemoteAllocationsSetLimitsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalRemoteAllocationsSetLimitsBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAllocationsSetLimitsBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalRemoteAllocationsApi::set_ok`] (`POST /api/openportal-remote-allocations/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalRemoteAllocationsSetOkBuilder {
@@ -1071,17 +867,6 @@ pub struct OpenportalRemoteAllocationsSetOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAllocationsSetOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1101,21 +886,11 @@ impl OpenportalRemoteAllocationsSetOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalRemoteAllocationsSetOkBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAllocationsSetOkBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal_remote_allocations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

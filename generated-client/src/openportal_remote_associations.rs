@@ -93,17 +93,6 @@ impl OpenportalRemoteAssociationsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -160,14 +149,10 @@ impl OpenportalRemoteAssociationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalRemoteAssociationsListBuilder {
-    type Output = Result<runtime::Page<models::UuidAllocation>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UuidAllocation>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAssociationsListBuilder -> runtime::Page < models::UuidAllocation >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalRemoteAssociationsApi::retrieve`] (`GET /api/openportal-remote-associations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalRemoteAssociationsRetrieveBuilder {
@@ -176,17 +161,6 @@ pub struct OpenportalRemoteAssociationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalRemoteAssociationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -206,21 +180,11 @@ impl OpenportalRemoteAssociationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UuidAllocation> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalRemoteAssociationsRetrieveBuilder {
-    type Output = Result<models::UuidAllocation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UuidAllocation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalRemoteAssociationsRetrieveBuilder -> models::UuidAllocation = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal_remote_associations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

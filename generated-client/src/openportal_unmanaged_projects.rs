@@ -795,17 +795,6 @@ impl OpenportalUnmanagedProjectsListBuilder {
         self.user_uuid_with_active_role = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -893,14 +882,10 @@ impl OpenportalUnmanagedProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsListBuilder {
-    type Output = Result<runtime::Page<models::Project>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Project>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsListBuilder -> runtime::Page < models::Project >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::retrieve`] (`GET /api/openportal-unmanaged-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsRetrieveBuilder {
@@ -924,17 +909,6 @@ impl OpenportalUnmanagedProjectsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -956,21 +930,11 @@ impl OpenportalUnmanagedProjectsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsRetrieveBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsRetrieveBuilder -> models::Project = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::create`] (`POST /api/openportal-unmanaged-projects/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsCreateBuilder {
@@ -979,17 +943,6 @@ pub struct OpenportalUnmanagedProjectsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1011,21 +964,11 @@ impl OpenportalUnmanagedProjectsCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsCreateBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsCreateBuilder -> models::Project = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::update_affiliation`] (`POST /api/openportal-unmanaged-projects/{uuid}/update_affiliation/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
@@ -1035,17 +978,6 @@ pub struct OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ProjectAffiliationUpdateRequest) -> Self {
@@ -1074,21 +1006,11 @@ impl OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsUpdateAffiliationBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::update`] (`PUT /api/openportal-unmanaged-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsUpdateBuilder {
@@ -1098,17 +1020,6 @@ pub struct OpenportalUnmanagedProjectsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1133,21 +1044,11 @@ impl OpenportalUnmanagedProjectsUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsUpdateBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsUpdateBuilder -> models::Project = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::partial_update`] (`PATCH /api/openportal-unmanaged-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsPartialUpdateBuilder {
@@ -1157,17 +1058,6 @@ pub struct OpenportalUnmanagedProjectsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedProjectRequest) -> Self {
@@ -1202,21 +1092,11 @@ impl OpenportalUnmanagedProjectsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsPartialUpdateBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsPartialUpdateBuilder -> models::Project = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::destroy`] (`DELETE /api/openportal-unmanaged-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsDestroyBuilder {
@@ -1225,17 +1105,6 @@ pub struct OpenportalUnmanagedProjectsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1255,21 +1124,11 @@ impl OpenportalUnmanagedProjectsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::list_users_list`] (`GET /api/openportal-unmanaged-projects/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1403,17 +1262,6 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1483,14 +1331,10 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsListUsersListBuilder -> runtime::Page <
+    models::UserRoleDetails >; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::add_user`] (`POST /api/openportal-unmanaged-projects/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsAddUserBuilder {
@@ -1500,17 +1344,6 @@ pub struct OpenportalUnmanagedProjectsAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1531,21 +1364,11 @@ impl OpenportalUnmanagedProjectsAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsAddUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::delete_user`] (`POST /api/openportal-unmanaged-projects/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsDeleteUserBuilder {
@@ -1555,17 +1378,6 @@ pub struct OpenportalUnmanagedProjectsDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1586,21 +1398,11 @@ impl OpenportalUnmanagedProjectsDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsDeleteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::update_user`] (`POST /api/openportal-unmanaged-projects/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsUpdateUserBuilder {
@@ -1610,17 +1412,6 @@ pub struct OpenportalUnmanagedProjectsUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1641,21 +1432,11 @@ impl OpenportalUnmanagedProjectsUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsUpdateUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::checklist_retrieve`] (`GET /api/openportal-unmanaged-projects/{uuid}/checklist/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
@@ -1671,17 +1452,6 @@ impl OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
     #[inline]
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1705,23 +1475,11 @@ impl OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
-    type Output = Result<models::MarketplaceOfferingUserChecklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsChecklistRetrieveBuilder ->
+    models::MarketplaceOfferingUserChecklist = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::checklist_template_retrieve`] (`GET /api/openportal-unmanaged-projects/checklist-template/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
@@ -1730,17 +1488,6 @@ pub struct OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1759,22 +1506,11 @@ impl OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
-    type Output = Result<models::ChecklistTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder ->
+    models::ChecklistTemplate = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::completion_status_retrieve`] (`GET /api/openportal-unmanaged-projects/{uuid}/completion_status/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
@@ -1783,17 +1519,6 @@ pub struct OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1813,22 +1538,11 @@ impl OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletionCompletion> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
-    type Output = Result<models::DetailCompletionCompletion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailCompletionCompletion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder ->
+    models::DetailCompletionCompletion = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::stats_retrieve`] (`GET /api/openportal-unmanaged-projects/{uuid}/stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsStatsRetrieveBuilder {
@@ -1844,17 +1558,6 @@ impl OpenportalUnmanagedProjectsStatsRetrieveBuilder {
     #[inline]
     pub fn for_current_month(mut self, value: bool) -> Self {
         self.for_current_month = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1878,21 +1581,11 @@ impl OpenportalUnmanagedProjectsStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Components> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsStatsRetrieveBuilder {
-    type Output = Result<models::Components, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Components>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsStatsRetrieveBuilder -> models::Components = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::move_project`] (`POST /api/openportal-unmanaged-projects/{uuid}/move_project/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsMoveProjectBuilder {
@@ -1902,17 +1595,6 @@ pub struct OpenportalUnmanagedProjectsMoveProjectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsMoveProjectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1933,21 +1615,11 @@ impl OpenportalUnmanagedProjectsMoveProjectBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsMoveProjectBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsMoveProjectBuilder -> models::Project = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::recover`] (`POST /api/openportal-unmanaged-projects/{uuid}/recover/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsRecoverBuilder {
@@ -1957,17 +1629,6 @@ pub struct OpenportalUnmanagedProjectsRecoverBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsRecoverBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ProjectRecoveryRequest) -> Self {
@@ -1996,21 +1657,11 @@ impl OpenportalUnmanagedProjectsRecoverBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsRecoverBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsRecoverBuilder -> models::Project = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUnmanagedProjectsApi::submit_answers`] (`POST /api/openportal-unmanaged-projects/{uuid}/submit_answers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUnmanagedProjectsSubmitAnswersBuilder {
@@ -2020,17 +1671,6 @@ pub struct OpenportalUnmanagedProjectsSubmitAnswersBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUnmanagedProjectsSubmitAnswersBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2051,21 +1691,11 @@ impl OpenportalUnmanagedProjectsSubmitAnswersBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletion> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUnmanagedProjectsSubmitAnswersBuilder {
-    type Output = Result<models::DetailCompletion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailCompletion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUnmanagedProjectsSubmitAnswersBuilder -> models::DetailCompletion = POST
+    json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal_unmanaged_projects` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

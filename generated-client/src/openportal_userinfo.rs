@@ -202,17 +202,6 @@ impl OpenportalUserinfoListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -266,14 +255,10 @@ impl OpenportalUserinfoListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenportalUserinfoListBuilder {
-    type Output = Result<runtime::Page<models::ShortnameUser>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ShortnameUser>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUserinfoListBuilder -> runtime::Page < models::ShortnameUser >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUserinfoApi::retrieve`] (`GET /api/openportal-userinfo/{user}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUserinfoRetrieveBuilder {
@@ -282,17 +267,6 @@ pub struct OpenportalUserinfoRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -312,21 +286,11 @@ impl OpenportalUserinfoRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUserinfoRetrieveBuilder {
-    type Output = Result<models::ShortnameUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUserinfoRetrieveBuilder -> models::ShortnameUser = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUserinfoApi::create`] (`POST /api/openportal-userinfo/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUserinfoCreateBuilder {
@@ -335,17 +299,6 @@ pub struct OpenportalUserinfoCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -360,21 +313,11 @@ impl OpenportalUserinfoCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUserinfoCreateBuilder {
-    type Output = Result<models::ShortnameUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUserinfoCreateBuilder -> models::ShortnameUser = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUserinfoApi::update`] (`PUT /api/openportal-userinfo/{user}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUserinfoUpdateBuilder {
@@ -384,17 +327,6 @@ pub struct OpenportalUserinfoUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -412,21 +344,11 @@ impl OpenportalUserinfoUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUserinfoUpdateBuilder {
-    type Output = Result<models::ShortnameUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUserinfoUpdateBuilder -> models::ShortnameUser = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUserinfoApi::partial_update`] (`PATCH /api/openportal-userinfo/{user}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUserinfoPartialUpdateBuilder {
@@ -436,17 +358,6 @@ pub struct OpenportalUserinfoPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedUserInfoRequest) -> Self {
@@ -475,21 +386,11 @@ impl OpenportalUserinfoPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUserinfoPartialUpdateBuilder {
-    type Output = Result<models::ShortnameUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUserinfoPartialUpdateBuilder -> models::ShortnameUser = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUserinfoApi::destroy`] (`DELETE /api/openportal-userinfo/{user}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUserinfoDestroyBuilder {
@@ -498,17 +399,6 @@ pub struct OpenportalUserinfoDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -528,21 +418,11 @@ impl OpenportalUserinfoDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenportalUserinfoDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUserinfoDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUserinfoApi::me_retrieve`] (`GET /api/openportal-userinfo/me/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUserinfoMeRetrieveBuilder {
@@ -550,17 +430,6 @@ pub struct OpenportalUserinfoMeRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoMeRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -577,21 +446,11 @@ impl OpenportalUserinfoMeRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUserinfoMeRetrieveBuilder {
-    type Output = Result<models::ShortnameUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUserinfoMeRetrieveBuilder -> models::ShortnameUser = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenportalUserinfoApi::set_shortname_update`] (`PUT /api/openportal-userinfo/{user}/set_shortname/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenportalUserinfoSetShortnameUpdateBuilder {
@@ -601,17 +460,6 @@ pub struct OpenportalUserinfoSetShortnameUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenportalUserinfoSetShortnameUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -632,21 +480,11 @@ impl OpenportalUserinfoSetShortnameUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenportalUserinfoSetShortnameUpdateBuilder {
-    type Output = Result<models::ShortnameUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenportalUserinfoSetShortnameUpdateBuilder -> models::ShortnameUser = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openportal_userinfo` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

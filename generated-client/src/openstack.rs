@@ -299,17 +299,6 @@ impl OpenstackDiscoveryListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -326,21 +315,11 @@ impl OpenstackDiscoveryListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackDiscoveryListBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryListBuilder -> runtime::Accepted = GET accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_retrieve`] (`GET /api/openstack/discovery/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryRetrieveBuilder {
@@ -349,17 +328,6 @@ pub struct OpenstackDiscoveryRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -376,21 +344,11 @@ impl OpenstackDiscoveryRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackDiscoveryRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryRetrieveBuilder -> runtime::Accepted = GET accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_create`] (`POST /api/openstack/discovery/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryCreateBuilder {
@@ -398,17 +356,6 @@ pub struct OpenstackDiscoveryCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -422,21 +369,11 @@ impl OpenstackDiscoveryCreateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackDiscoveryCreateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryCreateBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_discover_external_networks`] (`POST /api/openstack/discovery/discover_external_networks/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryDiscoverExternalNetworksBuilder {
@@ -463,17 +400,6 @@ impl OpenstackDiscoveryDiscoverExternalNetworksBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -494,28 +420,12 @@ impl OpenstackDiscoveryDiscoverExternalNetworksBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverExternalNetworksRequest>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for OpenstackDiscoveryDiscoverExternalNetworksBuilder {
-    type Output = Result<
-        Vec<Lenient<models::DiscoverExternalNetworksRequest>>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::DiscoverExternalNetworksRequest>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryDiscoverExternalNetworksBuilder -> Vec < Lenient <
+    models::DiscoverExternalNetworksRequest > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_discover_flavors`] (`POST /api/openstack/discovery/discover_flavors/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryDiscoverFlavorsBuilder {
@@ -542,17 +452,6 @@ impl OpenstackDiscoveryDiscoverFlavorsBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -573,25 +472,12 @@ impl OpenstackDiscoveryDiscoverFlavorsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverFlavorsRequest>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for OpenstackDiscoveryDiscoverFlavorsBuilder {
-    type Output = Result<Vec<Lenient<models::DiscoverFlavorsRequest>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::DiscoverFlavorsRequest>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryDiscoverFlavorsBuilder -> Vec < Lenient <
+    models::DiscoverFlavorsRequest > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_discover_instance_availability_zones`] (`POST /api/openstack/discovery/discover_instance_availability_zones/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
@@ -618,17 +504,6 @@ impl OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -650,22 +525,11 @@ impl OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::NameState>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture
-for OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
-    type Output = Result<Vec<Lenient<models::NameState>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::NameState>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder -> Vec < Lenient <
+    models::NameState > > = POST json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_discover_volume_availability_zones`] (`POST /api/openstack/discovery/discover_volume_availability_zones/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
@@ -692,17 +556,6 @@ impl OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -724,22 +577,11 @@ impl OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::NameState>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture
-for OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
-    type Output = Result<Vec<Lenient<models::NameState>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::NameState>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder -> Vec < Lenient <
+    models::NameState > > = POST json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_discover_volume_types`] (`POST /api/openstack/discovery/discover_volume_types/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryDiscoverVolumeTypesBuilder {
@@ -766,17 +608,6 @@ impl OpenstackDiscoveryDiscoverVolumeTypesBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -797,28 +628,12 @@ impl OpenstackDiscoveryDiscoverVolumeTypesBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverVolumeTypesRequest>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for OpenstackDiscoveryDiscoverVolumeTypesBuilder {
-    type Output = Result<
-        Vec<Lenient<models::DiscoverVolumeTypesRequest>>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::DiscoverVolumeTypesRequest>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryDiscoverVolumeTypesBuilder -> Vec < Lenient <
+    models::DiscoverVolumeTypesRequest > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_preview_service_attributes`] (`POST /api/openstack/discovery/preview_service_attributes/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryPreviewServiceAttributesBuilder {
@@ -827,17 +642,6 @@ pub struct OpenstackDiscoveryPreviewServiceAttributesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryPreviewServiceAttributesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -855,23 +659,11 @@ impl OpenstackDiscoveryPreviewServiceAttributesBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::PreviewServiceAttributesRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackDiscoveryPreviewServiceAttributesBuilder {
-    type Output = Result<models::PreviewServiceAttributesRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PreviewServiceAttributesRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryPreviewServiceAttributesBuilder ->
+    models::PreviewServiceAttributesRequest = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_validate_credentials`] (`POST /api/openstack/discovery/validate_credentials/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryValidateCredentialsBuilder {
@@ -880,17 +672,6 @@ pub struct OpenstackDiscoveryValidateCredentialsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryValidateCredentialsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -908,21 +689,11 @@ impl OpenstackDiscoveryValidateCredentialsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackCredentials> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackDiscoveryValidateCredentialsBuilder {
-    type Output = Result<models::OpenStackCredentials, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackCredentials>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryValidateCredentialsBuilder -> models::OpenStackCredentials = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_update`] (`PUT /api/openstack/discovery/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryUpdateBuilder {
@@ -931,17 +702,6 @@ pub struct OpenstackDiscoveryUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -958,21 +718,11 @@ impl OpenstackDiscoveryUpdateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackDiscoveryUpdateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryUpdateBuilder -> runtime::Accepted = PUT accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_partial_update`] (`PATCH /api/openstack/discovery/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryPartialUpdateBuilder {
@@ -981,17 +731,6 @@ pub struct OpenstackDiscoveryPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1011,21 +750,11 @@ impl OpenstackDiscoveryPartialUpdateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackDiscoveryPartialUpdateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryPartialUpdateBuilder -> runtime::Accepted = PATCH accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackApi::discovery_destroy`] (`DELETE /api/openstack/discovery/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackDiscoveryDestroyBuilder {
@@ -1034,17 +763,6 @@ pub struct OpenstackDiscoveryDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackDiscoveryDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1061,21 +779,11 @@ impl OpenstackDiscoveryDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackDiscoveryDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackDiscoveryDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -138,17 +138,6 @@ impl OpenstackExternalNetworksListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -210,14 +199,10 @@ impl OpenstackExternalNetworksListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackExternalNetworksListBuilder {
-    type Output = Result<runtime::Page<models::ExternalNetwork>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ExternalNetwork>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackExternalNetworksListBuilder -> runtime::Page < models::ExternalNetwork >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackExternalNetworksApi::retrieve`] (`GET /api/openstack-external-networks/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackExternalNetworksRetrieveBuilder {
@@ -241,17 +226,6 @@ impl OpenstackExternalNetworksRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -273,21 +247,11 @@ impl OpenstackExternalNetworksRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExternalNetwork> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackExternalNetworksRetrieveBuilder {
-    type Output = Result<models::ExternalNetwork, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExternalNetwork>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackExternalNetworksRetrieveBuilder -> models::ExternalNetwork = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_external_networks` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

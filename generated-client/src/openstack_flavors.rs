@@ -285,17 +285,6 @@ impl OpenstackFlavorsListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -368,14 +357,10 @@ impl OpenstackFlavorsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackFlavorsListBuilder {
-    type Output = Result<runtime::Page<models::OpenStackFlavor>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackFlavor>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFlavorsListBuilder -> runtime::Page < models::OpenStackFlavor >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackFlavorsApi::retrieve`] (`GET /api/openstack-flavors/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFlavorsRetrieveBuilder {
@@ -399,17 +384,6 @@ impl OpenstackFlavorsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -428,21 +402,11 @@ impl OpenstackFlavorsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackFlavor> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackFlavorsRetrieveBuilder {
-    type Output = Result<models::OpenStackFlavor, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackFlavor>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFlavorsRetrieveBuilder -> models::OpenStackFlavor = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackFlavorsApi::usage_stats_retrieve`] (`GET /api/openstack-flavors/usage_stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFlavorsUsageStatsRetrieveBuilder {
@@ -450,17 +414,6 @@ pub struct OpenstackFlavorsUsageStatsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFlavorsUsageStatsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -477,21 +430,11 @@ impl OpenstackFlavorsUsageStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackFlavorsUsageStatsRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFlavorsUsageStatsRetrieveBuilder -> runtime::Accepted = GET accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_flavors` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -480,17 +480,6 @@ impl OpenstackFloatingIpsListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -567,16 +556,10 @@ impl OpenstackFloatingIpsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackFloatingIpsListBuilder {
-    type Output = Result<runtime::Page<models::OpenStackFloatingIp>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenStackFloatingIp>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFloatingIpsListBuilder -> runtime::Page < models::OpenStackFloatingIp >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackFloatingIpsApi::retrieve`] (`GET /api/openstack-floating-ips/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFloatingIpsRetrieveBuilder {
@@ -600,17 +583,6 @@ impl OpenstackFloatingIpsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -632,21 +604,11 @@ impl OpenstackFloatingIpsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackFloatingIp> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackFloatingIpsRetrieveBuilder {
-    type Output = Result<models::OpenStackFloatingIp, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackFloatingIp>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFloatingIpsRetrieveBuilder -> models::OpenStackFloatingIp = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackFloatingIpsApi::pull`] (`POST /api/openstack-floating-ips/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFloatingIpsPullBuilder {
@@ -655,17 +617,6 @@ pub struct OpenstackFloatingIpsPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -685,21 +636,11 @@ impl OpenstackFloatingIpsPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackFloatingIpsPullBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFloatingIpsPullBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackFloatingIpsApi::unlink`] (`POST /api/openstack-floating-ips/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFloatingIpsUnlinkBuilder {
@@ -708,17 +649,6 @@ pub struct OpenstackFloatingIpsUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -738,21 +668,11 @@ impl OpenstackFloatingIpsUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackFloatingIpsUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFloatingIpsUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackFloatingIpsApi::update_description`] (`POST /api/openstack-floating-ips/{uuid}/update_description/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFloatingIpsUpdateDescriptionBuilder {
@@ -762,17 +682,6 @@ pub struct OpenstackFloatingIpsUpdateDescriptionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsUpdateDescriptionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(
@@ -804,21 +713,11 @@ impl OpenstackFloatingIpsUpdateDescriptionBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackFloatingIpsUpdateDescriptionBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFloatingIpsUpdateDescriptionBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackFloatingIpsApi::destroy`] (`DELETE /api/openstack-floating-ips/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFloatingIpsDestroyBuilder {
@@ -827,17 +726,6 @@ pub struct OpenstackFloatingIpsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -857,21 +745,11 @@ impl OpenstackFloatingIpsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackFloatingIpsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFloatingIpsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackFloatingIpsApi::attach_to_port`] (`POST /api/openstack-floating-ips/{uuid}/attach_to_port/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFloatingIpsAttachToPortBuilder {
@@ -881,17 +759,6 @@ pub struct OpenstackFloatingIpsAttachToPortBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsAttachToPortBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -912,21 +779,11 @@ impl OpenstackFloatingIpsAttachToPortBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackFloatingIpsAttachToPortBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFloatingIpsAttachToPortBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackFloatingIpsApi::detach_from_port`] (`POST /api/openstack-floating-ips/{uuid}/detach_from_port/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFloatingIpsDetachFromPortBuilder {
@@ -935,17 +792,6 @@ pub struct OpenstackFloatingIpsDetachFromPortBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsDetachFromPortBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -965,21 +811,11 @@ impl OpenstackFloatingIpsDetachFromPortBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackFloatingIpsDetachFromPortBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFloatingIpsDetachFromPortBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackFloatingIpsApi::set_erred`] (`POST /api/openstack-floating-ips/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFloatingIpsSetErredBuilder {
@@ -989,17 +825,6 @@ pub struct OpenstackFloatingIpsSetErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsSetErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
@@ -1028,21 +853,11 @@ impl OpenstackFloatingIpsSetErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackFloatingIpsSetErredBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFloatingIpsSetErredBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackFloatingIpsApi::set_ok`] (`POST /api/openstack-floating-ips/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackFloatingIpsSetOkBuilder {
@@ -1051,17 +866,6 @@ pub struct OpenstackFloatingIpsSetOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackFloatingIpsSetOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1081,21 +885,11 @@ impl OpenstackFloatingIpsSetOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackFloatingIpsSetOkBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackFloatingIpsSetOkBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_floating_ips` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

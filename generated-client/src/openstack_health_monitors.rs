@@ -274,17 +274,6 @@ impl OpenstackHealthMonitorsListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -349,16 +338,10 @@ impl OpenstackHealthMonitorsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackHealthMonitorsListBuilder {
-    type Output = Result<runtime::Page<models::OpenStackHealthMonitor>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenStackHealthMonitor>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHealthMonitorsListBuilder -> runtime::Page < models::OpenStackHealthMonitor
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackHealthMonitorsApi::retrieve`] (`GET /api/openstack-health-monitors/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackHealthMonitorsRetrieveBuilder {
@@ -382,17 +365,6 @@ impl OpenstackHealthMonitorsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -414,21 +386,11 @@ impl OpenstackHealthMonitorsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackHealthMonitor> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackHealthMonitorsRetrieveBuilder {
-    type Output = Result<models::OpenStackHealthMonitor, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackHealthMonitor>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHealthMonitorsRetrieveBuilder -> models::OpenStackHealthMonitor = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackHealthMonitorsApi::create`] (`POST /api/openstack-health-monitors/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackHealthMonitorsCreateBuilder {
@@ -437,17 +399,6 @@ pub struct OpenstackHealthMonitorsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -465,21 +416,11 @@ impl OpenstackHealthMonitorsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CreateHealthMonitor> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackHealthMonitorsCreateBuilder {
-    type Output = Result<models::CreateHealthMonitor, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CreateHealthMonitor>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHealthMonitorsCreateBuilder -> models::CreateHealthMonitor = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackHealthMonitorsApi::pull`] (`POST /api/openstack-health-monitors/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackHealthMonitorsPullBuilder {
@@ -488,17 +429,6 @@ pub struct OpenstackHealthMonitorsPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -518,21 +448,11 @@ impl OpenstackHealthMonitorsPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackHealthMonitorsPullBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHealthMonitorsPullBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackHealthMonitorsApi::update`] (`PUT /api/openstack-health-monitors/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackHealthMonitorsUpdateBuilder {
@@ -542,17 +462,6 @@ pub struct OpenstackHealthMonitorsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::UpdateHealthMonitorRequest) -> Self {
@@ -581,21 +490,11 @@ impl OpenstackHealthMonitorsUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdateHealthMonitor> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackHealthMonitorsUpdateBuilder {
-    type Output = Result<models::UpdateHealthMonitor, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdateHealthMonitor>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHealthMonitorsUpdateBuilder -> models::UpdateHealthMonitor = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackHealthMonitorsApi::partial_update`] (`PATCH /api/openstack-health-monitors/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackHealthMonitorsPartialUpdateBuilder {
@@ -605,17 +504,6 @@ pub struct OpenstackHealthMonitorsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedUpdateHealthMonitorRequest) -> Self {
@@ -644,21 +532,11 @@ impl OpenstackHealthMonitorsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdateHealthMonitor> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackHealthMonitorsPartialUpdateBuilder {
-    type Output = Result<models::UpdateHealthMonitor, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdateHealthMonitor>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHealthMonitorsPartialUpdateBuilder -> models::UpdateHealthMonitor = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackHealthMonitorsApi::destroy`] (`DELETE /api/openstack-health-monitors/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackHealthMonitorsDestroyBuilder {
@@ -667,17 +545,6 @@ pub struct OpenstackHealthMonitorsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHealthMonitorsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -697,21 +564,11 @@ impl OpenstackHealthMonitorsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackHealthMonitorsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHealthMonitorsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_health_monitors` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

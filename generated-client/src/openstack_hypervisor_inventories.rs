@@ -101,17 +101,6 @@ impl OpenstackHypervisorInventoriesListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -171,19 +160,10 @@ impl OpenstackHypervisorInventoriesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackHypervisorInventoriesListBuilder {
-    type Output = Result<
-        runtime::Page<models::OpenstackHypervisorInventory>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenstackHypervisorInventory>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHypervisorInventoriesListBuilder -> runtime::Page <
+    models::OpenstackHypervisorInventory >; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackHypervisorInventoriesApi::retrieve`] (`GET /api/openstack-hypervisor-inventories/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackHypervisorInventoriesRetrieveBuilder {
@@ -192,17 +172,6 @@ pub struct OpenstackHypervisorInventoriesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHypervisorInventoriesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -222,21 +191,11 @@ impl OpenstackHypervisorInventoriesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenstackHypervisorInventory> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackHypervisorInventoriesRetrieveBuilder {
-    type Output = Result<models::OpenstackHypervisorInventory, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenstackHypervisorInventory>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHypervisorInventoriesRetrieveBuilder -> models::OpenstackHypervisorInventory
+    = GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_hypervisor_inventories` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

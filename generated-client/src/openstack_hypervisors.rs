@@ -132,17 +132,6 @@ impl OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
         self.required = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -164,31 +153,12 @@ impl OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::OpenstackHypervisorsAllocationCandidatesRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
-    type Output = Result<
-        models::OpenstackHypervisorsAllocationCandidatesRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OpenstackHypervisorsAllocationCandidatesRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHypervisorsAllocationCandidatesRetrieveBuilder ->
+    models::OpenstackHypervisorsAllocationCandidatesRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackHypervisorsApi::list`] (`GET /api/openstack-hypervisors/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -281,17 +251,6 @@ impl OpenstackHypervisorsListBuilder {
         self.trait_ = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -353,16 +312,10 @@ impl OpenstackHypervisorsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackHypervisorsListBuilder {
-    type Output = Result<runtime::Page<models::OpenstackHypervisor>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenstackHypervisor>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHypervisorsListBuilder -> runtime::Page < models::OpenstackHypervisor >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackHypervisorsApi::retrieve`] (`GET /api/openstack-hypervisors/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackHypervisorsRetrieveBuilder {
@@ -371,17 +324,6 @@ pub struct OpenstackHypervisorsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHypervisorsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -401,21 +343,11 @@ impl OpenstackHypervisorsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenstackHypervisor> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackHypervisorsRetrieveBuilder {
-    type Output = Result<models::OpenstackHypervisor, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenstackHypervisor>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHypervisorsRetrieveBuilder -> models::OpenstackHypervisor = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackHypervisorsApi::summary_retrieve`] (`GET /api/openstack-hypervisors/summary/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackHypervisorsSummaryRetrieveBuilder {
@@ -424,17 +356,6 @@ pub struct OpenstackHypervisorsSummaryRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackHypervisorsSummaryRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -453,28 +374,12 @@ impl OpenstackHypervisorsSummaryRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::OpenstackHypervisorsSummaryRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackHypervisorsSummaryRetrieveBuilder {
-    type Output = Result<
-        models::OpenstackHypervisorsSummaryRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OpenstackHypervisorsSummaryRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackHypervisorsSummaryRetrieveBuilder ->
+    models::OpenstackHypervisorsSummaryRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_hypervisors` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -188,17 +188,6 @@ impl OpenstackImagesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -259,14 +248,10 @@ impl OpenstackImagesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackImagesListBuilder {
-    type Output = Result<runtime::Page<models::OpenstackImage>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenstackImage>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackImagesListBuilder -> runtime::Page < models::OpenstackImage >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackImagesApi::retrieve`] (`GET /api/openstack-images/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackImagesRetrieveBuilder {
@@ -275,17 +260,6 @@ pub struct OpenstackImagesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackImagesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -302,21 +276,11 @@ impl OpenstackImagesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenstackImage> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackImagesRetrieveBuilder {
-    type Output = Result<models::OpenstackImage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenstackImage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackImagesRetrieveBuilder -> models::OpenstackImage = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackImagesApi::usage_stats_retrieve`] (`GET /api/openstack-images/usage_stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackImagesUsageStatsRetrieveBuilder {
@@ -324,17 +288,6 @@ pub struct OpenstackImagesUsageStatsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackImagesUsageStatsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -351,28 +304,12 @@ impl OpenstackImagesUsageStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::OpenstackImagesUsageStatsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackImagesUsageStatsRetrieveBuilder {
-    type Output = Result<
-        models::OpenstackImagesUsageStatsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OpenstackImagesUsageStatsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackImagesUsageStatsRetrieveBuilder ->
+    models::OpenstackImagesUsageStatsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_images` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

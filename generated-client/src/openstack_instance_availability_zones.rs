@@ -144,17 +144,6 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -221,19 +210,10 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackInstanceAvailabilityZonesListBuilder {
-    type Output = Result<
-        runtime::Page<models::OpenstackInstanceAvailabilityZone>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenstackInstanceAvailabilityZone>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackInstanceAvailabilityZonesListBuilder -> runtime::Page <
+    models::OpenstackInstanceAvailabilityZone >; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackInstanceAvailabilityZonesApi::retrieve`] (`GET /api/openstack-instance-availability-zones/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackInstanceAvailabilityZonesRetrieveBuilder {
@@ -242,17 +222,6 @@ pub struct OpenstackInstanceAvailabilityZonesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackInstanceAvailabilityZonesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -272,23 +241,12 @@ impl OpenstackInstanceAvailabilityZonesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::OpenstackInstanceAvailabilityZone> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackInstanceAvailabilityZonesRetrieveBuilder {
-    type Output = Result<models::OpenstackInstanceAvailabilityZone, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenstackInstanceAvailabilityZone>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackInstanceAvailabilityZonesRetrieveBuilder ->
+    models::OpenstackInstanceAvailabilityZone = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_instance_availability_zones` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

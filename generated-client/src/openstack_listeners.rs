@@ -261,17 +261,6 @@ impl OpenstackListenersListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -332,14 +321,10 @@ impl OpenstackListenersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackListenersListBuilder {
-    type Output = Result<runtime::Page<models::OpenStackListener>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackListener>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackListenersListBuilder -> runtime::Page < models::OpenStackListener >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackListenersApi::retrieve`] (`GET /api/openstack-listeners/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackListenersRetrieveBuilder {
@@ -363,17 +348,6 @@ impl OpenstackListenersRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -395,21 +369,11 @@ impl OpenstackListenersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackListener> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackListenersRetrieveBuilder {
-    type Output = Result<models::OpenStackListener, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackListener>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackListenersRetrieveBuilder -> models::OpenStackListener = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackListenersApi::create`] (`POST /api/openstack-listeners/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackListenersCreateBuilder {
@@ -418,17 +382,6 @@ pub struct OpenstackListenersCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackListenersCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -443,21 +396,11 @@ impl OpenstackListenersCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CreateListener> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackListenersCreateBuilder {
-    type Output = Result<models::CreateListener, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CreateListener>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackListenersCreateBuilder -> models::CreateListener = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackListenersApi::pull`] (`POST /api/openstack-listeners/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackListenersPullBuilder {
@@ -466,17 +409,6 @@ pub struct OpenstackListenersPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackListenersPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -496,21 +428,11 @@ impl OpenstackListenersPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackListenersPullBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackListenersPullBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackListenersApi::update`] (`PUT /api/openstack-listeners/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackListenersUpdateBuilder {
@@ -520,17 +442,6 @@ pub struct OpenstackListenersUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackListenersUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::UpdateListenerRequest) -> Self {
@@ -556,21 +467,11 @@ impl OpenstackListenersUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdateListener> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackListenersUpdateBuilder {
-    type Output = Result<models::UpdateListener, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdateListener>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackListenersUpdateBuilder -> models::UpdateListener = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackListenersApi::partial_update`] (`PATCH /api/openstack-listeners/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackListenersPartialUpdateBuilder {
@@ -580,17 +481,6 @@ pub struct OpenstackListenersPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackListenersPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedUpdateListenerRequest) -> Self {
@@ -619,21 +509,11 @@ impl OpenstackListenersPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdateListener> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackListenersPartialUpdateBuilder {
-    type Output = Result<models::UpdateListener, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdateListener>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackListenersPartialUpdateBuilder -> models::UpdateListener = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackListenersApi::destroy`] (`DELETE /api/openstack-listeners/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackListenersDestroyBuilder {
@@ -642,17 +522,6 @@ pub struct OpenstackListenersDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackListenersDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -672,21 +541,11 @@ impl OpenstackListenersDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackListenersDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackListenersDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_listeners` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

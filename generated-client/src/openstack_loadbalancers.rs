@@ -343,17 +343,6 @@ impl OpenstackLoadbalancersListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -413,16 +402,10 @@ impl OpenstackLoadbalancersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackLoadbalancersListBuilder {
-    type Output = Result<runtime::Page<models::OpenStackLoadBalancer>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenStackLoadBalancer>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackLoadbalancersListBuilder -> runtime::Page < models::OpenStackLoadBalancer >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackLoadbalancersApi::retrieve`] (`GET /api/openstack-loadbalancers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackLoadbalancersRetrieveBuilder {
@@ -446,17 +429,6 @@ impl OpenstackLoadbalancersRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -478,21 +450,11 @@ impl OpenstackLoadbalancersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackLoadBalancer> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackLoadbalancersRetrieveBuilder {
-    type Output = Result<models::OpenStackLoadBalancer, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackLoadBalancer>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackLoadbalancersRetrieveBuilder -> models::OpenStackLoadBalancer = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackLoadbalancersApi::attach_floating_ip`] (`POST /api/openstack-loadbalancers/{uuid}/attach_floating_ip/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackLoadbalancersAttachFloatingIpBuilder {
@@ -502,17 +464,6 @@ pub struct OpenstackLoadbalancersAttachFloatingIpBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersAttachFloatingIpBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -533,21 +484,11 @@ impl OpenstackLoadbalancersAttachFloatingIpBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackLoadbalancersAttachFloatingIpBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackLoadbalancersAttachFloatingIpBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackLoadbalancersApi::create`] (`POST /api/openstack-loadbalancers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackLoadbalancersCreateBuilder {
@@ -556,17 +497,6 @@ pub struct OpenstackLoadbalancersCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -584,21 +514,11 @@ impl OpenstackLoadbalancersCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CreateLoadBalancer> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackLoadbalancersCreateBuilder {
-    type Output = Result<models::CreateLoadBalancer, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CreateLoadBalancer>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackLoadbalancersCreateBuilder -> models::CreateLoadBalancer = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackLoadbalancersApi::detach_floating_ip`] (`POST /api/openstack-loadbalancers/{uuid}/detach_floating_ip/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackLoadbalancersDetachFloatingIpBuilder {
@@ -607,17 +527,6 @@ pub struct OpenstackLoadbalancersDetachFloatingIpBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersDetachFloatingIpBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -637,21 +546,11 @@ impl OpenstackLoadbalancersDetachFloatingIpBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackLoadbalancersDetachFloatingIpBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackLoadbalancersDetachFloatingIpBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackLoadbalancersApi::pull`] (`POST /api/openstack-loadbalancers/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackLoadbalancersPullBuilder {
@@ -660,17 +559,6 @@ pub struct OpenstackLoadbalancersPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -690,21 +578,11 @@ impl OpenstackLoadbalancersPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackLoadbalancersPullBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackLoadbalancersPullBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackLoadbalancersApi::set_security_groups`] (`POST /api/openstack-loadbalancers/{uuid}/set_security_groups/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackLoadbalancersSetSecurityGroupsBuilder {
@@ -714,17 +592,6 @@ pub struct OpenstackLoadbalancersSetSecurityGroupsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersSetSecurityGroupsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -745,21 +612,11 @@ impl OpenstackLoadbalancersSetSecurityGroupsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackLoadbalancersSetSecurityGroupsBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackLoadbalancersSetSecurityGroupsBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackLoadbalancersApi::unlink`] (`POST /api/openstack-loadbalancers/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackLoadbalancersUnlinkBuilder {
@@ -768,17 +625,6 @@ pub struct OpenstackLoadbalancersUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -798,21 +644,11 @@ impl OpenstackLoadbalancersUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackLoadbalancersUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackLoadbalancersUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackLoadbalancersApi::update`] (`PUT /api/openstack-loadbalancers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackLoadbalancersUpdateBuilder {
@@ -822,17 +658,6 @@ pub struct OpenstackLoadbalancersUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -853,21 +678,11 @@ impl OpenstackLoadbalancersUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdateLoadBalancer> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackLoadbalancersUpdateBuilder {
-    type Output = Result<models::UpdateLoadBalancer, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdateLoadBalancer>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackLoadbalancersUpdateBuilder -> models::UpdateLoadBalancer = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackLoadbalancersApi::partial_update`] (`PATCH /api/openstack-loadbalancers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackLoadbalancersPartialUpdateBuilder {
@@ -877,17 +692,6 @@ pub struct OpenstackLoadbalancersPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedUpdateLoadBalancerRequest) -> Self {
@@ -916,21 +720,11 @@ impl OpenstackLoadbalancersPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdateLoadBalancer> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackLoadbalancersPartialUpdateBuilder {
-    type Output = Result<models::UpdateLoadBalancer, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdateLoadBalancer>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackLoadbalancersPartialUpdateBuilder -> models::UpdateLoadBalancer = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackLoadbalancersApi::destroy`] (`DELETE /api/openstack-loadbalancers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackLoadbalancersDestroyBuilder {
@@ -939,17 +733,6 @@ pub struct OpenstackLoadbalancersDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackLoadbalancersDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -969,21 +752,11 @@ impl OpenstackLoadbalancersDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackLoadbalancersDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackLoadbalancersDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_loadbalancers` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -297,17 +297,6 @@ impl OpenstackMarketplaceTenantsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -385,19 +374,10 @@ impl OpenstackMarketplaceTenantsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackMarketplaceTenantsListBuilder {
-    type Output = Result<
-        runtime::Page<models::OpenstackMarketplaceTenantsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenstackMarketplaceTenantsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackMarketplaceTenantsListBuilder -> runtime::Page <
+    models::OpenstackMarketplaceTenantsListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackMarketplaceTenantsApi::retrieve`] (`GET /api/openstack-marketplace-tenants/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackMarketplaceTenantsRetrieveBuilder {
@@ -406,17 +386,6 @@ pub struct OpenstackMarketplaceTenantsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMarketplaceTenantsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -436,28 +405,12 @@ impl OpenstackMarketplaceTenantsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::OpenstackMarketplaceTenantsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackMarketplaceTenantsRetrieveBuilder {
-    type Output = Result<
-        models::OpenstackMarketplaceTenantsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OpenstackMarketplaceTenantsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackMarketplaceTenantsRetrieveBuilder ->
+    models::OpenstackMarketplaceTenantsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackMarketplaceTenantsApi::create_image`] (`POST /api/openstack-marketplace-tenants/{uuid}/create_image/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackMarketplaceTenantsCreateImageBuilder {
@@ -467,17 +420,6 @@ pub struct OpenstackMarketplaceTenantsCreateImageBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMarketplaceTenantsCreateImageBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -498,21 +440,11 @@ impl OpenstackMarketplaceTenantsCreateImageBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ImageCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackMarketplaceTenantsCreateImageBuilder {
-    type Output = Result<models::ImageCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ImageCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackMarketplaceTenantsCreateImageBuilder -> models::ImageCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackMarketplaceTenantsApi::upload_image_data`] (`POST /api/openstack-marketplace-tenants/{uuid}/upload_image_data/{image_id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackMarketplaceTenantsUploadImageDataBuilder {
@@ -522,17 +454,6 @@ pub struct OpenstackMarketplaceTenantsUploadImageDataBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMarketplaceTenantsUploadImageDataBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -553,21 +474,11 @@ impl OpenstackMarketplaceTenantsUploadImageDataBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::StatusMessage> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackMarketplaceTenantsUploadImageDataBuilder {
-    type Output = Result<models::StatusMessage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::StatusMessage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackMarketplaceTenantsUploadImageDataBuilder -> models::StatusMessage = POST
+    json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_marketplace_tenants` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -166,17 +166,6 @@ impl OpenstackMigrationsListBuilder {
         self.src_resource_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -232,14 +221,10 @@ impl OpenstackMigrationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackMigrationsListBuilder {
-    type Output = Result<runtime::Page<models::MigrationDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MigrationDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackMigrationsListBuilder -> runtime::Page < models::MigrationDetails >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackMigrationsApi::retrieve`] (`GET /api/openstack-migrations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackMigrationsRetrieveBuilder {
@@ -248,17 +233,6 @@ pub struct OpenstackMigrationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMigrationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -278,21 +252,11 @@ impl OpenstackMigrationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MigrationDetails> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackMigrationsRetrieveBuilder {
-    type Output = Result<models::MigrationDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MigrationDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackMigrationsRetrieveBuilder -> models::MigrationDetails = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackMigrationsApi::create`] (`POST /api/openstack-migrations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackMigrationsCreateBuilder {
@@ -301,17 +265,6 @@ pub struct OpenstackMigrationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMigrationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -326,21 +279,11 @@ impl OpenstackMigrationsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MigrationCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackMigrationsCreateBuilder {
-    type Output = Result<models::MigrationCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MigrationCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackMigrationsCreateBuilder -> models::MigrationCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackMigrationsApi::update`] (`PUT /api/openstack-migrations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackMigrationsUpdateBuilder {
@@ -350,17 +293,6 @@ pub struct OpenstackMigrationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMigrationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -381,21 +313,11 @@ impl OpenstackMigrationsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MigrationDetails> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackMigrationsUpdateBuilder {
-    type Output = Result<models::MigrationDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MigrationDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackMigrationsUpdateBuilder -> models::MigrationDetails = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackMigrationsApi::partial_update`] (`PATCH /api/openstack-migrations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackMigrationsPartialUpdateBuilder {
@@ -405,17 +327,6 @@ pub struct OpenstackMigrationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMigrationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedMigrationDetailsRequest) -> Self {
@@ -444,21 +355,11 @@ impl OpenstackMigrationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MigrationDetails> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackMigrationsPartialUpdateBuilder {
-    type Output = Result<models::MigrationDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MigrationDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackMigrationsPartialUpdateBuilder -> models::MigrationDetails = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackMigrationsApi::destroy`] (`DELETE /api/openstack-migrations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackMigrationsDestroyBuilder {
@@ -467,17 +368,6 @@ pub struct OpenstackMigrationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackMigrationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -497,21 +387,11 @@ impl OpenstackMigrationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackMigrationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackMigrationsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_migrations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -241,17 +241,6 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -316,14 +305,10 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesListBuilder {
-    type Output = Result<runtime::Page<models::NetworkRbacPolicy>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::NetworkRbacPolicy>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworkRbacPoliciesListBuilder -> runtime::Page < models::NetworkRbacPolicy
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworkRbacPoliciesApi::retrieve`] (`GET /api/openstack-network-rbac-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworkRbacPoliciesRetrieveBuilder {
@@ -332,17 +317,6 @@ pub struct OpenstackNetworkRbacPoliciesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworkRbacPoliciesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -362,21 +336,11 @@ impl OpenstackNetworkRbacPoliciesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::NetworkRbacPolicy> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesRetrieveBuilder {
-    type Output = Result<models::NetworkRbacPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::NetworkRbacPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworkRbacPoliciesRetrieveBuilder -> models::NetworkRbacPolicy = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworkRbacPoliciesApi::create`] (`POST /api/openstack-network-rbac-policies/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworkRbacPoliciesCreateBuilder {
@@ -385,17 +349,6 @@ pub struct OpenstackNetworkRbacPoliciesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworkRbacPoliciesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -413,21 +366,11 @@ impl OpenstackNetworkRbacPoliciesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::NetworkRbacPolicy> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesCreateBuilder {
-    type Output = Result<models::NetworkRbacPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::NetworkRbacPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworkRbacPoliciesCreateBuilder -> models::NetworkRbacPolicy = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworkRbacPoliciesApi::update`] (`PUT /api/openstack-network-rbac-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworkRbacPoliciesUpdateBuilder {
@@ -437,17 +380,6 @@ pub struct OpenstackNetworkRbacPoliciesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworkRbacPoliciesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -468,21 +400,11 @@ impl OpenstackNetworkRbacPoliciesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::NetworkRbacPolicy> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesUpdateBuilder {
-    type Output = Result<models::NetworkRbacPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::NetworkRbacPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworkRbacPoliciesUpdateBuilder -> models::NetworkRbacPolicy = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworkRbacPoliciesApi::partial_update`] (`PATCH /api/openstack-network-rbac-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
@@ -492,17 +414,6 @@ pub struct OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedNetworkRbacPolicyRequest) -> Self {
@@ -531,21 +442,11 @@ impl OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::NetworkRbacPolicy> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
-    type Output = Result<models::NetworkRbacPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::NetworkRbacPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworkRbacPoliciesPartialUpdateBuilder -> models::NetworkRbacPolicy = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworkRbacPoliciesApi::destroy`] (`DELETE /api/openstack-network-rbac-policies/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworkRbacPoliciesDestroyBuilder {
@@ -554,17 +455,6 @@ pub struct OpenstackNetworkRbacPoliciesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworkRbacPoliciesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -584,21 +474,11 @@ impl OpenstackNetworkRbacPoliciesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworkRbacPoliciesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_network_rbac_policies` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -560,17 +560,6 @@ impl OpenstackNetworksListBuilder {
         self.type_ = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -648,14 +637,10 @@ impl OpenstackNetworksListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackNetworksListBuilder {
-    type Output = Result<runtime::Page<models::OpenStackNetwork>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackNetwork>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksListBuilder -> runtime::Page < models::OpenStackNetwork >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::retrieve`] (`GET /api/openstack-networks/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksRetrieveBuilder {
@@ -679,17 +664,6 @@ impl OpenstackNetworksRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -708,21 +682,11 @@ impl OpenstackNetworksRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackNetwork> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksRetrieveBuilder {
-    type Output = Result<models::OpenStackNetwork, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackNetwork>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksRetrieveBuilder -> models::OpenStackNetwork = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::create_subnet`] (`POST /api/openstack-networks/{uuid}/create_subnet/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksCreateSubnetBuilder {
@@ -732,17 +696,6 @@ pub struct OpenstackNetworksCreateSubnetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksCreateSubnetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -763,21 +716,11 @@ impl OpenstackNetworksCreateSubnetBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSubNet> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksCreateSubnetBuilder {
-    type Output = Result<models::OpenStackSubNet, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackSubNet>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksCreateSubnetBuilder -> models::OpenStackSubNet = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::pull`] (`POST /api/openstack-networks/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksPullBuilder {
@@ -786,17 +729,6 @@ pub struct OpenstackNetworksPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -816,21 +748,11 @@ impl OpenstackNetworksPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksPullBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksPullBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::unlink`] (`POST /api/openstack-networks/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksUnlinkBuilder {
@@ -839,17 +761,6 @@ pub struct OpenstackNetworksUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -869,21 +780,11 @@ impl OpenstackNetworksUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::update`] (`PUT /api/openstack-networks/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksUpdateBuilder {
@@ -893,17 +794,6 @@ pub struct OpenstackNetworksUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -921,21 +811,11 @@ impl OpenstackNetworksUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackNetwork> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksUpdateBuilder {
-    type Output = Result<models::OpenStackNetwork, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackNetwork>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksUpdateBuilder -> models::OpenStackNetwork = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::partial_update`] (`PATCH /api/openstack-networks/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksPartialUpdateBuilder {
@@ -945,17 +825,6 @@ pub struct OpenstackNetworksPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOpenStackNetworkRequest) -> Self {
@@ -984,21 +853,11 @@ impl OpenstackNetworksPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackNetwork> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksPartialUpdateBuilder {
-    type Output = Result<models::OpenStackNetwork, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackNetwork>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksPartialUpdateBuilder -> models::OpenStackNetwork = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::destroy`] (`DELETE /api/openstack-networks/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksDestroyBuilder {
@@ -1007,17 +866,6 @@ pub struct OpenstackNetworksDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1034,21 +882,11 @@ impl OpenstackNetworksDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::rbac_policy_create`] (`POST /api/openstack-networks/{uuid}/rbac_policy_create/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksRbacPolicyCreateBuilder {
@@ -1058,17 +896,6 @@ pub struct OpenstackNetworksRbacPolicyCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksRbacPolicyCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1089,21 +916,11 @@ impl OpenstackNetworksRbacPolicyCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackNetworkRbacPolicy> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksRbacPolicyCreateBuilder {
-    type Output = Result<models::OpenStackNetworkRbacPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackNetworkRbacPolicy>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksRbacPolicyCreateBuilder -> models::OpenStackNetworkRbacPolicy = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::set_erred`] (`POST /api/openstack-networks/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksSetErredBuilder {
@@ -1113,17 +930,6 @@ pub struct OpenstackNetworksSetErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksSetErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
@@ -1152,21 +958,11 @@ impl OpenstackNetworksSetErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksSetErredBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksSetErredBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::set_mtu`] (`POST /api/openstack-networks/{uuid}/set_mtu/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksSetMtuBuilder {
@@ -1176,17 +972,6 @@ pub struct OpenstackNetworksSetMtuBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksSetMtuBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1207,21 +992,11 @@ impl OpenstackNetworksSetMtuBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SetMtu> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksSetMtuBuilder {
-    type Output = Result<models::SetMtu, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SetMtu>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksSetMtuBuilder -> models::SetMtu = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::set_ok`] (`POST /api/openstack-networks/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksSetOkBuilder {
@@ -1230,17 +1005,6 @@ pub struct OpenstackNetworksSetOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksSetOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1260,21 +1024,11 @@ impl OpenstackNetworksSetOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksSetOkBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksSetOkBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackNetworksApi::rbac_policy_delete_destroy`] (`DELETE /api/openstack-networks/{uuid}/rbac_policy_delete/{rbac_policy_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
@@ -1284,17 +1038,6 @@ pub struct OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1315,21 +1058,11 @@ impl OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackNetworksRbacPolicyDeleteDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_networks` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -274,17 +274,6 @@ impl OpenstackPoolMembersListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -346,16 +335,10 @@ impl OpenstackPoolMembersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackPoolMembersListBuilder {
-    type Output = Result<runtime::Page<models::OpenStackPoolMember>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenStackPoolMember>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackPoolMembersListBuilder -> runtime::Page < models::OpenStackPoolMember >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackPoolMembersApi::retrieve`] (`GET /api/openstack-pool-members/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackPoolMembersRetrieveBuilder {
@@ -379,17 +362,6 @@ impl OpenstackPoolMembersRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -411,21 +383,11 @@ impl OpenstackPoolMembersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackPoolMember> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackPoolMembersRetrieveBuilder {
-    type Output = Result<models::OpenStackPoolMember, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackPoolMember>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackPoolMembersRetrieveBuilder -> models::OpenStackPoolMember = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackPoolMembersApi::create`] (`POST /api/openstack-pool-members/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackPoolMembersCreateBuilder {
@@ -434,17 +396,6 @@ pub struct OpenstackPoolMembersCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -459,21 +410,11 @@ impl OpenstackPoolMembersCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CreatePoolMember> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackPoolMembersCreateBuilder {
-    type Output = Result<models::CreatePoolMember, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CreatePoolMember>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackPoolMembersCreateBuilder -> models::CreatePoolMember = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackPoolMembersApi::pull`] (`POST /api/openstack-pool-members/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackPoolMembersPullBuilder {
@@ -482,17 +423,6 @@ pub struct OpenstackPoolMembersPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -512,21 +442,11 @@ impl OpenstackPoolMembersPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackPoolMembersPullBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackPoolMembersPullBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackPoolMembersApi::update`] (`PUT /api/openstack-pool-members/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackPoolMembersUpdateBuilder {
@@ -536,17 +456,6 @@ pub struct OpenstackPoolMembersUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::UpdatePoolMemberRequest) -> Self {
@@ -575,21 +484,11 @@ impl OpenstackPoolMembersUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdatePoolMember> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackPoolMembersUpdateBuilder {
-    type Output = Result<models::UpdatePoolMember, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdatePoolMember>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackPoolMembersUpdateBuilder -> models::UpdatePoolMember = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackPoolMembersApi::partial_update`] (`PATCH /api/openstack-pool-members/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackPoolMembersPartialUpdateBuilder {
@@ -599,17 +498,6 @@ pub struct OpenstackPoolMembersPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedUpdatePoolMemberRequest) -> Self {
@@ -638,21 +526,11 @@ impl OpenstackPoolMembersPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdatePoolMember> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackPoolMembersPartialUpdateBuilder {
-    type Output = Result<models::UpdatePoolMember, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdatePoolMember>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackPoolMembersPartialUpdateBuilder -> models::UpdatePoolMember = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackPoolMembersApi::destroy`] (`DELETE /api/openstack-pool-members/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackPoolMembersDestroyBuilder {
@@ -661,17 +539,6 @@ pub struct OpenstackPoolMembersDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackPoolMembersDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -691,21 +558,11 @@ impl OpenstackPoolMembersDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackPoolMembersDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackPoolMembersDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_pool_members` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -392,17 +392,6 @@ impl OpenstackRoutersListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -462,14 +451,10 @@ impl OpenstackRoutersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackRoutersListBuilder {
-    type Output = Result<runtime::Page<models::OpenStackRouter>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackRouter>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersListBuilder -> runtime::Page < models::OpenStackRouter >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::retrieve`] (`GET /api/openstack-routers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackRoutersRetrieveBuilder {
@@ -493,17 +478,6 @@ impl OpenstackRoutersRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -522,21 +496,11 @@ impl OpenstackRoutersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackRouter> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackRoutersRetrieveBuilder {
-    type Output = Result<models::OpenStackRouter, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackRouter>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersRetrieveBuilder -> models::OpenStackRouter = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::create`] (`POST /api/openstack-routers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackRoutersCreateBuilder {
@@ -545,17 +509,6 @@ pub struct OpenstackRoutersCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -570,21 +523,11 @@ impl OpenstackRoutersCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CreateRouter> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackRoutersCreateBuilder {
-    type Output = Result<models::CreateRouter, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CreateRouter>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersCreateBuilder -> models::CreateRouter = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::destroy`] (`DELETE /api/openstack-routers/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackRoutersDestroyBuilder {
@@ -593,17 +536,6 @@ pub struct OpenstackRoutersDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -620,21 +552,11 @@ impl OpenstackRoutersDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackRoutersDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::available_external_networks_list`] (`GET /api/openstack-routers/{uuid}/available_external_networks/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -715,17 +637,6 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -796,19 +707,11 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackRoutersAvailableExternalNetworksListBuilder {
-    type Output = Result<
-        runtime::Page<models::OpenstackRoutersAvailableExternalNetworksListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenstackRoutersAvailableExternalNetworksListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersAvailableExternalNetworksListBuilder -> runtime::Page <
+    models::OpenstackRoutersAvailableExternalNetworksListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::effective_routes_retrieve`] (`GET /api/openstack-routers/{uuid}/effective_routes/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackRoutersEffectiveRoutesRetrieveBuilder {
@@ -817,17 +720,6 @@ pub struct OpenstackRoutersEffectiveRoutesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersEffectiveRoutesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -847,30 +739,12 @@ impl OpenstackRoutersEffectiveRoutesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::OpenstackRoutersEffectiveRoutesRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackRoutersEffectiveRoutesRetrieveBuilder {
-    type Output = Result<
-        models::OpenstackRoutersEffectiveRoutesRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OpenstackRoutersEffectiveRoutesRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersEffectiveRoutesRetrieveBuilder ->
+    models::OpenstackRoutersEffectiveRoutesRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::add_router_interface`] (`POST /api/openstack-routers/{uuid}/add_router_interface/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackRoutersAddRouterInterfaceBuilder {
@@ -880,17 +754,6 @@ pub struct OpenstackRoutersAddRouterInterfaceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersAddRouterInterfaceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OpenStackRouterInterfaceRequest) -> Self {
@@ -919,21 +782,11 @@ impl OpenstackRoutersAddRouterInterfaceBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackRoutersAddRouterInterfaceBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersAddRouterInterfaceBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::remove_external_gateway`] (`POST /api/openstack-routers/{uuid}/remove_external_gateway/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackRoutersRemoveExternalGatewayBuilder {
@@ -942,17 +795,6 @@ pub struct OpenstackRoutersRemoveExternalGatewayBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersRemoveExternalGatewayBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -972,21 +814,11 @@ impl OpenstackRoutersRemoveExternalGatewayBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackRoutersRemoveExternalGatewayBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersRemoveExternalGatewayBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::remove_router_interface`] (`POST /api/openstack-routers/{uuid}/remove_router_interface/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackRoutersRemoveRouterInterfaceBuilder {
@@ -996,17 +828,6 @@ pub struct OpenstackRoutersRemoveRouterInterfaceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersRemoveRouterInterfaceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OpenStackRouterInterfaceRequest) -> Self {
@@ -1035,21 +856,11 @@ impl OpenstackRoutersRemoveRouterInterfaceBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackRoutersRemoveRouterInterfaceBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersRemoveRouterInterfaceBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::set_erred`] (`POST /api/openstack-routers/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackRoutersSetErredBuilder {
@@ -1059,17 +870,6 @@ pub struct OpenstackRoutersSetErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersSetErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
@@ -1098,21 +898,11 @@ impl OpenstackRoutersSetErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackRoutersSetErredBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersSetErredBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::set_external_gateway`] (`POST /api/openstack-routers/{uuid}/set_external_gateway/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackRoutersSetExternalGatewayBuilder {
@@ -1122,17 +912,6 @@ pub struct OpenstackRoutersSetExternalGatewayBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersSetExternalGatewayBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1153,21 +932,11 @@ impl OpenstackRoutersSetExternalGatewayBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackRoutersSetExternalGatewayBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersSetExternalGatewayBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::set_ok`] (`POST /api/openstack-routers/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackRoutersSetOkBuilder {
@@ -1176,17 +945,6 @@ pub struct OpenstackRoutersSetOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersSetOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1206,21 +964,11 @@ impl OpenstackRoutersSetOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackRoutersSetOkBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersSetOkBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackRoutersApi::set_routes`] (`POST /api/openstack-routers/{uuid}/set_routes/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackRoutersSetRoutesBuilder {
@@ -1230,17 +978,6 @@ pub struct OpenstackRoutersSetRoutesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackRoutersSetRoutesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1261,21 +998,11 @@ impl OpenstackRoutersSetRoutesBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackRoutersSetRoutesBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackRoutersSetRoutesBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_routers` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

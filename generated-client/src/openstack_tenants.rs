@@ -764,17 +764,6 @@ impl OpenstackTenantsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -846,14 +835,10 @@ impl OpenstackTenantsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackTenantsListBuilder {
-    type Output = Result<runtime::Page<models::OpenStackTenant>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackTenant>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsListBuilder -> runtime::Page < models::OpenStackTenant >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::retrieve`] (`GET /api/openstack-tenants/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsRetrieveBuilder {
@@ -877,17 +862,6 @@ impl OpenstackTenantsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -906,21 +880,11 @@ impl OpenstackTenantsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackTenant> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsRetrieveBuilder {
-    type Output = Result<models::OpenStackTenant, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackTenant>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsRetrieveBuilder -> models::OpenStackTenant = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::pull`] (`POST /api/openstack-tenants/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsPullBuilder {
@@ -929,17 +893,6 @@ pub struct OpenstackTenantsPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -956,21 +909,11 @@ impl OpenstackTenantsPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsPullBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsPullBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::unlink`] (`POST /api/openstack-tenants/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsUnlinkBuilder {
@@ -979,17 +922,6 @@ pub struct OpenstackTenantsUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1009,21 +941,11 @@ impl OpenstackTenantsUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::update`] (`PUT /api/openstack-tenants/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsUpdateBuilder {
@@ -1033,17 +955,6 @@ pub struct OpenstackTenantsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1061,21 +972,11 @@ impl OpenstackTenantsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackTenant> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsUpdateBuilder {
-    type Output = Result<models::OpenStackTenant, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackTenant>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsUpdateBuilder -> models::OpenStackTenant = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::partial_update`] (`PATCH /api/openstack-tenants/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsPartialUpdateBuilder {
@@ -1085,17 +986,6 @@ pub struct OpenstackTenantsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOpenStackTenantRequest) -> Self {
@@ -1124,21 +1014,11 @@ impl OpenstackTenantsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackTenant> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsPartialUpdateBuilder {
-    type Output = Result<models::OpenStackTenant, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackTenant>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsPartialUpdateBuilder -> models::OpenStackTenant = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::change_password`] (`POST /api/openstack-tenants/{uuid}/change_password/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsChangePasswordBuilder {
@@ -1148,17 +1028,6 @@ pub struct OpenstackTenantsChangePasswordBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsChangePasswordBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1179,21 +1048,11 @@ impl OpenstackTenantsChangePasswordBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsChangePasswordBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsChangePasswordBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::set_quotas`] (`POST /api/openstack-tenants/{uuid}/set_quotas/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsSetQuotasBuilder {
@@ -1203,17 +1062,6 @@ pub struct OpenstackTenantsSetQuotasBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsSetQuotasBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OpenstackTenantsSetQuotasRequest) -> Self {
@@ -1242,21 +1090,11 @@ impl OpenstackTenantsSetQuotasBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsSetQuotasBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsSetQuotasBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::create_floating_ip`] (`POST /api/openstack-tenants/{uuid}/create_floating_ip/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsCreateFloatingIpBuilder {
@@ -1266,17 +1104,6 @@ pub struct OpenstackTenantsCreateFloatingIpBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsCreateFloatingIpBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::OpenStackFloatingIpRequest) -> Self {
@@ -1305,21 +1132,11 @@ impl OpenstackTenantsCreateFloatingIpBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackFloatingIp> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsCreateFloatingIpBuilder {
-    type Output = Result<models::OpenStackFloatingIp, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackFloatingIp>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsCreateFloatingIpBuilder -> models::OpenStackFloatingIp = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::create_network`] (`POST /api/openstack-tenants/{uuid}/create_network/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsCreateNetworkBuilder {
@@ -1329,17 +1146,6 @@ pub struct OpenstackTenantsCreateNetworkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsCreateNetworkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1360,21 +1166,11 @@ impl OpenstackTenantsCreateNetworkBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackNetwork> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsCreateNetworkBuilder {
-    type Output = Result<models::OpenStackNetwork, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackNetwork>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsCreateNetworkBuilder -> models::OpenStackNetwork = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::create_security_group`] (`POST /api/openstack-tenants/{uuid}/create_security_group/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsCreateSecurityGroupBuilder {
@@ -1384,17 +1180,6 @@ pub struct OpenstackTenantsCreateSecurityGroupBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsCreateSecurityGroupBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1415,21 +1200,11 @@ impl OpenstackTenantsCreateSecurityGroupBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSecurityGroup> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsCreateSecurityGroupBuilder {
-    type Output = Result<models::OpenStackSecurityGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackSecurityGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsCreateSecurityGroupBuilder -> models::OpenStackSecurityGroup = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::create_server_group`] (`POST /api/openstack-tenants/{uuid}/create_server_group/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsCreateServerGroupBuilder {
@@ -1439,17 +1214,6 @@ pub struct OpenstackTenantsCreateServerGroupBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsCreateServerGroupBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1470,21 +1234,11 @@ impl OpenstackTenantsCreateServerGroupBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackServerGroup> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsCreateServerGroupBuilder {
-    type Output = Result<models::OpenStackServerGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenStackServerGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsCreateServerGroupBuilder -> models::OpenStackServerGroup = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::backend_instances_list`] (`GET /api/openstack-tenants/{uuid}/backend_instances/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1673,17 +1427,6 @@ impl OpenstackTenantsBackendInstancesListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1764,19 +1507,11 @@ impl OpenstackTenantsBackendInstancesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackTenantsBackendInstancesListBuilder {
-    type Output = Result<
-        runtime::Page<models::OpenstackTenantsBackendInstancesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenstackTenantsBackendInstancesListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsBackendInstancesListBuilder -> runtime::Page <
+    models::OpenstackTenantsBackendInstancesListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::backend_volumes_list`] (`GET /api/openstack-tenants/{uuid}/backend_volumes/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1965,17 +1700,6 @@ impl OpenstackTenantsBackendVolumesListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2056,19 +1780,11 @@ impl OpenstackTenantsBackendVolumesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackTenantsBackendVolumesListBuilder {
-    type Output = Result<
-        runtime::Page<models::OpenstackTenantsBackendVolumesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenstackTenantsBackendVolumesListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsBackendVolumesListBuilder -> runtime::Page <
+    models::OpenstackTenantsBackendVolumesListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::pull_floating_ips`] (`POST /api/openstack-tenants/{uuid}/pull_floating_ips/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsPullFloatingIpsBuilder {
@@ -2077,17 +1793,6 @@ pub struct OpenstackTenantsPullFloatingIpsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPullFloatingIpsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2107,21 +1812,11 @@ impl OpenstackTenantsPullFloatingIpsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsPullFloatingIpsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsPullFloatingIpsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::pull_quotas`] (`POST /api/openstack-tenants/{uuid}/pull_quotas/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsPullQuotasBuilder {
@@ -2130,17 +1825,6 @@ pub struct OpenstackTenantsPullQuotasBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPullQuotasBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2160,21 +1844,11 @@ impl OpenstackTenantsPullQuotasBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsPullQuotasBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsPullQuotasBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::pull_security_groups`] (`POST /api/openstack-tenants/{uuid}/pull_security_groups/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsPullSecurityGroupsBuilder {
@@ -2183,17 +1857,6 @@ pub struct OpenstackTenantsPullSecurityGroupsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPullSecurityGroupsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2213,21 +1876,11 @@ impl OpenstackTenantsPullSecurityGroupsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsPullSecurityGroupsBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsPullSecurityGroupsBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::pull_server_groups`] (`POST /api/openstack-tenants/{uuid}/pull_server_groups/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsPullServerGroupsBuilder {
@@ -2236,17 +1889,6 @@ pub struct OpenstackTenantsPullServerGroupsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPullServerGroupsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2266,21 +1908,11 @@ impl OpenstackTenantsPullServerGroupsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsPullServerGroupsBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsPullServerGroupsBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::topology_retrieve`] (`GET /api/openstack-tenants/{uuid}/topology/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsTopologyRetrieveBuilder {
@@ -2289,17 +1921,6 @@ pub struct OpenstackTenantsTopologyRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsTopologyRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2319,28 +1940,12 @@ impl OpenstackTenantsTopologyRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::OpenstackTenantsTopologyRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsTopologyRetrieveBuilder {
-    type Output = Result<
-        models::OpenstackTenantsTopologyRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OpenstackTenantsTopologyRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsTopologyRetrieveBuilder ->
+    models::OpenstackTenantsTopologyRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::push_security_groups`] (`POST /api/openstack-tenants/{uuid}/push_security_groups/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsPushSecurityGroupsBuilder {
@@ -2350,17 +1955,6 @@ pub struct OpenstackTenantsPushSecurityGroupsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsPushSecurityGroupsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2381,21 +1975,11 @@ impl OpenstackTenantsPushSecurityGroupsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsPushSecurityGroupsBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsPushSecurityGroupsBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::set_erred`] (`POST /api/openstack-tenants/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsSetErredBuilder {
@@ -2405,17 +1989,6 @@ pub struct OpenstackTenantsSetErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsSetErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
@@ -2444,21 +2017,11 @@ impl OpenstackTenantsSetErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsSetErredBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsSetErredBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackTenantsApi::set_ok`] (`POST /api/openstack-tenants/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackTenantsSetOkBuilder {
@@ -2467,17 +2030,6 @@ pub struct OpenstackTenantsSetOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackTenantsSetOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2497,21 +2049,11 @@ impl OpenstackTenantsSetOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackTenantsSetOkBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackTenantsSetOkBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_tenants` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

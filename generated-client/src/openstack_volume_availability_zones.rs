@@ -144,17 +144,6 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -219,19 +208,10 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackVolumeAvailabilityZonesListBuilder {
-    type Output = Result<
-        runtime::Page<models::OpenstackVolumeAvailabilityZone>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenstackVolumeAvailabilityZone>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackVolumeAvailabilityZonesListBuilder -> runtime::Page <
+    models::OpenstackVolumeAvailabilityZone >; query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackVolumeAvailabilityZonesApi::retrieve`] (`GET /api/openstack-volume-availability-zones/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumeAvailabilityZonesRetrieveBuilder {
@@ -240,17 +220,6 @@ pub struct OpenstackVolumeAvailabilityZonesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumeAvailabilityZonesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -270,23 +239,11 @@ impl OpenstackVolumeAvailabilityZonesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::OpenstackVolumeAvailabilityZone> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackVolumeAvailabilityZonesRetrieveBuilder {
-    type Output = Result<models::OpenstackVolumeAvailabilityZone, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenstackVolumeAvailabilityZone>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackVolumeAvailabilityZonesRetrieveBuilder ->
+    models::OpenstackVolumeAvailabilityZone = GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_volume_availability_zones` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

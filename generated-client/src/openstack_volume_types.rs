@@ -168,17 +168,6 @@ impl OpenstackVolumeTypesListBuilder {
         self.tenant_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -239,16 +228,10 @@ impl OpenstackVolumeTypesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OpenstackVolumeTypesListBuilder {
-    type Output = Result<runtime::Page<models::OpenstackVolumeType>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenstackVolumeType>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackVolumeTypesListBuilder -> runtime::Page < models::OpenstackVolumeType >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackVolumeTypesApi::retrieve`] (`GET /api/openstack-volume-types/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumeTypesRetrieveBuilder {
@@ -257,17 +240,6 @@ pub struct OpenstackVolumeTypesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumeTypesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -287,21 +259,11 @@ impl OpenstackVolumeTypesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OpenstackVolumeType> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OpenstackVolumeTypesRetrieveBuilder {
-    type Output = Result<models::OpenstackVolumeType, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OpenstackVolumeType>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackVolumeTypesRetrieveBuilder -> models::OpenstackVolumeType = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OpenstackVolumeTypesApi::names_retrieve`] (`GET /api/openstack-volume-types/names/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OpenstackVolumeTypesNamesRetrieveBuilder {
@@ -309,17 +271,6 @@ pub struct OpenstackVolumeTypesNamesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OpenstackVolumeTypesNamesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -336,21 +287,11 @@ impl OpenstackVolumeTypesNamesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for OpenstackVolumeTypesNamesRetrieveBuilder {
-    type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OpenstackVolumeTypesNamesRetrieveBuilder -> Vec < Lenient < serde_json::Value > > =
+    GET json_or_default; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `openstack_volume_types` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -190,17 +190,6 @@ impl OrganizationGroupsListBuilder {
         self.parent = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -258,14 +247,10 @@ impl OrganizationGroupsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for OrganizationGroupsListBuilder {
-    type Output = Result<runtime::Page<models::OrganizationGroup>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OrganizationGroup>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OrganizationGroupsListBuilder -> runtime::Page < models::OrganizationGroup >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OrganizationGroupsApi::retrieve`] (`GET /api/organization-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OrganizationGroupsRetrieveBuilder {
@@ -274,17 +259,6 @@ pub struct OrganizationGroupsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OrganizationGroupsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -304,21 +278,11 @@ impl OrganizationGroupsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OrganizationGroup> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OrganizationGroupsRetrieveBuilder {
-    type Output = Result<models::OrganizationGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OrganizationGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OrganizationGroupsRetrieveBuilder -> models::OrganizationGroup = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OrganizationGroupsApi::create`] (`POST /api/organization-groups/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OrganizationGroupsCreateBuilder {
@@ -327,17 +291,6 @@ pub struct OrganizationGroupsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OrganizationGroupsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -352,21 +305,11 @@ impl OrganizationGroupsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OrganizationGroup> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OrganizationGroupsCreateBuilder {
-    type Output = Result<models::OrganizationGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OrganizationGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OrganizationGroupsCreateBuilder -> models::OrganizationGroup = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OrganizationGroupsApi::update`] (`PUT /api/organization-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OrganizationGroupsUpdateBuilder {
@@ -376,17 +319,6 @@ pub struct OrganizationGroupsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OrganizationGroupsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -404,21 +336,11 @@ impl OrganizationGroupsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OrganizationGroup> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OrganizationGroupsUpdateBuilder {
-    type Output = Result<models::OrganizationGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OrganizationGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OrganizationGroupsUpdateBuilder -> models::OrganizationGroup = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OrganizationGroupsApi::partial_update`] (`PATCH /api/organization-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OrganizationGroupsPartialUpdateBuilder {
@@ -428,17 +350,6 @@ pub struct OrganizationGroupsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OrganizationGroupsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedOrganizationGroupRequest) -> Self {
@@ -467,21 +378,11 @@ impl OrganizationGroupsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OrganizationGroup> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for OrganizationGroupsPartialUpdateBuilder {
-    type Output = Result<models::OrganizationGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OrganizationGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OrganizationGroupsPartialUpdateBuilder -> models::OrganizationGroup = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`OrganizationGroupsApi::destroy`] (`DELETE /api/organization-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OrganizationGroupsDestroyBuilder {
@@ -490,17 +391,6 @@ pub struct OrganizationGroupsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl OrganizationGroupsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -520,21 +410,11 @@ impl OrganizationGroupsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for OrganizationGroupsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    OrganizationGroupsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `organization_groups` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -227,17 +227,6 @@ impl PaymentProfilesListBuilder {
         self.payment_type.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -294,14 +283,10 @@ impl PaymentProfilesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for PaymentProfilesListBuilder {
-    type Output = Result<runtime::Page<models::PaymentProfile>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::PaymentProfile>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentProfilesListBuilder -> runtime::Page < models::PaymentProfile >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentProfilesApi::retrieve`] (`GET /api/payment-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentProfilesRetrieveBuilder {
@@ -310,17 +295,6 @@ pub struct PaymentProfilesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -337,21 +311,11 @@ impl PaymentProfilesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PaymentProfile> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PaymentProfilesRetrieveBuilder {
-    type Output = Result<models::PaymentProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PaymentProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentProfilesRetrieveBuilder -> models::PaymentProfile = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentProfilesApi::create`] (`POST /api/payment-profiles/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentProfilesCreateBuilder {
@@ -360,17 +324,6 @@ pub struct PaymentProfilesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -385,21 +338,11 @@ impl PaymentProfilesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PaymentProfile> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PaymentProfilesCreateBuilder {
-    type Output = Result<models::PaymentProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PaymentProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentProfilesCreateBuilder -> models::PaymentProfile = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentProfilesApi::update`] (`PUT /api/payment-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentProfilesUpdateBuilder {
@@ -409,17 +352,6 @@ pub struct PaymentProfilesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -437,21 +369,11 @@ impl PaymentProfilesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PaymentProfile> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PaymentProfilesUpdateBuilder {
-    type Output = Result<models::PaymentProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PaymentProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentProfilesUpdateBuilder -> models::PaymentProfile = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentProfilesApi::partial_update`] (`PATCH /api/payment-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentProfilesPartialUpdateBuilder {
@@ -461,17 +383,6 @@ pub struct PaymentProfilesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedPaymentProfileRequest) -> Self {
@@ -500,21 +411,11 @@ impl PaymentProfilesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PaymentProfile> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PaymentProfilesPartialUpdateBuilder {
-    type Output = Result<models::PaymentProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PaymentProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentProfilesPartialUpdateBuilder -> models::PaymentProfile = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentProfilesApi::destroy`] (`DELETE /api/payment-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentProfilesDestroyBuilder {
@@ -523,17 +424,6 @@ pub struct PaymentProfilesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -550,21 +440,11 @@ impl PaymentProfilesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for PaymentProfilesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentProfilesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentProfilesApi::enable`] (`POST /api/payment-profiles/{uuid}/enable/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentProfilesEnableBuilder {
@@ -573,17 +453,6 @@ pub struct PaymentProfilesEnableBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentProfilesEnableBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -603,21 +472,11 @@ impl PaymentProfilesEnableBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PaymentProfilesEnableBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentProfilesEnableBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `payment_profiles` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

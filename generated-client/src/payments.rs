@@ -212,17 +212,6 @@ impl PaymentsListBuilder {
         self.profile_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -274,14 +263,10 @@ impl PaymentsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for PaymentsListBuilder {
-    type Output = Result<runtime::Page<models::Payment>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Payment>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentsListBuilder -> runtime::Page < models::Payment >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentsApi::retrieve`] (`GET /api/payments/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentsRetrieveBuilder {
@@ -290,17 +275,6 @@ pub struct PaymentsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -314,21 +288,11 @@ impl PaymentsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Payment> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PaymentsRetrieveBuilder {
-    type Output = Result<models::Payment, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Payment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentsRetrieveBuilder -> models::Payment = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentsApi::create`] (`POST /api/payments/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentsCreateBuilder {
@@ -337,17 +301,6 @@ pub struct PaymentsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -363,21 +316,11 @@ impl PaymentsCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Payment> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PaymentsCreateBuilder {
-    type Output = Result<models::Payment, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Payment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentsCreateBuilder -> models::Payment = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentsApi::unlink_from_invoice`] (`POST /api/payments/{uuid}/unlink_from_invoice/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentsUnlinkFromInvoiceBuilder {
@@ -386,17 +329,6 @@ pub struct PaymentsUnlinkFromInvoiceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsUnlinkFromInvoiceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -416,21 +348,11 @@ impl PaymentsUnlinkFromInvoiceBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PaymentsUnlinkFromInvoiceBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentsUnlinkFromInvoiceBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentsApi::update`] (`PUT /api/payments/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentsUpdateBuilder {
@@ -440,17 +362,6 @@ pub struct PaymentsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -469,21 +380,10 @@ impl PaymentsUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Payment> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PaymentsUpdateBuilder {
-    type Output = Result<models::Payment, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Payment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentsUpdateBuilder -> models::Payment = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentsApi::partial_update`] (`PATCH /api/payments/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentsPartialUpdateBuilder {
@@ -493,17 +393,6 @@ pub struct PaymentsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedPaymentRequest) -> Self {
@@ -532,21 +421,11 @@ impl PaymentsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Payment> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PaymentsPartialUpdateBuilder {
-    type Output = Result<models::Payment, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Payment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentsPartialUpdateBuilder -> models::Payment = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentsApi::destroy`] (`DELETE /api/payments/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentsDestroyBuilder {
@@ -555,17 +434,6 @@ pub struct PaymentsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -579,21 +447,11 @@ impl PaymentsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for PaymentsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PaymentsApi::link_to_invoice`] (`POST /api/payments/{uuid}/link_to_invoice/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PaymentsLinkToInvoiceBuilder {
@@ -603,17 +461,6 @@ pub struct PaymentsLinkToInvoiceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PaymentsLinkToInvoiceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -634,21 +481,11 @@ impl PaymentsLinkToInvoiceBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PaymentsLinkToInvoiceBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PaymentsLinkToInvoiceBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `payments` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

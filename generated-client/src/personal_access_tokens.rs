@@ -183,17 +183,6 @@ impl PersonalAccessTokensListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -247,16 +236,10 @@ impl PersonalAccessTokensListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for PersonalAccessTokensListBuilder {
-    type Output = Result<runtime::Page<models::PersonalAccessToken>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::PersonalAccessToken>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PersonalAccessTokensListBuilder -> runtime::Page < models::PersonalAccessToken >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PersonalAccessTokensApi::retrieve`] (`GET /api/personal-access-tokens/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PersonalAccessTokensRetrieveBuilder {
@@ -265,17 +248,6 @@ pub struct PersonalAccessTokensRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PersonalAccessTokensRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -295,21 +267,11 @@ impl PersonalAccessTokensRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PersonalAccessToken> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PersonalAccessTokensRetrieveBuilder {
-    type Output = Result<models::PersonalAccessToken, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PersonalAccessToken>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PersonalAccessTokensRetrieveBuilder -> models::PersonalAccessToken = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PersonalAccessTokensApi::create`] (`POST /api/personal-access-tokens/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PersonalAccessTokensCreateBuilder {
@@ -318,17 +280,6 @@ pub struct PersonalAccessTokensCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PersonalAccessTokensCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -343,21 +294,11 @@ impl PersonalAccessTokensCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PersonalAccessTokenCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PersonalAccessTokensCreateBuilder {
-    type Output = Result<models::PersonalAccessTokenCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PersonalAccessTokenCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PersonalAccessTokensCreateBuilder -> models::PersonalAccessTokenCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PersonalAccessTokensApi::destroy`] (`DELETE /api/personal-access-tokens/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PersonalAccessTokensDestroyBuilder {
@@ -366,17 +307,6 @@ pub struct PersonalAccessTokensDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PersonalAccessTokensDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -396,21 +326,11 @@ impl PersonalAccessTokensDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for PersonalAccessTokensDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PersonalAccessTokensDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PersonalAccessTokensApi::available_binding_targets_list`] (`GET /api/personal-access-tokens/available_binding_targets/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -435,17 +355,6 @@ impl PersonalAccessTokensAvailableBindingTargetsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -510,19 +419,11 @@ impl PersonalAccessTokensAvailableBindingTargetsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for PersonalAccessTokensAvailableBindingTargetsListBuilder {
-    type Output = Result<
-        runtime::Page<models::PersonalAccessTokensAvailableBindingTargetsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::PersonalAccessTokensAvailableBindingTargetsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PersonalAccessTokensAvailableBindingTargetsListBuilder -> runtime::Page <
+    models::PersonalAccessTokensAvailableBindingTargetsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PersonalAccessTokensApi::available_scopes_list`] (`GET /api/personal-access-tokens/available_scopes/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -547,17 +448,6 @@ impl PersonalAccessTokensAvailableScopesListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -620,19 +510,11 @@ impl PersonalAccessTokensAvailableScopesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for PersonalAccessTokensAvailableScopesListBuilder {
-    type Output = Result<
-        runtime::Page<models::PersonalAccessTokensAvailableScopesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::PersonalAccessTokensAvailableScopesListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PersonalAccessTokensAvailableScopesListBuilder -> runtime::Page <
+    models::PersonalAccessTokensAvailableScopesListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PersonalAccessTokensApi::rotate`] (`POST /api/personal-access-tokens/{uuid}/rotate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PersonalAccessTokensRotateBuilder {
@@ -641,17 +523,6 @@ pub struct PersonalAccessTokensRotateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PersonalAccessTokensRotateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -671,21 +542,11 @@ impl PersonalAccessTokensRotateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PersonalAccessTokenCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PersonalAccessTokensRotateBuilder {
-    type Output = Result<models::PersonalAccessTokenCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PersonalAccessTokenCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PersonalAccessTokensRotateBuilder -> models::PersonalAccessTokenCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `personal_access_tokens` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -216,17 +216,6 @@ impl ProjectCreditsListBuilder {
         self.query = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -285,14 +274,10 @@ impl ProjectCreditsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProjectCreditsListBuilder {
-    type Output = Result<runtime::Page<models::ProjectCredit>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProjectCredit>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectCreditsListBuilder -> runtime::Page < models::ProjectCredit >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectCreditsApi::retrieve`] (`GET /api/project-credits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectCreditsRetrieveBuilder {
@@ -301,17 +286,6 @@ pub struct ProjectCreditsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectCreditsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -328,21 +302,11 @@ impl ProjectCreditsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectCredit> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectCreditsRetrieveBuilder {
-    type Output = Result<models::ProjectCredit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectCredit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectCreditsRetrieveBuilder -> models::ProjectCredit = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectCreditsApi::create`] (`POST /api/project-credits/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectCreditsCreateBuilder {
@@ -351,17 +315,6 @@ pub struct ProjectCreditsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectCreditsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -376,21 +329,11 @@ impl ProjectCreditsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectCredit> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectCreditsCreateBuilder {
-    type Output = Result<models::ProjectCredit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectCredit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectCreditsCreateBuilder -> models::ProjectCredit = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectCreditsApi::update`] (`PUT /api/project-credits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectCreditsUpdateBuilder {
@@ -400,17 +343,6 @@ pub struct ProjectCreditsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectCreditsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -428,21 +360,11 @@ impl ProjectCreditsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectCredit> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectCreditsUpdateBuilder {
-    type Output = Result<models::ProjectCredit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectCredit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectCreditsUpdateBuilder -> models::ProjectCredit = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectCreditsApi::partial_update`] (`PATCH /api/project-credits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectCreditsPartialUpdateBuilder {
@@ -452,17 +374,6 @@ pub struct ProjectCreditsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectCreditsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedProjectCreditRequest) -> Self {
@@ -488,21 +399,11 @@ impl ProjectCreditsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectCredit> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectCreditsPartialUpdateBuilder {
-    type Output = Result<models::ProjectCredit, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectCredit>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectCreditsPartialUpdateBuilder -> models::ProjectCredit = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectCreditsApi::destroy`] (`DELETE /api/project-credits/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectCreditsDestroyBuilder {
@@ -511,17 +412,6 @@ pub struct ProjectCreditsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectCreditsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -538,21 +428,11 @@ impl ProjectCreditsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProjectCreditsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectCreditsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `project_credits` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

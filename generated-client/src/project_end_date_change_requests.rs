@@ -194,17 +194,6 @@ impl ProjectEndDateChangeRequestsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -265,19 +254,10 @@ impl ProjectEndDateChangeRequestsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProjectEndDateChangeRequestsListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProjectEndDateChangeRequest>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProjectEndDateChangeRequest>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectEndDateChangeRequestsListBuilder -> runtime::Page <
+    models::ProjectEndDateChangeRequest >; query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectEndDateChangeRequestsApi::retrieve`] (`GET /api/project-end-date-change-requests/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectEndDateChangeRequestsRetrieveBuilder {
@@ -286,17 +266,6 @@ pub struct ProjectEndDateChangeRequestsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectEndDateChangeRequestsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -316,21 +285,11 @@ impl ProjectEndDateChangeRequestsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectEndDateChangeRequest> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectEndDateChangeRequestsRetrieveBuilder {
-    type Output = Result<models::ProjectEndDateChangeRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectEndDateChangeRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectEndDateChangeRequestsRetrieveBuilder -> models::ProjectEndDateChangeRequest =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectEndDateChangeRequestsApi::create`] (`POST /api/project-end-date-change-requests/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectEndDateChangeRequestsCreateBuilder {
@@ -339,17 +298,6 @@ pub struct ProjectEndDateChangeRequestsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectEndDateChangeRequestsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -367,23 +315,12 @@ impl ProjectEndDateChangeRequestsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ProjectEndDateChangeRequestCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectEndDateChangeRequestsCreateBuilder {
-    type Output = Result<models::ProjectEndDateChangeRequestCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectEndDateChangeRequestCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectEndDateChangeRequestsCreateBuilder ->
+    models::ProjectEndDateChangeRequestCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectEndDateChangeRequestsApi::approve`] (`POST /api/project-end-date-change-requests/{uuid}/approve/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectEndDateChangeRequestsApproveBuilder {
@@ -393,17 +330,6 @@ pub struct ProjectEndDateChangeRequestsApproveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectEndDateChangeRequestsApproveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
@@ -432,21 +358,11 @@ impl ProjectEndDateChangeRequestsApproveBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProjectEndDateChangeRequestsApproveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectEndDateChangeRequestsApproveBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectEndDateChangeRequestsApi::cancel`] (`POST /api/project-end-date-change-requests/{uuid}/cancel/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectEndDateChangeRequestsCancelBuilder {
@@ -455,17 +371,6 @@ pub struct ProjectEndDateChangeRequestsCancelBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectEndDateChangeRequestsCancelBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -485,21 +390,11 @@ impl ProjectEndDateChangeRequestsCancelBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProjectEndDateChangeRequestsCancelBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectEndDateChangeRequestsCancelBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectEndDateChangeRequestsApi::reject`] (`POST /api/project-end-date-change-requests/{uuid}/reject/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectEndDateChangeRequestsRejectBuilder {
@@ -509,17 +404,6 @@ pub struct ProjectEndDateChangeRequestsRejectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectEndDateChangeRequestsRejectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
@@ -548,21 +432,11 @@ impl ProjectEndDateChangeRequestsRejectBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProjectEndDateChangeRequestsRejectBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectEndDateChangeRequestsRejectBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `project_end_date_change_requests` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

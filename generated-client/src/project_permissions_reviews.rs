@@ -151,17 +151,6 @@ impl ProjectPermissionsReviewsListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -223,19 +212,10 @@ impl ProjectPermissionsReviewsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProjectPermissionsReviewsListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProjectPermissionsReview>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProjectPermissionsReview>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectPermissionsReviewsListBuilder -> runtime::Page <
+    models::ProjectPermissionsReview >; query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectPermissionsReviewsApi::retrieve`] (`GET /api/project-permissions-reviews/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectPermissionsReviewsRetrieveBuilder {
@@ -244,17 +224,6 @@ pub struct ProjectPermissionsReviewsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectPermissionsReviewsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -274,21 +243,11 @@ impl ProjectPermissionsReviewsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectPermissionsReview> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectPermissionsReviewsRetrieveBuilder {
-    type Output = Result<models::ProjectPermissionsReview, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectPermissionsReview>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectPermissionsReviewsRetrieveBuilder -> models::ProjectPermissionsReview = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectPermissionsReviewsApi::close`] (`POST /api/project-permissions-reviews/{uuid}/close/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectPermissionsReviewsCloseBuilder {
@@ -297,17 +256,6 @@ pub struct ProjectPermissionsReviewsCloseBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectPermissionsReviewsCloseBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -327,21 +275,11 @@ impl ProjectPermissionsReviewsCloseBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProjectPermissionsReviewsCloseBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectPermissionsReviewsCloseBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `project_permissions_reviews` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -101,17 +101,6 @@ impl ProjectTypesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -162,14 +151,10 @@ impl ProjectTypesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProjectTypesListBuilder {
-    type Output = Result<runtime::Page<models::ProjectType>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProjectType>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectTypesListBuilder -> runtime::Page < models::ProjectType >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectTypesApi::retrieve`] (`GET /api/project-types/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectTypesRetrieveBuilder {
@@ -178,17 +163,6 @@ pub struct ProjectTypesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectTypesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -204,21 +178,11 @@ impl ProjectTypesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProjectType> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectTypesRetrieveBuilder {
-    type Output = Result<models::ProjectType, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectType>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectTypesRetrieveBuilder -> models::ProjectType = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `project_types` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

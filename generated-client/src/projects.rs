@@ -834,17 +834,6 @@ impl ProjectsListBuilder {
         self.user_uuid_with_active_role = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -926,14 +915,10 @@ impl ProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProjectsListBuilder {
-    type Output = Result<runtime::Page<models::Project>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Project>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsListBuilder -> runtime::Page < models::Project >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::retrieve`] (`GET /api/projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsRetrieveBuilder {
@@ -957,17 +942,6 @@ impl ProjectsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -983,21 +957,11 @@ impl ProjectsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsRetrieveBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsRetrieveBuilder -> models::Project = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::create`] (`POST /api/projects/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsCreateBuilder {
@@ -1006,17 +970,6 @@ pub struct ProjectsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1032,21 +985,11 @@ impl ProjectsCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsCreateBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsCreateBuilder -> models::Project = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::update_affiliation`] (`POST /api/projects/{uuid}/update_affiliation/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsUpdateAffiliationBuilder {
@@ -1056,17 +999,6 @@ pub struct ProjectsUpdateAffiliationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsUpdateAffiliationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ProjectAffiliationUpdateRequest) -> Self {
@@ -1095,21 +1027,11 @@ impl ProjectsUpdateAffiliationBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProjectsUpdateAffiliationBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsUpdateAffiliationBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::update`] (`PUT /api/projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsUpdateBuilder {
@@ -1119,17 +1041,6 @@ pub struct ProjectsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1148,21 +1059,10 @@ impl ProjectsUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsUpdateBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsUpdateBuilder -> models::Project = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::partial_update`] (`PATCH /api/projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsPartialUpdateBuilder {
@@ -1172,17 +1072,6 @@ pub struct ProjectsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedProjectRequest) -> Self {
@@ -1211,21 +1100,11 @@ impl ProjectsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsPartialUpdateBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsPartialUpdateBuilder -> models::Project = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::destroy`] (`DELETE /api/projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsDestroyBuilder {
@@ -1234,17 +1113,6 @@ pub struct ProjectsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1258,21 +1126,11 @@ impl ProjectsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProjectsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::recover`] (`POST /api/projects/{uuid}/recover/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsRecoverBuilder {
@@ -1282,17 +1140,6 @@ pub struct ProjectsRecoverBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsRecoverBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ProjectRecoveryRequest) -> Self {
@@ -1318,21 +1165,11 @@ impl ProjectsRecoverBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsRecoverBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsRecoverBuilder -> models::Project = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::list_users_list`] (`GET /api/projects/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1466,17 +1303,6 @@ impl ProjectsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1543,14 +1369,10 @@ impl ProjectsListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProjectsListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsListUsersListBuilder -> runtime::Page < models::UserRoleDetails >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::other_users_list`] (`GET /api/projects/{project_uuid}/other_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1714,17 +1536,6 @@ impl ProjectsOtherUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1800,19 +1611,10 @@ impl ProjectsOtherUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProjectsOtherUsersListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProjectsOtherUsersListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProjectsOtherUsersListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsOtherUsersListBuilder -> runtime::Page <
+    models::ProjectsOtherUsersListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::add_user`] (`POST /api/projects/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsAddUserBuilder {
@@ -1822,17 +1624,6 @@ pub struct ProjectsAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1850,21 +1641,11 @@ impl ProjectsAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsAddUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::delete_user`] (`POST /api/projects/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsDeleteUserBuilder {
@@ -1874,17 +1655,6 @@ pub struct ProjectsDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1902,21 +1672,11 @@ impl ProjectsDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProjectsDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsDeleteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::update_user`] (`POST /api/projects/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsUpdateUserBuilder {
@@ -1926,17 +1686,6 @@ pub struct ProjectsUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1954,21 +1703,11 @@ impl ProjectsUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsUpdateUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::move_project`] (`POST /api/projects/{uuid}/move_project/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsMoveProjectBuilder {
@@ -1978,17 +1717,6 @@ pub struct ProjectsMoveProjectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsMoveProjectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2006,21 +1734,11 @@ impl ProjectsMoveProjectBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Project> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsMoveProjectBuilder {
-    type Output = Result<models::Project, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Project>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsMoveProjectBuilder -> models::Project = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::stats_retrieve`] (`GET /api/projects/{uuid}/stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsStatsRetrieveBuilder {
@@ -2036,17 +1754,6 @@ impl ProjectsStatsRetrieveBuilder {
     #[inline]
     pub fn for_current_month(mut self, value: bool) -> Self {
         self.for_current_month = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2066,21 +1773,11 @@ impl ProjectsStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Components> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsStatsRetrieveBuilder {
-    type Output = Result<models::Components, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Components>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsStatsRetrieveBuilder -> models::Components = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::checklist_retrieve`] (`GET /api/projects/{uuid}/checklist/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsChecklistRetrieveBuilder {
@@ -2096,17 +1793,6 @@ impl ProjectsChecklistRetrieveBuilder {
     #[inline]
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2127,23 +1813,11 @@ impl ProjectsChecklistRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsChecklistRetrieveBuilder {
-    type Output = Result<models::MarketplaceOfferingUserChecklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsChecklistRetrieveBuilder -> models::MarketplaceOfferingUserChecklist = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::checklist_template_retrieve`] (`GET /api/projects/checklist-template/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsChecklistTemplateRetrieveBuilder {
@@ -2152,17 +1826,6 @@ pub struct ProjectsChecklistTemplateRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsChecklistTemplateRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2181,21 +1844,11 @@ impl ProjectsChecklistTemplateRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsChecklistTemplateRetrieveBuilder {
-    type Output = Result<models::ChecklistTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsChecklistTemplateRetrieveBuilder -> models::ChecklistTemplate = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::completion_status_retrieve`] (`GET /api/projects/{uuid}/completion_status/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsCompletionStatusRetrieveBuilder {
@@ -2204,17 +1857,6 @@ pub struct ProjectsCompletionStatusRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsCompletionStatusRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2234,21 +1876,11 @@ impl ProjectsCompletionStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletionCompletion> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsCompletionStatusRetrieveBuilder {
-    type Output = Result<models::DetailCompletionCompletion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailCompletionCompletion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsCompletionStatusRetrieveBuilder -> models::DetailCompletionCompletion = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::submit_answers`] (`POST /api/projects/{uuid}/submit_answers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsSubmitAnswersBuilder {
@@ -2258,17 +1890,6 @@ pub struct ProjectsSubmitAnswersBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsSubmitAnswersBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2289,21 +1910,11 @@ impl ProjectsSubmitAnswersBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletion> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProjectsSubmitAnswersBuilder {
-    type Output = Result<models::DetailCompletion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailCompletion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsSubmitAnswersBuilder -> models::DetailCompletion = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProjectsApi::sync_user_roles`] (`POST /api/projects/{uuid}/sync_user_roles/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectsSyncUserRolesBuilder {
@@ -2312,17 +1923,6 @@ pub struct ProjectsSyncUserRolesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProjectsSyncUserRolesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2342,21 +1942,11 @@ impl ProjectsSyncUserRolesBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProjectsSyncUserRolesBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProjectsSyncUserRolesBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `projects` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

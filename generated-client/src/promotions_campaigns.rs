@@ -307,17 +307,6 @@ impl PromotionsCampaignsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -378,14 +367,10 @@ impl PromotionsCampaignsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for PromotionsCampaignsListBuilder {
-    type Output = Result<runtime::Page<models::Campaign>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Campaign>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PromotionsCampaignsListBuilder -> runtime::Page < models::Campaign >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PromotionsCampaignsApi::retrieve`] (`GET /api/promotions-campaigns/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PromotionsCampaignsRetrieveBuilder {
@@ -394,17 +379,6 @@ pub struct PromotionsCampaignsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PromotionsCampaignsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -424,21 +398,11 @@ impl PromotionsCampaignsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Campaign> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PromotionsCampaignsRetrieveBuilder {
-    type Output = Result<models::Campaign, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Campaign>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PromotionsCampaignsRetrieveBuilder -> models::Campaign = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PromotionsCampaignsApi::create`] (`POST /api/promotions-campaigns/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PromotionsCampaignsCreateBuilder {
@@ -447,17 +411,6 @@ pub struct PromotionsCampaignsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PromotionsCampaignsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -472,21 +425,11 @@ impl PromotionsCampaignsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Campaign> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PromotionsCampaignsCreateBuilder {
-    type Output = Result<models::Campaign, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Campaign>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PromotionsCampaignsCreateBuilder -> models::Campaign = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PromotionsCampaignsApi::update`] (`PUT /api/promotions-campaigns/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PromotionsCampaignsUpdateBuilder {
@@ -496,17 +439,6 @@ pub struct PromotionsCampaignsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PromotionsCampaignsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -527,21 +459,11 @@ impl PromotionsCampaignsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Campaign> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PromotionsCampaignsUpdateBuilder {
-    type Output = Result<models::Campaign, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Campaign>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PromotionsCampaignsUpdateBuilder -> models::Campaign = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PromotionsCampaignsApi::destroy`] (`DELETE /api/promotions-campaigns/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PromotionsCampaignsDestroyBuilder {
@@ -550,17 +472,6 @@ pub struct PromotionsCampaignsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PromotionsCampaignsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -580,21 +491,11 @@ impl PromotionsCampaignsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for PromotionsCampaignsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PromotionsCampaignsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PromotionsCampaignsApi::orders_list`] (`GET /api/promotions-campaigns/{uuid}/orders/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -635,17 +536,6 @@ impl PromotionsCampaignsOrdersListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -706,14 +596,10 @@ impl PromotionsCampaignsOrdersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for PromotionsCampaignsOrdersListBuilder {
-    type Output = Result<runtime::Page<models::OrderDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OrderDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PromotionsCampaignsOrdersListBuilder -> runtime::Page < models::OrderDetails >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PromotionsCampaignsApi::resources_list`] (`GET /api/promotions-campaigns/{uuid}/resources/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -754,17 +640,6 @@ impl PromotionsCampaignsResourcesListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -825,14 +700,10 @@ impl PromotionsCampaignsResourcesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for PromotionsCampaignsResourcesListBuilder {
-    type Output = Result<runtime::Page<models::Resource>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Resource>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PromotionsCampaignsResourcesListBuilder -> runtime::Page < models::Resource >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PromotionsCampaignsApi::activate`] (`POST /api/promotions-campaigns/{uuid}/activate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PromotionsCampaignsActivateBuilder {
@@ -841,17 +712,6 @@ pub struct PromotionsCampaignsActivateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PromotionsCampaignsActivateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -871,21 +731,11 @@ impl PromotionsCampaignsActivateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for PromotionsCampaignsActivateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PromotionsCampaignsActivateBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`PromotionsCampaignsApi::terminate`] (`POST /api/promotions-campaigns/{uuid}/terminate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PromotionsCampaignsTerminateBuilder {
@@ -894,17 +744,6 @@ pub struct PromotionsCampaignsTerminateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PromotionsCampaignsTerminateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -924,21 +763,11 @@ impl PromotionsCampaignsTerminateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for PromotionsCampaignsTerminateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PromotionsCampaignsTerminateBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `promotions_campaigns` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -799,17 +799,6 @@ impl ProposalProposalsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -871,14 +860,10 @@ impl ProposalProposalsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProposalsListBuilder {
-    type Output = Result<runtime::Page<models::Proposal>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Proposal>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsListBuilder -> runtime::Page < models::Proposal >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::retrieve`] (`GET /api/proposal-proposals/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsRetrieveBuilder {
@@ -887,17 +872,6 @@ pub struct ProposalProposalsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -914,21 +888,11 @@ impl ProposalProposalsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Proposal> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsRetrieveBuilder {
-    type Output = Result<models::Proposal, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Proposal>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsRetrieveBuilder -> models::Proposal = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::create`] (`POST /api/proposal-proposals/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsCreateBuilder {
@@ -937,17 +901,6 @@ pub struct ProposalProposalsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -962,21 +915,11 @@ impl ProposalProposalsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Proposal> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsCreateBuilder {
-    type Output = Result<models::Proposal, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Proposal>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsCreateBuilder -> models::Proposal = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::update_project_details`] (`POST /api/proposal-proposals/{uuid}/update_project_details/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsUpdateProjectDetailsBuilder {
@@ -986,17 +929,6 @@ pub struct ProposalProposalsUpdateProjectDetailsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsUpdateProjectDetailsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1017,21 +949,11 @@ impl ProposalProposalsUpdateProjectDetailsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsUpdateProjectDetailsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsUpdateProjectDetailsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::destroy`] (`DELETE /api/proposal-proposals/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsDestroyBuilder {
@@ -1040,17 +962,6 @@ pub struct ProposalProposalsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1067,21 +978,11 @@ impl ProposalProposalsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::list_users_list`] (`GET /api/proposal-proposals/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1215,17 +1116,6 @@ impl ProposalProposalsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1295,14 +1185,10 @@ impl ProposalProposalsListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProposalsListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsListUsersListBuilder -> runtime::Page < models::UserRoleDetails >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::add_user`] (`POST /api/proposal-proposals/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsAddUserBuilder {
@@ -1312,17 +1198,6 @@ pub struct ProposalProposalsAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1343,21 +1218,11 @@ impl ProposalProposalsAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsAddUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::delete_user`] (`POST /api/proposal-proposals/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsDeleteUserBuilder {
@@ -1367,17 +1232,6 @@ pub struct ProposalProposalsDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1398,21 +1252,11 @@ impl ProposalProposalsDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsDeleteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::update_user`] (`POST /api/proposal-proposals/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsUpdateUserBuilder {
@@ -1422,17 +1266,6 @@ pub struct ProposalProposalsUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1453,21 +1286,11 @@ impl ProposalProposalsUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsUpdateUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::checklist_retrieve`] (`GET /api/proposal-proposals/{uuid}/checklist/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsChecklistRetrieveBuilder {
@@ -1483,17 +1306,6 @@ impl ProposalProposalsChecklistRetrieveBuilder {
     #[inline]
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1517,23 +1329,11 @@ impl ProposalProposalsChecklistRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsChecklistRetrieveBuilder {
-    type Output = Result<models::MarketplaceOfferingUserChecklist, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUserChecklist>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsChecklistRetrieveBuilder -> models::MarketplaceOfferingUserChecklist
+    = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::checklist_review_retrieve`] (`GET /api/proposal-proposals/{uuid}/checklist_review/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsChecklistReviewRetrieveBuilder {
@@ -1542,17 +1342,6 @@ pub struct ProposalProposalsChecklistReviewRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsChecklistReviewRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1572,21 +1361,11 @@ impl ProposalProposalsChecklistReviewRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistReview> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsChecklistReviewRetrieveBuilder {
-    type Output = Result<models::ChecklistReview, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChecklistReview>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsChecklistReviewRetrieveBuilder -> models::ChecklistReview = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::checklist_template_retrieve`] (`GET /api/proposal-proposals/checklist-template/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsChecklistTemplateRetrieveBuilder {
@@ -1595,17 +1374,6 @@ pub struct ProposalProposalsChecklistTemplateRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsChecklistTemplateRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1624,21 +1392,11 @@ impl ProposalProposalsChecklistTemplateRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsChecklistTemplateRetrieveBuilder {
-    type Output = Result<models::ChecklistTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsChecklistTemplateRetrieveBuilder -> models::ChecklistTemplate = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::completion_review_status_retrieve`] (`GET /api/proposal-proposals/{uuid}/completion_review_status/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsCompletionReviewStatusRetrieveBuilder {
@@ -1647,17 +1405,6 @@ pub struct ProposalProposalsCompletionReviewStatusRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsCompletionReviewStatusRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1677,21 +1424,11 @@ impl ProposalProposalsCompletionReviewStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistReviewCompletion> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsCompletionReviewStatusRetrieveBuilder {
-    type Output = Result<models::ChecklistReviewCompletion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ChecklistReviewCompletion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsCompletionReviewStatusRetrieveBuilder ->
+    models::ChecklistReviewCompletion = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::completion_status_retrieve`] (`GET /api/proposal-proposals/{uuid}/completion_status/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsCompletionStatusRetrieveBuilder {
@@ -1700,17 +1437,6 @@ pub struct ProposalProposalsCompletionStatusRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsCompletionStatusRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1730,30 +1456,12 @@ impl ProposalProposalsCompletionStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::ProposalsMarketplaceOfferingUserChecklistCompletion,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsCompletionStatusRetrieveBuilder {
-    type Output = Result<
-        models::ProposalsMarketplaceOfferingUserChecklistCompletion,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalsMarketplaceOfferingUserChecklistCompletion,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsCompletionStatusRetrieveBuilder ->
+    models::ProposalsMarketplaceOfferingUserChecklistCompletion = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::resources_list`] (`GET /api/proposal-proposals/{uuid}/resources/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1779,17 +1487,6 @@ impl ProposalProposalsResourcesListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1851,14 +1548,10 @@ impl ProposalProposalsResourcesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProposalsResourcesListBuilder {
-    type Output = Result<runtime::Page<models::RequestedResource>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RequestedResource>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsResourcesListBuilder -> runtime::Page < models::RequestedResource >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::resources_retrieve`] (`GET /api/proposal-proposals/{uuid}/resources/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsResourcesRetrieveBuilder {
@@ -1868,17 +1561,6 @@ pub struct ProposalProposalsResourcesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsResourcesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1899,21 +1581,11 @@ impl ProposalProposalsResourcesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestedResource> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsResourcesRetrieveBuilder {
-    type Output = Result<models::RequestedResource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestedResource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsResourcesRetrieveBuilder -> models::RequestedResource = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::workflow_states_list`] (`GET /api/proposal-proposals/{uuid}/workflow_states/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2031,17 +1703,6 @@ impl ProposalProposalsWorkflowStatesListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2115,19 +1776,11 @@ impl ProposalProposalsWorkflowStatesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProposalsWorkflowStatesListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProposalProposalsWorkflowStatesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProposalProposalsWorkflowStatesListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsWorkflowStatesListBuilder -> runtime::Page <
+    models::ProposalProposalsWorkflowStatesListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::advance_workflow_step`] (`POST /api/proposal-proposals/{uuid}/advance_workflow_step/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsAdvanceWorkflowStepBuilder {
@@ -2136,17 +1789,6 @@ pub struct ProposalProposalsAdvanceWorkflowStepBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsAdvanceWorkflowStepBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2166,21 +1808,11 @@ impl ProposalProposalsAdvanceWorkflowStepBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalWorkflowStep> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsAdvanceWorkflowStepBuilder {
-    type Output = Result<models::ProposalWorkflowStep, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalWorkflowStep>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsAdvanceWorkflowStepBuilder -> models::ProposalWorkflowStep = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::approve`] (`POST /api/proposal-proposals/{uuid}/approve/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsApproveBuilder {
@@ -2190,17 +1822,6 @@ pub struct ProposalProposalsApproveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsApproveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ProposalApproveRequest) -> Self {
@@ -2229,21 +1850,11 @@ impl ProposalProposalsApproveBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsApproveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsApproveBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::attach_document`] (`POST /api/proposal-proposals/{uuid}/attach_document/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsAttachDocumentBuilder {
@@ -2253,17 +1864,6 @@ pub struct ProposalProposalsAttachDocumentBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsAttachDocumentBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ProposalDocumentationRequest) -> Self {
@@ -2298,21 +1898,11 @@ impl ProposalProposalsAttachDocumentBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsAttachDocumentBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsAttachDocumentBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::complete_workflow_step`] (`POST /api/proposal-proposals/{uuid}/complete_workflow_step/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsCompleteWorkflowStepBuilder {
@@ -2322,17 +1912,6 @@ pub struct ProposalProposalsCompleteWorkflowStepBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsCompleteWorkflowStepBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2353,21 +1932,11 @@ impl ProposalProposalsCompleteWorkflowStepBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalWorkflowStep> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsCompleteWorkflowStepBuilder {
-    type Output = Result<models::ProposalWorkflowStep, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalWorkflowStep>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsCompleteWorkflowStepBuilder -> models::ProposalWorkflowStep = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::detach_documents`] (`POST /api/proposal-proposals/{uuid}/detach_documents/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsDetachDocumentsBuilder {
@@ -2377,17 +1946,6 @@ pub struct ProposalProposalsDetachDocumentsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsDetachDocumentsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2408,21 +1966,11 @@ impl ProposalProposalsDetachDocumentsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsDetachDocumentsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsDetachDocumentsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::reject`] (`POST /api/proposal-proposals/{uuid}/reject/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsRejectBuilder {
@@ -2432,17 +1980,6 @@ pub struct ProposalProposalsRejectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsRejectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ProposalApproveRequest) -> Self {
@@ -2471,21 +2008,11 @@ impl ProposalProposalsRejectBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsRejectBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsRejectBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::reject_workflow_step`] (`POST /api/proposal-proposals/{uuid}/reject_workflow_step/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsRejectWorkflowStepBuilder {
@@ -2495,17 +2022,6 @@ pub struct ProposalProposalsRejectWorkflowStepBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsRejectWorkflowStepBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2526,21 +2042,11 @@ impl ProposalProposalsRejectWorkflowStepBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RejectWorkflowStep> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsRejectWorkflowStepBuilder {
-    type Output = Result<models::RejectWorkflowStep, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RejectWorkflowStep>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsRejectWorkflowStepBuilder -> models::RejectWorkflowStep = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::resources_set`] (`POST /api/proposal-proposals/{uuid}/resources/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsResourcesSetBuilder {
@@ -2550,17 +2056,6 @@ pub struct ProposalProposalsResourcesSetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsResourcesSetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::RequestedResourceRequest) -> Self {
@@ -2589,21 +2084,11 @@ impl ProposalProposalsResourcesSetBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestedResource> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsResourcesSetBuilder {
-    type Output = Result<models::RequestedResource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestedResource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsResourcesSetBuilder -> models::RequestedResource = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::submit`] (`POST /api/proposal-proposals/{uuid}/submit/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsSubmitBuilder {
@@ -2612,17 +2097,6 @@ pub struct ProposalProposalsSubmitBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsSubmitBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2642,21 +2116,11 @@ impl ProposalProposalsSubmitBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsSubmitBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsSubmitBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::submit_answers`] (`POST /api/proposal-proposals/{uuid}/submit_answers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsSubmitAnswersBuilder {
@@ -2666,17 +2130,6 @@ pub struct ProposalProposalsSubmitAnswersBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsSubmitAnswersBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2697,25 +2150,12 @@ impl ProposalProposalsSubmitAnswersBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ProposalProposalsSubmitAnswersResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsSubmitAnswersBuilder {
-    type Output = Result<models::ProposalProposalsSubmitAnswersResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalProposalsSubmitAnswersResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsSubmitAnswersBuilder ->
+    models::ProposalProposalsSubmitAnswersResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::resources_update`] (`PUT /api/proposal-proposals/{uuid}/resources/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsResourcesUpdateBuilder {
@@ -2726,17 +2166,6 @@ pub struct ProposalProposalsResourcesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsResourcesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::RequestedResourceRequest) -> Self {
@@ -2766,21 +2195,11 @@ impl ProposalProposalsResourcesUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestedResource> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsResourcesUpdateBuilder {
-    type Output = Result<models::RequestedResource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestedResource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsResourcesUpdateBuilder -> models::RequestedResource = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::resources_partial_update`] (`PATCH /api/proposal-proposals/{uuid}/resources/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsResourcesPartialUpdateBuilder {
@@ -2791,17 +2210,6 @@ pub struct ProposalProposalsResourcesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsResourcesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedRequestedResourceRequest) -> Self {
@@ -2831,21 +2239,11 @@ impl ProposalProposalsResourcesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestedResource> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsResourcesPartialUpdateBuilder {
-    type Output = Result<models::RequestedResource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestedResource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsResourcesPartialUpdateBuilder -> models::RequestedResource = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProposalsApi::resources_destroy`] (`DELETE /api/proposal-proposals/{uuid}/resources/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProposalsResourcesDestroyBuilder {
@@ -2855,17 +2253,6 @@ pub struct ProposalProposalsResourcesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProposalsResourcesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2886,21 +2273,11 @@ impl ProposalProposalsResourcesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestedResource> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProposalsResourcesDestroyBuilder {
-    type Output = Result<models::RequestedResource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestedResource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProposalsResourcesDestroyBuilder -> models::RequestedResource = DELETE json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `proposal_proposals` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -1640,17 +1640,6 @@ impl ProposalProtectedCallsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1716,14 +1705,10 @@ impl ProposalProtectedCallsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsListBuilder {
-    type Output = Result<runtime::Page<models::ProtectedCall>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProtectedCall>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsListBuilder -> runtime::Page < models::ProtectedCall >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::retrieve`] (`GET /api/proposal-protected-calls/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsRetrieveBuilder {
@@ -1747,17 +1732,6 @@ impl ProposalProtectedCallsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1779,21 +1753,11 @@ impl ProposalProtectedCallsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProtectedCall> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsRetrieveBuilder {
-    type Output = Result<models::ProtectedCall, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProtectedCall>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsRetrieveBuilder -> models::ProtectedCall = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::create`] (`POST /api/proposal-protected-calls/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsCreateBuilder {
@@ -1802,17 +1766,6 @@ pub struct ProposalProtectedCallsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1830,21 +1783,11 @@ impl ProposalProtectedCallsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProtectedCall> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsCreateBuilder {
-    type Output = Result<models::ProtectedCall, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProtectedCall>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsCreateBuilder -> models::ProtectedCall = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::create_manual_assignment`] (`POST /api/proposal-protected-calls/{uuid}/create-manual-assignment/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsCreateManualAssignmentBuilder {
@@ -1854,17 +1797,6 @@ pub struct ProposalProtectedCallsCreateManualAssignmentBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsCreateManualAssignmentBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1885,21 +1817,11 @@ impl ProposalProtectedCallsCreateManualAssignmentBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CreateManualAssignment> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsCreateManualAssignmentBuilder {
-    type Output = Result<models::CreateManualAssignment, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CreateManualAssignment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsCreateManualAssignmentBuilder -> models::CreateManualAssignment
+    = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::update`] (`PUT /api/proposal-protected-calls/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsUpdateBuilder {
@@ -1909,17 +1831,6 @@ pub struct ProposalProtectedCallsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1940,21 +1851,11 @@ impl ProposalProtectedCallsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProtectedCall> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsUpdateBuilder {
-    type Output = Result<models::ProtectedCall, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProtectedCall>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsUpdateBuilder -> models::ProtectedCall = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::partial_update`] (`PATCH /api/proposal-protected-calls/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsPartialUpdateBuilder {
@@ -1964,17 +1865,6 @@ pub struct ProposalProtectedCallsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedProtectedCallRequest) -> Self {
@@ -2003,21 +1893,11 @@ impl ProposalProtectedCallsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProtectedCall> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsPartialUpdateBuilder {
-    type Output = Result<models::ProtectedCall, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProtectedCall>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsPartialUpdateBuilder -> models::ProtectedCall = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::destroy`] (`DELETE /api/proposal-protected-calls/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsDestroyBuilder {
@@ -2026,17 +1906,6 @@ pub struct ProposalProtectedCallsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2056,21 +1925,11 @@ impl ProposalProtectedCallsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::list_users_list`] (`GET /api/proposal-protected-calls/{uuid}/list_users/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2204,17 +2063,6 @@ impl ProposalProtectedCallsListUsersListBuilder {
         self.username = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2284,14 +2132,10 @@ impl ProposalProtectedCallsListUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsListUsersListBuilder {
-    type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsListUsersListBuilder -> runtime::Page < models::UserRoleDetails
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::add_user`] (`POST /api/proposal-protected-calls/{uuid}/add_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsAddUserBuilder {
@@ -2301,17 +2145,6 @@ pub struct ProposalProtectedCallsAddUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsAddUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2332,21 +2165,11 @@ impl ProposalProtectedCallsAddUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsAddUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsAddUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::delete_user`] (`POST /api/proposal-protected-calls/{uuid}/delete_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsDeleteUserBuilder {
@@ -2356,17 +2179,6 @@ pub struct ProposalProtectedCallsDeleteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsDeleteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2387,21 +2199,11 @@ impl ProposalProtectedCallsDeleteUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsDeleteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsDeleteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::update_user`] (`POST /api/proposal-protected-calls/{uuid}/update_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsUpdateUserBuilder {
@@ -2411,17 +2213,6 @@ pub struct ProposalProtectedCallsUpdateUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsUpdateUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2442,21 +2233,11 @@ impl ProposalProtectedCallsUpdateUserBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsUpdateUserBuilder {
-    type Output = Result<models::ExpirationTime, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsUpdateUserBuilder -> models::ExpirationTime = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::affinity_matrix_retrieve`] (`GET /api/proposal-protected-calls/{uuid}/affinity-matrix/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsAffinityMatrixRetrieveBuilder {
@@ -2472,17 +2253,6 @@ impl ProposalProtectedCallsAffinityMatrixRetrieveBuilder {
     #[inline]
     pub fn scope(mut self, value: models::AffinityMatrixResponseScopeEnum) -> Self {
         self.scope = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -2506,30 +2276,12 @@ impl ProposalProtectedCallsAffinityMatrixRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::ProposalProtectedCallsAffinityMatrixRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsAffinityMatrixRetrieveBuilder {
-    type Output = Result<
-        models::ProposalProtectedCallsAffinityMatrixRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalProtectedCallsAffinityMatrixRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsAffinityMatrixRetrieveBuilder ->
+    models::ProposalProtectedCallsAffinityMatrixRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::available_compliance_checklists_list`] (`GET /api/proposal-protected-calls/available_compliance_checklists/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2649,17 +2401,6 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2736,24 +2477,11 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::ProposalProtectedCallsAvailableComplianceChecklistsListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::ProposalProtectedCallsAvailableComplianceChecklistsListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsAvailableComplianceChecklistsListBuilder -> runtime::Page <
+    models::ProposalProtectedCallsAvailableComplianceChecklistsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::coi_configuration_retrieve`] (`GET /api/proposal-protected-calls/{uuid}/coi-configuration/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
@@ -2762,17 +2490,6 @@ pub struct ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2792,21 +2509,11 @@ impl ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallCoiConfiguration> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
-    type Output = Result<models::CallCoiConfiguration, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallCoiConfiguration>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsCoiConfigurationRetrieveBuilder -> models::CallCoiConfiguration
+    = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::compliance_overview_retrieve`] (`GET /api/proposal-protected-calls/{uuid}/compliance_overview/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
@@ -2815,17 +2522,6 @@ pub struct ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2845,31 +2541,12 @@ impl ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::ProposalProtectedCallsComplianceOverviewRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
-    type Output = Result<
-        models::ProposalProtectedCallsComplianceOverviewRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalProtectedCallsComplianceOverviewRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsComplianceOverviewRetrieveBuilder ->
+    models::ProposalProtectedCallsComplianceOverviewRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::conflict_summary_retrieve`] (`GET /api/proposal-protected-calls/{uuid}/conflict-summary/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsConflictSummaryRetrieveBuilder {
@@ -2878,17 +2555,6 @@ pub struct ProposalProtectedCallsConflictSummaryRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsConflictSummaryRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2908,30 +2574,12 @@ impl ProposalProtectedCallsConflictSummaryRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::ProposalProtectedCallsConflictSummaryRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsConflictSummaryRetrieveBuilder {
-    type Output = Result<
-        models::ProposalProtectedCallsConflictSummaryRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalProtectedCallsConflictSummaryRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsConflictSummaryRetrieveBuilder ->
+    models::ProposalProtectedCallsConflictSummaryRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::conflicts_list`] (`GET /api/proposal-protected-calls/{uuid}/conflicts/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3049,17 +2697,6 @@ impl ProposalProtectedCallsConflictsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3133,19 +2770,11 @@ impl ProposalProtectedCallsConflictsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsConflictsListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProposalProtectedCallsConflictsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProposalProtectedCallsConflictsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsConflictsListBuilder -> runtime::Page <
+    models::ProposalProtectedCallsConflictsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::matching_configuration_retrieve`] (`GET /api/proposal-protected-calls/{uuid}/matching-configuration/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
@@ -3154,17 +2783,6 @@ pub struct ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3184,22 +2802,11 @@ impl ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatchingConfiguration> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
-    type Output = Result<models::MatchingConfiguration, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatchingConfiguration>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsMatchingConfigurationRetrieveBuilder ->
+    models::MatchingConfiguration = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::offerings_list`] (`GET /api/proposal-protected-calls/{uuid}/offerings/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3234,17 +2841,6 @@ impl ProposalProtectedCallsOfferingsListBuilder {
     #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -3307,14 +2903,10 @@ impl ProposalProtectedCallsOfferingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsOfferingsListBuilder {
-    type Output = Result<runtime::Page<models::RequestedOffering>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RequestedOffering>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsOfferingsListBuilder -> runtime::Page <
+    models::RequestedOffering >; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::offerings_retrieve`] (`GET /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsOfferingsRetrieveBuilder {
@@ -3324,17 +2916,6 @@ pub struct ProposalProtectedCallsOfferingsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsOfferingsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3355,21 +2936,11 @@ impl ProposalProtectedCallsOfferingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestedOffering> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsOfferingsRetrieveBuilder {
-    type Output = Result<models::RequestedOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestedOffering>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsOfferingsRetrieveBuilder -> models::RequestedOffering = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::proposals_compliance_answers_list`] (`GET /api/proposal-protected-calls/{uuid}/proposals/{proposal_uuid}/compliance-answers/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3488,17 +3059,6 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3577,24 +3137,11 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture
-for ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
-    type Output = Result<
-        runtime::Page<
-            models::ProposalProtectedCallsProposalsComplianceAnswersListResponse,
-        >,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<
-            models::ProposalProtectedCallsProposalsComplianceAnswersListResponse,
-        >,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsProposalsComplianceAnswersListBuilder -> runtime::Page <
+    models::ProposalProtectedCallsProposalsComplianceAnswersListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::proposed_assignments_list`] (`GET /api/proposal-protected-calls/{uuid}/proposed-assignments/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3712,17 +3259,6 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3798,19 +3334,11 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsProposedAssignmentsListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProposalProtectedCallsProposedAssignmentsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProposalProtectedCallsProposedAssignmentsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsProposedAssignmentsListBuilder -> runtime::Page <
+    models::ProposalProtectedCallsProposedAssignmentsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::resource_templates_list`] (`GET /api/proposal-protected-calls/{uuid}/resource_templates/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3836,17 +3364,6 @@ impl ProposalProtectedCallsResourceTemplatesListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -3908,16 +3425,10 @@ impl ProposalProtectedCallsResourceTemplatesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsResourceTemplatesListBuilder {
-    type Output = Result<runtime::Page<models::CallResourceTemplate>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CallResourceTemplate>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsResourceTemplatesListBuilder -> runtime::Page <
+    models::CallResourceTemplate >; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::resource_templates_retrieve`] (`GET /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
@@ -3927,17 +3438,6 @@ pub struct ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3958,21 +3458,11 @@ impl ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallResourceTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
-    type Output = Result<models::CallResourceTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallResourceTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsResourceTemplatesRetrieveBuilder ->
+    models::CallResourceTemplate = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::reviewer_pool_list`] (`GET /api/proposal-protected-calls/{uuid}/reviewer-pool/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3998,17 +3488,6 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4070,14 +3549,10 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsReviewerPoolListBuilder {
-    type Output = Result<runtime::Page<models::ReviewerInvitation>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerInvitation>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsReviewerPoolListBuilder -> runtime::Page <
+    models::ReviewerInvitation >; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::rounds_list`] (`GET /api/proposal-protected-calls/{uuid}/rounds/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4103,17 +3578,6 @@ impl ProposalProtectedCallsRoundsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4173,14 +3637,10 @@ impl ProposalProtectedCallsRoundsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsRoundsListBuilder {
-    type Output = Result<runtime::Page<models::ProtectedRound>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProtectedRound>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsRoundsListBuilder -> runtime::Page < models::ProtectedRound >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::rounds_retrieve`] (`GET /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsRoundsRetrieveBuilder {
@@ -4190,17 +3650,6 @@ pub struct ProposalProtectedCallsRoundsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4221,21 +3670,11 @@ impl ProposalProtectedCallsRoundsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProtectedRound> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsRoundsRetrieveBuilder {
-    type Output = Result<models::ProtectedRound, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProtectedRound>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsRoundsRetrieveBuilder -> models::ProtectedRound = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::suggestions_list`] (`GET /api/proposal-protected-calls/{uuid}/suggestions/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4353,17 +3792,6 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4437,19 +3865,11 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsSuggestionsListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProposalProtectedCallsSuggestionsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProposalProtectedCallsSuggestionsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsSuggestionsListBuilder -> runtime::Page <
+    models::ProposalProtectedCallsSuggestionsListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::workflow_steps_list`] (`GET /api/proposal-protected-calls/{uuid}/workflow_steps/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4475,17 +3895,6 @@ impl ProposalProtectedCallsWorkflowStepsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -4547,14 +3956,10 @@ impl ProposalProtectedCallsWorkflowStepsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsWorkflowStepsListBuilder {
-    type Output = Result<runtime::Page<models::CallWorkflowStep>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CallWorkflowStep>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsWorkflowStepsListBuilder -> runtime::Page <
+    models::CallWorkflowStep >; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::workflow_steps_retrieve`] (`GET /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
@@ -4564,17 +3969,6 @@ pub struct ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4595,21 +3989,11 @@ impl ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallWorkflowStep> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
-    type Output = Result<models::CallWorkflowStep, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallWorkflowStep>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsWorkflowStepsRetrieveBuilder -> models::CallWorkflowStep = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::activate`] (`POST /api/proposal-protected-calls/{uuid}/activate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsActivateBuilder {
@@ -4618,17 +4002,6 @@ pub struct ProposalProtectedCallsActivateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsActivateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4648,21 +4021,11 @@ impl ProposalProtectedCallsActivateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Message> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsActivateBuilder {
-    type Output = Result<models::Message, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Message>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsActivateBuilder -> models::Message = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::archive`] (`POST /api/proposal-protected-calls/{uuid}/archive/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsArchiveBuilder {
@@ -4671,17 +4034,6 @@ pub struct ProposalProtectedCallsArchiveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsArchiveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4701,21 +4053,11 @@ impl ProposalProtectedCallsArchiveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Message> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsArchiveBuilder {
-    type Output = Result<models::Message, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Message>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsArchiveBuilder -> models::Message = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::attach_documents`] (`POST /api/proposal-protected-calls/{uuid}/attach_documents/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsAttachDocumentsBuilder {
@@ -4725,17 +4067,6 @@ pub struct ProposalProtectedCallsAttachDocumentsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsAttachDocumentsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4760,21 +4091,11 @@ impl ProposalProtectedCallsAttachDocumentsBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsAttachDocumentsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsAttachDocumentsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::compute_affinities`] (`POST /api/proposal-protected-calls/{uuid}/compute-affinities/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsComputeAffinitiesBuilder {
@@ -4783,17 +4104,6 @@ pub struct ProposalProtectedCallsComputeAffinitiesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsComputeAffinitiesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4813,30 +4123,12 @@ impl ProposalProtectedCallsComputeAffinitiesBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::ProposalProtectedCallsComputeAffinitiesResponse,
-    > {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsComputeAffinitiesBuilder {
-    type Output = Result<
-        models::ProposalProtectedCallsComputeAffinitiesResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalProtectedCallsComputeAffinitiesResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsComputeAffinitiesBuilder ->
+    models::ProposalProtectedCallsComputeAffinitiesResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::detach_documents`] (`POST /api/proposal-protected-calls/{uuid}/detach_documents/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsDetachDocumentsBuilder {
@@ -4846,17 +4138,6 @@ pub struct ProposalProtectedCallsDetachDocumentsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsDetachDocumentsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4877,21 +4158,11 @@ impl ProposalProtectedCallsDetachDocumentsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsDetachDocumentsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsDetachDocumentsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::detect_conflicts`] (`POST /api/proposal-protected-calls/{uuid}/detect-conflicts/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsDetectConflictsBuilder {
@@ -4901,17 +4172,6 @@ pub struct ProposalProtectedCallsDetectConflictsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsDetectConflictsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::TriggerCoiDetectionRequest) -> Self {
@@ -4940,21 +4200,11 @@ impl ProposalProtectedCallsDetectConflictsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::TriggerCoiDetection> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsDetectConflictsBuilder {
-    type Output = Result<models::TriggerCoiDetection, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::TriggerCoiDetection>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsDetectConflictsBuilder -> models::TriggerCoiDetection = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::duplicate`] (`POST /api/proposal-protected-calls/{uuid}/duplicate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsDuplicateBuilder {
@@ -4964,17 +4214,6 @@ pub struct ProposalProtectedCallsDuplicateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsDuplicateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -4995,21 +4234,11 @@ impl ProposalProtectedCallsDuplicateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProtectedCall> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsDuplicateBuilder {
-    type Output = Result<models::ProtectedCall, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProtectedCall>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsDuplicateBuilder -> models::ProtectedCall = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::generate_assignments`] (`POST /api/proposal-protected-calls/{uuid}/generate-assignments/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsGenerateAssignmentsBuilder {
@@ -5019,17 +4248,6 @@ pub struct ProposalProtectedCallsGenerateAssignmentsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsGenerateAssignmentsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::GenerateAssignmentsRequest) -> Self {
@@ -5058,21 +4276,11 @@ impl ProposalProtectedCallsGenerateAssignmentsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::GenerateAssignments> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsGenerateAssignmentsBuilder {
-    type Output = Result<models::GenerateAssignments, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::GenerateAssignments>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsGenerateAssignmentsBuilder -> models::GenerateAssignments =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::generate_suggestions`] (`POST /api/proposal-protected-calls/{uuid}/generate-suggestions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsGenerateSuggestionsBuilder {
@@ -5082,17 +4290,6 @@ pub struct ProposalProtectedCallsGenerateSuggestionsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsGenerateSuggestionsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::GenerateSuggestionsRequestRequest) -> Self {
@@ -5121,21 +4318,11 @@ impl ProposalProtectedCallsGenerateSuggestionsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::GenerateSuggestionsRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsGenerateSuggestionsBuilder {
-    type Output = Result<models::GenerateSuggestionsRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::GenerateSuggestionsRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsGenerateSuggestionsBuilder ->
+    models::GenerateSuggestionsRequest = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::invite_by_email`] (`POST /api/proposal-protected-calls/{uuid}/invite-by-email/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsInviteByEmailBuilder {
@@ -5145,17 +4332,6 @@ pub struct ProposalProtectedCallsInviteByEmailBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsInviteByEmailBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5176,21 +4352,11 @@ impl ProposalProtectedCallsInviteByEmailBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerInvitation> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsInviteByEmailBuilder {
-    type Output = Result<models::ReviewerInvitation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerInvitation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsInviteByEmailBuilder -> models::ReviewerInvitation = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::invite_reviewers`] (`POST /api/proposal-protected-calls/{uuid}/reviewer-pool/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsInviteReviewersBuilder {
@@ -5308,17 +4474,6 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5352,23 +4507,12 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::ReviewerInvitation>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsInviteReviewersBuilder {
-    type Output = Result<Vec<Lenient<models::ReviewerInvitation>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::ReviewerInvitation>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsInviteReviewersBuilder -> Vec < Lenient <
+    models::ReviewerInvitation > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::offerings_set`] (`POST /api/proposal-protected-calls/{uuid}/offerings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsOfferingsSetBuilder {
@@ -5378,17 +4522,6 @@ pub struct ProposalProtectedCallsOfferingsSetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsOfferingsSetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5409,21 +4542,11 @@ impl ProposalProtectedCallsOfferingsSetBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestedOffering> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsOfferingsSetBuilder {
-    type Output = Result<models::RequestedOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestedOffering>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsOfferingsSetBuilder -> models::RequestedOffering = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::resource_templates_set`] (`POST /api/proposal-protected-calls/{uuid}/resource_templates/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsResourceTemplatesSetBuilder {
@@ -5433,17 +4556,6 @@ pub struct ProposalProtectedCallsResourceTemplatesSetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsResourceTemplatesSetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5464,21 +4576,11 @@ impl ProposalProtectedCallsResourceTemplatesSetBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallResourceTemplate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsResourceTemplatesSetBuilder {
-    type Output = Result<models::CallResourceTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallResourceTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsResourceTemplatesSetBuilder -> models::CallResourceTemplate =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::review_proposal_compliance`] (`POST /api/proposal-protected-calls/{uuid}/review_proposal_compliance/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsReviewProposalComplianceBuilder {
@@ -5488,17 +4590,6 @@ pub struct ProposalProtectedCallsReviewProposalComplianceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsReviewProposalComplianceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5519,21 +4610,11 @@ impl ProposalProtectedCallsReviewProposalComplianceBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsReviewProposalComplianceBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsReviewProposalComplianceBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::rounds_bulk_set`] (`POST /api/proposal-protected-calls/{uuid}/rounds-bulk-set/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsRoundsBulkSetBuilder {
@@ -5651,17 +4732,6 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5695,21 +4765,11 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::ProtectedRound>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsRoundsBulkSetBuilder {
-    type Output = Result<Vec<Lenient<models::ProtectedRound>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::ProtectedRound>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsRoundsBulkSetBuilder -> Vec < Lenient < models::ProtectedRound
+    > > = POST json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::rounds_close`] (`POST /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/close/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsRoundsCloseBuilder {
@@ -5720,17 +4780,6 @@ pub struct ProposalProtectedCallsRoundsCloseBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsCloseBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5752,21 +4801,11 @@ impl ProposalProtectedCallsRoundsCloseBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsRoundsCloseBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsRoundsCloseBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::rounds_set`] (`POST /api/proposal-protected-calls/{uuid}/rounds/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsRoundsSetBuilder {
@@ -5776,17 +4815,6 @@ pub struct ProposalProtectedCallsRoundsSetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsSetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5807,21 +4835,11 @@ impl ProposalProtectedCallsRoundsSetBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProtectedRound> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsRoundsSetBuilder {
-    type Output = Result<models::ProtectedRound, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProtectedRound>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsRoundsSetBuilder -> models::ProtectedRound = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::send_all_assignments`] (`POST /api/proposal-protected-calls/{uuid}/send-all-assignments/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsSendAllAssignmentsBuilder {
@@ -5831,17 +4849,6 @@ pub struct ProposalProtectedCallsSendAllAssignmentsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsSendAllAssignmentsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SendAllAssignmentBatchesRequest) -> Self {
@@ -5870,21 +4877,11 @@ impl ProposalProtectedCallsSendAllAssignmentsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SendAllAssignmentBatches> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsSendAllAssignmentsBuilder {
-    type Output = Result<models::SendAllAssignmentBatches, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SendAllAssignmentBatches>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsSendAllAssignmentsBuilder -> models::SendAllAssignmentBatches =
+    POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::send_invitations`] (`POST /api/proposal-protected-calls/{uuid}/send-invitations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsSendInvitationsBuilder {
@@ -5893,17 +4890,6 @@ pub struct ProposalProtectedCallsSendInvitationsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsSendInvitationsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5923,28 +4909,12 @@ impl ProposalProtectedCallsSendInvitationsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ProposalProtectedCallsSendInvitationsResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsSendInvitationsBuilder {
-    type Output = Result<
-        models::ProposalProtectedCallsSendInvitationsResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalProtectedCallsSendInvitationsResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsSendInvitationsBuilder ->
+    models::ProposalProtectedCallsSendInvitationsResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::workflow_steps_set`] (`POST /api/proposal-protected-calls/{uuid}/workflow_steps/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsWorkflowStepsSetBuilder {
@@ -5954,17 +4924,6 @@ pub struct ProposalProtectedCallsWorkflowStepsSetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsWorkflowStepsSetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -5985,21 +4944,11 @@ impl ProposalProtectedCallsWorkflowStepsSetBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallWorkflowStep> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsWorkflowStepsSetBuilder {
-    type Output = Result<models::CallWorkflowStep, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallWorkflowStep>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsWorkflowStepsSetBuilder -> models::CallWorkflowStep = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::offerings_update`] (`PUT /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsOfferingsUpdateBuilder {
@@ -6010,17 +4959,6 @@ pub struct ProposalProtectedCallsOfferingsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsOfferingsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6042,21 +4980,11 @@ impl ProposalProtectedCallsOfferingsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestedOffering> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsOfferingsUpdateBuilder {
-    type Output = Result<models::RequestedOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestedOffering>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsOfferingsUpdateBuilder -> models::RequestedOffering = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::resource_templates_update`] (`PUT /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsResourceTemplatesUpdateBuilder {
@@ -6067,17 +4995,6 @@ pub struct ProposalProtectedCallsResourceTemplatesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsResourceTemplatesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6099,21 +5016,11 @@ impl ProposalProtectedCallsResourceTemplatesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallResourceTemplate> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsResourceTemplatesUpdateBuilder {
-    type Output = Result<models::CallResourceTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallResourceTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsResourceTemplatesUpdateBuilder -> models::CallResourceTemplate
+    = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::rounds_update`] (`PUT /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsRoundsUpdateBuilder {
@@ -6124,17 +5031,6 @@ pub struct ProposalProtectedCallsRoundsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6156,21 +5052,11 @@ impl ProposalProtectedCallsRoundsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProtectedRound> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsRoundsUpdateBuilder {
-    type Output = Result<models::ProtectedRound, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProtectedRound>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsRoundsUpdateBuilder -> models::ProtectedRound = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::workflow_steps_update`] (`PUT /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsWorkflowStepsUpdateBuilder {
@@ -6181,17 +5067,6 @@ pub struct ProposalProtectedCallsWorkflowStepsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsWorkflowStepsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6213,21 +5088,11 @@ impl ProposalProtectedCallsWorkflowStepsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallWorkflowStep> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsWorkflowStepsUpdateBuilder {
-    type Output = Result<models::CallWorkflowStep, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallWorkflowStep>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsWorkflowStepsUpdateBuilder -> models::CallWorkflowStep = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::coi_configuration_partial_update`] (`PATCH /api/proposal-protected-calls/{uuid}/coi-configuration/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
@@ -6237,17 +5102,6 @@ pub struct ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCallCoiConfigurationRequest) -> Self {
@@ -6276,22 +5130,11 @@ impl ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallCoiConfiguration> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
-    type Output = Result<models::CallCoiConfiguration, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallCoiConfiguration>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder ->
+    models::CallCoiConfiguration = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::matching_configuration_partial_update`] (`PATCH /api/proposal-protected-calls/{uuid}/matching-configuration/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
@@ -6301,17 +5144,6 @@ pub struct ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedMatchingConfigurationRequest) -> Self {
@@ -6340,22 +5172,11 @@ impl ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatchingConfiguration> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
-    type Output = Result<models::MatchingConfiguration, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatchingConfiguration>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder ->
+    models::MatchingConfiguration = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::offerings_partial_update`] (`PATCH /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsOfferingsPartialUpdateBuilder {
@@ -6366,17 +5187,6 @@ pub struct ProposalProtectedCallsOfferingsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsOfferingsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedRequestedOfferingRequest) -> Self {
@@ -6406,21 +5216,11 @@ impl ProposalProtectedCallsOfferingsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestedOffering> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsOfferingsPartialUpdateBuilder {
-    type Output = Result<models::RequestedOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestedOffering>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsOfferingsPartialUpdateBuilder -> models::RequestedOffering =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::resource_templates_partial_update`] (`PATCH /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
@@ -6431,17 +5231,6 @@ pub struct ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCallResourceTemplateRequest) -> Self {
@@ -6471,22 +5260,11 @@ impl ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallResourceTemplate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
-    type Output = Result<models::CallResourceTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallResourceTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder ->
+    models::CallResourceTemplate = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::rounds_partial_update`] (`PATCH /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsRoundsPartialUpdateBuilder {
@@ -6497,17 +5275,6 @@ pub struct ProposalProtectedCallsRoundsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedProtectedRoundRequest) -> Self {
@@ -6537,21 +5304,11 @@ impl ProposalProtectedCallsRoundsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProtectedRound> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsRoundsPartialUpdateBuilder {
-    type Output = Result<models::ProtectedRound, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProtectedRound>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsRoundsPartialUpdateBuilder -> models::ProtectedRound = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::workflow_steps_partial_update`] (`PATCH /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
@@ -6562,17 +5319,6 @@ pub struct ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCallWorkflowStepRequest) -> Self {
@@ -6602,22 +5348,11 @@ impl ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallWorkflowStep> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
-    type Output = Result<models::CallWorkflowStep, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallWorkflowStep>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder -> models::CallWorkflowStep =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::offerings_destroy`] (`DELETE /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsOfferingsDestroyBuilder {
@@ -6627,17 +5362,6 @@ pub struct ProposalProtectedCallsOfferingsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsOfferingsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6658,21 +5382,11 @@ impl ProposalProtectedCallsOfferingsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestedOffering> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsOfferingsDestroyBuilder {
-    type Output = Result<models::RequestedOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestedOffering>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsOfferingsDestroyBuilder -> models::RequestedOffering = DELETE
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::resource_templates_destroy`] (`DELETE /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsResourceTemplatesDestroyBuilder {
@@ -6682,17 +5396,6 @@ pub struct ProposalProtectedCallsResourceTemplatesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsResourceTemplatesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6713,21 +5416,11 @@ impl ProposalProtectedCallsResourceTemplatesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallResourceTemplate> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsResourceTemplatesDestroyBuilder {
-    type Output = Result<models::CallResourceTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallResourceTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsResourceTemplatesDestroyBuilder -> models::CallResourceTemplate
+    = DELETE json; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::rounds_destroy`] (`DELETE /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsRoundsDestroyBuilder {
@@ -6737,17 +5430,6 @@ pub struct ProposalProtectedCallsRoundsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsRoundsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6768,21 +5450,11 @@ impl ProposalProtectedCallsRoundsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProtectedRound> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsRoundsDestroyBuilder {
-    type Output = Result<models::ProtectedRound, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProtectedRound>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsRoundsDestroyBuilder -> models::ProtectedRound = DELETE json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalProtectedCallsApi::workflow_steps_destroy`] (`DELETE /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalProtectedCallsWorkflowStepsDestroyBuilder {
@@ -6792,17 +5464,6 @@ pub struct ProposalProtectedCallsWorkflowStepsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalProtectedCallsWorkflowStepsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -6823,21 +5484,11 @@ impl ProposalProtectedCallsWorkflowStepsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CallWorkflowStep> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalProtectedCallsWorkflowStepsDestroyBuilder {
-    type Output = Result<models::CallWorkflowStep, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CallWorkflowStep>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalProtectedCallsWorkflowStepsDestroyBuilder -> models::CallWorkflowStep =
+    DELETE json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `proposal_protected_calls` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

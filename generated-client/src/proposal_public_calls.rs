@@ -215,17 +215,6 @@ impl ProposalPublicCallsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -288,14 +277,10 @@ impl ProposalPublicCallsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalPublicCallsListBuilder {
-    type Output = Result<runtime::Page<models::PublicCall>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::PublicCall>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalPublicCallsListBuilder -> runtime::Page < models::PublicCall >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalPublicCallsApi::retrieve`] (`GET /api/proposal-public-calls/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalPublicCallsRetrieveBuilder {
@@ -319,17 +304,6 @@ impl ProposalPublicCallsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -351,21 +325,11 @@ impl ProposalPublicCallsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PublicCall> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalPublicCallsRetrieveBuilder {
-    type Output = Result<models::PublicCall, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PublicCall>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalPublicCallsRetrieveBuilder -> models::PublicCall = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalPublicCallsApi::check_eligibility_retrieve`] (`GET /api/proposal-public-calls/{uuid}/check_eligibility/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalPublicCallsCheckEligibilityRetrieveBuilder {
@@ -374,17 +338,6 @@ pub struct ProposalPublicCallsCheckEligibilityRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalPublicCallsCheckEligibilityRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -404,30 +357,12 @@ impl ProposalPublicCallsCheckEligibilityRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::ProposalPublicCallsCheckEligibilityRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalPublicCallsCheckEligibilityRetrieveBuilder {
-    type Output = Result<
-        models::ProposalPublicCallsCheckEligibilityRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalPublicCallsCheckEligibilityRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalPublicCallsCheckEligibilityRetrieveBuilder ->
+    models::ProposalPublicCallsCheckEligibilityRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `proposal_public_calls` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

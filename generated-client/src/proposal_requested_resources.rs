@@ -157,17 +157,6 @@ impl ProposalRequestedResourcesListBuilder {
         self.resource_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -232,19 +221,10 @@ impl ProposalRequestedResourcesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalRequestedResourcesListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProposalRequestedResource>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProposalRequestedResource>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalRequestedResourcesListBuilder -> runtime::Page <
+    models::ProposalRequestedResource >; query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalRequestedResourcesApi::retrieve`] (`GET /api/proposal-requested-resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalRequestedResourcesRetrieveBuilder {
@@ -253,17 +233,6 @@ pub struct ProposalRequestedResourcesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalRequestedResourcesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -283,21 +252,11 @@ impl ProposalRequestedResourcesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalRequestedResource> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalRequestedResourcesRetrieveBuilder {
-    type Output = Result<models::ProposalRequestedResource, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalRequestedResource>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalRequestedResourcesRetrieveBuilder -> models::ProposalRequestedResource = GET
+    json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `proposal_requested_resources` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

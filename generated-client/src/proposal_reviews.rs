@@ -277,17 +277,6 @@ impl ProposalReviewsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -348,14 +337,10 @@ impl ProposalReviewsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProposalReviewsListBuilder {
-    type Output = Result<runtime::Page<models::ProposalReview>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProposalReview>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalReviewsListBuilder -> runtime::Page < models::ProposalReview >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalReviewsApi::retrieve`] (`GET /api/proposal-reviews/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalReviewsRetrieveBuilder {
@@ -364,17 +349,6 @@ pub struct ProposalReviewsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -391,21 +365,11 @@ impl ProposalReviewsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalReview> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalReviewsRetrieveBuilder {
-    type Output = Result<models::ProposalReview, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalReview>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalReviewsRetrieveBuilder -> models::ProposalReview = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalReviewsApi::create`] (`POST /api/proposal-reviews/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalReviewsCreateBuilder {
@@ -414,17 +378,6 @@ pub struct ProposalReviewsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -439,21 +392,11 @@ impl ProposalReviewsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalReview> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalReviewsCreateBuilder {
-    type Output = Result<models::ProposalReview, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalReview>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalReviewsCreateBuilder -> models::ProposalReview = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalReviewsApi::update`] (`PUT /api/proposal-reviews/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalReviewsUpdateBuilder {
@@ -463,17 +406,6 @@ pub struct ProposalReviewsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -491,21 +423,11 @@ impl ProposalReviewsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalReview> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalReviewsUpdateBuilder {
-    type Output = Result<models::ProposalReview, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalReview>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalReviewsUpdateBuilder -> models::ProposalReview = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalReviewsApi::partial_update`] (`PATCH /api/proposal-reviews/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalReviewsPartialUpdateBuilder {
@@ -515,17 +437,6 @@ pub struct ProposalReviewsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedProposalReviewRequest) -> Self {
@@ -554,21 +465,11 @@ impl ProposalReviewsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalReview> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProposalReviewsPartialUpdateBuilder {
-    type Output = Result<models::ProposalReview, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalReview>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalReviewsPartialUpdateBuilder -> models::ProposalReview = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalReviewsApi::destroy`] (`DELETE /api/proposal-reviews/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalReviewsDestroyBuilder {
@@ -577,17 +478,6 @@ pub struct ProposalReviewsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -604,21 +494,11 @@ impl ProposalReviewsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalReviewsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalReviewsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalReviewsApi::reject`] (`POST /api/proposal-reviews/{uuid}/reject/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalReviewsRejectBuilder {
@@ -627,17 +507,6 @@ pub struct ProposalReviewsRejectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsRejectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -657,21 +526,11 @@ impl ProposalReviewsRejectBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalReviewsRejectBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalReviewsRejectBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProposalReviewsApi::submit`] (`POST /api/proposal-reviews/{uuid}/submit/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProposalReviewsSubmitBuilder {
@@ -681,17 +540,6 @@ pub struct ProposalReviewsSubmitBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProposalReviewsSubmitBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewSubmitRequest) -> Self {
@@ -720,21 +568,11 @@ impl ProposalReviewsSubmitBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ProposalReviewsSubmitBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProposalReviewsSubmitBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `proposal_reviews` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -145,17 +145,6 @@ impl ProviderInvoiceItemsListBuilder {
         self.project_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -215,16 +204,10 @@ impl ProviderInvoiceItemsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ProviderInvoiceItemsListBuilder {
-    type Output = Result<runtime::Page<models::ProviderInvoiceItem>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProviderInvoiceItem>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProviderInvoiceItemsListBuilder -> runtime::Page < models::ProviderInvoiceItem >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ProviderInvoiceItemsApi::retrieve`] (`GET /api/provider-invoice-items/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ProviderInvoiceItemsRetrieveBuilder {
@@ -233,17 +216,6 @@ pub struct ProviderInvoiceItemsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ProviderInvoiceItemsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -263,21 +235,11 @@ impl ProviderInvoiceItemsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProviderInvoiceItem> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ProviderInvoiceItemsRetrieveBuilder {
-    type Output = Result<models::ProviderInvoiceItem, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProviderInvoiceItem>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ProviderInvoiceItemsRetrieveBuilder -> models::ProviderInvoiceItem = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `provider_invoice_items` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -177,17 +177,6 @@ impl PublicMaintenanceAnnouncementsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -252,19 +241,10 @@ impl PublicMaintenanceAnnouncementsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for PublicMaintenanceAnnouncementsListBuilder {
-    type Output = Result<
-        runtime::Page<models::PublicMaintenanceAnnouncement>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::PublicMaintenanceAnnouncement>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PublicMaintenanceAnnouncementsListBuilder -> runtime::Page <
+    models::PublicMaintenanceAnnouncement >; query_unchecked(unchecked_query)
+);
 /// The request of [`PublicMaintenanceAnnouncementsApi::retrieve`] (`GET /api/public-maintenance-announcements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PublicMaintenanceAnnouncementsRetrieveBuilder {
@@ -273,17 +253,6 @@ pub struct PublicMaintenanceAnnouncementsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PublicMaintenanceAnnouncementsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -303,21 +272,11 @@ impl PublicMaintenanceAnnouncementsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::PublicMaintenanceAnnouncement> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PublicMaintenanceAnnouncementsRetrieveBuilder {
-    type Output = Result<models::PublicMaintenanceAnnouncement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::PublicMaintenanceAnnouncement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PublicMaintenanceAnnouncementsRetrieveBuilder ->
+    models::PublicMaintenanceAnnouncement = GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `public_maintenance_announcements` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

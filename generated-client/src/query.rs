@@ -45,17 +45,6 @@ pub struct QueryBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl QueryBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -67,21 +56,11 @@ impl QueryBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for QueryBuilder {
-    type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    QueryBuilder -> Vec < Lenient < serde_json::Value > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `query` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -83,17 +83,6 @@ pub struct RabbitmqStatsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RabbitmqStatsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -107,21 +96,11 @@ impl RabbitmqStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RabbitmqStatsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RabbitmqStatsRetrieveBuilder {
-    type Output = Result<models::RabbitmqStatsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RabbitmqStatsRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RabbitmqStatsRetrieveBuilder -> models::RabbitmqStatsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RabbitmqStatsApi::rabbitmq_stats`] (`POST /api/rabbitmq-stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RabbitmqStatsBuilder {
@@ -130,17 +109,6 @@ pub struct RabbitmqStatsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RabbitmqStatsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::RmqPurgeRequestRequest) -> Self {
@@ -163,21 +131,11 @@ impl RabbitmqStatsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RmqPurgeRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RabbitmqStatsBuilder {
-    type Output = Result<models::RmqPurgeRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RmqPurgeRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RabbitmqStatsBuilder -> models::RmqPurgeRequest = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `rabbitmq_stats` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

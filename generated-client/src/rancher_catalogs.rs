@@ -166,17 +166,6 @@ impl RancherCatalogsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -228,14 +217,10 @@ impl RancherCatalogsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RancherCatalogsListBuilder {
-    type Output = Result<runtime::Page<models::RancherCatalog>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherCatalog>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherCatalogsListBuilder -> runtime::Page < models::RancherCatalog >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherCatalogsApi::retrieve`] (`GET /api/rancher-catalogs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherCatalogsRetrieveBuilder {
@@ -244,17 +229,6 @@ pub struct RancherCatalogsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -271,21 +245,11 @@ impl RancherCatalogsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherCatalog> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherCatalogsRetrieveBuilder {
-    type Output = Result<models::RancherCatalog, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherCatalog>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherCatalogsRetrieveBuilder -> models::RancherCatalog = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherCatalogsApi::create`] (`POST /api/rancher-catalogs/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherCatalogsCreateBuilder {
@@ -294,17 +258,6 @@ pub struct RancherCatalogsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -319,21 +272,11 @@ impl RancherCatalogsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherCatalogCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherCatalogsCreateBuilder {
-    type Output = Result<models::RancherCatalogCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherCatalogCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherCatalogsCreateBuilder -> models::RancherCatalogCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherCatalogsApi::update`] (`PUT /api/rancher-catalogs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherCatalogsUpdateBuilder {
@@ -343,17 +286,6 @@ pub struct RancherCatalogsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -371,21 +303,11 @@ impl RancherCatalogsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherCatalog> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherCatalogsUpdateBuilder {
-    type Output = Result<models::RancherCatalog, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherCatalog>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherCatalogsUpdateBuilder -> models::RancherCatalog = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherCatalogsApi::partial_update`] (`PATCH /api/rancher-catalogs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherCatalogsPartialUpdateBuilder {
@@ -395,17 +317,6 @@ pub struct RancherCatalogsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedRancherCatalogRequest) -> Self {
@@ -434,21 +345,11 @@ impl RancherCatalogsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherCatalog> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherCatalogsPartialUpdateBuilder {
-    type Output = Result<models::RancherCatalog, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherCatalog>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherCatalogsPartialUpdateBuilder -> models::RancherCatalog = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherCatalogsApi::destroy`] (`DELETE /api/rancher-catalogs/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherCatalogsDestroyBuilder {
@@ -457,17 +358,6 @@ pub struct RancherCatalogsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -484,21 +374,11 @@ impl RancherCatalogsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RancherCatalogsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherCatalogsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherCatalogsApi::refresh`] (`POST /api/rancher-catalogs/{uuid}/refresh/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherCatalogsRefreshBuilder {
@@ -507,17 +387,6 @@ pub struct RancherCatalogsRefreshBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherCatalogsRefreshBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -537,21 +406,11 @@ impl RancherCatalogsRefreshBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RancherCatalogsRefreshBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherCatalogsRefreshBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `rancher_catalogs` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -146,17 +146,6 @@ impl RancherClusterSecurityGroupsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -216,16 +205,10 @@ impl RancherClusterSecurityGroupsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RancherClusterSecurityGroupsListBuilder {
-    type Output = Result<runtime::Page<models::ClusterSecurityGroup>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ClusterSecurityGroup>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherClusterSecurityGroupsListBuilder -> runtime::Page <
+    models::ClusterSecurityGroup >; query_unchecked(unchecked_query)
+);
 /// The request of [`RancherClusterSecurityGroupsApi::retrieve`] (`GET /api/rancher-cluster-security-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherClusterSecurityGroupsRetrieveBuilder {
@@ -234,17 +217,6 @@ pub struct RancherClusterSecurityGroupsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherClusterSecurityGroupsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -264,21 +236,11 @@ impl RancherClusterSecurityGroupsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ClusterSecurityGroup> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherClusterSecurityGroupsRetrieveBuilder {
-    type Output = Result<models::ClusterSecurityGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ClusterSecurityGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherClusterSecurityGroupsRetrieveBuilder -> models::ClusterSecurityGroup = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`RancherClusterSecurityGroupsApi::update`] (`PUT /api/rancher-cluster-security-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherClusterSecurityGroupsUpdateBuilder {
@@ -288,17 +250,6 @@ pub struct RancherClusterSecurityGroupsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherClusterSecurityGroupsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -319,21 +270,11 @@ impl RancherClusterSecurityGroupsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ClusterSecurityGroup> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherClusterSecurityGroupsUpdateBuilder {
-    type Output = Result<models::ClusterSecurityGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ClusterSecurityGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherClusterSecurityGroupsUpdateBuilder -> models::ClusterSecurityGroup = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherClusterSecurityGroupsApi::partial_update`] (`PATCH /api/rancher-cluster-security-groups/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherClusterSecurityGroupsPartialUpdateBuilder {
@@ -343,17 +284,6 @@ pub struct RancherClusterSecurityGroupsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherClusterSecurityGroupsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedClusterSecurityGroupRequest) -> Self {
@@ -382,21 +312,11 @@ impl RancherClusterSecurityGroupsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ClusterSecurityGroup> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherClusterSecurityGroupsPartialUpdateBuilder {
-    type Output = Result<models::ClusterSecurityGroup, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ClusterSecurityGroup>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherClusterSecurityGroupsPartialUpdateBuilder -> models::ClusterSecurityGroup =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `rancher_cluster_security_groups` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -77,17 +77,6 @@ impl RancherClusterTemplatesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -144,16 +133,10 @@ impl RancherClusterTemplatesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RancherClusterTemplatesListBuilder {
-    type Output = Result<runtime::Page<models::RancherClusterTemplate>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::RancherClusterTemplate>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherClusterTemplatesListBuilder -> runtime::Page < models::RancherClusterTemplate
+    >; query_unchecked(unchecked_query)
+);
 /// The request of [`RancherClusterTemplatesApi::retrieve`] (`GET /api/rancher-cluster-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherClusterTemplatesRetrieveBuilder {
@@ -162,17 +145,6 @@ pub struct RancherClusterTemplatesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherClusterTemplatesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -192,21 +164,11 @@ impl RancherClusterTemplatesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherClusterTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherClusterTemplatesRetrieveBuilder {
-    type Output = Result<models::RancherClusterTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherClusterTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherClusterTemplatesRetrieveBuilder -> models::RancherClusterTemplate = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `rancher_cluster_templates` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -151,17 +151,6 @@ impl RancherNamespacesListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -222,14 +211,10 @@ impl RancherNamespacesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RancherNamespacesListBuilder {
-    type Output = Result<runtime::Page<models::RancherNamespace>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherNamespace>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherNamespacesListBuilder -> runtime::Page < models::RancherNamespace >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherNamespacesApi::retrieve`] (`GET /api/rancher-namespaces/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherNamespacesRetrieveBuilder {
@@ -238,17 +223,6 @@ pub struct RancherNamespacesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherNamespacesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -265,21 +239,11 @@ impl RancherNamespacesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherNamespace> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherNamespacesRetrieveBuilder {
-    type Output = Result<models::RancherNamespace, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherNamespace>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherNamespacesRetrieveBuilder -> models::RancherNamespace = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `rancher_namespaces` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -145,17 +145,6 @@ impl RancherProjectsListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -212,14 +201,10 @@ impl RancherProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RancherProjectsListBuilder {
-    type Output = Result<runtime::Page<models::RancherProject>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherProject>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherProjectsListBuilder -> runtime::Page < models::RancherProject >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherProjectsApi::retrieve`] (`GET /api/rancher-projects/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherProjectsRetrieveBuilder {
@@ -228,17 +213,6 @@ pub struct RancherProjectsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherProjectsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -255,21 +229,11 @@ impl RancherProjectsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherProject> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherProjectsRetrieveBuilder {
-    type Output = Result<models::RancherProject, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherProject>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherProjectsRetrieveBuilder -> models::RancherProject = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherProjectsApi::secrets_list`] (`GET /api/rancher-projects/{uuid}/secrets/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -295,17 +259,6 @@ impl RancherProjectsSecretsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -371,19 +324,10 @@ impl RancherProjectsSecretsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RancherProjectsSecretsListBuilder {
-    type Output = Result<
-        runtime::Page<models::RancherProjectsSecretsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::RancherProjectsSecretsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherProjectsSecretsListBuilder -> runtime::Page <
+    models::RancherProjectsSecretsListResponse >; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `rancher_projects` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

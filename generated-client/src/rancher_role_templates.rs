@@ -119,17 +119,6 @@ impl RancherRoleTemplatesListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -187,16 +176,10 @@ impl RancherRoleTemplatesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RancherRoleTemplatesListBuilder {
-    type Output = Result<runtime::Page<models::RancherRoleTemplate>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::RancherRoleTemplate>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherRoleTemplatesListBuilder -> runtime::Page < models::RancherRoleTemplate >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherRoleTemplatesApi::retrieve`] (`GET /api/rancher-role-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherRoleTemplatesRetrieveBuilder {
@@ -205,17 +188,6 @@ pub struct RancherRoleTemplatesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherRoleTemplatesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -235,21 +207,11 @@ impl RancherRoleTemplatesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherRoleTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherRoleTemplatesRetrieveBuilder {
-    type Output = Result<models::RancherRoleTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherRoleTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherRoleTemplatesRetrieveBuilder -> models::RancherRoleTemplate = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `rancher_role_templates` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -159,17 +159,6 @@ impl RancherTemplatesListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -231,14 +220,10 @@ impl RancherTemplatesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RancherTemplatesListBuilder {
-    type Output = Result<runtime::Page<models::RancherTemplate>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherTemplate>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherTemplatesListBuilder -> runtime::Page < models::RancherTemplate >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherTemplatesApi::retrieve`] (`GET /api/rancher-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherTemplatesRetrieveBuilder {
@@ -247,17 +232,6 @@ pub struct RancherTemplatesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherTemplatesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -274,21 +248,11 @@ impl RancherTemplatesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherTemplatesRetrieveBuilder {
-    type Output = Result<models::RancherTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherTemplatesRetrieveBuilder -> models::RancherTemplate = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `rancher_templates` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -129,17 +129,6 @@ impl RancherUsersListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -194,14 +183,10 @@ impl RancherUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RancherUsersListBuilder {
-    type Output = Result<runtime::Page<models::RancherUser>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherUser>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherUsersListBuilder -> runtime::Page < models::RancherUser >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherUsersApi::retrieve`] (`GET /api/rancher-users/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherUsersRetrieveBuilder {
@@ -210,17 +195,6 @@ pub struct RancherUsersRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherUsersRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -236,21 +210,11 @@ impl RancherUsersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherUser> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherUsersRetrieveBuilder {
-    type Output = Result<models::RancherUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherUsersRetrieveBuilder -> models::RancherUser = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `rancher_users` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

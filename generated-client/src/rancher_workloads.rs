@@ -285,17 +285,6 @@ impl RancherWorkloadsListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -357,14 +346,10 @@ impl RancherWorkloadsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RancherWorkloadsListBuilder {
-    type Output = Result<runtime::Page<models::RancherWorkload>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherWorkload>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherWorkloadsListBuilder -> runtime::Page < models::RancherWorkload >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherWorkloadsApi::retrieve`] (`GET /api/rancher-workloads/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherWorkloadsRetrieveBuilder {
@@ -373,17 +358,6 @@ pub struct RancherWorkloadsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -400,21 +374,11 @@ impl RancherWorkloadsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherWorkload> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherWorkloadsRetrieveBuilder {
-    type Output = Result<models::RancherWorkload, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherWorkload>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherWorkloadsRetrieveBuilder -> models::RancherWorkload = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherWorkloadsApi::create`] (`POST /api/rancher-workloads/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherWorkloadsCreateBuilder {
@@ -423,17 +387,6 @@ pub struct RancherWorkloadsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -448,21 +401,11 @@ impl RancherWorkloadsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherWorkload> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherWorkloadsCreateBuilder {
-    type Output = Result<models::RancherWorkload, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherWorkload>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherWorkloadsCreateBuilder -> models::RancherWorkload = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherWorkloadsApi::update`] (`PUT /api/rancher-workloads/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherWorkloadsUpdateBuilder {
@@ -472,17 +415,6 @@ pub struct RancherWorkloadsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -500,21 +432,11 @@ impl RancherWorkloadsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherWorkload> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherWorkloadsUpdateBuilder {
-    type Output = Result<models::RancherWorkload, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherWorkload>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherWorkloadsUpdateBuilder -> models::RancherWorkload = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherWorkloadsApi::partial_update`] (`PATCH /api/rancher-workloads/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherWorkloadsPartialUpdateBuilder {
@@ -524,17 +446,6 @@ pub struct RancherWorkloadsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedRancherWorkloadRequest) -> Self {
@@ -563,21 +474,11 @@ impl RancherWorkloadsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherWorkload> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherWorkloadsPartialUpdateBuilder {
-    type Output = Result<models::RancherWorkload, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherWorkload>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherWorkloadsPartialUpdateBuilder -> models::RancherWorkload = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherWorkloadsApi::destroy`] (`DELETE /api/rancher-workloads/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherWorkloadsDestroyBuilder {
@@ -586,17 +487,6 @@ pub struct RancherWorkloadsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -613,21 +503,11 @@ impl RancherWorkloadsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RancherWorkloadsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherWorkloadsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherWorkloadsApi::yaml_retrieve`] (`GET /api/rancher-workloads/{uuid}/yaml/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherWorkloadsYamlRetrieveBuilder {
@@ -636,17 +516,6 @@ pub struct RancherWorkloadsYamlRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsYamlRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -666,21 +535,11 @@ impl RancherWorkloadsYamlRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherWorkloadsYamlRetrieveBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherWorkloadsYamlRetrieveBuilder -> models::Detail = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherWorkloadsApi::redeploy`] (`POST /api/rancher-workloads/{uuid}/redeploy/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherWorkloadsRedeployBuilder {
@@ -689,17 +548,6 @@ pub struct RancherWorkloadsRedeployBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsRedeployBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -719,21 +567,11 @@ impl RancherWorkloadsRedeployBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RancherWorkloadsRedeployBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherWorkloadsRedeployBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RancherWorkloadsApi::yaml_update`] (`PUT /api/rancher-workloads/{uuid}/yaml/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RancherWorkloadsYamlUpdateBuilder {
@@ -743,17 +581,6 @@ pub struct RancherWorkloadsYamlUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RancherWorkloadsYamlUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -774,21 +601,11 @@ impl RancherWorkloadsYamlUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RancherWorkloadsYamlUpdateBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RancherWorkloadsYamlUpdateBuilder -> models::Detail = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `rancher_workloads` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -396,17 +396,6 @@ pub struct RemoteWaldurApiPullOfferingDetailsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingDetailsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -426,21 +415,11 @@ impl RemoteWaldurApiPullOfferingDetailsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiPullOfferingDetailsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiPullOfferingDetailsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::pull_offering_orders`] (`POST /api/remote-waldur-api/pull_offering_orders/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiPullOfferingOrdersBuilder {
@@ -449,17 +428,6 @@ pub struct RemoteWaldurApiPullOfferingOrdersBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingOrdersBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -479,21 +447,11 @@ impl RemoteWaldurApiPullOfferingOrdersBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiPullOfferingOrdersBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiPullOfferingOrdersBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::pull_offering_resources`] (`POST /api/remote-waldur-api/pull_offering_resources/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiPullOfferingResourcesBuilder {
@@ -502,17 +460,6 @@ pub struct RemoteWaldurApiPullOfferingResourcesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingResourcesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -532,21 +479,11 @@ impl RemoteWaldurApiPullOfferingResourcesBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiPullOfferingResourcesBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiPullOfferingResourcesBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::pull_offering_robot_accounts`] (`POST /api/remote-waldur-api/pull_offering_robot_accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiPullOfferingRobotAccountsBuilder {
@@ -555,17 +492,6 @@ pub struct RemoteWaldurApiPullOfferingRobotAccountsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingRobotAccountsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -585,21 +511,11 @@ impl RemoteWaldurApiPullOfferingRobotAccountsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiPullOfferingRobotAccountsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiPullOfferingRobotAccountsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::pull_offering_usage`] (`POST /api/remote-waldur-api/pull_offering_usage/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiPullOfferingUsageBuilder {
@@ -608,17 +524,6 @@ pub struct RemoteWaldurApiPullOfferingUsageBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingUsageBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -638,21 +543,11 @@ impl RemoteWaldurApiPullOfferingUsageBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiPullOfferingUsageBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiPullOfferingUsageBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::pull_offering_users`] (`POST /api/remote-waldur-api/pull_offering_users/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiPullOfferingUsersBuilder {
@@ -661,17 +556,6 @@ pub struct RemoteWaldurApiPullOfferingUsersBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOfferingUsersBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -691,21 +575,11 @@ impl RemoteWaldurApiPullOfferingUsersBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiPullOfferingUsersBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiPullOfferingUsersBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::pull_order`] (`POST /api/remote-waldur-api/pull_order/{uuid}`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiPullOrderBuilder {
@@ -714,17 +588,6 @@ pub struct RemoteWaldurApiPullOrderBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullOrderBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -744,21 +607,11 @@ impl RemoteWaldurApiPullOrderBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiPullOrderBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiPullOrderBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::pull_resource_robot_accounts`] (`POST /api/remote-waldur-api/pull_resource_robot_accounts/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiPullResourceRobotAccountsBuilder {
@@ -767,17 +620,6 @@ pub struct RemoteWaldurApiPullResourceRobotAccountsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPullResourceRobotAccountsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -797,21 +639,11 @@ impl RemoteWaldurApiPullResourceRobotAccountsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiPullResourceRobotAccountsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiPullResourceRobotAccountsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::remote_resource_order_status_retrieve`] (`GET /api/remote-waldur-api/remote_resource_order_status/{resource_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
@@ -820,17 +652,6 @@ pub struct RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -850,31 +671,12 @@ impl RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::RemoteWaldurApiRemoteResourceOrderStatusRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture
-for RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
-    type Output = Result<
-        models::RemoteWaldurApiRemoteResourceOrderStatusRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::RemoteWaldurApiRemoteResourceOrderStatusRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder ->
+    models::RemoteWaldurApiRemoteResourceOrderStatusRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::remote_resource_status_retrieve`] (`GET /api/remote-waldur-api/remote_resource_status/{resource_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
@@ -883,17 +685,6 @@ pub struct RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -913,30 +704,12 @@ impl RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::RemoteWaldurApiRemoteResourceStatusRetrieveResponse,
-    > {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
-    type Output = Result<
-        models::RemoteWaldurApiRemoteResourceStatusRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::RemoteWaldurApiRemoteResourceStatusRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiRemoteResourceStatusRetrieveBuilder ->
+    models::RemoteWaldurApiRemoteResourceStatusRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::remote_resource_team_status_list`] (`GET /api/remote-waldur-api/remote_resource_team_status/{resource_uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -962,17 +735,6 @@ impl RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1040,19 +802,11 @@ impl RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
-    type Output = Result<
-        runtime::Page<models::RemoteWaldurApiRemoteResourceTeamStatusListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::RemoteWaldurApiRemoteResourceTeamStatusListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiRemoteResourceTeamStatusListBuilder -> runtime::Page <
+    models::RemoteWaldurApiRemoteResourceTeamStatusListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::cancel_termination`] (`POST /api/remote-waldur-api/cancel_termination/{uuid}`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiCancelTerminationBuilder {
@@ -1061,17 +815,6 @@ pub struct RemoteWaldurApiCancelTerminationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiCancelTerminationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1091,21 +834,11 @@ impl RemoteWaldurApiCancelTerminationBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiCancelTerminationBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiCancelTerminationBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::import_offering`] (`POST /api/remote-waldur-api/import_offering/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiImportOfferingBuilder {
@@ -1114,17 +847,6 @@ pub struct RemoteWaldurApiImportOfferingBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiImportOfferingBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1142,21 +864,11 @@ impl RemoteWaldurApiImportOfferingBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RemoteOfferingCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiImportOfferingBuilder {
-    type Output = Result<models::RemoteOfferingCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RemoteOfferingCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiImportOfferingBuilder -> models::RemoteOfferingCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::push_project_data`] (`POST /api/remote-waldur-api/push_project_data/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiPushProjectDataBuilder {
@@ -1165,17 +877,6 @@ pub struct RemoteWaldurApiPushProjectDataBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiPushProjectDataBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1195,21 +896,11 @@ impl RemoteWaldurApiPushProjectDataBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiPushProjectDataBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiPushProjectDataBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::remote_categories`] (`POST /api/remote-waldur-api/remote_categories/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiRemoteCategoriesBuilder {
@@ -1236,17 +927,6 @@ impl RemoteWaldurApiRemoteCategoriesBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1267,30 +947,12 @@ impl RemoteWaldurApiRemoteCategoriesBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        Vec<Lenient<models::RemoteWaldurApiRemoteCategoriesResponse>>,
-    > {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiRemoteCategoriesBuilder {
-    type Output = Result<
-        Vec<Lenient<models::RemoteWaldurApiRemoteCategoriesResponse>>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::RemoteWaldurApiRemoteCategoriesResponse>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiRemoteCategoriesBuilder -> Vec < Lenient <
+    models::RemoteWaldurApiRemoteCategoriesResponse > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::remote_customers`] (`POST /api/remote-waldur-api/remote_customers/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiRemoteCustomersBuilder {
@@ -1317,17 +979,6 @@ impl RemoteWaldurApiRemoteCustomersBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1348,23 +999,11 @@ impl RemoteWaldurApiRemoteCustomersBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::RemoteCredentials>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiRemoteCustomersBuilder {
-    type Output = Result<Vec<Lenient<models::RemoteCredentials>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::RemoteCredentials>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiRemoteCustomersBuilder -> Vec < Lenient < models::RemoteCredentials >
+    > = POST json_or_default; query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::shared_offerings`] (`POST /api/remote-waldur-api/shared_offerings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiSharedOfferingsBuilder {
@@ -1398,17 +1037,6 @@ impl RemoteWaldurApiSharedOfferingsBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1430,30 +1058,12 @@ impl RemoteWaldurApiSharedOfferingsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        Vec<Lenient<models::RemoteWaldurApiSharedOfferingsResponse>>,
-    > {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiSharedOfferingsBuilder {
-    type Output = Result<
-        Vec<Lenient<models::RemoteWaldurApiSharedOfferingsResponse>>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::RemoteWaldurApiSharedOfferingsResponse>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiSharedOfferingsBuilder -> Vec < Lenient <
+    models::RemoteWaldurApiSharedOfferingsResponse > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::sync_resource`] (`POST /api/remote-waldur-api/sync_resource/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiSyncResourceBuilder {
@@ -1462,17 +1072,6 @@ pub struct RemoteWaldurApiSyncResourceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiSyncResourceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1492,21 +1091,11 @@ impl RemoteWaldurApiSyncResourceBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiSyncResourceBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiSyncResourceBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RemoteWaldurApiApi::sync_resource_project_permissions`] (`POST /api/remote-waldur-api/sync_resource_project_permissions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
@@ -1515,17 +1104,6 @@ pub struct RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1545,21 +1123,11 @@ impl RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RemoteWaldurApiSyncResourceProjectPermissionsBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `remote_waldur_api` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

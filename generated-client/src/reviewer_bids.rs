@@ -273,17 +273,6 @@ impl ReviewerBidsListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -337,14 +326,10 @@ impl ReviewerBidsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ReviewerBidsListBuilder {
-    type Output = Result<runtime::Page<models::ReviewerBid>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerBid>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerBidsListBuilder -> runtime::Page < models::ReviewerBid >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerBidsApi::retrieve`] (`GET /api/reviewer-bids/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerBidsRetrieveBuilder {
@@ -353,17 +338,6 @@ pub struct ReviewerBidsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -379,21 +353,11 @@ impl ReviewerBidsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBid> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerBidsRetrieveBuilder {
-    type Output = Result<models::ReviewerBid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerBid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerBidsRetrieveBuilder -> models::ReviewerBid = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerBidsApi::create`] (`POST /api/reviewer-bids/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerBidsCreateBuilder {
@@ -402,17 +366,6 @@ pub struct ReviewerBidsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -424,21 +377,11 @@ impl ReviewerBidsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerBidsCreateBuilder {
-    type Output = Result<models::ReviewerBid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerBid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerBidsCreateBuilder -> models::ReviewerBid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerBidsApi::update`] (`PUT /api/reviewer-bids/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerBidsUpdateBuilder {
@@ -448,17 +391,6 @@ pub struct ReviewerBidsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -475,21 +407,11 @@ impl ReviewerBidsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBid> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerBidsUpdateBuilder {
-    type Output = Result<models::ReviewerBid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerBid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerBidsUpdateBuilder -> models::ReviewerBid = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerBidsApi::partial_update`] (`PATCH /api/reviewer-bids/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerBidsPartialUpdateBuilder {
@@ -499,17 +421,6 @@ pub struct ReviewerBidsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedReviewerBidRequest) -> Self {
@@ -534,21 +445,11 @@ impl ReviewerBidsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBid> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerBidsPartialUpdateBuilder {
-    type Output = Result<models::ReviewerBid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerBid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerBidsPartialUpdateBuilder -> models::ReviewerBid = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerBidsApi::destroy`] (`DELETE /api/reviewer-bids/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerBidsDestroyBuilder {
@@ -557,17 +458,6 @@ pub struct ReviewerBidsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -583,21 +473,11 @@ impl ReviewerBidsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ReviewerBidsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerBidsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerBidsApi::my_bids_list`] (`GET /api/reviewer-bids/my-bids/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -679,17 +559,6 @@ impl ReviewerBidsMyBidsListBuilder {
         self.reviewer_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -746,14 +615,10 @@ impl ReviewerBidsMyBidsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ReviewerBidsMyBidsListBuilder {
-    type Output = Result<runtime::Page<models::ReviewerBid>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerBid>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerBidsMyBidsListBuilder -> runtime::Page < models::ReviewerBid >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerBidsApi::bulk_submit`] (`POST /api/reviewer-bids/bulk-submit/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerBidsBulkSubmitBuilder {
@@ -762,17 +627,6 @@ pub struct ReviewerBidsBulkSubmitBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsBulkSubmitBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -787,21 +641,11 @@ impl ReviewerBidsBulkSubmitBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBulkBid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerBidsBulkSubmitBuilder {
-    type Output = Result<models::ReviewerBulkBid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerBulkBid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerBidsBulkSubmitBuilder -> models::ReviewerBulkBid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerBidsApi::submit`] (`POST /api/reviewer-bids/submit/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerBidsSubmitBuilder {
@@ -810,17 +654,6 @@ pub struct ReviewerBidsSubmitBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerBidsSubmitBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -835,21 +668,11 @@ impl ReviewerBidsSubmitBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBid> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerBidsSubmitBuilder {
-    type Output = Result<models::ReviewerBid, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerBid>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerBidsSubmitBuilder -> models::ReviewerBid = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `reviewer_bids` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -91,17 +91,6 @@ pub struct ReviewerInvitationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerInvitationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -121,25 +110,11 @@ impl ReviewerInvitationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ReviewerInvitationsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerInvitationsRetrieveBuilder {
-    type Output = Result<models::ReviewerInvitationsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ReviewerInvitationsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerInvitationsRetrieveBuilder -> models::ReviewerInvitationsRetrieveResponse =
+    GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerInvitationsApi::accept`] (`POST /api/reviewer-invitations/{token}/accept/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerInvitationsAcceptBuilder {
@@ -149,17 +124,6 @@ pub struct ReviewerInvitationsAcceptBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerInvitationsAcceptBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::InvitationAcceptRequest) -> Self {
@@ -188,21 +152,11 @@ impl ReviewerInvitationsAcceptBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DetailDeclaredConflicts> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerInvitationsAcceptBuilder {
-    type Output = Result<models::DetailDeclaredConflicts, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DetailDeclaredConflicts>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerInvitationsAcceptBuilder -> models::DetailDeclaredConflicts = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerInvitationsApi::decline`] (`POST /api/reviewer-invitations/{token}/decline/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerInvitationsDeclineBuilder {
@@ -212,17 +166,6 @@ pub struct ReviewerInvitationsDeclineBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerInvitationsDeclineBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -243,21 +186,11 @@ impl ReviewerInvitationsDeclineBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerInvitationsDeclineBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerInvitationsDeclineBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `reviewer_invitations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

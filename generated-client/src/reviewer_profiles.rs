@@ -735,17 +735,6 @@ impl NestedReviewerProfileAffiliationsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -806,16 +795,10 @@ impl NestedReviewerProfileAffiliationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for NestedReviewerProfileAffiliationsListBuilder {
-    type Output = Result<runtime::Page<models::ReviewerAffiliation>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ReviewerAffiliation>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileAffiliationsListBuilder -> runtime::Page <
+    models::ReviewerAffiliation >; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_affiliations_retrieve`] (`GET /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfileAffiliationsRetrieveBuilder {
@@ -825,17 +808,6 @@ pub struct NestedReviewerProfileAffiliationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileAffiliationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -856,21 +828,11 @@ impl NestedReviewerProfileAffiliationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerAffiliation> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfileAffiliationsRetrieveBuilder {
-    type Output = Result<models::ReviewerAffiliation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerAffiliation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileAffiliationsRetrieveBuilder -> models::ReviewerAffiliation = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_expertise_list`] (`GET /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -896,17 +858,6 @@ impl NestedReviewerProfileExpertiseListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -969,14 +920,10 @@ impl NestedReviewerProfileExpertiseListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for NestedReviewerProfileExpertiseListBuilder {
-    type Output = Result<runtime::Page<models::ReviewerExpertise>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerExpertise>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileExpertiseListBuilder -> runtime::Page <
+    models::ReviewerExpertise >; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_expertise_retrieve`] (`GET /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfileExpertiseRetrieveBuilder {
@@ -986,17 +933,6 @@ pub struct NestedReviewerProfileExpertiseRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileExpertiseRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1017,21 +953,11 @@ impl NestedReviewerProfileExpertiseRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerExpertise> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfileExpertiseRetrieveBuilder {
-    type Output = Result<models::ReviewerExpertise, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerExpertise>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileExpertiseRetrieveBuilder -> models::ReviewerExpertise = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_publications_list`] (`GET /api/reviewer-profiles/{reviewer_profile_uuid}/publications/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1057,17 +983,6 @@ impl NestedReviewerProfilePublicationsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -1130,16 +1045,10 @@ impl NestedReviewerProfilePublicationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for NestedReviewerProfilePublicationsListBuilder {
-    type Output = Result<runtime::Page<models::ReviewerPublication>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ReviewerPublication>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfilePublicationsListBuilder -> runtime::Page <
+    models::ReviewerPublication >; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_publications_retrieve`] (`GET /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfilePublicationsRetrieveBuilder {
@@ -1149,17 +1058,6 @@ pub struct NestedReviewerProfilePublicationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfilePublicationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1180,21 +1078,11 @@ impl NestedReviewerProfilePublicationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerPublication> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfilePublicationsRetrieveBuilder {
-    type Output = Result<models::ReviewerPublication, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerPublication>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfilePublicationsRetrieveBuilder -> models::ReviewerPublication = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::connect_orcid_retrieve`] (`GET /api/reviewer-profiles/{uuid}/connect-orcid/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesConnectOrcidRetrieveBuilder {
@@ -1203,17 +1091,6 @@ pub struct ReviewerProfilesConnectOrcidRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesConnectOrcidRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1233,28 +1110,12 @@ impl ReviewerProfilesConnectOrcidRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ReviewerProfilesConnectOrcidRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesConnectOrcidRetrieveBuilder {
-    type Output = Result<
-        models::ReviewerProfilesConnectOrcidRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ReviewerProfilesConnectOrcidRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesConnectOrcidRetrieveBuilder ->
+    models::ReviewerProfilesConnectOrcidRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::list`] (`GET /api/reviewer-profiles/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1347,17 +1208,6 @@ impl ReviewerProfilesListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1419,14 +1269,10 @@ impl ReviewerProfilesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ReviewerProfilesListBuilder {
-    type Output = Result<runtime::Page<models::ReviewerProfile>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerProfile>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesListBuilder -> runtime::Page < models::ReviewerProfile >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::me_retrieve`] (`GET /api/reviewer-profiles/me/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesMeRetrieveBuilder {
@@ -1434,17 +1280,6 @@ pub struct ReviewerProfilesMeRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesMeRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1458,21 +1293,11 @@ impl ReviewerProfilesMeRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesMeRetrieveBuilder {
-    type Output = Result<models::ReviewerProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesMeRetrieveBuilder -> models::ReviewerProfile = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::retrieve`] (`GET /api/reviewer-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesRetrieveBuilder {
@@ -1481,17 +1306,6 @@ pub struct ReviewerProfilesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1508,21 +1322,11 @@ impl ReviewerProfilesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesRetrieveBuilder {
-    type Output = Result<models::ReviewerProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesRetrieveBuilder -> models::ReviewerProfile = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_affiliations_create`] (`POST /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfileAffiliationsCreateBuilder {
@@ -1532,17 +1336,6 @@ pub struct NestedReviewerProfileAffiliationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileAffiliationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1564,21 +1357,11 @@ impl NestedReviewerProfileAffiliationsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerAffiliation> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfileAffiliationsCreateBuilder {
-    type Output = Result<models::ReviewerAffiliation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerAffiliation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileAffiliationsCreateBuilder -> models::ReviewerAffiliation = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_expertise_create`] (`POST /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfileExpertiseCreateBuilder {
@@ -1588,17 +1371,6 @@ pub struct NestedReviewerProfileExpertiseCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileExpertiseCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1620,21 +1392,11 @@ impl NestedReviewerProfileExpertiseCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerExpertise> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfileExpertiseCreateBuilder {
-    type Output = Result<models::ReviewerExpertise, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerExpertise>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileExpertiseCreateBuilder -> models::ReviewerExpertise = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_publications_create`] (`POST /api/reviewer-profiles/{reviewer_profile_uuid}/publications/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfilePublicationsCreateBuilder {
@@ -1644,17 +1406,6 @@ pub struct NestedReviewerProfilePublicationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfilePublicationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1676,21 +1427,11 @@ impl NestedReviewerProfilePublicationsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerPublication> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfilePublicationsCreateBuilder {
-    type Output = Result<models::ReviewerPublication, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerPublication>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfilePublicationsCreateBuilder -> models::ReviewerPublication = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::connect_orcid_callback`] (`POST /api/reviewer-profiles/{uuid}/connect-orcid/callback/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesConnectOrcidCallbackBuilder {
@@ -1700,17 +1441,6 @@ pub struct ReviewerProfilesConnectOrcidCallbackBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesConnectOrcidCallbackBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1731,21 +1461,11 @@ impl ReviewerProfilesConnectOrcidCallbackBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesConnectOrcidCallbackBuilder {
-    type Output = Result<models::ReviewerProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesConnectOrcidCallbackBuilder -> models::ReviewerProfile = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::create`] (`POST /api/reviewer-profiles/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesCreateBuilder {
@@ -1754,17 +1474,6 @@ pub struct ReviewerProfilesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
@@ -1787,21 +1496,11 @@ impl ReviewerProfilesCreateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesCreateBuilder {
-    type Output = Result<models::ReviewerProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesCreateBuilder -> models::ReviewerProfile = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::disconnect_orcid`] (`POST /api/reviewer-profiles/{uuid}/disconnect-orcid/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesDisconnectOrcidBuilder {
@@ -1811,17 +1510,6 @@ pub struct ReviewerProfilesDisconnectOrcidBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesDisconnectOrcidBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
@@ -1850,21 +1538,11 @@ impl ReviewerProfilesDisconnectOrcidBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesDisconnectOrcidBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesDisconnectOrcidBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::import_publications`] (`POST /api/reviewer-profiles/{uuid}/import-publications/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesImportPublicationsBuilder {
@@ -1874,17 +1552,6 @@ pub struct ReviewerProfilesImportPublicationsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesImportPublicationsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ImportPublicationsRequest) -> Self {
@@ -1913,21 +1580,11 @@ impl ReviewerProfilesImportPublicationsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ImportPublications> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesImportPublicationsBuilder {
-    type Output = Result<models::ImportPublications, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ImportPublications>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesImportPublicationsBuilder -> models::ImportPublications = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::me`] (`POST /api/reviewer-profiles/me/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesMeBuilder {
@@ -1936,17 +1593,6 @@ pub struct ReviewerProfilesMeBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesMeBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewerProfileCreateRequest) -> Self {
@@ -1969,21 +1615,11 @@ impl ReviewerProfilesMeBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesMeBuilder {
-    type Output = Result<models::ReviewerProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesMeBuilder -> models::ReviewerProfile = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::publish`] (`POST /api/reviewer-profiles/publish/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesPublishBuilder {
@@ -1992,17 +1628,6 @@ pub struct ReviewerProfilesPublishBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesPublishBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
@@ -2025,23 +1650,11 @@ impl ReviewerProfilesPublishBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ReviewerProfilesPublishResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesPublishBuilder {
-    type Output = Result<models::ReviewerProfilesPublishResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerProfilesPublishResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesPublishBuilder -> models::ReviewerProfilesPublishResponse = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::sync_orcid`] (`POST /api/reviewer-profiles/{uuid}/sync-orcid/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesSyncOrcidBuilder {
@@ -2051,17 +1664,6 @@ pub struct ReviewerProfilesSyncOrcidBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesSyncOrcidBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
@@ -2090,23 +1692,11 @@ impl ReviewerProfilesSyncOrcidBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ReviewerProfilesSyncOrcidResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesSyncOrcidBuilder {
-    type Output = Result<models::ReviewerProfilesSyncOrcidResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerProfilesSyncOrcidResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesSyncOrcidBuilder -> models::ReviewerProfilesSyncOrcidResponse = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::unpublish`] (`POST /api/reviewer-profiles/unpublish/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesUnpublishBuilder {
@@ -2115,17 +1705,6 @@ pub struct ReviewerProfilesUnpublishBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesUnpublishBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
@@ -2151,23 +1730,11 @@ impl ReviewerProfilesUnpublishBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ReviewerProfilesUnpublishResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesUnpublishBuilder {
-    type Output = Result<models::ReviewerProfilesUnpublishResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerProfilesUnpublishResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesUnpublishBuilder -> models::ReviewerProfilesUnpublishResponse = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_affiliations_update`] (`PUT /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfileAffiliationsUpdateBuilder {
@@ -2178,17 +1745,6 @@ pub struct NestedReviewerProfileAffiliationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileAffiliationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2210,21 +1766,11 @@ impl NestedReviewerProfileAffiliationsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerAffiliation> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfileAffiliationsUpdateBuilder {
-    type Output = Result<models::ReviewerAffiliation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerAffiliation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileAffiliationsUpdateBuilder -> models::ReviewerAffiliation = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_expertise_update`] (`PUT /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfileExpertiseUpdateBuilder {
@@ -2235,17 +1781,6 @@ pub struct NestedReviewerProfileExpertiseUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileExpertiseUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2267,21 +1802,11 @@ impl NestedReviewerProfileExpertiseUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerExpertise> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfileExpertiseUpdateBuilder {
-    type Output = Result<models::ReviewerExpertise, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerExpertise>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileExpertiseUpdateBuilder -> models::ReviewerExpertise = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_publications_update`] (`PUT /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfilePublicationsUpdateBuilder {
@@ -2292,17 +1817,6 @@ pub struct NestedReviewerProfilePublicationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfilePublicationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2324,21 +1838,11 @@ impl NestedReviewerProfilePublicationsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerPublication> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfilePublicationsUpdateBuilder {
-    type Output = Result<models::ReviewerPublication, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerPublication>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfilePublicationsUpdateBuilder -> models::ReviewerPublication = PUT
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::update`] (`PUT /api/reviewer-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesUpdateBuilder {
@@ -2348,17 +1852,6 @@ pub struct ReviewerProfilesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
@@ -2384,21 +1877,11 @@ impl ReviewerProfilesUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesUpdateBuilder {
-    type Output = Result<models::ReviewerProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesUpdateBuilder -> models::ReviewerProfile = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_affiliations_partial_update`] (`PATCH /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfileAffiliationsPartialUpdateBuilder {
@@ -2409,17 +1892,6 @@ pub struct NestedReviewerProfileAffiliationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileAffiliationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedReviewerAffiliationRequest) -> Self {
@@ -2449,21 +1921,11 @@ impl NestedReviewerProfileAffiliationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerAffiliation> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfileAffiliationsPartialUpdateBuilder {
-    type Output = Result<models::ReviewerAffiliation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerAffiliation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileAffiliationsPartialUpdateBuilder -> models::ReviewerAffiliation
+    = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_expertise_partial_update`] (`PATCH /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfileExpertisePartialUpdateBuilder {
@@ -2474,17 +1936,6 @@ pub struct NestedReviewerProfileExpertisePartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileExpertisePartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedReviewerExpertiseRequest) -> Self {
@@ -2514,21 +1965,11 @@ impl NestedReviewerProfileExpertisePartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerExpertise> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfileExpertisePartialUpdateBuilder {
-    type Output = Result<models::ReviewerExpertise, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerExpertise>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileExpertisePartialUpdateBuilder -> models::ReviewerExpertise =
+    PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_publications_partial_update`] (`PATCH /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfilePublicationsPartialUpdateBuilder {
@@ -2539,17 +1980,6 @@ pub struct NestedReviewerProfilePublicationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfilePublicationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedReviewerPublicationRequest) -> Self {
@@ -2579,21 +2009,11 @@ impl NestedReviewerProfilePublicationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerPublication> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfilePublicationsPartialUpdateBuilder {
-    type Output = Result<models::ReviewerPublication, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerPublication>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfilePublicationsPartialUpdateBuilder -> models::ReviewerPublication
+    = PATCH json; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::me_partial_update`] (`PATCH /api/reviewer-profiles/me/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesMePartialUpdateBuilder {
@@ -2602,17 +2022,6 @@ pub struct ReviewerProfilesMePartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesMePartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedReviewerProfileCreateRequest) -> Self {
@@ -2638,21 +2047,11 @@ impl ReviewerProfilesMePartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesMePartialUpdateBuilder {
-    type Output = Result<models::ReviewerProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesMePartialUpdateBuilder -> models::ReviewerProfile = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::partial_update`] (`PATCH /api/reviewer-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesPartialUpdateBuilder {
@@ -2662,17 +2061,6 @@ pub struct ReviewerProfilesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedReviewerProfileRequest) -> Self {
@@ -2701,21 +2089,11 @@ impl ReviewerProfilesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesPartialUpdateBuilder {
-    type Output = Result<models::ReviewerProfile, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesPartialUpdateBuilder -> models::ReviewerProfile = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_affiliations_destroy`] (`DELETE /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfileAffiliationsDestroyBuilder {
@@ -2725,17 +2103,6 @@ pub struct NestedReviewerProfileAffiliationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileAffiliationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2756,21 +2123,11 @@ impl NestedReviewerProfileAffiliationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfileAffiliationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileAffiliationsDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_expertise_destroy`] (`DELETE /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfileExpertiseDestroyBuilder {
@@ -2780,17 +2137,6 @@ pub struct NestedReviewerProfileExpertiseDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfileExpertiseDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2811,21 +2157,11 @@ impl NestedReviewerProfileExpertiseDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfileExpertiseDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfileExpertiseDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::nested_reviewer_profile_publications_destroy`] (`DELETE /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NestedReviewerProfilePublicationsDestroyBuilder {
@@ -2835,17 +2171,6 @@ pub struct NestedReviewerProfilePublicationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl NestedReviewerProfilePublicationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2866,21 +2191,11 @@ impl NestedReviewerProfilePublicationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for NestedReviewerProfilePublicationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    NestedReviewerProfilePublicationsDestroyBuilder -> runtime::Accepted = DELETE
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerProfilesApi::destroy`] (`DELETE /api/reviewer-profiles/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerProfilesDestroyBuilder {
@@ -2889,17 +2204,6 @@ pub struct ReviewerProfilesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerProfilesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2916,21 +2220,11 @@ impl ReviewerProfilesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ReviewerProfilesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerProfilesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `reviewer_profiles` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

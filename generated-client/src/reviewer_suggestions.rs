@@ -194,17 +194,6 @@ impl ReviewerSuggestionsListBuilder {
         self.status.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -263,14 +252,10 @@ impl ReviewerSuggestionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ReviewerSuggestionsListBuilder {
-    type Output = Result<runtime::Page<models::ReviewerSuggestion>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerSuggestion>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerSuggestionsListBuilder -> runtime::Page < models::ReviewerSuggestion >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerSuggestionsApi::retrieve`] (`GET /api/reviewer-suggestions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerSuggestionsRetrieveBuilder {
@@ -279,17 +264,6 @@ pub struct ReviewerSuggestionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerSuggestionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -309,21 +283,11 @@ impl ReviewerSuggestionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerSuggestion> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerSuggestionsRetrieveBuilder {
-    type Output = Result<models::ReviewerSuggestion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerSuggestion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerSuggestionsRetrieveBuilder -> models::ReviewerSuggestion = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerSuggestionsApi::destroy`] (`DELETE /api/reviewer-suggestions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerSuggestionsDestroyBuilder {
@@ -332,17 +296,6 @@ pub struct ReviewerSuggestionsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerSuggestionsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -362,21 +315,11 @@ impl ReviewerSuggestionsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ReviewerSuggestionsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerSuggestionsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerSuggestionsApi::confirm`] (`POST /api/reviewer-suggestions/{uuid}/confirm/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerSuggestionsConfirmBuilder {
@@ -386,17 +329,6 @@ pub struct ReviewerSuggestionsConfirmBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerSuggestionsConfirmBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewerSuggestionRequest) -> Self {
@@ -425,21 +357,11 @@ impl ReviewerSuggestionsConfirmBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerSuggestion> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerSuggestionsConfirmBuilder {
-    type Output = Result<models::ReviewerSuggestion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerSuggestion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerSuggestionsConfirmBuilder -> models::ReviewerSuggestion = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ReviewerSuggestionsApi::reject`] (`POST /api/reviewer-suggestions/{uuid}/reject/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReviewerSuggestionsRejectBuilder {
@@ -449,17 +371,6 @@ pub struct ReviewerSuggestionsRejectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ReviewerSuggestionsRejectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SuggestionRejectRequest) -> Self {
@@ -488,21 +399,11 @@ impl ReviewerSuggestionsRejectBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerSuggestion> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ReviewerSuggestionsRejectBuilder {
-    type Output = Result<models::ReviewerSuggestion, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ReviewerSuggestion>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ReviewerSuggestionsRejectBuilder -> models::ReviewerSuggestion = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `reviewer_suggestions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

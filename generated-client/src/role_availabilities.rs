@@ -133,17 +133,6 @@ impl RoleAvailabilitiesListBuilder {
         self.scope_type = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -201,14 +190,10 @@ impl RoleAvailabilitiesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for RoleAvailabilitiesListBuilder {
-    type Output = Result<runtime::Page<models::RoleAvailability>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RoleAvailability>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RoleAvailabilitiesListBuilder -> runtime::Page < models::RoleAvailability >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RoleAvailabilitiesApi::retrieve`] (`GET /api/role-availabilities/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RoleAvailabilitiesRetrieveBuilder {
@@ -217,17 +202,6 @@ pub struct RoleAvailabilitiesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RoleAvailabilitiesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -247,21 +221,11 @@ impl RoleAvailabilitiesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RoleAvailability> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for RoleAvailabilitiesRetrieveBuilder {
-    type Output = Result<models::RoleAvailability, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RoleAvailability>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RoleAvailabilitiesRetrieveBuilder -> models::RoleAvailability = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`RoleAvailabilitiesApi::destroy`] (`DELETE /api/role-availabilities/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RoleAvailabilitiesDestroyBuilder {
@@ -270,17 +234,6 @@ pub struct RoleAvailabilitiesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl RoleAvailabilitiesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -300,21 +253,11 @@ impl RoleAvailabilitiesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for RoleAvailabilitiesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    RoleAvailabilitiesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `role_availabilities` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -227,17 +227,6 @@ impl ScienceDomainsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -292,14 +281,10 @@ impl ScienceDomainsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ScienceDomainsListBuilder {
-    type Output = Result<runtime::Page<models::ScienceDomain>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ScienceDomain>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceDomainsListBuilder -> runtime::Page < models::ScienceDomain >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceDomainsApi::retrieve`] (`GET /api/science-domains/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ScienceDomainsRetrieveBuilder {
@@ -308,17 +293,6 @@ pub struct ScienceDomainsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -335,21 +309,11 @@ impl ScienceDomainsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ScienceDomain> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ScienceDomainsRetrieveBuilder {
-    type Output = Result<models::ScienceDomain, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ScienceDomain>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceDomainsRetrieveBuilder -> models::ScienceDomain = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceDomainsApi::create`] (`POST /api/science-domains/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ScienceDomainsCreateBuilder {
@@ -358,17 +322,6 @@ pub struct ScienceDomainsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -383,21 +336,11 @@ impl ScienceDomainsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ScienceDomain> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ScienceDomainsCreateBuilder {
-    type Output = Result<models::ScienceDomain, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ScienceDomain>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceDomainsCreateBuilder -> models::ScienceDomain = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceDomainsApi::update`] (`PUT /api/science-domains/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ScienceDomainsUpdateBuilder {
@@ -407,17 +350,6 @@ pub struct ScienceDomainsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -435,21 +367,11 @@ impl ScienceDomainsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ScienceDomain> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ScienceDomainsUpdateBuilder {
-    type Output = Result<models::ScienceDomain, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ScienceDomain>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceDomainsUpdateBuilder -> models::ScienceDomain = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceDomainsApi::partial_update`] (`PATCH /api/science-domains/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ScienceDomainsPartialUpdateBuilder {
@@ -459,17 +381,6 @@ pub struct ScienceDomainsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedScienceDomainRequest) -> Self {
@@ -495,21 +406,11 @@ impl ScienceDomainsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ScienceDomain> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ScienceDomainsPartialUpdateBuilder {
-    type Output = Result<models::ScienceDomain, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ScienceDomain>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceDomainsPartialUpdateBuilder -> models::ScienceDomain = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceDomainsApi::destroy`] (`DELETE /api/science-domains/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ScienceDomainsDestroyBuilder {
@@ -518,17 +419,6 @@ pub struct ScienceDomainsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -545,21 +435,11 @@ impl ScienceDomainsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ScienceDomainsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceDomainsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceDomainsApi::presets_list`] (`GET /api/science-domains/presets/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -619,17 +499,6 @@ impl ScienceDomainsPresetsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -692,19 +561,10 @@ impl ScienceDomainsPresetsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ScienceDomainsPresetsListBuilder {
-    type Output = Result<
-        runtime::Page<models::ScienceDomainsPresetsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ScienceDomainsPresetsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceDomainsPresetsListBuilder -> runtime::Page <
+    models::ScienceDomainsPresetsListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceDomainsApi::load_preset`] (`POST /api/science-domains/load_preset/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ScienceDomainsLoadPresetBuilder {
@@ -713,17 +573,6 @@ pub struct ScienceDomainsLoadPresetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ScienceDomainsLoadPresetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -741,21 +590,11 @@ impl ScienceDomainsLoadPresetBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::LoadScienceDomainPreset> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ScienceDomainsLoadPresetBuilder {
-    type Output = Result<models::LoadScienceDomainPreset, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::LoadScienceDomainPreset>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceDomainsLoadPresetBuilder -> models::LoadScienceDomainPreset = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `science_domains` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

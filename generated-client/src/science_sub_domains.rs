@@ -208,17 +208,6 @@ impl ScienceSubDomainsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -277,14 +266,10 @@ impl ScienceSubDomainsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ScienceSubDomainsListBuilder {
-    type Output = Result<runtime::Page<models::ScienceSubDomain>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ScienceSubDomain>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceSubDomainsListBuilder -> runtime::Page < models::ScienceSubDomain >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceSubDomainsApi::retrieve`] (`GET /api/science-sub-domains/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ScienceSubDomainsRetrieveBuilder {
@@ -293,17 +278,6 @@ pub struct ScienceSubDomainsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ScienceSubDomainsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -323,21 +297,11 @@ impl ScienceSubDomainsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ScienceSubDomain> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ScienceSubDomainsRetrieveBuilder {
-    type Output = Result<models::ScienceSubDomain, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ScienceSubDomain>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceSubDomainsRetrieveBuilder -> models::ScienceSubDomain = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceSubDomainsApi::create`] (`POST /api/science-sub-domains/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ScienceSubDomainsCreateBuilder {
@@ -346,17 +310,6 @@ pub struct ScienceSubDomainsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ScienceSubDomainsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -371,21 +324,11 @@ impl ScienceSubDomainsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ScienceSubDomain> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ScienceSubDomainsCreateBuilder {
-    type Output = Result<models::ScienceSubDomain, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ScienceSubDomain>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceSubDomainsCreateBuilder -> models::ScienceSubDomain = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceSubDomainsApi::update`] (`PUT /api/science-sub-domains/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ScienceSubDomainsUpdateBuilder {
@@ -395,17 +338,6 @@ pub struct ScienceSubDomainsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ScienceSubDomainsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -423,21 +355,11 @@ impl ScienceSubDomainsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ScienceSubDomain> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ScienceSubDomainsUpdateBuilder {
-    type Output = Result<models::ScienceSubDomain, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ScienceSubDomain>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceSubDomainsUpdateBuilder -> models::ScienceSubDomain = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceSubDomainsApi::partial_update`] (`PATCH /api/science-sub-domains/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ScienceSubDomainsPartialUpdateBuilder {
@@ -447,17 +369,6 @@ pub struct ScienceSubDomainsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ScienceSubDomainsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedScienceSubDomainRequest) -> Self {
@@ -486,21 +397,11 @@ impl ScienceSubDomainsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ScienceSubDomain> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ScienceSubDomainsPartialUpdateBuilder {
-    type Output = Result<models::ScienceSubDomain, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ScienceSubDomain>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceSubDomainsPartialUpdateBuilder -> models::ScienceSubDomain = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ScienceSubDomainsApi::destroy`] (`DELETE /api/science-sub-domains/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ScienceSubDomainsDestroyBuilder {
@@ -509,17 +410,6 @@ pub struct ScienceSubDomainsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ScienceSubDomainsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -539,21 +429,11 @@ impl ScienceSubDomainsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ScienceSubDomainsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ScienceSubDomainsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `science_sub_domains` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -200,17 +200,6 @@ impl ServiceSettingsListBuilder {
         self.type_ = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -275,14 +264,10 @@ impl ServiceSettingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ServiceSettingsListBuilder {
-    type Output = Result<runtime::Page<models::ServiceSettings>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ServiceSettings>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ServiceSettingsListBuilder -> runtime::Page < models::ServiceSettings >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ServiceSettingsApi::retrieve`] (`GET /api/service-settings/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ServiceSettingsRetrieveBuilder {
@@ -306,17 +291,6 @@ impl ServiceSettingsRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -335,21 +309,11 @@ impl ServiceSettingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ServiceSettings> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ServiceSettingsRetrieveBuilder {
-    type Output = Result<models::ServiceSettings, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ServiceSettings>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ServiceSettingsRetrieveBuilder -> models::ServiceSettings = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `service_settings` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -93,17 +93,6 @@ impl SlurmAssociationsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -159,14 +148,10 @@ impl SlurmAssociationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SlurmAssociationsListBuilder {
-    type Output = Result<runtime::Page<models::SlurmAssociation>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SlurmAssociation>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SlurmAssociationsListBuilder -> runtime::Page < models::SlurmAssociation >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SlurmAssociationsApi::retrieve`] (`GET /api/slurm-associations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SlurmAssociationsRetrieveBuilder {
@@ -175,17 +160,6 @@ pub struct SlurmAssociationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SlurmAssociationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -202,21 +176,11 @@ impl SlurmAssociationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SlurmAssociation> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SlurmAssociationsRetrieveBuilder {
-    type Output = Result<models::SlurmAssociation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SlurmAssociation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SlurmAssociationsRetrieveBuilder -> models::SlurmAssociation = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `slurm_associations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -159,17 +159,6 @@ pub struct StatsCeleryRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl StatsCeleryRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -180,21 +169,11 @@ impl StatsCeleryRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CeleryStat> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for StatsCeleryRetrieveBuilder {
-    type Output = Result<models::CeleryStat, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CeleryStat>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    StatsCeleryRetrieveBuilder -> models::CeleryStat = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`StatsApi::database_retrieve`] (`GET /api/stats/database/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct StatsDatabaseRetrieveBuilder {
@@ -202,17 +181,6 @@ pub struct StatsDatabaseRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl StatsDatabaseRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -226,21 +194,11 @@ impl StatsDatabaseRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DatabaseStat> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for StatsDatabaseRetrieveBuilder {
-    type Output = Result<models::DatabaseStat, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DatabaseStat>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    StatsDatabaseRetrieveBuilder -> models::DatabaseStat = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`StatsApi::table_growth_retrieve`] (`GET /api/stats/table-growth/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct StatsTableGrowthRetrieveBuilder {
@@ -248,17 +206,6 @@ pub struct StatsTableGrowthRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl StatsTableGrowthRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -272,23 +219,11 @@ impl StatsTableGrowthRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::StatsTableGrowthRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for StatsTableGrowthRetrieveBuilder {
-    type Output = Result<models::StatsTableGrowthRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::StatsTableGrowthRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    StatsTableGrowthRetrieveBuilder -> models::StatsTableGrowthRetrieveResponse = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`StatsApi::query`] (`POST /api/stats/query/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct StatsQueryBuilder {
@@ -297,17 +232,6 @@ pub struct StatsQueryBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl StatsQueryBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -319,21 +243,11 @@ impl StatsQueryBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for StatsQueryBuilder {
-    type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    StatsQueryBuilder -> Vec < Lenient < serde_json::Value > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`StatsApi::table_growth`] (`POST /api/stats/table-growth/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct StatsTableGrowthBuilder {
@@ -341,17 +255,6 @@ pub struct StatsTableGrowthBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl StatsTableGrowthBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -365,21 +268,11 @@ impl StatsTableGrowthBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::StatsTableGrowthResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for StatsTableGrowthBuilder {
-    type Output = Result<models::StatsTableGrowthResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::StatsTableGrowthResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    StatsTableGrowthBuilder -> models::StatsTableGrowthResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `stats` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -325,17 +325,6 @@ impl SupportSettingsAtlassianListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -355,21 +344,11 @@ impl SupportSettingsAtlassianListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianListBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianListBuilder -> runtime::Accepted = GET accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_retrieve`] (`GET /api/support/settings/atlassian/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianRetrieveBuilder {
@@ -378,17 +357,6 @@ pub struct SupportSettingsAtlassianRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -408,21 +376,11 @@ impl SupportSettingsAtlassianRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianRetrieveBuilder -> runtime::Accepted = GET accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_create`] (`POST /api/support/settings/atlassian/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianCreateBuilder {
@@ -430,17 +388,6 @@ pub struct SupportSettingsAtlassianCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -457,21 +404,11 @@ impl SupportSettingsAtlassianCreateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianCreateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianCreateBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_update`] (`PUT /api/support/settings/atlassian/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianUpdateBuilder {
@@ -480,17 +417,6 @@ pub struct SupportSettingsAtlassianUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -510,21 +436,11 @@ impl SupportSettingsAtlassianUpdateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianUpdateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianUpdateBuilder -> runtime::Accepted = PUT accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_partial_update`] (`PATCH /api/support/settings/atlassian/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianPartialUpdateBuilder {
@@ -533,17 +449,6 @@ pub struct SupportSettingsAtlassianPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -563,21 +468,11 @@ impl SupportSettingsAtlassianPartialUpdateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianPartialUpdateBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianPartialUpdateBuilder -> runtime::Accepted = PATCH accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_destroy`] (`DELETE /api/support/settings/atlassian/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianDestroyBuilder {
@@ -586,17 +481,6 @@ pub struct SupportSettingsAtlassianDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -616,21 +500,11 @@ impl SupportSettingsAtlassianDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_current_settings_retrieve`] (`GET /api/support/settings/atlassian/current_settings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
@@ -638,17 +512,6 @@ pub struct SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -665,21 +528,11 @@ impl SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianCurrentSettingsRetrieveBuilder -> runtime::Accepted = GET
+    accepted; query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_discover_custom_fields`] (`POST /api/support/settings/atlassian/discover_custom_fields/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
@@ -706,17 +559,6 @@ impl SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -737,28 +579,12 @@ impl SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverCustomFieldsRequest>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
-    type Output = Result<
-        Vec<Lenient<models::DiscoverCustomFieldsRequest>>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::DiscoverCustomFieldsRequest>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianDiscoverCustomFieldsBuilder -> Vec < Lenient <
+    models::DiscoverCustomFieldsRequest > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_discover_priorities`] (`POST /api/support/settings/atlassian/discover_priorities/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianDiscoverPrioritiesBuilder {
@@ -785,17 +611,6 @@ impl SupportSettingsAtlassianDiscoverPrioritiesBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -816,28 +631,12 @@ impl SupportSettingsAtlassianDiscoverPrioritiesBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverPrioritiesRequest>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianDiscoverPrioritiesBuilder {
-    type Output = Result<
-        Vec<Lenient<models::DiscoverPrioritiesRequest>>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::DiscoverPrioritiesRequest>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianDiscoverPrioritiesBuilder -> Vec < Lenient <
+    models::DiscoverPrioritiesRequest > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_discover_projects`] (`POST /api/support/settings/atlassian/discover_projects/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianDiscoverProjectsBuilder {
@@ -864,17 +663,6 @@ impl SupportSettingsAtlassianDiscoverProjectsBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -895,25 +683,12 @@ impl SupportSettingsAtlassianDiscoverProjectsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverProjectsRequest>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianDiscoverProjectsBuilder {
-    type Output = Result<Vec<Lenient<models::DiscoverProjectsRequest>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::DiscoverProjectsRequest>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianDiscoverProjectsBuilder -> Vec < Lenient <
+    models::DiscoverProjectsRequest > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_discover_request_types`] (`POST /api/support/settings/atlassian/discover_request_types/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianDiscoverRequestTypesBuilder {
@@ -940,17 +715,6 @@ impl SupportSettingsAtlassianDiscoverRequestTypesBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -971,28 +735,12 @@ impl SupportSettingsAtlassianDiscoverRequestTypesBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverRequestTypesRequest>>> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianDiscoverRequestTypesBuilder {
-    type Output = Result<
-        Vec<Lenient<models::DiscoverRequestTypesRequest>>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::DiscoverRequestTypesRequest>>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianDiscoverRequestTypesBuilder -> Vec < Lenient <
+    models::DiscoverRequestTypesRequest > > = POST json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_preview_settings`] (`POST /api/support/settings/atlassian/preview_settings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianPreviewSettingsBuilder {
@@ -1001,17 +749,6 @@ pub struct SupportSettingsAtlassianPreviewSettingsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianPreviewSettingsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1029,21 +766,11 @@ impl SupportSettingsAtlassianPreviewSettingsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianPreviewSettingsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianPreviewSettingsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_save_settings`] (`POST /api/support/settings/atlassian/save_settings/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianSaveSettingsBuilder {
@@ -1052,17 +779,6 @@ pub struct SupportSettingsAtlassianSaveSettingsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianSaveSettingsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1080,21 +796,11 @@ impl SupportSettingsAtlassianSaveSettingsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianSaveSettingsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianSaveSettingsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportApi::settings_atlassian_validate_credentials`] (`POST /api/support/settings/atlassian/validate_credentials/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportSettingsAtlassianValidateCredentialsBuilder {
@@ -1103,17 +809,6 @@ pub struct SupportSettingsAtlassianValidateCredentialsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportSettingsAtlassianValidateCredentialsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1131,21 +826,11 @@ impl SupportSettingsAtlassianValidateCredentialsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportSettingsAtlassianValidateCredentialsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportSettingsAtlassianValidateCredentialsBuilder -> runtime::Accepted = POST
+    accepted; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `support` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -217,17 +217,6 @@ impl SupportCommentsListBuilder {
         self.resource = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -288,14 +277,10 @@ impl SupportCommentsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SupportCommentsListBuilder {
-    type Output = Result<runtime::Page<models::Comment>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Comment>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportCommentsListBuilder -> runtime::Page < models::Comment >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportCommentsApi::retrieve`] (`GET /api/support-comments/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportCommentsRetrieveBuilder {
@@ -304,17 +289,6 @@ pub struct SupportCommentsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportCommentsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -331,21 +305,11 @@ impl SupportCommentsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Comment> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportCommentsRetrieveBuilder {
-    type Output = Result<models::Comment, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Comment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportCommentsRetrieveBuilder -> models::Comment = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportCommentsApi::update`] (`PUT /api/support-comments/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportCommentsUpdateBuilder {
@@ -355,17 +319,6 @@ pub struct SupportCommentsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportCommentsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -383,21 +336,11 @@ impl SupportCommentsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Comment> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportCommentsUpdateBuilder {
-    type Output = Result<models::Comment, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Comment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportCommentsUpdateBuilder -> models::Comment = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportCommentsApi::partial_update`] (`PATCH /api/support-comments/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportCommentsPartialUpdateBuilder {
@@ -407,17 +350,6 @@ pub struct SupportCommentsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportCommentsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedCommentRequest) -> Self {
@@ -446,21 +378,11 @@ impl SupportCommentsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Comment> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportCommentsPartialUpdateBuilder {
-    type Output = Result<models::Comment, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Comment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportCommentsPartialUpdateBuilder -> models::Comment = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportCommentsApi::destroy`] (`DELETE /api/support-comments/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportCommentsDestroyBuilder {
@@ -469,17 +391,6 @@ pub struct SupportCommentsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportCommentsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -496,21 +407,11 @@ impl SupportCommentsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportCommentsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportCommentsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `support_comments` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -170,17 +170,6 @@ impl SupportFeedbacksListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -243,14 +232,10 @@ impl SupportFeedbacksListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SupportFeedbacksListBuilder {
-    type Output = Result<runtime::Page<models::SupportFeedback>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SupportFeedback>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportFeedbacksListBuilder -> runtime::Page < models::SupportFeedback >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportFeedbacksApi::retrieve`] (`GET /api/support-feedbacks/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportFeedbacksRetrieveBuilder {
@@ -259,17 +244,6 @@ pub struct SupportFeedbacksRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportFeedbacksRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -286,21 +260,11 @@ impl SupportFeedbacksRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SupportFeedback> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportFeedbacksRetrieveBuilder {
-    type Output = Result<models::SupportFeedback, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SupportFeedback>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportFeedbacksRetrieveBuilder -> models::SupportFeedback = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportFeedbacksApi::create`] (`POST /api/support-feedbacks/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportFeedbacksCreateBuilder {
@@ -309,17 +273,6 @@ pub struct SupportFeedbacksCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportFeedbacksCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -334,21 +287,11 @@ impl SupportFeedbacksCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CreateFeedback> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportFeedbacksCreateBuilder {
-    type Output = Result<models::CreateFeedback, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CreateFeedback>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportFeedbacksCreateBuilder -> models::CreateFeedback = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `support_feedbacks` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

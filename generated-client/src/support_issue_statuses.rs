@@ -153,17 +153,6 @@ impl SupportIssueStatusesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -215,14 +204,10 @@ impl SupportIssueStatusesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SupportIssueStatusesListBuilder {
-    type Output = Result<runtime::Page<models::IssueStatus>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::IssueStatus>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssueStatusesListBuilder -> runtime::Page < models::IssueStatus >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssueStatusesApi::retrieve`] (`GET /api/support-issue-statuses/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssueStatusesRetrieveBuilder {
@@ -231,17 +216,6 @@ pub struct SupportIssueStatusesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssueStatusesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -261,21 +235,11 @@ impl SupportIssueStatusesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::IssueStatus> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportIssueStatusesRetrieveBuilder {
-    type Output = Result<models::IssueStatus, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::IssueStatus>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssueStatusesRetrieveBuilder -> models::IssueStatus = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssueStatusesApi::create`] (`POST /api/support-issue-statuses/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssueStatusesCreateBuilder {
@@ -284,17 +248,6 @@ pub struct SupportIssueStatusesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssueStatusesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -309,21 +262,11 @@ impl SupportIssueStatusesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::IssueStatusCreate> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportIssueStatusesCreateBuilder {
-    type Output = Result<models::IssueStatusCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::IssueStatusCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssueStatusesCreateBuilder -> models::IssueStatusCreate = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssueStatusesApi::update`] (`PUT /api/support-issue-statuses/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssueStatusesUpdateBuilder {
@@ -333,17 +276,6 @@ pub struct SupportIssueStatusesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssueStatusesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -364,21 +296,11 @@ impl SupportIssueStatusesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::IssueStatusCreate> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportIssueStatusesUpdateBuilder {
-    type Output = Result<models::IssueStatusCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::IssueStatusCreate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssueStatusesUpdateBuilder -> models::IssueStatusCreate = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssueStatusesApi::partial_update`] (`PATCH /api/support-issue-statuses/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssueStatusesPartialUpdateBuilder {
@@ -388,17 +310,6 @@ pub struct SupportIssueStatusesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssueStatusesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedIssueStatusRequest) -> Self {
@@ -427,21 +338,11 @@ impl SupportIssueStatusesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::IssueStatus> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportIssueStatusesPartialUpdateBuilder {
-    type Output = Result<models::IssueStatus, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::IssueStatus>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssueStatusesPartialUpdateBuilder -> models::IssueStatus = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssueStatusesApi::destroy`] (`DELETE /api/support-issue-statuses/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssueStatusesDestroyBuilder {
@@ -450,17 +351,6 @@ pub struct SupportIssueStatusesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssueStatusesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -480,21 +370,11 @@ impl SupportIssueStatusesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportIssueStatusesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssueStatusesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `support_issue_statuses` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

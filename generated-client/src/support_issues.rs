@@ -382,17 +382,6 @@ impl SupportIssuesListBuilder {
         self.type_ = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -466,14 +455,10 @@ impl SupportIssuesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SupportIssuesListBuilder {
-    type Output = Result<runtime::Page<models::Issue>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Issue>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssuesListBuilder -> runtime::Page < models::Issue >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssuesApi::retrieve`] (`GET /api/support-issues/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssuesRetrieveBuilder {
@@ -482,17 +467,6 @@ pub struct SupportIssuesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -508,21 +482,11 @@ impl SupportIssuesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Issue> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportIssuesRetrieveBuilder {
-    type Output = Result<models::Issue, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Issue>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssuesRetrieveBuilder -> models::Issue = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssuesApi::create`] (`POST /api/support-issues/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssuesCreateBuilder {
@@ -531,17 +495,6 @@ pub struct SupportIssuesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -556,21 +509,11 @@ impl SupportIssuesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Issue> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportIssuesCreateBuilder {
-    type Output = Result<models::Issue, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Issue>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssuesCreateBuilder -> models::Issue = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssuesApi::update`] (`PUT /api/support-issues/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssuesUpdateBuilder {
@@ -580,17 +523,6 @@ pub struct SupportIssuesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -607,21 +539,11 @@ impl SupportIssuesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Issue> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportIssuesUpdateBuilder {
-    type Output = Result<models::Issue, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Issue>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssuesUpdateBuilder -> models::Issue = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssuesApi::partial_update`] (`PATCH /api/support-issues/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssuesPartialUpdateBuilder {
@@ -631,17 +553,6 @@ pub struct SupportIssuesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedIssueRequest) -> Self {
@@ -666,21 +577,11 @@ impl SupportIssuesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Issue> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportIssuesPartialUpdateBuilder {
-    type Output = Result<models::Issue, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Issue>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssuesPartialUpdateBuilder -> models::Issue = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssuesApi::destroy`] (`DELETE /api/support-issues/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssuesDestroyBuilder {
@@ -689,17 +590,6 @@ pub struct SupportIssuesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -715,21 +605,11 @@ impl SupportIssuesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportIssuesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssuesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssuesApi::comment`] (`POST /api/support-issues/{uuid}/comment/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssuesCommentBuilder {
@@ -739,17 +619,6 @@ pub struct SupportIssuesCommentBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesCommentBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -767,21 +636,11 @@ impl SupportIssuesCommentBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Comment> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportIssuesCommentBuilder {
-    type Output = Result<models::Comment, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Comment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssuesCommentBuilder -> models::Comment = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportIssuesApi::sync`] (`POST /api/support-issues/{uuid}/sync/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportIssuesSyncBuilder {
@@ -790,17 +649,6 @@ pub struct SupportIssuesSyncBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportIssuesSyncBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -817,21 +665,11 @@ impl SupportIssuesSyncBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportIssuesSyncBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportIssuesSyncBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `support_issues` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

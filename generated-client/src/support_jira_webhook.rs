@@ -45,17 +45,6 @@ pub struct SupportJiraWebhookBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportJiraWebhookBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -70,21 +59,11 @@ impl SupportJiraWebhookBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::WebHookReceiver> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportJiraWebhookBuilder {
-    type Output = Result<models::WebHookReceiver, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::WebHookReceiver>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportJiraWebhookBuilder -> models::WebHookReceiver = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `support_jira_webhook` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

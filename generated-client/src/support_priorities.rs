@@ -97,17 +97,6 @@ impl SupportPrioritiesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -163,14 +152,10 @@ impl SupportPrioritiesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SupportPrioritiesListBuilder {
-    type Output = Result<runtime::Page<models::SupportPriority>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SupportPriority>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportPrioritiesListBuilder -> runtime::Page < models::SupportPriority >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportPrioritiesApi::retrieve`] (`GET /api/support-priorities/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportPrioritiesRetrieveBuilder {
@@ -179,17 +164,6 @@ pub struct SupportPrioritiesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportPrioritiesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -206,21 +180,11 @@ impl SupportPrioritiesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SupportPriority> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportPrioritiesRetrieveBuilder {
-    type Output = Result<models::SupportPriority, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SupportPriority>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportPrioritiesRetrieveBuilder -> models::SupportPriority = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `support_priorities` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

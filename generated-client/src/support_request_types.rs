@@ -77,17 +77,6 @@ impl SupportRequestTypesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -141,14 +130,10 @@ impl SupportRequestTypesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SupportRequestTypesListBuilder {
-    type Output = Result<runtime::Page<models::SupportRequestType>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SupportRequestType>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportRequestTypesListBuilder -> runtime::Page < models::SupportRequestType >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportRequestTypesApi::retrieve`] (`GET /api/support-request-types/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportRequestTypesRetrieveBuilder {
@@ -157,17 +142,6 @@ pub struct SupportRequestTypesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -187,21 +161,11 @@ impl SupportRequestTypesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SupportRequestType> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportRequestTypesRetrieveBuilder {
-    type Output = Result<models::SupportRequestType, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SupportRequestType>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportRequestTypesRetrieveBuilder -> models::SupportRequestType = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `support_request_types` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -226,17 +226,6 @@ impl SupportRequestTypesAdminListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -295,14 +284,10 @@ impl SupportRequestTypesAdminListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SupportRequestTypesAdminListBuilder {
-    type Output = Result<runtime::Page<models::RequestTypeAdmin>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RequestTypeAdmin>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportRequestTypesAdminListBuilder -> runtime::Page < models::RequestTypeAdmin >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportRequestTypesAdminApi::retrieve`] (`GET /api/support-request-types-admin/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportRequestTypesAdminRetrieveBuilder {
@@ -311,17 +296,6 @@ pub struct SupportRequestTypesAdminRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -341,21 +315,11 @@ impl SupportRequestTypesAdminRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestTypeAdmin> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportRequestTypesAdminRetrieveBuilder {
-    type Output = Result<models::RequestTypeAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestTypeAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportRequestTypesAdminRetrieveBuilder -> models::RequestTypeAdmin = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportRequestTypesAdminApi::create`] (`POST /api/support-request-types-admin/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportRequestTypesAdminCreateBuilder {
@@ -364,17 +328,6 @@ pub struct SupportRequestTypesAdminCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -392,21 +345,11 @@ impl SupportRequestTypesAdminCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestTypeAdmin> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportRequestTypesAdminCreateBuilder {
-    type Output = Result<models::RequestTypeAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestTypeAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportRequestTypesAdminCreateBuilder -> models::RequestTypeAdmin = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportRequestTypesAdminApi::update`] (`PUT /api/support-request-types-admin/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportRequestTypesAdminUpdateBuilder {
@@ -416,17 +359,6 @@ pub struct SupportRequestTypesAdminUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -447,21 +379,11 @@ impl SupportRequestTypesAdminUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestTypeAdmin> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportRequestTypesAdminUpdateBuilder {
-    type Output = Result<models::RequestTypeAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestTypeAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportRequestTypesAdminUpdateBuilder -> models::RequestTypeAdmin = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportRequestTypesAdminApi::partial_update`] (`PATCH /api/support-request-types-admin/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportRequestTypesAdminPartialUpdateBuilder {
@@ -471,17 +393,6 @@ pub struct SupportRequestTypesAdminPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedRequestTypeAdminRequest) -> Self {
@@ -510,21 +421,11 @@ impl SupportRequestTypesAdminPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RequestTypeAdmin> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportRequestTypesAdminPartialUpdateBuilder {
-    type Output = Result<models::RequestTypeAdmin, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RequestTypeAdmin>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportRequestTypesAdminPartialUpdateBuilder -> models::RequestTypeAdmin = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`SupportRequestTypesAdminApi::destroy`] (`DELETE /api/support-request-types-admin/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportRequestTypesAdminDestroyBuilder {
@@ -533,17 +434,6 @@ pub struct SupportRequestTypesAdminDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -563,21 +453,11 @@ impl SupportRequestTypesAdminDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportRequestTypesAdminDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportRequestTypesAdminDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportRequestTypesAdminApi::activate`] (`POST /api/support-request-types-admin/{uuid}/activate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportRequestTypesAdminActivateBuilder {
@@ -586,17 +466,6 @@ pub struct SupportRequestTypesAdminActivateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminActivateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -616,21 +485,11 @@ impl SupportRequestTypesAdminActivateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportRequestTypesAdminActivateBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportRequestTypesAdminActivateBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportRequestTypesAdminApi::deactivate`] (`POST /api/support-request-types-admin/{uuid}/deactivate/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportRequestTypesAdminDeactivateBuilder {
@@ -639,17 +498,6 @@ pub struct SupportRequestTypesAdminDeactivateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminDeactivateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -669,21 +517,11 @@ impl SupportRequestTypesAdminDeactivateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportRequestTypesAdminDeactivateBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportRequestTypesAdminDeactivateBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportRequestTypesAdminApi::reorder`] (`POST /api/support-request-types-admin/reorder/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportRequestTypesAdminReorderBuilder {
@@ -692,17 +530,6 @@ pub struct SupportRequestTypesAdminReorderBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportRequestTypesAdminReorderBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -720,21 +547,11 @@ impl SupportRequestTypesAdminReorderBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportRequestTypesAdminReorderBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportRequestTypesAdminReorderBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `support_request_types_admin` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

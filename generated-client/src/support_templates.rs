@@ -195,17 +195,6 @@ impl SupportTemplatesListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -257,14 +246,10 @@ impl SupportTemplatesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SupportTemplatesListBuilder {
-    type Output = Result<runtime::Page<models::Template>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Template>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportTemplatesListBuilder -> runtime::Page < models::Template >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportTemplatesApi::retrieve`] (`GET /api/support-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportTemplatesRetrieveBuilder {
@@ -273,17 +258,6 @@ pub struct SupportTemplatesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -300,21 +274,11 @@ impl SupportTemplatesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Template> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportTemplatesRetrieveBuilder {
-    type Output = Result<models::Template, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Template>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportTemplatesRetrieveBuilder -> models::Template = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportTemplatesApi::create`] (`POST /api/support-templates/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportTemplatesCreateBuilder {
@@ -323,17 +287,6 @@ pub struct SupportTemplatesCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -348,21 +301,11 @@ impl SupportTemplatesCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Template> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportTemplatesCreateBuilder {
-    type Output = Result<models::Template, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Template>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportTemplatesCreateBuilder -> models::Template = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportTemplatesApi::create_attachments`] (`POST /api/support-templates/{uuid}/create_attachments/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportTemplatesCreateAttachmentsBuilder {
@@ -372,17 +315,6 @@ pub struct SupportTemplatesCreateAttachmentsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesCreateAttachmentsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -407,21 +339,11 @@ impl SupportTemplatesCreateAttachmentsBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportTemplatesCreateAttachmentsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportTemplatesCreateAttachmentsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportTemplatesApi::update`] (`PUT /api/support-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportTemplatesUpdateBuilder {
@@ -431,17 +353,6 @@ pub struct SupportTemplatesUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -459,21 +370,11 @@ impl SupportTemplatesUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Template> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportTemplatesUpdateBuilder {
-    type Output = Result<models::Template, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Template>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportTemplatesUpdateBuilder -> models::Template = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportTemplatesApi::partial_update`] (`PATCH /api/support-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportTemplatesPartialUpdateBuilder {
@@ -483,17 +384,6 @@ pub struct SupportTemplatesPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedTemplateRequest) -> Self {
@@ -522,21 +412,11 @@ impl SupportTemplatesPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Template> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportTemplatesPartialUpdateBuilder {
-    type Output = Result<models::Template, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Template>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportTemplatesPartialUpdateBuilder -> models::Template = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportTemplatesApi::destroy`] (`DELETE /api/support-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportTemplatesDestroyBuilder {
@@ -545,17 +425,6 @@ pub struct SupportTemplatesDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -572,21 +441,11 @@ impl SupportTemplatesDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportTemplatesDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportTemplatesDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportTemplatesApi::delete_attachments`] (`POST /api/support-templates/{uuid}/delete_attachments/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportTemplatesDeleteAttachmentsBuilder {
@@ -596,17 +455,6 @@ pub struct SupportTemplatesDeleteAttachmentsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportTemplatesDeleteAttachmentsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -627,21 +475,11 @@ impl SupportTemplatesDeleteAttachmentsBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for SupportTemplatesDeleteAttachmentsBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportTemplatesDeleteAttachmentsBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `support_templates` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -101,17 +101,6 @@ impl SupportUsersListBuilder {
         self.user = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -163,14 +152,10 @@ impl SupportUsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SupportUsersListBuilder {
-    type Output = Result<runtime::Page<models::SupportUser>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SupportUser>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportUsersListBuilder -> runtime::Page < models::SupportUser >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SupportUsersApi::retrieve`] (`GET /api/support-users/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportUsersRetrieveBuilder {
@@ -179,17 +164,6 @@ pub struct SupportUsersRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SupportUsersRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -205,21 +179,11 @@ impl SupportUsersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SupportUser> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SupportUsersRetrieveBuilder {
-    type Output = Result<models::SupportUser, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SupportUser>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SupportUsersRetrieveBuilder -> models::SupportUser = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `support_users` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -206,17 +206,6 @@ impl SystemLogsListBuilder {
         self.source = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -274,14 +263,10 @@ impl SystemLogsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SystemLogsListBuilder {
-    type Output = Result<runtime::Page<models::SystemLog>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SystemLog>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SystemLogsListBuilder -> runtime::Page < models::SystemLog >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SystemLogsApi::retrieve`] (`GET /api/system-logs/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SystemLogsRetrieveBuilder {
@@ -290,17 +275,6 @@ pub struct SystemLogsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SystemLogsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -314,21 +288,11 @@ impl SystemLogsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SystemLog> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SystemLogsRetrieveBuilder {
-    type Output = Result<models::SystemLog, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SystemLog>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SystemLogsRetrieveBuilder -> models::SystemLog = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SystemLogsApi::instances_list`] (`GET /api/system-logs/instances/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -430,17 +394,6 @@ impl SystemLogsInstancesListBuilder {
         self.source = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -505,19 +458,10 @@ impl SystemLogsInstancesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for SystemLogsInstancesListBuilder {
-    type Output = Result<
-        runtime::Page<models::SystemLogsInstancesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::SystemLogsInstancesListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SystemLogsInstancesListBuilder -> runtime::Page <
+    models::SystemLogsInstancesListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`SystemLogsApi::stats_retrieve`] (`GET /api/system-logs/stats/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SystemLogsStatsRetrieveBuilder {
@@ -525,17 +469,6 @@ pub struct SystemLogsStatsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SystemLogsStatsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -549,23 +482,11 @@ impl SystemLogsStatsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::SystemLogsStatsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SystemLogsStatsRetrieveBuilder {
-    type Output = Result<models::SystemLogsStatsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SystemLogsStatsRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SystemLogsStatsRetrieveBuilder -> models::SystemLogsStatsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `system_logs` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -87,17 +87,6 @@ impl UserActionExecutionsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -152,16 +141,10 @@ impl UserActionExecutionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UserActionExecutionsListBuilder {
-    type Output = Result<runtime::Page<models::UserActionExecution>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UserActionExecution>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionExecutionsListBuilder -> runtime::Page < models::UserActionExecution >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserActionExecutionsApi::retrieve`] (`GET /api/user-action-executions/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserActionExecutionsRetrieveBuilder {
@@ -170,17 +153,6 @@ pub struct UserActionExecutionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserActionExecutionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -200,21 +172,11 @@ impl UserActionExecutionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserActionExecution> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserActionExecutionsRetrieveBuilder {
-    type Output = Result<models::UserActionExecution, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserActionExecution>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionExecutionsRetrieveBuilder -> models::UserActionExecution = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `user_action_executions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

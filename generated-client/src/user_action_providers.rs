@@ -77,17 +77,6 @@ impl UserActionProvidersListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -141,14 +130,10 @@ impl UserActionProvidersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UserActionProvidersListBuilder {
-    type Output = Result<runtime::Page<models::UserActionProvider>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserActionProvider>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionProvidersListBuilder -> runtime::Page < models::UserActionProvider >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserActionProvidersApi::retrieve`] (`GET /api/user-action-providers/{id}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserActionProvidersRetrieveBuilder {
@@ -157,17 +142,6 @@ pub struct UserActionProvidersRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserActionProvidersRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -187,21 +161,11 @@ impl UserActionProvidersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserActionProvider> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserActionProvidersRetrieveBuilder {
-    type Output = Result<models::UserActionProvider, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserActionProvider>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionProvidersRetrieveBuilder -> models::UserActionProvider = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `user_action_providers` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -264,17 +264,6 @@ impl UserActionsListBuilder {
         self.user_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -333,14 +322,10 @@ impl UserActionsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UserActionsListBuilder {
-    type Output = Result<runtime::Page<models::UserAction>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserAction>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionsListBuilder -> runtime::Page < models::UserAction >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserActionsApi::retrieve`] (`GET /api/user-actions/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserActionsRetrieveBuilder {
@@ -349,17 +334,6 @@ pub struct UserActionsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -375,21 +349,11 @@ impl UserActionsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserAction> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserActionsRetrieveBuilder {
-    type Output = Result<models::UserAction, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserAction>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionsRetrieveBuilder -> models::UserAction = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserActionsApi::update_actions`] (`POST /api/user-actions/update_actions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserActionsUpdateActionsBuilder {
@@ -398,17 +362,6 @@ pub struct UserActionsUpdateActionsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsUpdateActionsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::UpdateActionsRequest) -> Self {
@@ -434,21 +387,11 @@ impl UserActionsUpdateActionsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserUpdateAction> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserActionsUpdateActionsBuilder {
-    type Output = Result<models::UserUpdateAction, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserUpdateAction>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionsUpdateActionsBuilder -> models::UserUpdateAction = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserActionsApi::summary_retrieve`] (`GET /api/user-actions/summary/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserActionsSummaryRetrieveBuilder {
@@ -456,17 +399,6 @@ pub struct UserActionsSummaryRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsSummaryRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -480,25 +412,11 @@ impl UserActionsSummaryRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::UserActionsSummaryRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserActionsSummaryRetrieveBuilder {
-    type Output = Result<models::UserActionsSummaryRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::UserActionsSummaryRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionsSummaryRetrieveBuilder -> models::UserActionsSummaryRetrieveResponse = GET
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`UserActionsApi::bulk_silence`] (`POST /api/user-actions/bulk_silence/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserActionsBulkSilenceBuilder {
@@ -507,17 +425,6 @@ pub struct UserActionsBulkSilenceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsBulkSilenceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SilenceActionRequest) -> Self {
@@ -540,21 +447,11 @@ impl UserActionsBulkSilenceBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SilenceAction> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserActionsBulkSilenceBuilder {
-    type Output = Result<models::SilenceAction, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SilenceAction>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionsBulkSilenceBuilder -> models::SilenceAction = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserActionsApi::execute_action`] (`POST /api/user-actions/{uuid}/execute_action/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserActionsExecuteActionBuilder {
@@ -564,17 +461,6 @@ pub struct UserActionsExecuteActionBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsExecuteActionBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -595,21 +481,11 @@ impl UserActionsExecuteActionBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ExecuteAction> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserActionsExecuteActionBuilder {
-    type Output = Result<models::ExecuteAction, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ExecuteAction>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionsExecuteActionBuilder -> models::ExecuteAction = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserActionsApi::silence`] (`POST /api/user-actions/{uuid}/silence/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserActionsSilenceBuilder {
@@ -619,17 +495,6 @@ pub struct UserActionsSilenceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsSilenceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SilenceActionRequest) -> Self {
@@ -655,21 +520,11 @@ impl UserActionsSilenceBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserActionsSilenceResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserActionsSilenceBuilder {
-    type Output = Result<models::UserActionsSilenceResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserActionsSilenceResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionsSilenceBuilder -> models::UserActionsSilenceResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserActionsApi::unsilence`] (`POST /api/user-actions/{uuid}/unsilence/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserActionsUnsilenceBuilder {
@@ -678,17 +533,6 @@ pub struct UserActionsUnsilenceBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserActionsUnsilenceBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -705,21 +549,11 @@ impl UserActionsUnsilenceBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserActionsUnsilenceBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserActionsUnsilenceBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `user_actions` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

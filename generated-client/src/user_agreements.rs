@@ -172,17 +172,6 @@ impl UserAgreementsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -236,14 +225,10 @@ impl UserAgreementsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UserAgreementsListBuilder {
-    type Output = Result<runtime::Page<models::UserAgreement>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserAgreement>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserAgreementsListBuilder -> runtime::Page < models::UserAgreement >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserAgreementsApi::retrieve`] (`GET /api/user-agreements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserAgreementsRetrieveBuilder {
@@ -252,17 +237,6 @@ pub struct UserAgreementsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserAgreementsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -279,21 +253,11 @@ impl UserAgreementsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserAgreement> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserAgreementsRetrieveBuilder {
-    type Output = Result<models::UserAgreement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserAgreement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserAgreementsRetrieveBuilder -> models::UserAgreement = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserAgreementsApi::create`] (`POST /api/user-agreements/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserAgreementsCreateBuilder {
@@ -302,17 +266,6 @@ pub struct UserAgreementsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserAgreementsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -327,21 +280,11 @@ impl UserAgreementsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserAgreement> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserAgreementsCreateBuilder {
-    type Output = Result<models::UserAgreement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserAgreement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserAgreementsCreateBuilder -> models::UserAgreement = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserAgreementsApi::update`] (`PUT /api/user-agreements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserAgreementsUpdateBuilder {
@@ -351,17 +294,6 @@ pub struct UserAgreementsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserAgreementsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -379,21 +311,11 @@ impl UserAgreementsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserAgreement> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserAgreementsUpdateBuilder {
-    type Output = Result<models::UserAgreement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserAgreement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserAgreementsUpdateBuilder -> models::UserAgreement = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserAgreementsApi::partial_update`] (`PATCH /api/user-agreements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserAgreementsPartialUpdateBuilder {
@@ -403,17 +325,6 @@ pub struct UserAgreementsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserAgreementsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedUserAgreementRequest) -> Self {
@@ -439,21 +350,11 @@ impl UserAgreementsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserAgreement> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserAgreementsPartialUpdateBuilder {
-    type Output = Result<models::UserAgreement, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserAgreement>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserAgreementsPartialUpdateBuilder -> models::UserAgreement = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserAgreementsApi::destroy`] (`DELETE /api/user-agreements/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserAgreementsDestroyBuilder {
@@ -462,17 +363,6 @@ pub struct UserAgreementsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserAgreementsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -489,21 +379,11 @@ impl UserAgreementsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserAgreementsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserAgreementsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `user_agreements` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

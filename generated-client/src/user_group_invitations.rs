@@ -297,17 +297,6 @@ impl UserGroupInvitationsListBuilder {
         self.scope_type = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -369,14 +358,10 @@ impl UserGroupInvitationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UserGroupInvitationsListBuilder {
-    type Output = Result<runtime::Page<models::GroupInvitation>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::GroupInvitation>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserGroupInvitationsListBuilder -> runtime::Page < models::GroupInvitation >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserGroupInvitationsApi::retrieve`] (`GET /api/user-group-invitations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserGroupInvitationsRetrieveBuilder {
@@ -385,17 +370,6 @@ pub struct UserGroupInvitationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -415,21 +389,11 @@ impl UserGroupInvitationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::GroupInvitation> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserGroupInvitationsRetrieveBuilder {
-    type Output = Result<models::GroupInvitation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::GroupInvitation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserGroupInvitationsRetrieveBuilder -> models::GroupInvitation = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserGroupInvitationsApi::create`] (`POST /api/user-group-invitations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserGroupInvitationsCreateBuilder {
@@ -438,17 +402,6 @@ pub struct UserGroupInvitationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -463,21 +416,11 @@ impl UserGroupInvitationsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::GroupInvitation> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserGroupInvitationsCreateBuilder {
-    type Output = Result<models::GroupInvitation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::GroupInvitation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserGroupInvitationsCreateBuilder -> models::GroupInvitation = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserGroupInvitationsApi::update`] (`PUT /api/user-group-invitations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserGroupInvitationsUpdateBuilder {
@@ -487,17 +430,6 @@ pub struct UserGroupInvitationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::GroupInvitationUpdateRequest) -> Self {
@@ -526,21 +458,11 @@ impl UserGroupInvitationsUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::GroupInvitationUpdate> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserGroupInvitationsUpdateBuilder {
-    type Output = Result<models::GroupInvitationUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::GroupInvitationUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserGroupInvitationsUpdateBuilder -> models::GroupInvitationUpdate = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserGroupInvitationsApi::partial_update`] (`PATCH /api/user-group-invitations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserGroupInvitationsPartialUpdateBuilder {
@@ -550,17 +472,6 @@ pub struct UserGroupInvitationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedGroupInvitationUpdateRequest) -> Self {
@@ -589,21 +500,11 @@ impl UserGroupInvitationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::GroupInvitationUpdate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserGroupInvitationsPartialUpdateBuilder {
-    type Output = Result<models::GroupInvitationUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::GroupInvitationUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserGroupInvitationsPartialUpdateBuilder -> models::GroupInvitationUpdate = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`UserGroupInvitationsApi::destroy`] (`DELETE /api/user-group-invitations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserGroupInvitationsDestroyBuilder {
@@ -612,17 +513,6 @@ pub struct UserGroupInvitationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -642,21 +532,11 @@ impl UserGroupInvitationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserGroupInvitationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserGroupInvitationsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserGroupInvitationsApi::projects_list`] (`GET /api/user-group-invitations/{uuid}/projects/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -682,17 +562,6 @@ impl UserGroupInvitationsProjectsListBuilder {
     #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
-        self
-    }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
         self
     }
     #[inline]
@@ -758,19 +627,10 @@ impl UserGroupInvitationsProjectsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UserGroupInvitationsProjectsListBuilder {
-    type Output = Result<
-        runtime::Page<models::UserGroupInvitationsProjectsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UserGroupInvitationsProjectsListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserGroupInvitationsProjectsListBuilder -> runtime::Page <
+    models::UserGroupInvitationsProjectsListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`UserGroupInvitationsApi::cancel`] (`POST /api/user-group-invitations/{uuid}/cancel/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserGroupInvitationsCancelBuilder {
@@ -779,17 +639,6 @@ pub struct UserGroupInvitationsCancelBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsCancelBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -809,21 +658,11 @@ impl UserGroupInvitationsCancelBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserGroupInvitationsCancelBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserGroupInvitationsCancelBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserGroupInvitationsApi::submit_request`] (`POST /api/user-group-invitations/{uuid}/submit_request/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserGroupInvitationsSubmitRequestBuilder {
@@ -833,17 +672,6 @@ pub struct UserGroupInvitationsSubmitRequestBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserGroupInvitationsSubmitRequestBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SubmitRequestRequest) -> Self {
@@ -872,21 +700,11 @@ impl UserGroupInvitationsSubmitRequestBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SubmitRequest> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserGroupInvitationsSubmitRequestBuilder {
-    type Output = Result<models::SubmitRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SubmitRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserGroupInvitationsSubmitRequestBuilder -> models::SubmitRequest = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `user_group_invitations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -445,17 +445,6 @@ impl UserInvitationsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -519,14 +508,10 @@ impl UserInvitationsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UserInvitationsListBuilder {
-    type Output = Result<runtime::Page<models::Invitation>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Invitation>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsListBuilder -> runtime::Page < models::Invitation >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::retrieve`] (`GET /api/user-invitations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsRetrieveBuilder {
@@ -535,17 +520,6 @@ pub struct UserInvitationsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -562,21 +536,11 @@ impl UserInvitationsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Invitation> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsRetrieveBuilder {
-    type Output = Result<models::Invitation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Invitation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsRetrieveBuilder -> models::Invitation = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::create`] (`POST /api/user-invitations/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsCreateBuilder {
@@ -585,17 +549,6 @@ pub struct UserInvitationsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -610,21 +563,11 @@ impl UserInvitationsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Invitation> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsCreateBuilder {
-    type Output = Result<models::Invitation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Invitation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsCreateBuilder -> models::Invitation = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::update`] (`PUT /api/user-invitations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsUpdateBuilder {
@@ -634,17 +577,6 @@ pub struct UserInvitationsUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -662,21 +594,11 @@ impl UserInvitationsUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvitationUpdate> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsUpdateBuilder {
-    type Output = Result<models::InvitationUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvitationUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsUpdateBuilder -> models::InvitationUpdate = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::partial_update`] (`PATCH /api/user-invitations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsPartialUpdateBuilder {
@@ -686,17 +608,6 @@ pub struct UserInvitationsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedInvitationUpdateRequest) -> Self {
@@ -725,21 +636,11 @@ impl UserInvitationsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvitationUpdate> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsPartialUpdateBuilder {
-    type Output = Result<models::InvitationUpdate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvitationUpdate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsPartialUpdateBuilder -> models::InvitationUpdate = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::destroy`] (`DELETE /api/user-invitations/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsDestroyBuilder {
@@ -748,17 +649,6 @@ pub struct UserInvitationsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -775,21 +665,11 @@ impl UserInvitationsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::details_retrieve`] (`GET /api/user-invitations/{uuid}/details/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsDetailsRetrieveBuilder {
@@ -798,17 +678,6 @@ pub struct UserInvitationsDetailsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsDetailsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -828,25 +697,12 @@ impl UserInvitationsDetailsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::UserInvitationsDetailsRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsDetailsRetrieveBuilder {
-    type Output = Result<models::UserInvitationsDetailsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::UserInvitationsDetailsRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsDetailsRetrieveBuilder ->
+    models::UserInvitationsDetailsRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::accept`] (`POST /api/user-invitations/{uuid}/accept/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsAcceptBuilder {
@@ -855,17 +711,6 @@ pub struct UserInvitationsAcceptBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsAcceptBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -885,21 +730,11 @@ impl UserInvitationsAcceptBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsAcceptBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsAcceptBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::approve`] (`POST /api/user-invitations/approve/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsApproveBuilder {
@@ -908,17 +743,6 @@ pub struct UserInvitationsApproveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsApproveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -933,21 +757,11 @@ impl UserInvitationsApproveBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsApproveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsApproveBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::cancel`] (`POST /api/user-invitations/{uuid}/cancel/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsCancelBuilder {
@@ -956,17 +770,6 @@ pub struct UserInvitationsCancelBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsCancelBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -986,21 +789,11 @@ impl UserInvitationsCancelBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsCancelBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsCancelBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::check`] (`POST /api/user-invitations/{uuid}/check/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsCheckBuilder {
@@ -1009,17 +802,6 @@ pub struct UserInvitationsCheckBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsCheckBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1036,21 +818,11 @@ impl UserInvitationsCheckBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInvitationsCheckResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsCheckBuilder {
-    type Output = Result<models::UserInvitationsCheckResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInvitationsCheckResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsCheckBuilder -> models::UserInvitationsCheckResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::check_duplicates`] (`POST /api/user-invitations/check-duplicates/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsCheckDuplicatesBuilder {
@@ -1059,17 +831,6 @@ pub struct UserInvitationsCheckDuplicatesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsCheckDuplicatesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1087,21 +848,11 @@ impl UserInvitationsCheckDuplicatesBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvitationDuplicateCheck> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsCheckDuplicatesBuilder {
-    type Output = Result<models::InvitationDuplicateCheck, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvitationDuplicateCheck>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsCheckDuplicatesBuilder -> models::InvitationDuplicateCheck = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::delete`] (`POST /api/user-invitations/{uuid}/delete/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsDeleteBuilder {
@@ -1110,17 +861,6 @@ pub struct UserInvitationsDeleteBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsDeleteBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1140,21 +880,11 @@ impl UserInvitationsDeleteBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsDeleteBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsDeleteBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::reject`] (`POST /api/user-invitations/reject/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsRejectBuilder {
@@ -1163,17 +893,6 @@ pub struct UserInvitationsRejectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsRejectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1188,21 +907,11 @@ impl UserInvitationsRejectBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsRejectBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsRejectBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserInvitationsApi::send`] (`POST /api/user-invitations/{uuid}/send/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserInvitationsSendBuilder {
@@ -1211,17 +920,6 @@ pub struct UserInvitationsSendBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserInvitationsSendBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1238,21 +936,11 @@ impl UserInvitationsSendBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserInvitationsSendBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserInvitationsSendBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `user_invitations` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

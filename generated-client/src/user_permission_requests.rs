@@ -226,17 +226,6 @@ impl UserPermissionRequestsListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -299,16 +288,10 @@ impl UserPermissionRequestsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UserPermissionRequestsListBuilder {
-    type Output = Result<runtime::Page<models::UserPermissionRequest>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UserPermissionRequest>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserPermissionRequestsListBuilder -> runtime::Page < models::UserPermissionRequest >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserPermissionRequestsApi::retrieve`] (`GET /api/user-permission-requests/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserPermissionRequestsRetrieveBuilder {
@@ -317,17 +300,6 @@ pub struct UserPermissionRequestsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionRequestsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -347,21 +319,11 @@ impl UserPermissionRequestsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserPermissionRequest> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserPermissionRequestsRetrieveBuilder {
-    type Output = Result<models::UserPermissionRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserPermissionRequest>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserPermissionRequestsRetrieveBuilder -> models::UserPermissionRequest = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserPermissionRequestsApi::destroy`] (`DELETE /api/user-permission-requests/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserPermissionRequestsDestroyBuilder {
@@ -370,17 +332,6 @@ pub struct UserPermissionRequestsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionRequestsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -400,21 +351,11 @@ impl UserPermissionRequestsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserPermissionRequestsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserPermissionRequestsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserPermissionRequestsApi::approve`] (`POST /api/user-permission-requests/{uuid}/approve/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserPermissionRequestsApproveBuilder {
@@ -424,17 +365,6 @@ pub struct UserPermissionRequestsApproveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionRequestsApproveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
@@ -463,21 +393,11 @@ impl UserPermissionRequestsApproveBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserPermissionRequestsApproveBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserPermissionRequestsApproveBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserPermissionRequestsApi::cancel_request`] (`POST /api/user-permission-requests/{uuid}/cancel_request/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserPermissionRequestsCancelRequestBuilder {
@@ -486,17 +406,6 @@ pub struct UserPermissionRequestsCancelRequestBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionRequestsCancelRequestBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -516,28 +425,12 @@ impl UserPermissionRequestsCancelRequestBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::UserPermissionRequestsCancelRequestResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UserPermissionRequestsCancelRequestBuilder {
-    type Output = Result<
-        models::UserPermissionRequestsCancelRequestResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::UserPermissionRequestsCancelRequestResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserPermissionRequestsCancelRequestBuilder ->
+    models::UserPermissionRequestsCancelRequestResponse = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UserPermissionRequestsApi::reject`] (`POST /api/user-permission-requests/{uuid}/reject/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserPermissionRequestsRejectBuilder {
@@ -547,17 +440,6 @@ pub struct UserPermissionRequestsRejectBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UserPermissionRequestsRejectBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
@@ -586,21 +468,11 @@ impl UserPermissionRequestsRejectBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UserPermissionRequestsRejectBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UserPermissionRequestsRejectBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `user_permission_requests` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -951,17 +951,6 @@ impl UsersListBuilder {
         self.username_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1035,14 +1024,9 @@ impl UsersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UsersListBuilder {
-    type Output = Result<runtime::Page<models::User>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::User>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersListBuilder -> runtime::Page < models::User >; query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::retrieve`] (`GET /api/users/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersRetrieveBuilder {
@@ -1066,17 +1050,6 @@ impl UsersRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1092,21 +1065,10 @@ impl UsersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::User> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersRetrieveBuilder {
-    type Output = Result<models::User, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::User>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersRetrieveBuilder -> models::User = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::create`] (`POST /api/users/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersCreateBuilder {
@@ -1115,17 +1077,6 @@ pub struct UsersCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1141,21 +1092,10 @@ impl UsersCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::User> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersCreateBuilder {
-    type Output = Result<models::User, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::User>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersCreateBuilder -> models::User = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::pull_remote_user`] (`POST /api/users/{uuid}/pull_remote_user/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersPullRemoteUserBuilder {
@@ -1164,17 +1104,6 @@ pub struct UsersPullRemoteUserBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersPullRemoteUserBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1191,21 +1120,11 @@ impl UsersPullRemoteUserBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UsersPullRemoteUserBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersPullRemoteUserBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::pull_scim_attributes`] (`POST /api/users/{uuid}/pull_scim_attributes/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersPullScimAttributesBuilder {
@@ -1214,17 +1133,6 @@ pub struct UsersPullScimAttributesBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersPullScimAttributesBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1244,23 +1152,11 @@ impl UsersPullScimAttributesBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::UsersPullScimAttributesResponse> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersPullScimAttributesBuilder {
-    type Output = Result<models::UsersPullScimAttributesResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UsersPullScimAttributesResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersPullScimAttributesBuilder -> models::UsersPullScimAttributesResponse = POST
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::update_actions`] (`POST /api/users/{uuid}/update_actions/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersUpdateActionsBuilder {
@@ -1270,17 +1166,6 @@ pub struct UsersUpdateActionsBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersUpdateActionsBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::UpdateActionsRequest) -> Self {
@@ -1306,21 +1191,11 @@ impl UsersUpdateActionsBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserUpdateAction> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersUpdateActionsBuilder {
-    type Output = Result<models::UserUpdateAction, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserUpdateAction>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersUpdateActionsBuilder -> models::UserUpdateAction = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::update`] (`PUT /api/users/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersUpdateBuilder {
@@ -1330,17 +1205,6 @@ pub struct UsersUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1359,21 +1223,10 @@ impl UsersUpdateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::User> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersUpdateBuilder {
-    type Output = Result<models::User, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::User>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersUpdateBuilder -> models::User = PUT json; query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::partial_update`] (`PATCH /api/users/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersPartialUpdateBuilder {
@@ -1383,17 +1236,6 @@ pub struct UsersPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedUserRequest) -> Self {
@@ -1422,21 +1264,11 @@ impl UsersPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::User> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersPartialUpdateBuilder {
-    type Output = Result<models::User, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::User>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersPartialUpdateBuilder -> models::User = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::destroy`] (`DELETE /api/users/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersDestroyBuilder {
@@ -1445,17 +1277,6 @@ pub struct UsersDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1469,21 +1290,11 @@ impl UsersDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UsersDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::data_access_history_list`] (`GET /api/users/{uuid}/data_access_history/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1754,17 +1565,6 @@ impl UsersDataAccessHistoryListBuilder {
         self.username_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1855,19 +1655,10 @@ impl UsersDataAccessHistoryListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UsersDataAccessHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::UsersDataAccessHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UsersDataAccessHistoryListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersDataAccessHistoryListBuilder -> runtime::Page <
+    models::UsersDataAccessHistoryListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::data_access_retrieve`] (`GET /api/users/{uuid}/data_access/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersDataAccessRetrieveBuilder {
@@ -1876,17 +1667,6 @@ pub struct UsersDataAccessRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersDataAccessRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1903,23 +1683,11 @@ impl UsersDataAccessRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::UsersDataAccessRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersDataAccessRetrieveBuilder {
-    type Output = Result<models::UsersDataAccessRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UsersDataAccessRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersDataAccessRetrieveBuilder -> models::UsersDataAccessRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::history_at_retrieve`] (`GET /api/users/{uuid}/history/at/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersHistoryAtRetrieveBuilder {
@@ -1929,17 +1697,6 @@ pub struct UsersHistoryAtRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersHistoryAtRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1958,21 +1715,11 @@ impl UsersHistoryAtRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::History> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersHistoryAtRetrieveBuilder {
-    type Output = Result<models::History, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::History>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersHistoryAtRetrieveBuilder -> models::History = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::history_list`] (`GET /api/users/{uuid}/history/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2234,17 +1981,6 @@ impl UsersHistoryListBuilder {
         self.username_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2324,14 +2060,10 @@ impl UsersHistoryListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UsersHistoryListBuilder {
-    type Output = Result<runtime::Page<models::History>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersHistoryListBuilder -> runtime::Page < models::History >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::identity_bridge_status_retrieve`] (`GET /api/users/{uuid}/identity_bridge_status/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersIdentityBridgeStatusRetrieveBuilder {
@@ -2340,17 +2072,6 @@ pub struct UsersIdentityBridgeStatusRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersIdentityBridgeStatusRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2370,28 +2091,12 @@ impl UsersIdentityBridgeStatusRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::UsersIdentityBridgeStatusRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersIdentityBridgeStatusRetrieveBuilder {
-    type Output = Result<
-        models::UsersIdentityBridgeStatusRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::UsersIdentityBridgeStatusRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersIdentityBridgeStatusRetrieveBuilder ->
+    models::UsersIdentityBridgeStatusRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::me_retrieve`] (`GET /api/users/me/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersMeRetrieveBuilder {
@@ -2414,17 +2119,6 @@ impl UsersMeRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2437,21 +2131,10 @@ impl UsersMeRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserMe> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersMeRetrieveBuilder {
-    type Output = Result<models::UserMe, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserMe>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersMeRetrieveBuilder -> models::UserMe = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::profile_completeness_retrieve`] (`GET /api/users/profile_completeness/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersProfileCompletenessRetrieveBuilder {
@@ -2459,17 +2142,6 @@ pub struct UsersProfileCompletenessRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersProfileCompletenessRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2486,28 +2158,12 @@ impl UsersProfileCompletenessRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::UsersProfileCompletenessRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersProfileCompletenessRetrieveBuilder {
-    type Output = Result<
-        models::UsersProfileCompletenessRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::UsersProfileCompletenessRetrieveResponse,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersProfileCompletenessRetrieveBuilder ->
+    models::UsersProfileCompletenessRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::token_retrieve`] (`GET /api/users/{uuid}/token/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersTokenRetrieveBuilder {
@@ -2516,17 +2172,6 @@ pub struct UsersTokenRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersTokenRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2542,21 +2187,11 @@ impl UsersTokenRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserToken> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersTokenRetrieveBuilder {
-    type Output = Result<models::UserToken, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserToken>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersTokenRetrieveBuilder -> models::UserToken = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::user_active_status_count_list`] (`GET /api/users/user_active_status_count/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2799,17 +2434,6 @@ impl UsersUserActiveStatusCountListBuilder {
         self.username_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -2894,19 +2518,10 @@ impl UsersUserActiveStatusCountListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UsersUserActiveStatusCountListBuilder {
-    type Output = Result<
-        runtime::Page<models::UsersUserActiveStatusCountListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UsersUserActiveStatusCountListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersUserActiveStatusCountListBuilder -> runtime::Page <
+    models::UsersUserActiveStatusCountListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::user_language_count_list`] (`GET /api/users/user_language_count/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3149,17 +2764,6 @@ impl UsersUserLanguageCountListBuilder {
         self.username_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3244,19 +2848,10 @@ impl UsersUserLanguageCountListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UsersUserLanguageCountListBuilder {
-    type Output = Result<
-        runtime::Page<models::UsersUserLanguageCountListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UsersUserLanguageCountListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersUserLanguageCountListBuilder -> runtime::Page <
+    models::UsersUserLanguageCountListResponse >; query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::user_registration_trend_list`] (`GET /api/users/user_registration_trend/`): set optional parameters, then `.await` it (or call `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3499,17 +3094,6 @@ impl UsersUserRegistrationTrendListBuilder {
         self.username_list = Some(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3590,14 +3174,10 @@ impl UsersUserRegistrationTrendListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for UsersUserRegistrationTrendListBuilder {
-    type Output = Result<runtime::Page<models::UsersMonthCount>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UsersMonthCount>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersUserRegistrationTrendListBuilder -> runtime::Page < models::UsersMonthCount >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::cancel_change_email`] (`POST /api/users/{uuid}/cancel_change_email/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersCancelChangeEmailBuilder {
@@ -3606,17 +3186,6 @@ pub struct UsersCancelChangeEmailBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersCancelChangeEmailBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3636,21 +3205,11 @@ impl UsersCancelChangeEmailBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UsersCancelChangeEmailBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersCancelChangeEmailBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::change_email`] (`POST /api/users/{uuid}/change_email/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersChangeEmailBuilder {
@@ -3660,17 +3219,6 @@ pub struct UsersChangeEmailBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersChangeEmailBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3688,21 +3236,11 @@ impl UsersChangeEmailBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UsersChangeEmailBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersChangeEmailBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::change_password`] (`POST /api/users/{uuid}/change_password/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersChangePasswordBuilder {
@@ -3712,17 +3250,6 @@ pub struct UsersChangePasswordBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersChangePasswordBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3740,21 +3267,11 @@ impl UsersChangePasswordBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UsersChangePasswordBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersChangePasswordBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::confirm_email`] (`POST /api/users/confirm_email/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersConfirmEmailBuilder {
@@ -3763,17 +3280,6 @@ pub struct UsersConfirmEmailBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersConfirmEmailBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3788,21 +3294,11 @@ impl UsersConfirmEmailBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UsersConfirmEmailBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersConfirmEmailBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::refresh_token`] (`POST /api/users/{uuid}/refresh_token/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersRefreshTokenBuilder {
@@ -3811,17 +3307,6 @@ pub struct UsersRefreshTokenBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersRefreshTokenBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3838,21 +3323,11 @@ impl UsersRefreshTokenBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserToken> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersRefreshTokenBuilder {
-    type Output = Result<models::UserToken, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserToken>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersRefreshTokenBuilder -> models::UserToken = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::remove_password`] (`POST /api/users/{uuid}/remove_password/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersRemovePasswordBuilder {
@@ -3861,17 +3336,6 @@ pub struct UsersRemovePasswordBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersRemovePasswordBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3888,21 +3352,11 @@ impl UsersRemovePasswordBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for UsersRemovePasswordBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersRemovePasswordBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::scim_sync_all`] (`POST /api/users/scim_sync_all/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersScimSyncAllBuilder {
@@ -3910,17 +3364,6 @@ pub struct UsersScimSyncAllBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersScimSyncAllBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3934,21 +3377,11 @@ impl UsersScimSyncAllBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersScimSyncAllBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersScimSyncAllBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`UsersApi::send_notification`] (`POST /api/users/{uuid}/send_notification/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UsersSendNotificationBuilder {
@@ -3957,17 +3390,6 @@ pub struct UsersSendNotificationBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl UsersSendNotificationBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -3987,21 +3409,11 @@ impl UsersSendNotificationBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::StatusMessage> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for UsersSendNotificationBuilder {
-    type Output = Result<models::StatusMessage, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::StatusMessage>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    UsersSendNotificationBuilder -> models::StatusMessage = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `users` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

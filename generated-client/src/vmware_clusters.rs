@@ -127,17 +127,6 @@ impl VmwareClustersListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -196,19 +185,10 @@ impl VmwareClustersListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for VmwareClustersListBuilder {
-    type Output = Result<
-        runtime::Page<models::VmwareClustersListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::VmwareClustersListResponse>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareClustersListBuilder -> runtime::Page < models::VmwareClustersListResponse >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareClustersApi::retrieve`] (`GET /api/vmware-clusters/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareClustersRetrieveBuilder {
@@ -217,17 +197,6 @@ pub struct VmwareClustersRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareClustersRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -244,23 +213,11 @@ impl VmwareClustersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::VmwareClustersRetrieveResponse> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareClustersRetrieveBuilder {
-    type Output = Result<models::VmwareClustersRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::VmwareClustersRetrieveResponse>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareClustersRetrieveBuilder -> models::VmwareClustersRetrieveResponse = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `vmware_clusters` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

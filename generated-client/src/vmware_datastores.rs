@@ -127,17 +127,6 @@ impl VmwareDatastoresListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -196,14 +185,10 @@ impl VmwareDatastoresListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for VmwareDatastoresListBuilder {
-    type Output = Result<runtime::Page<models::VmwareDatastore>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::VmwareDatastore>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareDatastoresListBuilder -> runtime::Page < models::VmwareDatastore >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareDatastoresApi::retrieve`] (`GET /api/vmware-datastores/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareDatastoresRetrieveBuilder {
@@ -212,17 +197,6 @@ pub struct VmwareDatastoresRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDatastoresRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -239,21 +213,11 @@ impl VmwareDatastoresRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::VmwareDatastore> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareDatastoresRetrieveBuilder {
-    type Output = Result<models::VmwareDatastore, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::VmwareDatastore>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareDatastoresRetrieveBuilder -> models::VmwareDatastore = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `vmware_datastores` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

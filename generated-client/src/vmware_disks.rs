@@ -401,17 +401,6 @@ impl VmwareDisksListBuilder {
         self.vm_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -480,14 +469,10 @@ impl VmwareDisksListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for VmwareDisksListBuilder {
-    type Output = Result<runtime::Page<models::VmwareDisk>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::VmwareDisk>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareDisksListBuilder -> runtime::Page < models::VmwareDisk >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareDisksApi::retrieve`] (`GET /api/vmware-disks/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareDisksRetrieveBuilder {
@@ -511,17 +496,6 @@ impl VmwareDisksRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -539,21 +513,11 @@ impl VmwareDisksRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::VmwareDisk> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareDisksRetrieveBuilder {
-    type Output = Result<models::VmwareDisk, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::VmwareDisk>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareDisksRetrieveBuilder -> models::VmwareDisk = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareDisksApi::pull`] (`POST /api/vmware-disks/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareDisksPullBuilder {
@@ -562,17 +526,6 @@ pub struct VmwareDisksPullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksPullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -589,21 +542,11 @@ impl VmwareDisksPullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareDisksPullBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareDisksPullBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareDisksApi::unlink`] (`POST /api/vmware-disks/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareDisksUnlinkBuilder {
@@ -612,17 +555,6 @@ pub struct VmwareDisksUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -639,21 +571,11 @@ impl VmwareDisksUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for VmwareDisksUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareDisksUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareDisksApi::destroy`] (`DELETE /api/vmware-disks/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareDisksDestroyBuilder {
@@ -662,17 +584,6 @@ pub struct VmwareDisksDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -688,21 +599,11 @@ impl VmwareDisksDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for VmwareDisksDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareDisksDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareDisksApi::extend`] (`POST /api/vmware-disks/{uuid}/extend/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareDisksExtendBuilder {
@@ -712,17 +613,6 @@ pub struct VmwareDisksExtendBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksExtendBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -740,21 +630,11 @@ impl VmwareDisksExtendBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareDisksExtendBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareDisksExtendBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareDisksApi::set_erred`] (`POST /api/vmware-disks/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareDisksSetErredBuilder {
@@ -764,17 +644,6 @@ pub struct VmwareDisksSetErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksSetErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
@@ -800,21 +669,11 @@ impl VmwareDisksSetErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareDisksSetErredBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareDisksSetErredBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareDisksApi::set_ok`] (`POST /api/vmware-disks/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareDisksSetOkBuilder {
@@ -823,17 +682,6 @@ pub struct VmwareDisksSetOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareDisksSetOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -850,21 +698,11 @@ impl VmwareDisksSetOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareDisksSetOkBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareDisksSetOkBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `vmware_disks` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -137,17 +137,6 @@ impl VmwareNetworksListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -205,14 +194,10 @@ impl VmwareNetworksListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for VmwareNetworksListBuilder {
-    type Output = Result<runtime::Page<models::VmwareNetwork>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::VmwareNetwork>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareNetworksListBuilder -> runtime::Page < models::VmwareNetwork >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareNetworksApi::retrieve`] (`GET /api/vmware-networks/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareNetworksRetrieveBuilder {
@@ -221,17 +206,6 @@ pub struct VmwareNetworksRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareNetworksRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -248,21 +222,11 @@ impl VmwareNetworksRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::VmwareNetwork> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareNetworksRetrieveBuilder {
-    type Output = Result<models::VmwareNetwork, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::VmwareNetwork>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareNetworksRetrieveBuilder -> models::VmwareNetwork = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `vmware_networks` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -117,17 +117,6 @@ impl VmwareTemplatesListBuilder {
         self.settings_uuid = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -183,14 +172,10 @@ impl VmwareTemplatesListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for VmwareTemplatesListBuilder {
-    type Output = Result<runtime::Page<models::VmwareTemplate>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::VmwareTemplate>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareTemplatesListBuilder -> runtime::Page < models::VmwareTemplate >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareTemplatesApi::retrieve`] (`GET /api/vmware-templates/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareTemplatesRetrieveBuilder {
@@ -199,17 +184,6 @@ pub struct VmwareTemplatesRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareTemplatesRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -226,21 +200,11 @@ impl VmwareTemplatesRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::VmwareTemplate> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareTemplatesRetrieveBuilder {
-    type Output = Result<models::VmwareTemplate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::VmwareTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareTemplatesRetrieveBuilder -> models::VmwareTemplate = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `vmware_templates` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

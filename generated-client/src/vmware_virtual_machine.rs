@@ -615,17 +615,6 @@ impl VmwareVirtualMachineListBuilder {
         self.state.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -698,16 +687,10 @@ impl VmwareVirtualMachineListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineListBuilder {
-    type Output = Result<runtime::Page<models::VmwareVirtualMachine>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::VmwareVirtualMachine>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineListBuilder -> runtime::Page < models::VmwareVirtualMachine >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::retrieve`] (`GET /api/vmware-virtual-machine/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineRetrieveBuilder {
@@ -731,17 +714,6 @@ impl VmwareVirtualMachineRetrieveBuilder {
         self.field.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -763,21 +735,11 @@ impl VmwareVirtualMachineRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::VmwareVirtualMachine> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineRetrieveBuilder {
-    type Output = Result<models::VmwareVirtualMachine, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::VmwareVirtualMachine>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineRetrieveBuilder -> models::VmwareVirtualMachine = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::create`] (`POST /api/vmware-virtual-machine/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineCreateBuilder {
@@ -786,17 +748,6 @@ pub struct VmwareVirtualMachineCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -811,21 +762,11 @@ impl VmwareVirtualMachineCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::VmwareVirtualMachine> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineCreateBuilder {
-    type Output = Result<models::VmwareVirtualMachine, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::VmwareVirtualMachine>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineCreateBuilder -> models::VmwareVirtualMachine = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::create_disk`] (`POST /api/vmware-virtual-machine/{uuid}/create_disk/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineCreateDiskBuilder {
@@ -835,17 +776,6 @@ pub struct VmwareVirtualMachineCreateDiskBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineCreateDiskBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -866,21 +796,11 @@ impl VmwareVirtualMachineCreateDiskBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::VmwareDisk> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineCreateDiskBuilder {
-    type Output = Result<models::VmwareDisk, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::VmwareDisk>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineCreateDiskBuilder -> models::VmwareDisk = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::create_port`] (`POST /api/vmware-virtual-machine/{uuid}/create_port/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineCreatePortBuilder {
@@ -890,17 +810,6 @@ pub struct VmwareVirtualMachineCreatePortBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineCreatePortBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -921,21 +830,11 @@ impl VmwareVirtualMachineCreatePortBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::VmwarePort> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineCreatePortBuilder {
-    type Output = Result<models::VmwarePort, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::VmwarePort>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineCreatePortBuilder -> models::VmwarePort = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::pull`] (`POST /api/vmware-virtual-machine/{uuid}/pull/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachinePullBuilder {
@@ -944,17 +843,6 @@ pub struct VmwareVirtualMachinePullBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachinePullBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -974,21 +862,11 @@ impl VmwareVirtualMachinePullBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachinePullBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachinePullBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::unlink`] (`POST /api/vmware-virtual-machine/{uuid}/unlink/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineUnlinkBuilder {
@@ -997,17 +875,6 @@ pub struct VmwareVirtualMachineUnlinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineUnlinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1027,21 +894,11 @@ impl VmwareVirtualMachineUnlinkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineUnlinkBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineUnlinkBuilder -> runtime::Accepted = POST accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::update`] (`PUT /api/vmware-virtual-machine/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineUpdateBuilder {
@@ -1051,17 +908,6 @@ pub struct VmwareVirtualMachineUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1082,21 +928,11 @@ impl VmwareVirtualMachineUpdateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::VmwareVirtualMachine> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineUpdateBuilder {
-    type Output = Result<models::VmwareVirtualMachine, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::VmwareVirtualMachine>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineUpdateBuilder -> models::VmwareVirtualMachine = PUT json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::partial_update`] (`PATCH /api/vmware-virtual-machine/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachinePartialUpdateBuilder {
@@ -1106,17 +942,6 @@ pub struct VmwareVirtualMachinePartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachinePartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedVmwareVirtualMachineRequest) -> Self {
@@ -1145,21 +970,11 @@ impl VmwareVirtualMachinePartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::VmwareVirtualMachine> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachinePartialUpdateBuilder {
-    type Output = Result<models::VmwareVirtualMachine, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::VmwareVirtualMachine>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachinePartialUpdateBuilder -> models::VmwareVirtualMachine = PATCH
+    json; query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::destroy`] (`DELETE /api/vmware-virtual-machine/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineDestroyBuilder {
@@ -1168,17 +983,6 @@ pub struct VmwareVirtualMachineDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1198,21 +1002,11 @@ impl VmwareVirtualMachineDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::console_retrieve`] (`GET /api/vmware-virtual-machine/{uuid}/console/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineConsoleRetrieveBuilder {
@@ -1221,17 +1015,6 @@ pub struct VmwareVirtualMachineConsoleRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineConsoleRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1251,21 +1034,11 @@ impl VmwareVirtualMachineConsoleRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Url> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineConsoleRetrieveBuilder {
-    type Output = Result<models::Url, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Url>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineConsoleRetrieveBuilder -> models::Url = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::web_console_retrieve`] (`GET /api/vmware-virtual-machine/{uuid}/web_console/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineWebConsoleRetrieveBuilder {
@@ -1274,17 +1047,6 @@ pub struct VmwareVirtualMachineWebConsoleRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineWebConsoleRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1304,21 +1066,11 @@ impl VmwareVirtualMachineWebConsoleRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Url> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineWebConsoleRetrieveBuilder {
-    type Output = Result<models::Url, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Url>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineWebConsoleRetrieveBuilder -> models::Url = GET json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::reboot_guest`] (`POST /api/vmware-virtual-machine/{uuid}/reboot_guest/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineRebootGuestBuilder {
@@ -1327,17 +1079,6 @@ pub struct VmwareVirtualMachineRebootGuestBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineRebootGuestBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1357,21 +1098,11 @@ impl VmwareVirtualMachineRebootGuestBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineRebootGuestBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineRebootGuestBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::reset`] (`POST /api/vmware-virtual-machine/{uuid}/reset/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineResetBuilder {
@@ -1380,17 +1111,6 @@ pub struct VmwareVirtualMachineResetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineResetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1410,21 +1130,11 @@ impl VmwareVirtualMachineResetBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineResetBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineResetBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::set_erred`] (`POST /api/vmware-virtual-machine/{uuid}/set_erred/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineSetErredBuilder {
@@ -1434,17 +1144,6 @@ pub struct VmwareVirtualMachineSetErredBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineSetErredBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
@@ -1473,21 +1172,11 @@ impl VmwareVirtualMachineSetErredBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineSetErredBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineSetErredBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::set_ok`] (`POST /api/vmware-virtual-machine/{uuid}/set_ok/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineSetOkBuilder {
@@ -1496,17 +1185,6 @@ pub struct VmwareVirtualMachineSetOkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineSetOkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1526,21 +1204,11 @@ impl VmwareVirtualMachineSetOkBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineSetOkBuilder {
-    type Output = Result<models::Detail, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Detail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineSetOkBuilder -> models::Detail = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::shutdown_guest`] (`POST /api/vmware-virtual-machine/{uuid}/shutdown_guest/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineShutdownGuestBuilder {
@@ -1549,17 +1217,6 @@ pub struct VmwareVirtualMachineShutdownGuestBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineShutdownGuestBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1579,21 +1236,11 @@ impl VmwareVirtualMachineShutdownGuestBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineShutdownGuestBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineShutdownGuestBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::start`] (`POST /api/vmware-virtual-machine/{uuid}/start/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineStartBuilder {
@@ -1602,17 +1249,6 @@ pub struct VmwareVirtualMachineStartBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineStartBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1632,21 +1268,11 @@ impl VmwareVirtualMachineStartBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineStartBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineStartBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::stop`] (`POST /api/vmware-virtual-machine/{uuid}/stop/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineStopBuilder {
@@ -1655,17 +1281,6 @@ pub struct VmwareVirtualMachineStopBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineStopBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1685,21 +1300,11 @@ impl VmwareVirtualMachineStopBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineStopBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineStopBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`VmwareVirtualMachineApi::suspend`] (`POST /api/vmware-virtual-machine/{uuid}/suspend/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VmwareVirtualMachineSuspendBuilder {
@@ -1708,17 +1313,6 @@ pub struct VmwareVirtualMachineSuspendBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl VmwareVirtualMachineSuspendBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -1738,21 +1332,11 @@ impl VmwareVirtualMachineSuspendBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Status> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for VmwareVirtualMachineSuspendBuilder {
-    type Output = Result<models::Status, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Status>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    VmwareVirtualMachineSuspendBuilder -> models::Status = POST json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `vmware_virtual_machine` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -589,3 +589,113 @@ fn body_less(lines: &[&str]) -> bool {
     }
     false
 }
+
+/// How a body is sent is decided by the plan alone, from what the spec says (the media it
+/// lists, none on a Markdown page) and whether the body has a top-level file field: the front
+/// ends only record where the body was read from.
+#[test]
+fn the_plan_alone_decides_how_a_body_is_sent() {
+    use waldur_codegen::emit::plan::BodyEncoding;
+    use waldur_codegen::ir::passes::{self, PassOptions};
+    use waldur_codegen::ir::{BodyMedia, Field, ObjectTy, Operation, RequestBody, Scalar};
+
+    let file = Ty::Scalar {
+        scalar: Scalar::String {
+            format: Some("binary".into()),
+        },
+    };
+    let text = Ty::Scalar {
+        scalar: Scalar::String { format: None },
+    };
+    let object = |name: &str, fields: Vec<Field>| Ty::Object {
+        object: Box::new(ObjectTy {
+            name_hint: Some(name.into()),
+            fields,
+            ..ObjectTy::default()
+        }),
+    };
+    let with_file = |name: &str| {
+        object(
+            name,
+            vec![
+                Field::new("file", file.clone()),
+                Field::new("note", text.clone()),
+            ],
+        )
+    };
+    let files = |name: &str| object(name, vec![Field::new("files", Ty::array(file.clone()))]);
+    let plain = |name: &str| object(name, vec![Field::new("note", text.clone())]);
+    let body = |media: BodyMedia, accepted: &[BodyMedia], ty: Ty| RequestBody {
+        media,
+        accepted_media: accepted.to_vec(),
+        ..RequestBody::json(ty)
+    };
+    use BodyMedia::{FormUrlEncoded as Form, Json, Multipart, OctetStream};
+    let cases = [
+        // A Markdown page lists no media.
+        (
+            "page_file",
+            body(Json, &[], with_file("PageFileRequest")),
+            BodyEncoding::JsonOrMultipart,
+        ),
+        (
+            "page_plain",
+            body(Json, &[], plain("PagePlainRequest")),
+            BodyEncoding::Json,
+        ),
+        // A schema listing JSON only, for a body with a list of files.
+        (
+            "json_only_files",
+            body(Json, &[Json], files("FilesRequest")),
+            BodyEncoding::JsonOrMultipart,
+        ),
+        // Every medium, the JSON schema's multipart twin read from JSON.
+        (
+            "all_media_file",
+            body(Json, &[Json, Form, Multipart], with_file("TwinRequest")),
+            BodyEncoding::JsonOrMultipart,
+        ),
+        (
+            "multipart_only",
+            body(Multipart, &[Multipart], with_file("OnlyRequest")),
+            BodyEncoding::Multipart,
+        ),
+        (
+            "multipart_no_file",
+            body(Multipart, &[Multipart], plain("NoFileRequest")),
+            BodyEncoding::Json,
+        ),
+        (
+            "form_only",
+            body(Form, &[Form], plain("FormRequest")),
+            BodyEncoding::FormUrlEncoded,
+        ),
+        (
+            "raw_bytes",
+            body(OctetStream, &[Json], file.clone()),
+            BodyEncoding::Raw,
+        ),
+    ];
+    let mut api = Api::default();
+    for (id, b, _) in &cases {
+        api.operations.push(
+            Operation::new(*id, "uploads", Method::Post, format!("/api/uploads/{id}/"))
+                .with_body(b.clone()),
+        );
+    }
+    passes::run(&mut api, &PassOptions::default()).expect("passes");
+    let plan = emit::plan(&api, &Settings::new("fixture", "0.1.0"));
+    let encodings: BTreeMap<&str, BodyEncoding> = plan
+        .tags
+        .iter()
+        .flat_map(|t| &t.operations)
+        .map(|o| {
+            (
+                o.operation_id.as_str(),
+                o.body.as_ref().expect("body").encoding,
+            )
+        })
+        .collect();
+    let expected: BTreeMap<&str, BodyEncoding> = cases.iter().map(|(id, _, e)| (*id, *e)).collect();
+    assert_eq!(encodings, expected);
+}

@@ -134,3 +134,55 @@ where
         }
     }))
 }
+
+/// What every generated request builder has in common, written once here instead of in each
+/// of a whole-API crate's two thousand builders: the method adding a query pair by its wire
+/// name, `IntoFuture` (so a builder is sent with `.await`), and, for an operation that is not a
+/// list, `send` itself.
+///
+/// `request_builder!(Builder -> Output = GET json; query_unchecked(unchecked_query))`: the
+/// builder has a `client` field, a `request(&self, reqwest::Method)` method, and keeps the
+/// unchecked query pairs in the field in parentheses; the method adding one gets the name
+/// before it. `= GET json` adds `send`, which sends with that HTTP method and decodes with that
+/// function of [`decode`]; without it, the builder's own `send` is used (a list's, which pages).
+///
+/// Paths in the expansion start with `$crate`, as in `response_model!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __request_builder {
+    ($builder:ident -> $output:ty = $method:ident $decoder:ident; $query:ident($field:ident)) => {
+        impl $builder {
+            /// Sends the request (what `.await` does).
+            #[inline]
+            pub fn send(self) -> $crate::ResponseFuture<$output> {
+                let req = self.request($crate::reqwest::Method::$method);
+                $crate::send(self.client, req, $crate::decode::$decoder)
+            }
+        }
+        $crate::request_builder!($builder -> $output; $query($field));
+    };
+    ($builder:ident -> $output:ty; $query:ident($field:ident)) => {
+        impl $builder {
+            /// Adds the query pair `name=value` as it is, after the documented ones, for a
+            /// filter the spec does not list. Unchecked: a server ignores a filter it does not
+            /// know.
+            #[inline]
+            pub fn $query(
+                mut self,
+                name: impl ::core::convert::Into<::std::string::String>,
+                value: impl ::core::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.$field.push((name.into(), value.into()));
+                self
+            }
+        }
+        impl ::core::future::IntoFuture for $builder {
+            type Output = ::core::result::Result<$output, $crate::Error>;
+            type IntoFuture = $crate::ResponseFuture<$output>;
+            #[inline]
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    };
+}

@@ -118,6 +118,7 @@ macro_rules! with_runtime_names {
                 string_or_integer: Fn;
                 wait_for: Fn;
                 response_model: Macro;
+                request_builder: Macro;
                 blocking: Module;
                 decode: Module;
                 mock: Module;

@@ -263,9 +263,12 @@ pub enum BodyMedia {
 pub struct RequestBody {
     /// Whether the body must be sent (`Request Body (required)`).
     pub required: bool,
-    /// The preferred media type the client sends.
+    /// The media type whose schema the body was read from (JSON where the spec does not say).
+    /// It does not decide how the body is sent: the emission plan does, from the accepted
+    /// media and whether the body carries a file.
     pub media: BodyMedia,
-    /// All media types the spec accepts, in spec order (may be empty when unknown).
+    /// All media types the spec accepts, in spec order; empty when the spec does not say
+    /// (Markdown pages never print one).
     pub accepted_media: Vec<BodyMedia>,
     /// The schema name the spec gives the body (`OpenStackVolumeExtendRequest`), if any.
     pub model_name: Option<String>,

@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::Diagnostic;
 use crate::ir::{
-    BodyMedia, ObjectTy, Operation, Param, ParamLocation, RequestBody, Response, ResponseBody,
-    Scalar, Ty,
+    BodyMedia, ObjectTy, Operation, Param, ParamLocation, RequestBody, Response, ResponseBody, Ty,
 };
 use crate::markdown::blocks::{BlockKind, blocks};
 use crate::markdown::fields::build_object;
@@ -237,43 +236,17 @@ fn parse_body(tab: &Tab, model: Option<&str>, diags: &mut Diags) -> Option<Reque
         object: Box::new(object),
     };
     let ty = if array { Ty::array(ty) } else { ty };
-    // The content type is never printed; a file field is the tell. Such a
-    // body is sent as multipart, and the server takes JSON and urlencoded forms as well
-    // (OpenAPI 8.0.5: every multipart body also lists `application/json` and
-    // `application/x-www-form-urlencoded`); any other body is JSON only.
-    let (media, accepted_media) = if has_binary(&ty) {
-        (
-            BodyMedia::Multipart,
-            vec![
-                BodyMedia::Json,
-                BodyMedia::FormUrlEncoded,
-                BodyMedia::Multipart,
-            ],
-        )
-    } else {
-        (BodyMedia::Json, vec![BodyMedia::Json])
-    };
+    // A page never prints the content type: the body is read as JSON's, and no accepted media
+    // are recorded, which leaves the encoding (JSON, or multipart when a file is attached) to
+    // the plan, where it is decided for both front ends.
     Some(RequestBody {
         required: tab.kind == TabKind::RequestBodyRequired,
-        media,
-        accepted_media,
+        media: BodyMedia::Json,
+        accepted_media: Vec::new(),
         model_name: model.map(str::to_string),
         ty,
         span: diags.span(tab.line),
     })
-}
-
-/// Whether a `string (binary)` appears anywhere in `ty`.
-fn has_binary(ty: &Ty) -> bool {
-    match ty {
-        Ty::Scalar {
-            scalar: Scalar::String { format },
-        } => format.as_deref() == Some("binary"),
-        Ty::Array { items } => has_binary(items),
-        Ty::Map { values } => has_binary(values),
-        Ty::Object { object } => object.fields.iter().any(|f| has_binary(&f.ty)),
-        _ => false,
-    }
 }
 
 /// Gives a query enum the name of the model the Python snippet imports for it: the class

@@ -594,13 +594,10 @@ fn things_page_parses_every_construct() {
         ],
         body: Some(RequestBody {
             required: true,
-            // A `string (binary)` field makes it a file upload.
-            media: BodyMedia::Multipart,
-            accepted_media: vec![
-                BodyMedia::Json,
-                BodyMedia::FormUrlEncoded,
-                BodyMedia::Multipart,
-            ],
+            // A page names no media, not even for a body with a `string (binary)` field: the
+            // plan decides how it is sent.
+            media: BodyMedia::Json,
+            accepted_media: vec![],
             model_name: Some("ThingRenameRequest".into()),
             ty: Ty::Object {
                 object: Box::new(body),
@@ -681,7 +678,7 @@ fn lists_page_reads_provenance_arrays_and_bare_lists() {
         Some(RequestBody {
             required: true,
             media: BodyMedia::Json,
-            accepted_media: vec![BodyMedia::Json],
+            accepted_media: vec![],
             model_name: None,
             ty: Ty::array(object(None, vec![cidr, ports])),
             span: span(f, 111),

@@ -482,12 +482,13 @@ fn is_json(essence: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
-/// The chosen media: JSON when offered, else multipart, form, octet-stream, text. A body with
-/// a binary field (`format: binary`, at any depth, in the JSON or the multipart schema) is
-/// sent as multipart: Waldur's file uploads are `XRequestMultipart` bodies, and two upload
-/// actions list only `application/json` although their body has a file field. A JSON body
-/// that is itself binary (`{type: string, format: binary}`, Waldur's image upload) is not a
-/// form with a file field but raw bytes: octet-stream.
+/// The body's schema and the media it was read from: JSON's when offered, else multipart's,
+/// form's, octet-stream's, text's. Where a file (`format: binary`, at any depth) appears in the
+/// JSON or the multipart schema, the multipart schema is read unless it is the JSON schema's
+/// twin: Waldur's file uploads are `XRequestMultipart` bodies, whose JSON twin may lack the
+/// file. A JSON body that is itself binary (`{type: string, format: binary}`, Waldur's image
+/// upload) is not a form with a file field but raw bytes: octet-stream. How the body is sent
+/// (JSON, multipart when a file is attached) is the emission plan's decision, not this one.
 fn request_body(
     cx: &mut Cx,
     unit: &Unit,
@@ -544,9 +545,15 @@ fn request_body(
         // The multipart schema when there is one, unless it is the JSON schema's twin
         // (`XRequestMultipart` with the same fields as `XRequest`): then the JSON model is used,
         // so both media share one generated type.
-        (BodyMedia::Multipart, Some(j), Some(m)) if same_shape(cx, unit, j.1, m.1) => j,
+        (BodyMedia::Multipart, Some(j), Some(m)) if same_shape(cx, unit, j.1, m.1) => {
+            media = BodyMedia::Json;
+            j
+        }
         (BodyMedia::Multipart, _, Some(m)) => m,
-        (BodyMedia::Multipart, Some(j), None) => j,
+        (BodyMedia::Multipart, Some(j), None) => {
+            media = BodyMedia::Json;
+            j
+        }
         (BodyMedia::OctetStream, Some(j), _) if raw_bytes => j,
         (media, _, _) => schema_for(media).unwrap_or(("", None)),
     };

@@ -533,20 +533,23 @@ fn plan_operation(
                 ),
             ));
         }
-        let accepts_json =
-            b.accepted_media.contains(&BodyMedia::Json) || b.media == BodyMedia::Json;
+        // How the body is sent is decided here alone, for both front ends, from what the spec
+        // says (the media it lists, none on a Markdown page) and whether the body carries a
+        // file. Waldur takes JSON for every body that lists it or lists nothing; a file goes as
+        // multipart/form-data, so a body with one is sent as JSON unless a file is attached,
+        // and as multipart only when JSON is not accepted.
+        let accepts_json = b.accepted_media.is_empty()
+            || b.accepted_media.contains(&BodyMedia::Json)
+            || b.media == BodyMedia::Json;
         let encoding = match b.media {
             BodyMedia::OctetStream | BodyMedia::Text
                 if matches!(ty, RustTy::FileUpload | RustTy::String) =>
             {
                 BodyEncoding::Raw
             }
+            _ if has_files && accepts_json => BodyEncoding::JsonOrMultipart,
+            _ if has_files => BodyEncoding::Multipart,
             BodyMedia::FormUrlEncoded if !accepts_json => BodyEncoding::FormUrlEncoded,
-            // JSON unless a file is attached, where the operation accepts both (the Markdown
-            // front end lists JSON too for models with a file field: the server takes it).
-            BodyMedia::Multipart if has_files && accepts_json => BodyEncoding::JsonOrMultipart,
-            BodyMedia::Multipart if has_files => BodyEncoding::Multipart,
-            _ if has_files => BodyEncoding::JsonOrMultipart,
             _ => BodyEncoding::Json,
         };
         // A required body is an argument of the handle method, an optional one a setter; both

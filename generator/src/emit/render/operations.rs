@@ -19,7 +19,7 @@ use crate::ir::Method;
 use crate::emit::runtime_api::rt::{
     Accepted, ApiRequest, Client, Error, FieldError, ItemStream, MultipartBody, Page, RawBody,
     ResponseFuture, WaitError, WaitPolicy, decode, form_fields, mock, mock_ops, order_state,
-    paging, path_param, send, stream_items, wait_for,
+    paging, path_param, request_builder, send, stream_items, wait_for,
 };
 
 use super::docs::{doc_attrs, escape_inline, raw_doc_attrs};
@@ -252,7 +252,6 @@ fn output_type(output: &Output) -> TokenStream {
 
 fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
     let name = ident(&op.builder);
-    let out = output_type(&op.output);
     let mut fields = Vec::new();
     for a in &op.args {
         let id = ident(&a.ident);
@@ -282,7 +281,6 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
     let unchecked = ident(&op.unchecked_query.field);
     fields.push(quote!(#unchecked: Vec<(String, String)>,));
     let setters = op.setters.iter().map(setter);
-    let unchecked_method = unchecked_query_method(op);
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let id = ident(&b.ident);
         let t = ty(&b.ty);
@@ -296,7 +294,8 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
         }
     });
     let request = request_fn(op);
-    let send_method = send_fn(op);
+    let page_send = page_send_fn(op);
+    let shared = shared_impls(&name, op);
     let list = list_fns(op);
     let order = order_fn(tag, op);
     // Trait impls are what a whole-API crate pays for most in compile memory (each derive on
@@ -322,22 +321,14 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
 
         impl #name {
             #(#setters)*
-            #unchecked_method
             #body_setter
             #request
-            #send_method
+            #page_send
             #list
             #order
         }
 
-        impl std::future::IntoFuture for #name {
-            type Output = Result<#out, #Error>;
-            type IntoFuture = #ResponseFuture<#out>;
-            #[inline]
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
-            }
-        }
+        #shared
     }
 }
 
@@ -414,18 +405,20 @@ fn setter(s: &ArgPlan) -> TokenStream {
     }
 }
 
-/// The builder method that adds a query pair by its wire name.
-fn unchecked_query_method(op: &OperationPlan) -> TokenStream {
+/// What every builder shares, from the runtime's `request_builder!`: the method adding a query
+/// pair by its wire name, `IntoFuture`, and, unless the operation pages, `send` (its HTTP
+/// method and the runtime's decoder for its output).
+fn shared_impls(name: &proc_macro2::Ident, op: &OperationPlan) -> TokenStream {
+    let out = output_type(&op.output);
     let method = ident(&op.unchecked_query.method);
     let field = ident(&op.unchecked_query.field);
+    let sends = decoder(&op.output).map(|decoder| {
+        let verb = ident(op.http_method.as_str());
+        let decoder = ident(decoder);
+        quote!(= #verb #decoder)
+    });
     quote! {
-        /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-        /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-        #[inline]
-        pub fn #method(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-            self.#field.push((name.into(), value.into()));
-            self
-        }
+        #request_builder!(#name -> #out #sends; #method(#field));
     }
 }
 
@@ -550,44 +543,43 @@ fn method_tokens(m: Method) -> TokenStream {
     }
 }
 
-fn send_fn(op: &OperationPlan) -> TokenStream {
-    let verb = method_tokens(op.http_method);
-    let out = output_type(&op.output);
-    let decoder = match &op.output {
-        Output::Page { .. } => {
-            let list = op.list.as_ref();
-            let page = ident(list.map_or("page", |l| l.page_setter.as_str()));
-            let size = ident(list.map_or("page_size", |l| l.page_size_setter.as_str()));
-            return quote! {
-                /// Sends the request: one page of the list.
-                #[inline]
-                pub fn send(self) -> #ResponseFuture<#out> {
-                    let (page, page_size) = #paging(&self.client, self.#page, self.#size);
-                    let req = self.request(#verb);
-                    #send(self.client, req, #decode::page(page, page_size))
-                }
-            };
-        }
+/// The runtime's decoder (a function of its `decode` module) for an output that is not a page.
+fn decoder(output: &Output) -> Option<&'static str> {
+    Some(match output {
+        Output::Page { .. } => return None,
         Output::Json {
             allow_empty: true, ..
-        } => quote!(#decode::json_or_default),
+        } => "json_or_default",
         Output::Json {
             allow_empty: false, ..
-        } => quote!(#decode::json),
-        Output::Accepted => quote!(#decode::accepted),
-        Output::Count => quote!(#decode::count),
-        Output::Text => quote!(#decode::text),
-        Output::NdJson => quote!(#decode::ndjson),
-        Output::Binary => quote!(#decode::bytes),
+        } => "json",
+        Output::Accepted => "accepted",
+        Output::Count => "count",
+        Output::Text => "text",
+        Output::NdJson => "ndjson",
+        Output::Binary => "bytes",
+    })
+}
+
+/// `send` of a list builder: one page, of the size asked for (or the client's default).
+fn page_send_fn(op: &OperationPlan) -> Option<TokenStream> {
+    let Output::Page { .. } = &op.output else {
+        return None;
     };
-    quote! {
-        /// Sends the request (what `.await` does).
+    let verb = method_tokens(op.http_method);
+    let out = output_type(&op.output);
+    let list = op.list.as_ref();
+    let page = ident(list.map_or("page", |l| l.page_setter.as_str()));
+    let size = ident(list.map_or("page_size", |l| l.page_size_setter.as_str()));
+    Some(quote! {
+        /// Sends the request: one page of the list.
         #[inline]
         pub fn send(self) -> #ResponseFuture<#out> {
+            let (page, page_size) = #paging(&self.client, self.#page, self.#size);
             let req = self.request(#verb);
-            #send(self.client, req, #decoder)
+            #send(self.client, req, #decode::page(page, page_size))
         }
-    }
+    })
 }
 
 fn list_fns(op: &OperationPlan) -> TokenStream {

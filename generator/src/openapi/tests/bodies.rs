@@ -162,17 +162,19 @@ fn json_body_names_its_model() {
 }
 
 #[test]
-fn binary_field_makes_multipart_and_a_twin_uses_the_json_model() {
+fn binary_field_reads_the_multipart_schema_and_a_twin_uses_the_json_model() {
     let l = clean(BODIES);
     let all = [
         BodyMedia::Json,
         BodyMedia::FormUrlEncoded,
         BodyMedia::Multipart,
     ];
+    // The JSON schema's twin: read from JSON's entry (the plan sends it as JSON, or as
+    // multipart when a file is attached).
     assert_eq!(
         body(&l, "upload_twin"),
         expected(
-            BodyMedia::Multipart,
+            BodyMedia::Json,
             &all,
             Some("LogoRequest"),
             reference("LogoRequest"),
@@ -193,14 +195,14 @@ fn binary_field_makes_multipart_and_a_twin_uses_the_json_model() {
 }
 
 #[test]
-fn binary_field_at_depth_makes_a_json_only_body_multipart() {
+fn binary_field_at_depth_in_a_json_only_body_is_read_from_json() {
     let l = clean(BODIES);
     assert_eq!(
         body(&l, "json_only_upload"),
         RequestBody {
             span: span(41),
             ..expected(
-                BodyMedia::Multipart,
+                BodyMedia::Json,
                 &[BodyMedia::Json],
                 Some("NestedUploadRequest"),
                 reference("NestedUploadRequest"),

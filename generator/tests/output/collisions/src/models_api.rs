@@ -189,17 +189,6 @@ impl ModelsListBuilder {
         self.o.push(value.into());
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -262,14 +251,10 @@ impl ModelsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ModelsListBuilder {
-    type Output = Result<runtime::Page<models::ResultModel>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ResultModel>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ModelsListBuilder -> runtime::Page < models::ResultModel >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ModelsApi::retrieve`] (`GET /api/models/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ModelsRetrieveBuilder {
@@ -278,17 +263,6 @@ pub struct ModelsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ModelsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -302,21 +276,11 @@ impl ModelsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OptionModel> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ModelsRetrieveBuilder {
-    type Output = Result<models::OptionModel, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OptionModel>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ModelsRetrieveBuilder -> models::OptionModel = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `models` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

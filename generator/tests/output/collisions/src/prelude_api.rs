@@ -40,17 +40,6 @@ pub struct PreludeSetBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl PreludeSetBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::ClientRequest) -> Self {
@@ -70,21 +59,10 @@ impl PreludeSetBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ClientModel> {
-        let req = self.request(reqwest::Method::PUT);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for PreludeSetBuilder {
-    type Output = Result<models::ClientModel, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ClientModel>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    PreludeSetBuilder -> models::ClientModel = PUT json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `prelude` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -57,17 +57,6 @@ pub struct MarketplaceOrdersCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -81,12 +70,6 @@ impl MarketplaceOrdersCreateBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         let body = &self.body;
         req.json(body)
-    }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
     }
     /// Submits the order, then polls it (`retrieve`) under `policy` until it is `done` (the final order is returned), or fails with the order's `error_message` when it is `erred`, `canceled` or `rejected`; the time budget, the interval and cancellation (drop the future) are those of [`runtime::wait_for`].
     #[inline]
@@ -131,14 +114,10 @@ impl MarketplaceOrdersCreateBuilder {
             .await
     }
 }
-impl std::future::IntoFuture for MarketplaceOrdersCreateBuilder {
-    type Output = Result<models::OrderDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OrderDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOrdersCreateBuilder -> models::OrderDetails = POST json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`MarketplaceOrdersApi::retrieve`] (`GET /api/marketplace-orders/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MarketplaceOrdersRetrieveBuilder {
@@ -147,17 +126,6 @@ pub struct MarketplaceOrdersRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl MarketplaceOrdersRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -174,21 +142,11 @@ impl MarketplaceOrdersRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for MarketplaceOrdersRetrieveBuilder {
-    type Output = Result<models::OrderDetails, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::OrderDetails>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    MarketplaceOrdersRetrieveBuilder -> models::OrderDetails = GET json;
+    query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `marketplace_orders` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -62,17 +62,6 @@ impl AlarmsListBuilder {
         self.level = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -85,21 +74,11 @@ impl AlarmsListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::Alarm>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for AlarmsListBuilder {
-    type Output = Result<Vec<Lenient<models::Alarm>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::Alarm>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AlarmsListBuilder -> Vec < Lenient < models::Alarm > > = GET json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`AlarmsApi::create`] (`POST /api/alarms/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AlarmsCreateBuilder {
@@ -108,17 +87,6 @@ pub struct AlarmsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl AlarmsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -130,21 +98,10 @@ impl AlarmsCreateBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Alarm> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for AlarmsCreateBuilder {
-    type Output = Result<models::Alarm, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Alarm>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    AlarmsCreateBuilder -> models::Alarm = POST json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `alarms` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

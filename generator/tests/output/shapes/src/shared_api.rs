@@ -54,17 +54,6 @@ pub struct SharedListBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SharedListBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -75,21 +64,11 @@ impl SharedListBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::SharedThing>>> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json_or_default)
-    }
 }
-impl std::future::IntoFuture for SharedListBuilder {
-    type Output = Result<Vec<Lenient<models::SharedThing>>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::SharedThing>>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SharedListBuilder -> Vec < Lenient < models::SharedThing > > = GET json_or_default;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`SharedApi::alarm`] (`GET /api/shared/{uuid}/alarm/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SharedAlarmBuilder {
@@ -98,17 +77,6 @@ pub struct SharedAlarmBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl SharedAlarmBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -124,21 +92,10 @@ impl SharedAlarmBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Alarm> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for SharedAlarmBuilder {
-    type Output = Result<models::Alarm, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Alarm>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    SharedAlarmBuilder -> models::Alarm = GET json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `shared` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -204,17 +204,6 @@ impl ThingsListBuilder {
         self.page_size = Some(value);
         self
     }
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -268,14 +257,10 @@ impl ThingsListBuilder {
         runtime::send(this.client, req, runtime::decode::count)
     }
 }
-impl std::future::IntoFuture for ThingsListBuilder {
-    type Output = Result<runtime::Page<models::Thing>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Thing>>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ThingsListBuilder -> runtime::Page < models::Thing >;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ThingsApi::create`] (`POST /api/things/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsCreateBuilder {
@@ -284,17 +269,6 @@ pub struct ThingsCreateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ThingsCreateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -310,21 +284,10 @@ impl ThingsCreateBuilder {
             req.json(body)
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ThingsCreateBuilder {
-    type Output = Result<models::Thing, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Thing>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ThingsCreateBuilder -> models::Thing = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`ThingsApi::retrieve`] (`GET /api/things/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsRetrieveBuilder {
@@ -333,17 +296,6 @@ pub struct ThingsRetrieveBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ThingsRetrieveBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -357,21 +309,10 @@ impl ThingsRetrieveBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
-        let req = self.request(reqwest::Method::GET);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ThingsRetrieveBuilder {
-    type Output = Result<models::Thing, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Thing>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ThingsRetrieveBuilder -> models::Thing = GET json; query_unchecked(unchecked_query)
+);
 /// The request of [`ThingsApi::partial_update`] (`PATCH /api/things/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsPartialUpdateBuilder {
@@ -381,17 +322,6 @@ pub struct ThingsPartialUpdateBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ThingsPartialUpdateBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     /// Sets the (optional) request body.
     #[inline]
     pub fn body(mut self, body: models::PatchedThingRequest) -> Self {
@@ -414,21 +344,11 @@ impl ThingsPartialUpdateBuilder {
             None => Ok(req),
         }
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
-        let req = self.request(reqwest::Method::PATCH);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ThingsPartialUpdateBuilder {
-    type Output = Result<models::Thing, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Thing>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ThingsPartialUpdateBuilder -> models::Thing = PATCH json;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ThingsApi::destroy`] (`DELETE /api/things/{uuid}/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsDestroyBuilder {
@@ -437,17 +357,6 @@ pub struct ThingsDestroyBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ThingsDestroyBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -461,21 +370,11 @@ impl ThingsDestroyBuilder {
         req.query().push_unchecked(&self.unchecked_query);
         Ok(req)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
-        let req = self.request(reqwest::Method::DELETE);
-        runtime::send(self.client, req, runtime::decode::accepted)
-    }
 }
-impl std::future::IntoFuture for ThingsDestroyBuilder {
-    type Output = Result<runtime::Accepted, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ThingsDestroyBuilder -> runtime::Accepted = DELETE accepted;
+    query_unchecked(unchecked_query)
+);
 /// The request of [`ThingsApi::upload`] (`POST /api/things/{uuid}/upload/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsUploadBuilder {
@@ -485,17 +384,6 @@ pub struct ThingsUploadBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ThingsUploadBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -512,21 +400,10 @@ impl ThingsUploadBuilder {
         let body = &self.body;
         Ok(req.multipart(runtime::MultipartBody::parts(body)?))
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ThingsUploadBuilder {
-    type Output = Result<models::Thing, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Thing>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ThingsUploadBuilder -> models::Thing = POST json; query_unchecked(unchecked_query)
+);
 /// The request of [`ThingsApi::link`] (`POST /api/things/{uuid}/link/`): set optional parameters, then `.await` it (or call `send()`).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ThingsLinkBuilder {
@@ -536,17 +413,6 @@ pub struct ThingsLinkBuilder {
     unchecked_query: Vec<(String, String)>,
 }
 impl ThingsLinkBuilder {
-    /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
-    /// the spec does not list. Unchecked: a server ignores a filter it does not know.
-    #[inline]
-    pub fn query_unchecked(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.unchecked_query.push((name.into(), value.into()));
-        self
-    }
     #[inline]
     fn request(
         &self,
@@ -563,21 +429,10 @@ impl ThingsLinkBuilder {
         let body = &self.body;
         req.json(body)
     }
-    /// Sends the request (what `.await` does).
-    #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
-        let req = self.request(reqwest::Method::POST);
-        runtime::send(self.client, req, runtime::decode::json)
-    }
 }
-impl std::future::IntoFuture for ThingsLinkBuilder {
-    type Output = Result<models::Thing, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::Thing>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+runtime::request_builder!(
+    ThingsLinkBuilder -> models::Thing = POST json; query_unchecked(unchecked_query)
+);
 /// Expectations for the operations of the `things` tag on a mock server (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

@@ -96,6 +96,9 @@ pub use model::{FieldState, debug_model, serialize_model};
 // calls it by: `runtime::response_model!`.
 #[doc(hidden)]
 pub use crate::__response_model as response_model;
+// What every generated request builder shares (see the macro): `runtime::request_builder!`.
+#[doc(hidden)]
+pub use crate::__request_builder as request_builder;
 pub use nullable::Nullable;
 pub use pagination::{Page, PageOptions, paginate, paginate_with};
 pub use raw::{Extra, RawJson};
