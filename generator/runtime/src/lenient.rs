@@ -24,7 +24,7 @@ use serde_json::Value;
 use super::error::FieldError;
 use super::limits::{self, NestingGuard};
 use super::raw::{self, Integer, Literal, RawJson};
-use super::scan;
+use super::scan::{self, has_backslash};
 
 /// A response field: absent, null, a value of the declared type, or a value that did not
 /// match it (kept verbatim).
@@ -255,30 +255,6 @@ pub fn from_raw<T: FromJson>(text: &str) -> Result<Lenient<T>, String> {
         Some(v) => Lenient::Valid(v),
         None => Lenient::Invalid(kept_raw(text)),
     })
-}
-
-/// Whether a string's text holds an escape: eight bytes at a time, then the last eight
-/// (overlapping the others), so that a short string of any length takes one or a few rounds
-/// (`memchr`'s setup and branches cost more than the short strings of a response).
-#[inline]
-fn has_backslash(text: &str) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Whether a word holds a backslash: it becomes a zero byte after the xor, and the classic
-    // zero-byte test has no false positives.
-    let holds = |word: [u8; 8]| {
-        let w = u64::from_ne_bytes(word) ^ (ONES * u64::from(b'\\'));
-        w.wrapping_sub(ONES) & !w & HIGHS != 0
-    };
-    let bytes = text.as_bytes();
-    let Some(last) = bytes.len().checked_sub(8) else {
-        return bytes.iter().fold(false, |found, b| found | (*b == b'\\'));
-    };
-    let mut found = false;
-    for chunk in bytes.chunks_exact(8) {
-        found |= holds(chunk.try_into().unwrap_or_default());
-    }
-    found | holds(bytes[last..].try_into().unwrap_or_default())
 }
 
 /// The value of a JSON string with escapes (scanned, so it is well-formed).

@@ -154,6 +154,23 @@ fn holds(word: u64, byte: u8) -> bool {
     w.wrapping_sub(ONES) & !w & HIGHS != 0
 }
 
+/// Whether a string's text holds an escape: eight bytes at a time, then the last eight
+/// (overlapping the others), so that a short string of any length takes one or a few rounds
+/// (`memchr`'s setup and branches cost more than the short strings of a response).
+#[inline]
+pub(super) fn has_backslash(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let Some(last) = bytes.len().checked_sub(8) else {
+        return bytes.iter().fold(false, |found, b| found | (*b == b'\\'));
+    };
+    let word = |chunk: &[u8]| u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
+    let mut found = false;
+    for chunk in bytes.chunks_exact(8) {
+        found |= holds(word(chunk), b'\\');
+    }
+    found | holds(word(&bytes[last..]), b'\\')
+}
+
 /// The end (exclusive, after the closing quote) of the string opening at `pos`: eight bytes at
 /// a time up to the first quote or backslash.
 #[inline]
