@@ -421,88 +421,28 @@ pub struct AccessSubnetsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AccessSubnetsMock<'a> {
-    /// Expects `GET /api/access-subnets/` (operation `access_subnets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AccessSubnet>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/access-subnets/",
-            "access_subnets_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/access-subnets/{uuid}/` (operation `access_subnets_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AccessSubnet> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/access-subnets/{uuid}/",
-                "access_subnets_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/access-subnets/` (operation `access_subnets_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::AccessSubnet> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/access-subnets/",
-            "access_subnets_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/access-subnets/{uuid}/` (operation `access_subnets_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AccessSubnet> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/access-subnets/{uuid}/",
-                "access_subnets_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/access-subnets/{uuid}/` (operation `access_subnets_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AccessSubnet> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/access-subnets/{uuid}/",
-                "access_subnets_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/access-subnets/{uuid}/` (operation `access_subnets_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/access-subnets/{uuid}/",
-                "access_subnets_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AccessSubnet > = GET "/api/access-subnets/"
+        "access_subnets_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AccessSubnet = GET
+        "/api/access-subnets/{uuid}/" "access_subnets_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::AccessSubnet = POST "/api/access-subnets/"
+        "access_subnets_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::AccessSubnet = PUT
+        "/api/access-subnets/{uuid}/" "access_subnets_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::AccessSubnet = PATCH
+        "/api/access-subnets/{uuid}/" "access_subnets_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/access-subnets/{uuid}/" "access_subnets_destroy" 204u16
+    );
 }

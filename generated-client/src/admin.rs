@@ -3951,838 +3951,303 @@ pub struct AdminMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AdminMock<'a> {
-    /// Expects `GET /api/admin/matrix-appservice/status/` (operation `admin_matrix_appservice_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn matrix_appservice_status_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminMatrixAppserviceStatusRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/matrix-appservice/status/",
-            "admin_matrix_appservice_status_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/matrix/diagnostics/` (operation `admin_matrix_diagnostics_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn matrix_diagnostics_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminMatrixDiagnosticsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/matrix/diagnostics/",
-            "admin_matrix_diagnostics_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/matrix/livekit/overview/` (operation `admin_matrix_livekit_overview_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn matrix_livekit_overview_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminMatrixLivekitOverviewRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/matrix/livekit/overview/",
-            "admin_matrix_livekit_overview_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/matrix/livekit/participants/` (operation `admin_matrix_livekit_participants_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn matrix_livekit_participants_list(
-        &self,
-        room: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::AdminMatrixLivekitParticipantsListResponse>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/admin/matrix/livekit/participants/",
-                "admin_matrix_livekit_participants_list",
-                200u16,
-            )
-            .query("room", room)
-    }
-    /// Expects `POST /api/admin/matrix-appservice/setup/` (operation `admin_matrix_appservice_setup`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn matrix_appservice_setup(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixAppserviceSetup> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/matrix-appservice/setup/",
-            "admin_matrix_appservice_setup",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/matrix/reprovision/` (operation `admin_matrix_reprovision`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn matrix_reprovision(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AdminMatrixReprovisionResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/matrix/reprovision/",
-            "admin_matrix_reprovision",
-            202u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/billing-sync-items/` (operation `admin_arrow_billing_sync_items_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_sync_items_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AdminArrowBillingSyncItem>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/arrow/billing-sync-items/",
-            "admin_arrow_billing_sync_items_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/billing-sync-items/{uuid}/` (operation `admin_arrow_billing_sync_items_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_sync_items_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AdminArrowBillingSyncItem> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/admin/arrow/billing-sync-items/{uuid}/",
-                "admin_arrow_billing_sync_items_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/admin/arrow/billing-syncs/` (operation `admin_arrow_billing_syncs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AdminArrowBillingSync>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/arrow/billing-syncs/",
-            "admin_arrow_billing_syncs_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/billing-syncs/{uuid}/` (operation `admin_arrow_billing_syncs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AdminArrowBillingSync> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/admin/arrow/billing-syncs/{uuid}/",
-                "admin_arrow_billing_syncs_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/pause_sync/` (operation `admin_arrow_billing_syncs_pause_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_pause_sync(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PausedResumed> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/pause_sync/",
-            "admin_arrow_billing_syncs_pause_sync",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/reconcile/` (operation `admin_arrow_billing_syncs_reconcile`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_reconcile(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/reconcile/",
-            "admin_arrow_billing_syncs_reconcile",
-            202u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/resume_sync/` (operation `admin_arrow_billing_syncs_resume_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_resume_sync(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PausedResumed> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/resume_sync/",
-            "admin_arrow_billing_syncs_resume_sync",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/trigger_consumption_sync/` (operation `admin_arrow_billing_syncs_trigger_consumption_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_trigger_consumption_sync(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/trigger_consumption_sync/",
-            "admin_arrow_billing_syncs_trigger_consumption_sync",
-            202u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/trigger_reconciliation/` (operation `admin_arrow_billing_syncs_trigger_reconciliation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_trigger_reconciliation(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/trigger_reconciliation/",
-            "admin_arrow_billing_syncs_trigger_reconciliation",
-            202u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/trigger_sync/` (operation `admin_arrow_billing_syncs_trigger_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_trigger_sync(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/trigger_sync/",
-            "admin_arrow_billing_syncs_trigger_sync",
-            202u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/billing-syncs/consumption_statistics/` (operation `admin_arrow_billing_syncs_consumption_statistics_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_consumption_statistics_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/arrow/billing-syncs/consumption_statistics/",
-            "admin_arrow_billing_syncs_consumption_statistics_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/billing-syncs/consumption_status/` (operation `admin_arrow_billing_syncs_consumption_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_consumption_status_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminArrowBillingSyncsConsumptionStatusRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/arrow/billing-syncs/consumption_status/",
-            "admin_arrow_billing_syncs_consumption_status_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/billing-syncs/pending_records/` (operation `admin_arrow_billing_syncs_pending_records_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_pending_records_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AdminArrowBillingSyncsPendingRecordsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/arrow/billing-syncs/pending_records/",
-            "admin_arrow_billing_syncs_pending_records_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/fetch_billing_export/` (operation `admin_arrow_billing_syncs_fetch_billing_export`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_fetch_billing_export(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::FetchBillingExportRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/fetch_billing_export/",
-            "admin_arrow_billing_syncs_fetch_billing_export",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/fetch_consumption/` (operation `admin_arrow_billing_syncs_fetch_consumption`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_fetch_consumption(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::FetchConsumptionRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/fetch_consumption/",
-            "admin_arrow_billing_syncs_fetch_consumption",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/fetch_license_info/` (operation `admin_arrow_billing_syncs_fetch_license_info`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_fetch_license_info(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::FetchLicenseInfoRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/fetch_license_info/",
-            "admin_arrow_billing_syncs_fetch_license_info",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/sync_resource_historical_consumption/` (operation `admin_arrow_billing_syncs_sync_resource_historical_consumption`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_sync_resource_historical_consumption(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::SyncResourceHistoricalConsumptionRequest,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/sync_resource_historical_consumption/",
-            "admin_arrow_billing_syncs_sync_resource_historical_consumption",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/sync_resources/` (operation `admin_arrow_billing_syncs_sync_resources`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_sync_resources(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SyncResourcesRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/sync_resources/",
-            "admin_arrow_billing_syncs_sync_resources",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/billing-syncs/cleanup_consumption/` (operation `admin_arrow_billing_syncs_cleanup_consumption`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_billing_syncs_cleanup_consumption(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CleanupConsumptionRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/billing-syncs/cleanup_consumption/",
-            "admin_arrow_billing_syncs_cleanup_consumption",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/consumption-records/` (operation `admin_arrow_consumption_records_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_consumption_records_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AdminArrowConsumptionRecord>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/arrow/consumption-records/",
-            "admin_arrow_consumption_records_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/consumption-records/{uuid}/` (operation `admin_arrow_consumption_records_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_consumption_records_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AdminArrowConsumptionRecord> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/admin/arrow/consumption-records/{uuid}/",
-                "admin_arrow_consumption_records_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/admin/arrow/customer-mappings/` (operation `admin_arrow_customer_mappings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ArrowCustomerMapping>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/arrow/customer-mappings/",
-            "admin_arrow_customer_mappings_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/customer-mappings/{uuid}/` (operation `admin_arrow_customer_mappings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowCustomerMapping> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/admin/arrow/customer-mappings/{uuid}/",
-                "admin_arrow_customer_mappings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/admin/arrow/customer-mappings/available_customers/` (operation `admin_arrow_customer_mappings_available_customers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_available_customers_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/arrow/customer-mappings/available_customers/",
-            "admin_arrow_customer_mappings_available_customers_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/customer-mappings/{uuid}/billing_summary/` (operation `admin_arrow_customer_mappings_billing_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_billing_summary_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminArrowCustomerMappingsBillingSummaryRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/admin/arrow/customer-mappings/{uuid}/billing_summary/",
-                "admin_arrow_customer_mappings_billing_summary_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/admin/arrow/customer-mappings/{uuid}/discover_licenses/` (operation `admin_arrow_customer_mappings_discover_licenses_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_discover_licenses_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/admin/arrow/customer-mappings/{uuid}/discover_licenses/",
-                "admin_arrow_customer_mappings_discover_licenses_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/admin/arrow/customer-mappings/{uuid}/fetch_arrow_data/` (operation `admin_arrow_customer_mappings_fetch_arrow_data_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_fetch_arrow_data_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/admin/arrow/customer-mappings/{uuid}/fetch_arrow_data/",
-                "admin_arrow_customer_mappings_fetch_arrow_data_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/admin/arrow/customer-mappings/{uuid}/import_license/` (operation `admin_arrow_customer_mappings_import_license`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_import_license(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ImportLicenseRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/admin/arrow/customer-mappings/{uuid}/import_license/",
-                "admin_arrow_customer_mappings_import_license",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/admin/arrow/customer-mappings/{uuid}/link_resource/` (operation `admin_arrow_customer_mappings_link_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_link_resource(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::LinkResourceRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/admin/arrow/customer-mappings/{uuid}/link_resource/",
-                "admin_arrow_customer_mappings_link_resource",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/admin/arrow/customer-mappings/sync_from_arrow/` (operation `admin_arrow_customer_mappings_sync_from_arrow`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_sync_from_arrow(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/customer-mappings/sync_from_arrow/",
-            "admin_arrow_customer_mappings_sync_from_arrow",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/customer-mappings/` (operation `admin_arrow_customer_mappings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowCustomerMappingCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/customer-mappings/",
-            "admin_arrow_customer_mappings_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/admin/arrow/customer-mappings/{uuid}/` (operation `admin_arrow_customer_mappings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowCustomerMapping> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/admin/arrow/customer-mappings/{uuid}/",
-                "admin_arrow_customer_mappings_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/admin/arrow/customer-mappings/{uuid}/` (operation `admin_arrow_customer_mappings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowCustomerMapping> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/admin/arrow/customer-mappings/{uuid}/",
-                "admin_arrow_customer_mappings_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/admin/arrow/customer-mappings/{uuid}/` (operation `admin_arrow_customer_mappings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_customer_mappings_destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/admin/arrow/customer-mappings/{uuid}/",
-                "admin_arrow_customer_mappings_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/admin/arrow/settings/` (operation `admin_arrow_settings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_settings_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ArrowSettings>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/arrow/settings/",
-            "admin_arrow_settings_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/settings/{uuid}/` (operation `admin_arrow_settings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_settings_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowSettings> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/admin/arrow/settings/{uuid}/",
-                "admin_arrow_settings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/admin/arrow/settings/discover_customers/` (operation `admin_arrow_settings_discover_customers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_settings_discover_customers(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DiscoverCustomersRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/settings/discover_customers/",
-            "admin_arrow_settings_discover_customers",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/settings/preview_settings/` (operation `admin_arrow_settings_preview_settings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_settings_preview_settings(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PreviewSettingsRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/settings/preview_settings/",
-            "admin_arrow_settings_preview_settings",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/settings/save_settings/` (operation `admin_arrow_settings_save_settings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_settings_save_settings(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SaveSettingsRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/settings/save_settings/",
-            "admin_arrow_settings_save_settings",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/settings/validate_credentials/` (operation `admin_arrow_settings_validate_credentials`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_settings_validate_credentials(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowCredentials> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/settings/validate_credentials/",
-            "admin_arrow_settings_validate_credentials",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/settings/` (operation `admin_arrow_settings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_settings_create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowSettingsCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/settings/",
-            "admin_arrow_settings_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/admin/arrow/settings/{uuid}/` (operation `admin_arrow_settings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_settings_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowSettings> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/admin/arrow/settings/{uuid}/",
-                "admin_arrow_settings_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/admin/arrow/settings/{uuid}/` (operation `admin_arrow_settings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_settings_partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowSettings> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/admin/arrow/settings/{uuid}/",
-                "admin_arrow_settings_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/admin/arrow/settings/{uuid}/` (operation `admin_arrow_settings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_settings_destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/admin/arrow/settings/{uuid}/",
-                "admin_arrow_settings_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/admin/arrow/vendor-offering-mappings/` (operation `admin_arrow_vendor_offering_mappings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_vendor_offering_mappings_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ArrowVendorOfferingMapping>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/arrow/vendor-offering-mappings/",
-            "admin_arrow_vendor_offering_mappings_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin/arrow/vendor-offering-mappings/{uuid}/` (operation `admin_arrow_vendor_offering_mappings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_vendor_offering_mappings_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowVendorOfferingMapping> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/admin/arrow/vendor-offering-mappings/{uuid}/",
-                "admin_arrow_vendor_offering_mappings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/admin/arrow/vendor-offering-mappings/vendor_choices/` (operation `admin_arrow_vendor_offering_mappings_vendor_choices_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_vendor_offering_mappings_vendor_choices_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ValueLabel>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin/arrow/vendor-offering-mappings/vendor_choices/",
-            "admin_arrow_vendor_offering_mappings_vendor_choices_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/admin/arrow/vendor-offering-mappings/` (operation `admin_arrow_vendor_offering_mappings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_vendor_offering_mappings_create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowVendorOfferingMappingCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin/arrow/vendor-offering-mappings/",
-            "admin_arrow_vendor_offering_mappings_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/admin/arrow/vendor-offering-mappings/{uuid}/` (operation `admin_arrow_vendor_offering_mappings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_vendor_offering_mappings_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowVendorOfferingMapping> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/admin/arrow/vendor-offering-mappings/{uuid}/",
-                "admin_arrow_vendor_offering_mappings_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/admin/arrow/vendor-offering-mappings/{uuid}/` (operation `admin_arrow_vendor_offering_mappings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_vendor_offering_mappings_partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArrowVendorOfferingMapping> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/admin/arrow/vendor-offering-mappings/{uuid}/",
-                "admin_arrow_vendor_offering_mappings_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/admin/arrow/vendor-offering-mappings/{uuid}/` (operation `admin_arrow_vendor_offering_mappings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn arrow_vendor_offering_mappings_destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/admin/arrow/vendor-offering-mappings/{uuid}/",
-                "admin_arrow_vendor_offering_mappings_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        matrix_appservice_status_retrieve() ->
+        models::AdminMatrixAppserviceStatusRetrieveResponse = GET
+        "/api/admin/matrix-appservice/status/" "admin_matrix_appservice_status_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        matrix_diagnostics_retrieve() -> models::AdminMatrixDiagnosticsRetrieveResponse =
+        GET "/api/admin/matrix/diagnostics/" "admin_matrix_diagnostics_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        matrix_livekit_overview_retrieve() ->
+        models::AdminMatrixLivekitOverviewRetrieveResponse = GET
+        "/api/admin/matrix/livekit/overview/" "admin_matrix_livekit_overview_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        matrix_livekit_participants_list(room : & str = query "room") -> Vec < Lenient <
+        models::AdminMatrixLivekitParticipantsListResponse > > = GET
+        "/api/admin/matrix/livekit/participants/"
+        "admin_matrix_livekit_participants_list" 200u16
+    );
+    runtime::mock_operation!(
+        matrix_appservice_setup() -> models::MatrixAppserviceSetup = POST
+        "/api/admin/matrix-appservice/setup/" "admin_matrix_appservice_setup" 200u16
+    );
+    runtime::mock_operation!(
+        matrix_reprovision() -> models::AdminMatrixReprovisionResponse = POST
+        "/api/admin/matrix/reprovision/" "admin_matrix_reprovision" 202u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_sync_items_list() -> runtime::Page <
+        models::AdminArrowBillingSyncItem > = GET "/api/admin/arrow/billing-sync-items/"
+        "admin_arrow_billing_sync_items_list" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_sync_items_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::AdminArrowBillingSyncItem = GET
+        "/api/admin/arrow/billing-sync-items/{uuid}/"
+        "admin_arrow_billing_sync_items_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_list() -> runtime::Page < models::AdminArrowBillingSync > =
+        GET "/api/admin/arrow/billing-syncs/" "admin_arrow_billing_syncs_list" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::AdminArrowBillingSync = GET "/api/admin/arrow/billing-syncs/{uuid}/"
+        "admin_arrow_billing_syncs_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_pause_sync() -> models::PausedResumed = POST
+        "/api/admin/arrow/billing-syncs/pause_sync/"
+        "admin_arrow_billing_syncs_pause_sync" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_reconcile() -> runtime::Accepted = POST
+        "/api/admin/arrow/billing-syncs/reconcile/" "admin_arrow_billing_syncs_reconcile"
+        202u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_resume_sync() -> models::PausedResumed = POST
+        "/api/admin/arrow/billing-syncs/resume_sync/"
+        "admin_arrow_billing_syncs_resume_sync" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_trigger_consumption_sync() -> runtime::Accepted = POST
+        "/api/admin/arrow/billing-syncs/trigger_consumption_sync/"
+        "admin_arrow_billing_syncs_trigger_consumption_sync" 202u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_trigger_reconciliation() -> runtime::Accepted = POST
+        "/api/admin/arrow/billing-syncs/trigger_reconciliation/"
+        "admin_arrow_billing_syncs_trigger_reconciliation" 202u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_trigger_sync() -> runtime::Accepted = POST
+        "/api/admin/arrow/billing-syncs/trigger_sync/"
+        "admin_arrow_billing_syncs_trigger_sync" 202u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_consumption_statistics_retrieve() ->
+        models::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse = GET
+        "/api/admin/arrow/billing-syncs/consumption_statistics/"
+        "admin_arrow_billing_syncs_consumption_statistics_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_consumption_status_retrieve() ->
+        models::AdminArrowBillingSyncsConsumptionStatusRetrieveResponse = GET
+        "/api/admin/arrow/billing-syncs/consumption_status/"
+        "admin_arrow_billing_syncs_consumption_status_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_pending_records_list() -> runtime::Page <
+        models::AdminArrowBillingSyncsPendingRecordsListResponse > = GET
+        "/api/admin/arrow/billing-syncs/pending_records/"
+        "admin_arrow_billing_syncs_pending_records_list" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_fetch_billing_export() -> models::FetchBillingExportRequest =
+        POST "/api/admin/arrow/billing-syncs/fetch_billing_export/"
+        "admin_arrow_billing_syncs_fetch_billing_export" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_fetch_consumption() -> models::FetchConsumptionRequest = POST
+        "/api/admin/arrow/billing-syncs/fetch_consumption/"
+        "admin_arrow_billing_syncs_fetch_consumption" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_fetch_license_info() -> models::FetchLicenseInfoRequest =
+        POST "/api/admin/arrow/billing-syncs/fetch_license_info/"
+        "admin_arrow_billing_syncs_fetch_license_info" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_sync_resource_historical_consumption() ->
+        models::SyncResourceHistoricalConsumptionRequest = POST
+        "/api/admin/arrow/billing-syncs/sync_resource_historical_consumption/"
+        "admin_arrow_billing_syncs_sync_resource_historical_consumption" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_sync_resources() -> models::SyncResourcesRequest = POST
+        "/api/admin/arrow/billing-syncs/sync_resources/"
+        "admin_arrow_billing_syncs_sync_resources" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_billing_syncs_cleanup_consumption() -> models::CleanupConsumptionRequest =
+        POST "/api/admin/arrow/billing-syncs/cleanup_consumption/"
+        "admin_arrow_billing_syncs_cleanup_consumption" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_consumption_records_list() -> runtime::Page <
+        models::AdminArrowConsumptionRecord > = GET
+        "/api/admin/arrow/consumption-records/" "admin_arrow_consumption_records_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        arrow_consumption_records_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::AdminArrowConsumptionRecord = GET
+        "/api/admin/arrow/consumption-records/{uuid}/"
+        "admin_arrow_consumption_records_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_list() -> runtime::Page < models::ArrowCustomerMapping >
+        = GET "/api/admin/arrow/customer-mappings/" "admin_arrow_customer_mappings_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ArrowCustomerMapping = GET "/api/admin/arrow/customer-mappings/{uuid}/"
+        "admin_arrow_customer_mappings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_available_customers_retrieve() ->
+        models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse = GET
+        "/api/admin/arrow/customer-mappings/available_customers/"
+        "admin_arrow_customer_mappings_available_customers_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_billing_summary_retrieve(uuid : & Uuid = path_param
+        "uuid") -> models::AdminArrowCustomerMappingsBillingSummaryRetrieveResponse = GET
+        "/api/admin/arrow/customer-mappings/{uuid}/billing_summary/"
+        "admin_arrow_customer_mappings_billing_summary_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_discover_licenses_retrieve(uuid : & Uuid = path_param
+        "uuid") -> models::AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse =
+        GET "/api/admin/arrow/customer-mappings/{uuid}/discover_licenses/"
+        "admin_arrow_customer_mappings_discover_licenses_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_fetch_arrow_data_retrieve(uuid : & Uuid = path_param
+        "uuid") -> models::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse = GET
+        "/api/admin/arrow/customer-mappings/{uuid}/fetch_arrow_data/"
+        "admin_arrow_customer_mappings_fetch_arrow_data_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_import_license(uuid : & Uuid = path_param "uuid") ->
+        models::ImportLicenseRequest = POST
+        "/api/admin/arrow/customer-mappings/{uuid}/import_license/"
+        "admin_arrow_customer_mappings_import_license" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_link_resource(uuid : & Uuid = path_param "uuid") ->
+        models::LinkResourceRequest = POST
+        "/api/admin/arrow/customer-mappings/{uuid}/link_resource/"
+        "admin_arrow_customer_mappings_link_resource" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_sync_from_arrow() -> runtime::Accepted = POST
+        "/api/admin/arrow/customer-mappings/sync_from_arrow/"
+        "admin_arrow_customer_mappings_sync_from_arrow" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_create() -> models::ArrowCustomerMappingCreate = POST
+        "/api/admin/arrow/customer-mappings/" "admin_arrow_customer_mappings_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_update(uuid : & Uuid = path_param "uuid") ->
+        models::ArrowCustomerMapping = PUT "/api/admin/arrow/customer-mappings/{uuid}/"
+        "admin_arrow_customer_mappings_update" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::ArrowCustomerMapping = PATCH "/api/admin/arrow/customer-mappings/{uuid}/"
+        "admin_arrow_customer_mappings_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_customer_mappings_destroy(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = DELETE "/api/admin/arrow/customer-mappings/{uuid}/"
+        "admin_arrow_customer_mappings_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        arrow_settings_list() -> runtime::Page < models::ArrowSettings > = GET
+        "/api/admin/arrow/settings/" "admin_arrow_settings_list" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_settings_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ArrowSettings = GET "/api/admin/arrow/settings/{uuid}/"
+        "admin_arrow_settings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_settings_discover_customers() -> models::DiscoverCustomersRequest = POST
+        "/api/admin/arrow/settings/discover_customers/"
+        "admin_arrow_settings_discover_customers" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_settings_preview_settings() -> models::PreviewSettingsRequest = POST
+        "/api/admin/arrow/settings/preview_settings/"
+        "admin_arrow_settings_preview_settings" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_settings_save_settings() -> models::SaveSettingsRequest = POST
+        "/api/admin/arrow/settings/save_settings/" "admin_arrow_settings_save_settings"
+        201u16
+    );
+    runtime::mock_operation!(
+        arrow_settings_validate_credentials() -> models::ArrowCredentials = POST
+        "/api/admin/arrow/settings/validate_credentials/"
+        "admin_arrow_settings_validate_credentials" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_settings_create() -> models::ArrowSettingsCreate = POST
+        "/api/admin/arrow/settings/" "admin_arrow_settings_create" 201u16
+    );
+    runtime::mock_operation!(
+        arrow_settings_update(uuid : & Uuid = path_param "uuid") -> models::ArrowSettings
+        = PUT "/api/admin/arrow/settings/{uuid}/" "admin_arrow_settings_update" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_settings_partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::ArrowSettings = PATCH "/api/admin/arrow/settings/{uuid}/"
+        "admin_arrow_settings_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_settings_destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        DELETE "/api/admin/arrow/settings/{uuid}/" "admin_arrow_settings_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        arrow_vendor_offering_mappings_list() -> runtime::Page <
+        models::ArrowVendorOfferingMapping > = GET
+        "/api/admin/arrow/vendor-offering-mappings/"
+        "admin_arrow_vendor_offering_mappings_list" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_vendor_offering_mappings_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ArrowVendorOfferingMapping = GET
+        "/api/admin/arrow/vendor-offering-mappings/{uuid}/"
+        "admin_arrow_vendor_offering_mappings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_vendor_offering_mappings_vendor_choices_list() -> runtime::Page <
+        models::ValueLabel > = GET
+        "/api/admin/arrow/vendor-offering-mappings/vendor_choices/"
+        "admin_arrow_vendor_offering_mappings_vendor_choices_list" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_vendor_offering_mappings_create() ->
+        models::ArrowVendorOfferingMappingCreate = POST
+        "/api/admin/arrow/vendor-offering-mappings/"
+        "admin_arrow_vendor_offering_mappings_create" 201u16
+    );
+    runtime::mock_operation!(
+        arrow_vendor_offering_mappings_update(uuid : & Uuid = path_param "uuid") ->
+        models::ArrowVendorOfferingMapping = PUT
+        "/api/admin/arrow/vendor-offering-mappings/{uuid}/"
+        "admin_arrow_vendor_offering_mappings_update" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_vendor_offering_mappings_partial_update(uuid : & Uuid = path_param "uuid")
+        -> models::ArrowVendorOfferingMapping = PATCH
+        "/api/admin/arrow/vendor-offering-mappings/{uuid}/"
+        "admin_arrow_vendor_offering_mappings_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        arrow_vendor_offering_mappings_destroy(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = DELETE "/api/admin/arrow/vendor-offering-mappings/{uuid}/"
+        "admin_arrow_vendor_offering_mappings_destroy" 204u16
+    );
 }

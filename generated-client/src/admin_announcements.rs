@@ -469,90 +469,29 @@ pub struct AdminAnnouncementsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AdminAnnouncementsMock<'a> {
-    /// Expects `GET /api/admin-announcements/` (operation `admin_announcements_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AdminAnnouncement>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/admin-announcements/",
-            "admin_announcements_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/admin-announcements/{uuid}/` (operation `admin_announcements_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AdminAnnouncement> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/admin-announcements/{uuid}/",
-                "admin_announcements_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/admin-announcements/` (operation `admin_announcements_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AdminAnnouncement> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/admin-announcements/",
-            "admin_announcements_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/admin-announcements/{uuid}/` (operation `admin_announcements_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AdminAnnouncement> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/admin-announcements/{uuid}/",
-                "admin_announcements_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/admin-announcements/{uuid}/` (operation `admin_announcements_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AdminAnnouncement> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/admin-announcements/{uuid}/",
-                "admin_announcements_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/admin-announcements/{uuid}/` (operation `admin_announcements_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/admin-announcements/{uuid}/",
-                "admin_announcements_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AdminAnnouncement > = GET
+        "/api/admin-announcements/" "admin_announcements_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AdminAnnouncement = GET
+        "/api/admin-announcements/{uuid}/" "admin_announcements_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::AdminAnnouncement = POST "/api/admin-announcements/"
+        "admin_announcements_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::AdminAnnouncement = PUT
+        "/api/admin-announcements/{uuid}/" "admin_announcements_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::AdminAnnouncement =
+        PATCH "/api/admin-announcements/{uuid}/" "admin_announcements_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/admin-announcements/{uuid}/" "admin_announcements_destroy" 204u16
+    );
 }

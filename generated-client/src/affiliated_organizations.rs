@@ -766,127 +766,42 @@ pub struct AffiliatedOrganizationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AffiliatedOrganizationsMock<'a> {
-    /// Expects `GET /api/affiliated-organizations/` (operation `affiliated_organizations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AffiliatedOrganization>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/affiliated-organizations/",
-            "affiliated_organizations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/affiliated-organizations/{uuid}/` (operation `affiliated_organizations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AffiliatedOrganization> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/affiliated-organizations/{uuid}/",
-                "affiliated_organizations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/affiliated-organizations/` (operation `affiliated_organizations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AffiliatedOrganization> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/affiliated-organizations/",
-            "affiliated_organizations_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/affiliated-organizations/{uuid}/` (operation `affiliated_organizations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AffiliatedOrganization> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/affiliated-organizations/{uuid}/",
-                "affiliated_organizations_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/affiliated-organizations/{uuid}/` (operation `affiliated_organizations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AffiliatedOrganization> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/affiliated-organizations/{uuid}/",
-                "affiliated_organizations_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/affiliated-organizations/{uuid}/` (operation `affiliated_organizations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/affiliated-organizations/{uuid}/",
-                "affiliated_organizations_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/affiliated-organizations/report/` (operation `affiliated_organizations_report_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn report_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AffiliatedOrganizationsReportListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/affiliated-organizations/report/",
-            "affiliated_organizations_report_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/affiliated-organizations/{uuid}/stats/` (operation `affiliated_organizations_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stats_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AffiliatedOrganizationsStatsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/affiliated-organizations/{uuid}/stats/",
-                "affiliated_organizations_stats_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AffiliatedOrganization > = GET
+        "/api/affiliated-organizations/" "affiliated_organizations_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AffiliatedOrganization =
+        GET "/api/affiliated-organizations/{uuid}/" "affiliated_organizations_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::AffiliatedOrganization = POST
+        "/api/affiliated-organizations/" "affiliated_organizations_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::AffiliatedOrganization = PUT
+        "/api/affiliated-organizations/{uuid}/" "affiliated_organizations_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::AffiliatedOrganization = PATCH "/api/affiliated-organizations/{uuid}/"
+        "affiliated_organizations_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/affiliated-organizations/{uuid}/" "affiliated_organizations_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        report_list() -> runtime::Page <
+        models::AffiliatedOrganizationsReportListResponse > = GET
+        "/api/affiliated-organizations/report/" "affiliated_organizations_report_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        stats_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::AffiliatedOrganizationsStatsRetrieveResponse = GET
+        "/api/affiliated-organizations/{uuid}/stats/"
+        "affiliated_organizations_stats_retrieve" 200u16
+    );
 }

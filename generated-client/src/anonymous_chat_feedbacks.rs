@@ -245,35 +245,14 @@ pub struct AnonymousChatFeedbacksMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AnonymousChatFeedbacksMock<'a> {
-    /// Expects `GET /api/anonymous-chat-feedbacks/` (operation `anonymous_chat_feedbacks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AnonymousChatFeedback>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/anonymous-chat-feedbacks/",
-            "anonymous_chat_feedbacks_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/anonymous-chat-feedbacks/{interaction_uuid}/` (operation `anonymous_chat_feedbacks_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        interaction_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AnonymousChatFeedback> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/anonymous-chat-feedbacks/{interaction_uuid}/",
-                "anonymous_chat_feedbacks_retrieve",
-                200u16,
-            )
-            .path_param("interaction_uuid", interaction_uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AnonymousChatFeedback > = GET
+        "/api/anonymous-chat-feedbacks/" "anonymous_chat_feedbacks_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(interaction_uuid : & Uuid = path_param "interaction_uuid") ->
+        models::AnonymousChatFeedback = GET
+        "/api/anonymous-chat-feedbacks/{interaction_uuid}/"
+        "anonymous_chat_feedbacks_retrieve" 200u16
+    );
 }

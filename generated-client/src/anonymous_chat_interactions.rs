@@ -934,119 +934,41 @@ pub struct AnonymousChatInteractionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AnonymousChatInteractionsMock<'a> {
-    /// Expects `GET /api/anonymous-chat-interactions/` (operation `anonymous_chat_interactions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AnonymousChatInteraction>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/anonymous-chat-interactions/",
-            "anonymous_chat_interactions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/anonymous-chat-interactions/{uuid}/` (operation `anonymous_chat_interactions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AnonymousChatInteraction> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/anonymous-chat-interactions/{uuid}/",
-                "anonymous_chat_interactions_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/anonymous-chat-interactions/budget/` (operation `anonymous_chat_interactions_budget_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn budget_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AnonymousChatInteractionsBudgetRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/anonymous-chat-interactions/budget/",
-            "anonymous_chat_interactions_budget_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/anonymous-chat-interactions/by-session/{session_id}/` (operation `anonymous_chat_interactions_by_session_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn by_session_list(
-        &self,
-        session_id: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AnonymousChatInteraction>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/anonymous-chat-interactions/by-session/{session_id}/",
-                "anonymous_chat_interactions_by_session_list",
-                200u16,
-            )
-            .path_param("session_id", session_id)
-    }
-    /// Expects `GET /api/anonymous-chat-interactions/by-user/` (operation `anonymous_chat_interactions_by_user_aggregate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn by_user_aggregate(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AnonymousChatInteractionsByUserAggregateResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/anonymous-chat-interactions/by-user/",
-            "anonymous_chat_interactions_by_user_aggregate",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/anonymous-chat-interactions/by-user/{user_slug}/` (operation `anonymous_chat_interactions_by_user_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn by_user_list(
-        &self,
-        user_slug: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AnonymousChatInteraction>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/anonymous-chat-interactions/by-user/{user_slug}/",
-                "anonymous_chat_interactions_by_user_list",
-                200u16,
-            )
-            .path_param("user_slug", user_slug)
-    }
-    /// Expects `GET /api/anonymous-chat-interactions/kpi/` (operation `anonymous_chat_interactions_kpi_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn kpi_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AnonymousChatInteractionsKpiRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/anonymous-chat-interactions/kpi/",
-            "anonymous_chat_interactions_kpi_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AnonymousChatInteraction > = GET
+        "/api/anonymous-chat-interactions/" "anonymous_chat_interactions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AnonymousChatInteraction =
+        GET "/api/anonymous-chat-interactions/{uuid}/"
+        "anonymous_chat_interactions_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        budget_retrieve() -> models::AnonymousChatInteractionsBudgetRetrieveResponse =
+        GET "/api/anonymous-chat-interactions/budget/"
+        "anonymous_chat_interactions_budget_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        by_session_list(session_id : & str = path_param "session_id") -> runtime::Page <
+        models::AnonymousChatInteraction > = GET
+        "/api/anonymous-chat-interactions/by-session/{session_id}/"
+        "anonymous_chat_interactions_by_session_list" 200u16
+    );
+    runtime::mock_operation!(
+        by_user_aggregate() -> runtime::Page <
+        models::AnonymousChatInteractionsByUserAggregateResponse > = GET
+        "/api/anonymous-chat-interactions/by-user/"
+        "anonymous_chat_interactions_by_user_aggregate" 200u16
+    );
+    runtime::mock_operation!(
+        by_user_list(user_slug : & str = path_param "user_slug") -> runtime::Page <
+        models::AnonymousChatInteraction > = GET
+        "/api/anonymous-chat-interactions/by-user/{user_slug}/"
+        "anonymous_chat_interactions_by_user_list" 200u16
+    );
+    runtime::mock_operation!(
+        kpi_retrieve() -> models::AnonymousChatInteractionsKpiRetrieveResponse = GET
+        "/api/anonymous-chat-interactions/kpi/"
+        "anonymous_chat_interactions_kpi_retrieve" 200u16
+    );
 }

@@ -655,138 +655,43 @@ pub struct AssignmentBatchesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AssignmentBatchesMock<'a> {
-    /// Expects `GET /api/assignment-batches/` (operation `assignment_batches_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AssignmentBatchesListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/assignment-batches/",
-            "assignment_batches_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/assignment-batches/{uuid}/` (operation `assignment_batches_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AssignmentBatch> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/assignment-batches/{uuid}/",
-                "assignment_batches_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/assignment-batches/` (operation `assignment_batches_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AssignmentBatch> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/assignment-batches/",
-            "assignment_batches_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/assignment-batches/{uuid}/` (operation `assignment_batches_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AssignmentBatch> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/assignment-batches/{uuid}/",
-                "assignment_batches_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/assignment-batches/{uuid}/` (operation `assignment_batches_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AssignmentBatch> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/assignment-batches/{uuid}/",
-                "assignment_batches_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/assignment-batches/{uuid}/` (operation `assignment_batches_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/assignment-batches/{uuid}/",
-                "assignment_batches_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/assignment-batches/{uuid}/cancel/` (operation `assignment_batches_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Message> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/assignment-batches/{uuid}/cancel/",
-                "assignment_batches_cancel",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/assignment-batches/{uuid}/extend-deadline/` (operation `assignment_batches_extend_deadline`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn extend_deadline(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExtendDeadlineRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/assignment-batches/{uuid}/extend-deadline/",
-                "assignment_batches_extend_deadline",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/assignment-batches/{uuid}/send/` (operation `assignment_batches_send`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn send(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SendAssignmentBatch> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/assignment-batches/{uuid}/send/",
-                "assignment_batches_send",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AssignmentBatchesListResponse > = GET
+        "/api/assignment-batches/" "assignment_batches_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AssignmentBatch = GET
+        "/api/assignment-batches/{uuid}/" "assignment_batches_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::AssignmentBatch = POST "/api/assignment-batches/"
+        "assignment_batches_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::AssignmentBatch = PUT
+        "/api/assignment-batches/{uuid}/" "assignment_batches_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::AssignmentBatch =
+        PATCH "/api/assignment-batches/{uuid}/" "assignment_batches_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/assignment-batches/{uuid}/" "assignment_batches_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        cancel(uuid : & Uuid = path_param "uuid") -> models::Message = POST
+        "/api/assignment-batches/{uuid}/cancel/" "assignment_batches_cancel" 200u16
+    );
+    runtime::mock_operation!(
+        extend_deadline(uuid : & Uuid = path_param "uuid") ->
+        models::ExtendDeadlineRequest = POST
+        "/api/assignment-batches/{uuid}/extend-deadline/"
+        "assignment_batches_extend_deadline" 200u16
+    );
+    runtime::mock_operation!(
+        send(uuid : & Uuid = path_param "uuid") -> models::SendAssignmentBatch = POST
+        "/api/assignment-batches/{uuid}/send/" "assignment_batches_send" 200u16
+    );
 }

@@ -753,168 +753,51 @@ pub struct AssignmentItemsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AssignmentItemsMock<'a> {
-    /// Expects `GET /api/assignment-items/` (operation `assignment_items_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AssignmentItem>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/assignment-items/",
-            "assignment_items_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/assignment-items/{uuid}/` (operation `assignment_items_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AssignmentItem> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/assignment-items/{uuid}/",
-                "assignment_items_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/assignment-items/` (operation `assignment_items_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AssignmentItem> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/assignment-items/",
-            "assignment_items_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/assignment-items/{uuid}/` (operation `assignment_items_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AssignmentItem> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/assignment-items/{uuid}/",
-                "assignment_items_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/assignment-items/{uuid}/` (operation `assignment_items_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AssignmentItem> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/assignment-items/{uuid}/",
-                "assignment_items_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/assignment-items/{uuid}/` (operation `assignment_items_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/assignment-items/{uuid}/",
-                "assignment_items_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/assignment-items/{uuid}/suggest_alternatives/` (operation `assignment_items_suggest_alternatives_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn suggest_alternatives_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AssignmentItemsSuggestAlternativesRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/assignment-items/{uuid}/suggest_alternatives/",
-                "assignment_items_suggest_alternatives_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/assignment-items/{uuid}/accept/` (operation `assignment_items_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn accept(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailReviewUuid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/assignment-items/{uuid}/accept/",
-                "assignment_items_accept",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/assignment-items/{uuid}/decline/` (operation `assignment_items_decline`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn decline(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailReviewUuid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/assignment-items/{uuid}/decline/",
-                "assignment_items_decline",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/assignment-items/{uuid}/force-unblock/` (operation `assignment_items_force_unblock`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn force_unblock(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AssignmentItem> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/assignment-items/{uuid}/force-unblock/",
-                "assignment_items_force_unblock",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/assignment-items/{uuid}/reassign/` (operation `assignment_items_reassign`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reassign(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReassignItem> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/assignment-items/{uuid}/reassign/",
-                "assignment_items_reassign",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AssignmentItem > = GET "/api/assignment-items/"
+        "assignment_items_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AssignmentItem = GET
+        "/api/assignment-items/{uuid}/" "assignment_items_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::AssignmentItem = POST "/api/assignment-items/"
+        "assignment_items_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::AssignmentItem = PUT
+        "/api/assignment-items/{uuid}/" "assignment_items_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::AssignmentItem =
+        PATCH "/api/assignment-items/{uuid}/" "assignment_items_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/assignment-items/{uuid}/" "assignment_items_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        suggest_alternatives_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::AssignmentItemsSuggestAlternativesRetrieveResponse = GET
+        "/api/assignment-items/{uuid}/suggest_alternatives/"
+        "assignment_items_suggest_alternatives_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        accept(uuid : & Uuid = path_param "uuid") -> models::DetailReviewUuid = POST
+        "/api/assignment-items/{uuid}/accept/" "assignment_items_accept" 200u16
+    );
+    runtime::mock_operation!(
+        decline(uuid : & Uuid = path_param "uuid") -> models::DetailReviewUuid = POST
+        "/api/assignment-items/{uuid}/decline/" "assignment_items_decline" 200u16
+    );
+    runtime::mock_operation!(
+        force_unblock(uuid : & Uuid = path_param "uuid") -> models::AssignmentItem = POST
+        "/api/assignment-items/{uuid}/force-unblock/" "assignment_items_force_unblock"
+        200u16
+    );
+    runtime::mock_operation!(
+        reassign(uuid : & Uuid = path_param "uuid") -> models::ReassignItem = POST
+        "/api/assignment-items/{uuid}/reassign/" "assignment_items_reassign" 200u16
+    );
 }

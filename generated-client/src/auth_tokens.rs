@@ -212,47 +212,16 @@ pub struct AuthTokensMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AuthTokensMock<'a> {
-    /// Expects `GET /api/auth-tokens/` (operation `auth_tokens_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AuthToken>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/auth-tokens/",
-            "auth_tokens_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/auth-tokens/{user_id}/` (operation `auth_tokens_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        user_id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AuthToken> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/auth-tokens/{user_id}/",
-                "auth_tokens_retrieve",
-                200u16,
-            )
-            .path_param("user_id", user_id)
-    }
-    /// Expects `DELETE /api/auth-tokens/{user_id}/` (operation `auth_tokens_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        user_id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/auth-tokens/{user_id}/",
-                "auth_tokens_destroy",
-                204u16,
-            )
-            .path_param("user_id", user_id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AuthToken > = GET "/api/auth-tokens/"
+        "auth_tokens_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(user_id : & i64 = path_param "user_id") -> models::AuthToken = GET
+        "/api/auth-tokens/{user_id}/" "auth_tokens_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(user_id : & i64 = path_param "user_id") -> runtime::Accepted = DELETE
+        "/api/auth-tokens/{user_id}/" "auth_tokens_destroy" 204u16
+    );
 }

@@ -123,26 +123,12 @@ pub struct AuthValimoMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AuthValimoMock<'a> {
-    /// Expects `POST /api/auth-valimo/` (operation `auth_valimo_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::AuthResult> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/auth-valimo/",
-            "auth_valimo_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/auth-valimo/result/` (operation `auth_valimo_result`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn result(&self) -> runtime::mock_ops::MockOperation<'a, models::AuthResult> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/auth-valimo/result/",
-            "auth_valimo_result",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        create() -> models::AuthResult = POST "/api/auth-valimo/" "auth_valimo_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        result() -> models::AuthResult = POST "/api/auth-valimo/result/"
+        "auth_valimo_result" 200u16
+    );
 }

@@ -453,103 +453,34 @@ pub struct AutoprovisioningRulesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AutoprovisioningRulesMock<'a> {
-    /// Expects `GET /api/autoprovisioning-rules/` (operation `autoprovisioning_rules_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Rule>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/autoprovisioning-rules/",
-            "autoprovisioning_rules_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/autoprovisioning-rules/{uuid}/` (operation `autoprovisioning_rules_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Rule> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/autoprovisioning-rules/{uuid}/",
-                "autoprovisioning_rules_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/autoprovisioning-rules/` (operation `autoprovisioning_rules_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Rule> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/autoprovisioning-rules/",
-            "autoprovisioning_rules_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/autoprovisioning-rules/{uuid}/` (operation `autoprovisioning_rules_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Rule> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/autoprovisioning-rules/{uuid}/",
-                "autoprovisioning_rules_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/autoprovisioning-rules/{uuid}/` (operation `autoprovisioning_rules_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Rule> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/autoprovisioning-rules/{uuid}/",
-                "autoprovisioning_rules_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/autoprovisioning-rules/{uuid}/` (operation `autoprovisioning_rules_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/autoprovisioning-rules/{uuid}/",
-                "autoprovisioning_rules_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/autoprovisioning-rules/{uuid}/test-match/` (operation `autoprovisioning_rules_test_match`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn test_match(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RuleTestMatchRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/autoprovisioning-rules/{uuid}/test-match/",
-                "autoprovisioning_rules_test_match",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Rule > = GET "/api/autoprovisioning-rules/"
+        "autoprovisioning_rules_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Rule = GET
+        "/api/autoprovisioning-rules/{uuid}/" "autoprovisioning_rules_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Rule = POST "/api/autoprovisioning-rules/"
+        "autoprovisioning_rules_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Rule = PUT
+        "/api/autoprovisioning-rules/{uuid}/" "autoprovisioning_rules_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Rule = PATCH
+        "/api/autoprovisioning-rules/{uuid}/" "autoprovisioning_rules_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/autoprovisioning-rules/{uuid}/" "autoprovisioning_rules_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        test_match(uuid : & Uuid = path_param "uuid") -> models::RuleTestMatchRequest =
+        POST "/api/autoprovisioning-rules/{uuid}/test-match/"
+        "autoprovisioning_rules_test_match" 200u16
+    );
 }

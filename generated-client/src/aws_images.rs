@@ -197,32 +197,12 @@ pub struct AwsImagesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AwsImagesMock<'a> {
-    /// Expects `GET /api/aws-images/` (operation `aws_images_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AwsImage>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/aws-images/",
-            "aws_images_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/aws-images/{uuid}/` (operation `aws_images_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AwsImage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/aws-images/{uuid}/",
-                "aws_images_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AwsImage > = GET "/api/aws-images/"
+        "aws_images_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AwsImage = GET
+        "/api/aws-images/{uuid}/" "aws_images_retrieve" 200u16
+    );
 }

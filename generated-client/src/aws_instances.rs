@@ -976,208 +976,60 @@ pub struct AwsInstancesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AwsInstancesMock<'a> {
-    /// Expects `GET /api/aws-instances/` (operation `aws_instances_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AwsInstance>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/aws-instances/",
-            "aws_instances_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/aws-instances/{uuid}/` (operation `aws_instances_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AwsInstance> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/aws-instances/{uuid}/",
-                "aws_instances_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-instances/` (operation `aws_instances_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::AwsInstance> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/aws-instances/",
-            "aws_instances_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/aws-instances/{uuid}/pull/` (operation `aws_instances_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-instances/{uuid}/pull/",
-                "aws_instances_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-instances/{uuid}/unlink/` (operation `aws_instances_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-instances/{uuid}/unlink/",
-                "aws_instances_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/aws-instances/{uuid}/` (operation `aws_instances_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AwsInstance> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/aws-instances/{uuid}/",
-                "aws_instances_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/aws-instances/{uuid}/` (operation `aws_instances_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AwsInstance> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/aws-instances/{uuid}/",
-                "aws_instances_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/aws-instances/{uuid}/` (operation `aws_instances_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/aws-instances/{uuid}/",
-                "aws_instances_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-instances/{uuid}/resize/` (operation `aws_instances_resize`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resize(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-instances/{uuid}/resize/",
-                "aws_instances_resize",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-instances/{uuid}/restart/` (operation `aws_instances_restart`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn restart(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-instances/{uuid}/restart/",
-                "aws_instances_restart",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-instances/{uuid}/set_erred/` (operation `aws_instances_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-instances/{uuid}/set_erred/",
-                "aws_instances_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-instances/{uuid}/set_ok/` (operation `aws_instances_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-instances/{uuid}/set_ok/",
-                "aws_instances_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-instances/{uuid}/start/` (operation `aws_instances_start`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn start(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-instances/{uuid}/start/",
-                "aws_instances_start",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-instances/{uuid}/stop/` (operation `aws_instances_stop`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stop(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-instances/{uuid}/stop/",
-                "aws_instances_stop",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AwsInstance > = GET "/api/aws-instances/"
+        "aws_instances_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AwsInstance = GET
+        "/api/aws-instances/{uuid}/" "aws_instances_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::AwsInstance = POST "/api/aws-instances/"
+        "aws_instances_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/aws-instances/{uuid}/pull/" "aws_instances_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/aws-instances/{uuid}/unlink/" "aws_instances_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::AwsInstance = PUT
+        "/api/aws-instances/{uuid}/" "aws_instances_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::AwsInstance = PATCH
+        "/api/aws-instances/{uuid}/" "aws_instances_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/aws-instances/{uuid}/" "aws_instances_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        resize(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/aws-instances/{uuid}/resize/" "aws_instances_resize" 202u16
+    );
+    runtime::mock_operation!(
+        restart(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/aws-instances/{uuid}/restart/" "aws_instances_restart" 202u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/aws-instances/{uuid}/set_erred/" "aws_instances_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/aws-instances/{uuid}/set_ok/" "aws_instances_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        start(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/aws-instances/{uuid}/start/" "aws_instances_start" 202u16
+    );
+    runtime::mock_operation!(
+        stop(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/aws-instances/{uuid}/stop/" "aws_instances_stop" 202u16
+    );
 }

@@ -190,35 +190,12 @@ pub struct AwsRegionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AwsRegionsMock<'a> {
-    /// Expects `GET /api/aws-regions/` (operation `aws_regions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AwsRegionsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/aws-regions/",
-            "aws_regions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/aws-regions/{uuid}/` (operation `aws_regions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AwsRegionsRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/aws-regions/{uuid}/",
-                "aws_regions_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AwsRegionsListResponse > = GET
+        "/api/aws-regions/" "aws_regions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AwsRegionsRetrieveResponse
+        = GET "/api/aws-regions/{uuid}/" "aws_regions_retrieve" 200u16
+    );
 }

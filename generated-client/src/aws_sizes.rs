@@ -195,32 +195,12 @@ pub struct AwsSizesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AwsSizesMock<'a> {
-    /// Expects `GET /api/aws-sizes/` (operation `aws_sizes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AwsSize>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/aws-sizes/",
-            "aws_sizes_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/aws-sizes/{uuid}/` (operation `aws_sizes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AwsSize> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/aws-sizes/{uuid}/",
-                "aws_sizes_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AwsSize > = GET "/api/aws-sizes/"
+        "aws_sizes_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AwsSize = GET
+        "/api/aws-sizes/{uuid}/" "aws_sizes_retrieve" 200u16
+    );
 }

@@ -678,178 +678,52 @@ pub struct AwsVolumesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AwsVolumesMock<'a> {
-    /// Expects `GET /api/aws-volumes/` (operation `aws_volumes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AwsVolume>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/aws-volumes/",
-            "aws_volumes_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/aws-volumes/{uuid}/` (operation `aws_volumes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AwsVolume> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/aws-volumes/{uuid}/",
-                "aws_volumes_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-volumes/` (operation `aws_volumes_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::AwsVolume> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/aws-volumes/",
-            "aws_volumes_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/aws-volumes/{uuid}/pull/` (operation `aws_volumes_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-volumes/{uuid}/pull/",
-                "aws_volumes_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-volumes/{uuid}/unlink/` (operation `aws_volumes_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-volumes/{uuid}/unlink/",
-                "aws_volumes_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/aws-volumes/{uuid}/` (operation `aws_volumes_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AwsVolume> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/aws-volumes/{uuid}/",
-                "aws_volumes_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/aws-volumes/{uuid}/` (operation `aws_volumes_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AwsVolume> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/aws-volumes/{uuid}/",
-                "aws_volumes_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/aws-volumes/{uuid}/` (operation `aws_volumes_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/aws-volumes/{uuid}/",
-                "aws_volumes_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-volumes/{uuid}/attach/` (operation `aws_volumes_attach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn attach(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-volumes/{uuid}/attach/",
-                "aws_volumes_attach",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-volumes/{uuid}/detach/` (operation `aws_volumes_detach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn detach(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-volumes/{uuid}/detach/",
-                "aws_volumes_detach",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-volumes/{uuid}/set_erred/` (operation `aws_volumes_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-volumes/{uuid}/set_erred/",
-                "aws_volumes_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/aws-volumes/{uuid}/set_ok/` (operation `aws_volumes_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/aws-volumes/{uuid}/set_ok/",
-                "aws_volumes_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AwsVolume > = GET "/api/aws-volumes/"
+        "aws_volumes_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AwsVolume = GET
+        "/api/aws-volumes/{uuid}/" "aws_volumes_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::AwsVolume = POST "/api/aws-volumes/" "aws_volumes_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/aws-volumes/{uuid}/pull/" "aws_volumes_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/aws-volumes/{uuid}/unlink/" "aws_volumes_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::AwsVolume = PUT
+        "/api/aws-volumes/{uuid}/" "aws_volumes_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::AwsVolume = PATCH
+        "/api/aws-volumes/{uuid}/" "aws_volumes_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/aws-volumes/{uuid}/" "aws_volumes_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        attach(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/aws-volumes/{uuid}/attach/" "aws_volumes_attach" 202u16
+    );
+    runtime::mock_operation!(
+        detach(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/aws-volumes/{uuid}/detach/" "aws_volumes_detach" 202u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/aws-volumes/{uuid}/set_erred/" "aws_volumes_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/aws-volumes/{uuid}/set_ok/" "aws_volumes_set_ok" 200u16
+    );
 }

@@ -228,32 +228,12 @@ pub struct AzureImagesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AzureImagesMock<'a> {
-    /// Expects `GET /api/azure-images/` (operation `azure_images_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AzureImage>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/azure-images/",
-            "azure_images_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/azure-images/{uuid}/` (operation `azure_images_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureImage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/azure-images/{uuid}/",
-                "azure_images_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AzureImage > = GET "/api/azure-images/"
+        "azure_images_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AzureImage = GET
+        "/api/azure-images/{uuid}/" "azure_images_retrieve" 200u16
+    );
 }

@@ -223,32 +223,12 @@ pub struct AzureLocationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AzureLocationsMock<'a> {
-    /// Expects `GET /api/azure-locations/` (operation `azure_locations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AzureLocation>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/azure-locations/",
-            "azure_locations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/azure-locations/{uuid}/` (operation `azure_locations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureLocation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/azure-locations/{uuid}/",
-                "azure_locations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AzureLocation > = GET "/api/azure-locations/"
+        "azure_locations_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AzureLocation = GET
+        "/api/azure-locations/{uuid}/" "azure_locations_retrieve" 200u16
+    );
 }

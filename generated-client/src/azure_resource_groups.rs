@@ -210,35 +210,12 @@ pub struct AzureResourceGroupsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AzureResourceGroupsMock<'a> {
-    /// Expects `GET /api/azure-resource-groups/` (operation `azure_resource_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AzureResourceGroup>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/azure-resource-groups/",
-            "azure_resource_groups_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/azure-resource-groups/{uuid}/` (operation `azure_resource_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureResourceGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/azure-resource-groups/{uuid}/",
-                "azure_resource_groups_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AzureResourceGroup > = GET
+        "/api/azure-resource-groups/" "azure_resource_groups_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AzureResourceGroup = GET
+        "/api/azure-resource-groups/{uuid}/" "azure_resource_groups_retrieve" 200u16
+    );
 }

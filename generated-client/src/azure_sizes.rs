@@ -237,32 +237,12 @@ pub struct AzureSizesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AzureSizesMock<'a> {
-    /// Expects `GET /api/azure-sizes/` (operation `azure_sizes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AzureSize>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/azure-sizes/",
-            "azure_sizes_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/azure-sizes/{uuid}/` (operation `azure_sizes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureSize> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/azure-sizes/{uuid}/",
-                "azure_sizes_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AzureSize > = GET "/api/azure-sizes/"
+        "azure_sizes_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AzureSize = GET
+        "/api/azure-sizes/{uuid}/" "azure_sizes_retrieve" 200u16
+    );
 }

@@ -886,165 +886,50 @@ pub struct AzureSqlServersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AzureSqlServersMock<'a> {
-    /// Expects `GET /api/azure-sql-servers/` (operation `azure_sql_servers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AzureSqlServer>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/azure-sql-servers/",
-            "azure_sql_servers_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/azure-sql-servers/{uuid}/` (operation `azure_sql_servers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureSqlServer> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/azure-sql-servers/{uuid}/",
-                "azure_sql_servers_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-sql-servers/` (operation `azure_sql_servers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureSqlServer> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/azure-sql-servers/",
-            "azure_sql_servers_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/azure-sql-servers/{uuid}/create_database/` (operation `azure_sql_servers_create_database`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_database(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureSqlDatabaseCreate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-sql-servers/{uuid}/create_database/",
-                "azure_sql_servers_create_database",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-sql-servers/{uuid}/pull/` (operation `azure_sql_servers_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-sql-servers/{uuid}/pull/",
-                "azure_sql_servers_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-sql-servers/{uuid}/unlink/` (operation `azure_sql_servers_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-sql-servers/{uuid}/unlink/",
-                "azure_sql_servers_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/azure-sql-servers/{uuid}/` (operation `azure_sql_servers_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureSqlServer> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/azure-sql-servers/{uuid}/",
-                "azure_sql_servers_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/azure-sql-servers/{uuid}/` (operation `azure_sql_servers_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureSqlServer> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/azure-sql-servers/{uuid}/",
-                "azure_sql_servers_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/azure-sql-servers/{uuid}/` (operation `azure_sql_servers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/azure-sql-servers/{uuid}/",
-                "azure_sql_servers_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-sql-servers/{uuid}/set_erred/` (operation `azure_sql_servers_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-sql-servers/{uuid}/set_erred/",
-                "azure_sql_servers_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-sql-servers/{uuid}/set_ok/` (operation `azure_sql_servers_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-sql-servers/{uuid}/set_ok/",
-                "azure_sql_servers_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AzureSqlServer > = GET
+        "/api/azure-sql-servers/" "azure_sql_servers_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AzureSqlServer = GET
+        "/api/azure-sql-servers/{uuid}/" "azure_sql_servers_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::AzureSqlServer = POST "/api/azure-sql-servers/"
+        "azure_sql_servers_create" 201u16
+    );
+    runtime::mock_operation!(
+        create_database(uuid : & Uuid = path_param "uuid") ->
+        models::AzureSqlDatabaseCreate = POST
+        "/api/azure-sql-servers/{uuid}/create_database/"
+        "azure_sql_servers_create_database" 202u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/azure-sql-servers/{uuid}/pull/" "azure_sql_servers_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/azure-sql-servers/{uuid}/unlink/" "azure_sql_servers_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::AzureSqlServer = PUT
+        "/api/azure-sql-servers/{uuid}/" "azure_sql_servers_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::AzureSqlServer =
+        PATCH "/api/azure-sql-servers/{uuid}/" "azure_sql_servers_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/azure-sql-servers/{uuid}/" "azure_sql_servers_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/azure-sql-servers/{uuid}/set_erred/" "azure_sql_servers_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/azure-sql-servers/{uuid}/set_ok/" "azure_sql_servers_set_ok" 200u16
+    );
 }

@@ -992,198 +992,59 @@ pub struct AzureVirtualmachinesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AzureVirtualmachinesMock<'a> {
-    /// Expects `GET /api/azure-virtualmachines/` (operation `azure_virtualmachines_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AzureVirtualMachine>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/azure-virtualmachines/",
-            "azure_virtualmachines_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/azure-virtualmachines/{uuid}/` (operation `azure_virtualmachines_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureVirtualMachine> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/azure-virtualmachines/{uuid}/",
-                "azure_virtualmachines_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-virtualmachines/` (operation `azure_virtualmachines_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureVirtualMachine> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/azure-virtualmachines/",
-            "azure_virtualmachines_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/azure-virtualmachines/{uuid}/pull/` (operation `azure_virtualmachines_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-virtualmachines/{uuid}/pull/",
-                "azure_virtualmachines_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-virtualmachines/{uuid}/unlink/` (operation `azure_virtualmachines_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-virtualmachines/{uuid}/unlink/",
-                "azure_virtualmachines_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/azure-virtualmachines/{uuid}/` (operation `azure_virtualmachines_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureVirtualMachine> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/azure-virtualmachines/{uuid}/",
-                "azure_virtualmachines_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/azure-virtualmachines/{uuid}/` (operation `azure_virtualmachines_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AzureVirtualMachine> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/azure-virtualmachines/{uuid}/",
-                "azure_virtualmachines_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/azure-virtualmachines/{uuid}/` (operation `azure_virtualmachines_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/azure-virtualmachines/{uuid}/",
-                "azure_virtualmachines_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-virtualmachines/{uuid}/restart/` (operation `azure_virtualmachines_restart`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn restart(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-virtualmachines/{uuid}/restart/",
-                "azure_virtualmachines_restart",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-virtualmachines/{uuid}/set_erred/` (operation `azure_virtualmachines_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-virtualmachines/{uuid}/set_erred/",
-                "azure_virtualmachines_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-virtualmachines/{uuid}/set_ok/` (operation `azure_virtualmachines_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-virtualmachines/{uuid}/set_ok/",
-                "azure_virtualmachines_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-virtualmachines/{uuid}/start/` (operation `azure_virtualmachines_start`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn start(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-virtualmachines/{uuid}/start/",
-                "azure_virtualmachines_start",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/azure-virtualmachines/{uuid}/stop/` (operation `azure_virtualmachines_stop`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stop(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/azure-virtualmachines/{uuid}/stop/",
-                "azure_virtualmachines_stop",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AzureVirtualMachine > = GET
+        "/api/azure-virtualmachines/" "azure_virtualmachines_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AzureVirtualMachine = GET
+        "/api/azure-virtualmachines/{uuid}/" "azure_virtualmachines_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::AzureVirtualMachine = POST "/api/azure-virtualmachines/"
+        "azure_virtualmachines_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/azure-virtualmachines/{uuid}/pull/" "azure_virtualmachines_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/azure-virtualmachines/{uuid}/unlink/" "azure_virtualmachines_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::AzureVirtualMachine = PUT
+        "/api/azure-virtualmachines/{uuid}/" "azure_virtualmachines_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::AzureVirtualMachine
+        = PATCH "/api/azure-virtualmachines/{uuid}/"
+        "azure_virtualmachines_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/azure-virtualmachines/{uuid}/" "azure_virtualmachines_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        restart(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/azure-virtualmachines/{uuid}/restart/" "azure_virtualmachines_restart"
+        202u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/azure-virtualmachines/{uuid}/set_erred/" "azure_virtualmachines_set_erred"
+        200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/azure-virtualmachines/{uuid}/set_ok/" "azure_virtualmachines_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        start(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/azure-virtualmachines/{uuid}/start/" "azure_virtualmachines_start" 202u16
+    );
+    runtime::mock_operation!(
+        stop(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/azure-virtualmachines/{uuid}/stop/" "azure_virtualmachines_stop" 202u16
+    );
 }

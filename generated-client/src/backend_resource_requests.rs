@@ -512,93 +512,32 @@ pub struct BackendResourceRequestsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> BackendResourceRequestsMock<'a> {
-    /// Expects `GET /api/backend-resource-requests/` (operation `backend_resource_requests_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::BackendResourceReq>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/backend-resource-requests/",
-            "backend_resource_requests_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/backend-resource-requests/{uuid}/` (operation `backend_resource_requests_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::BackendResourceReq> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/backend-resource-requests/{uuid}/",
-                "backend_resource_requests_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/backend-resource-requests/` (operation `backend_resource_requests_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::BackendResourceReq> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/backend-resource-requests/",
-            "backend_resource_requests_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/backend-resource-requests/{uuid}/set_done/` (operation `backend_resource_requests_set_done`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_done(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/backend-resource-requests/{uuid}/set_done/",
-                "backend_resource_requests_set_done",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/backend-resource-requests/{uuid}/set_erred/` (operation `backend_resource_requests_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/backend-resource-requests/{uuid}/set_erred/",
-                "backend_resource_requests_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/backend-resource-requests/{uuid}/start_processing/` (operation `backend_resource_requests_start_processing`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn start_processing(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/backend-resource-requests/{uuid}/start_processing/",
-                "backend_resource_requests_start_processing",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::BackendResourceReq > = GET
+        "/api/backend-resource-requests/" "backend_resource_requests_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::BackendResourceReq = GET
+        "/api/backend-resource-requests/{uuid}/" "backend_resource_requests_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::BackendResourceReq = POST "/api/backend-resource-requests/"
+        "backend_resource_requests_create" 201u16
+    );
+    runtime::mock_operation!(
+        set_done(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/backend-resource-requests/{uuid}/set_done/"
+        "backend_resource_requests_set_done" 200u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/backend-resource-requests/{uuid}/set_erred/"
+        "backend_resource_requests_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        start_processing(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/backend-resource-requests/{uuid}/start_processing/"
+        "backend_resource_requests_start_processing" 200u16
+    );
 }

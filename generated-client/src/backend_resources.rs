@@ -452,75 +452,26 @@ pub struct BackendResourcesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> BackendResourcesMock<'a> {
-    /// Expects `GET /api/backend-resources/` (operation `backend_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::BackendResource>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/backend-resources/",
-            "backend_resources_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/backend-resources/{uuid}/` (operation `backend_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::BackendResource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/backend-resources/{uuid}/",
-                "backend_resources_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/backend-resources/` (operation `backend_resources_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::BackendResource> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/backend-resources/",
-            "backend_resources_create",
-            201u16,
-        )
-    }
-    /// Expects `DELETE /api/backend-resources/{uuid}/` (operation `backend_resources_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/backend-resources/{uuid}/",
-                "backend_resources_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/backend-resources/{uuid}/import_resource/` (operation `backend_resources_import_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn import_resource(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::BackendResourceImport> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/backend-resources/{uuid}/import_resource/",
-                "backend_resources_import_resource",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::BackendResource > = GET
+        "/api/backend-resources/" "backend_resources_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::BackendResource = GET
+        "/api/backend-resources/{uuid}/" "backend_resources_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::BackendResource = POST "/api/backend-resources/"
+        "backend_resources_create" 201u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/backend-resources/{uuid}/" "backend_resources_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        import_resource(uuid : & Uuid = path_param "uuid") ->
+        models::BackendResourceImport = POST
+        "/api/backend-resources/{uuid}/import_resource/"
+        "backend_resources_import_resource" 201u16
+    );
 }

@@ -113,17 +113,8 @@ pub struct BillingTotalCostMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> BillingTotalCostMock<'a> {
-    /// Expects `GET /api/billing-total-cost/` (operation `billing_total_cost_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::BillingTotalCostRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/billing-total-cost/",
-            "billing_total_cost_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> models::BillingTotalCostRetrieveResponse = GET
+        "/api/billing-total-cost/" "billing_total_cost_retrieve" 200u16
+    );
 }

@@ -358,77 +358,27 @@ pub struct BookingOfferingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> BookingOfferingsMock<'a> {
-    /// Expects `GET /api/booking-offerings/` (operation `booking_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Offering>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/booking-offerings/",
-            "booking_offerings_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/booking-offerings/{uuid}/` (operation `booking_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Offering> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/booking-offerings/{uuid}/",
-                "booking_offerings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/booking-offerings/{uuid}/google_calendar_sync/` (operation `booking_offerings_google_calendar_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn google_calendar_sync(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/booking-offerings/{uuid}/google_calendar_sync/",
-                "booking_offerings_google_calendar_sync",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/booking-offerings/{uuid}/share_google_calendar/` (operation `booking_offerings_share_google_calendar`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn share_google_calendar(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/booking-offerings/{uuid}/share_google_calendar/",
-                "booking_offerings_share_google_calendar",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/booking-offerings/{uuid}/unshare_google_calendar/` (operation `booking_offerings_unshare_google_calendar`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unshare_google_calendar(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/booking-offerings/{uuid}/unshare_google_calendar/",
-                "booking_offerings_unshare_google_calendar",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Offering > = GET "/api/booking-offerings/"
+        "booking_offerings_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Offering = GET
+        "/api/booking-offerings/{uuid}/" "booking_offerings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        google_calendar_sync(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/booking-offerings/{uuid}/google_calendar_sync/"
+        "booking_offerings_google_calendar_sync" 200u16
+    );
+    runtime::mock_operation!(
+        share_google_calendar(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/booking-offerings/{uuid}/share_google_calendar/"
+        "booking_offerings_share_google_calendar" 200u16
+    );
+    runtime::mock_operation!(
+        unshare_google_calendar(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/booking-offerings/{uuid}/unshare_google_calendar/"
+        "booking_offerings_unshare_google_calendar" 200u16
+    );
 }

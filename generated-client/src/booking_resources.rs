@@ -852,62 +852,20 @@ pub struct BookingResourcesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> BookingResourcesMock<'a> {
-    /// Expects `GET /api/booking-resources/` (operation `booking_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::BookingResource>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/booking-resources/",
-            "booking_resources_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/booking-resources/{uuid}/` (operation `booking_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::BookingResource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/booking-resources/{uuid}/",
-                "booking_resources_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/booking-resources/{uuid}/accept/` (operation `booking_resources_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn accept(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrderUuid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/booking-resources/{uuid}/accept/",
-                "booking_resources_accept",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/booking-resources/{uuid}/reject/` (operation `booking_resources_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrderUuid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/booking-resources/{uuid}/reject/",
-                "booking_resources_reject",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::BookingResource > = GET
+        "/api/booking-resources/" "booking_resources_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::BookingResource = GET
+        "/api/booking-resources/{uuid}/" "booking_resources_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        accept(uuid : & Uuid = path_param "uuid") -> models::OrderUuid = POST
+        "/api/booking-resources/{uuid}/accept/" "booking_resources_accept" 200u16
+    );
+    runtime::mock_operation!(
+        reject(uuid : & Uuid = path_param "uuid") -> models::OrderUuid = POST
+        "/api/booking-resources/{uuid}/reject/" "booking_resources_reject" 200u16
+    );
 }

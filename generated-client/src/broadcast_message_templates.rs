@@ -401,90 +401,32 @@ pub struct BroadcastMessageTemplatesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> BroadcastMessageTemplatesMock<'a> {
-    /// Expects `GET /api/broadcast-message-templates/` (operation `broadcast_message_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MessageTemplate>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/broadcast-message-templates/",
-            "broadcast_message_templates_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/broadcast-message-templates/{uuid}/` (operation `broadcast_message_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MessageTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/broadcast-message-templates/{uuid}/",
-                "broadcast_message_templates_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/broadcast-message-templates/` (operation `broadcast_message_templates_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MessageTemplate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/broadcast-message-templates/",
-            "broadcast_message_templates_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/broadcast-message-templates/{uuid}/` (operation `broadcast_message_templates_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MessageTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/broadcast-message-templates/{uuid}/",
-                "broadcast_message_templates_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/broadcast-message-templates/{uuid}/` (operation `broadcast_message_templates_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MessageTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/broadcast-message-templates/{uuid}/",
-                "broadcast_message_templates_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/broadcast-message-templates/{uuid}/` (operation `broadcast_message_templates_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/broadcast-message-templates/{uuid}/",
-                "broadcast_message_templates_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MessageTemplate > = GET
+        "/api/broadcast-message-templates/" "broadcast_message_templates_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::MessageTemplate = GET
+        "/api/broadcast-message-templates/{uuid}/" "broadcast_message_templates_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::MessageTemplate = POST "/api/broadcast-message-templates/"
+        "broadcast_message_templates_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::MessageTemplate = PUT
+        "/api/broadcast-message-templates/{uuid}/" "broadcast_message_templates_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::MessageTemplate =
+        PATCH "/api/broadcast-message-templates/{uuid}/"
+        "broadcast_message_templates_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/broadcast-message-templates/{uuid}/" "broadcast_message_templates_destroy"
+        204u16
+    );
 }

@@ -586,136 +586,42 @@ pub struct BroadcastMessagesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> BroadcastMessagesMock<'a> {
-    /// Expects `GET /api/broadcast-messages/` (operation `broadcast_messages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::BroadcastMessage>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/broadcast-messages/",
-            "broadcast_messages_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/broadcast-messages/{uuid}/` (operation `broadcast_messages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::BroadcastMessage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/broadcast-messages/{uuid}/",
-                "broadcast_messages_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/broadcast-messages/` (operation `broadcast_messages_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::BroadcastMessage> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/broadcast-messages/",
-            "broadcast_messages_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/broadcast-messages/{uuid}/` (operation `broadcast_messages_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::BroadcastMessage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/broadcast-messages/{uuid}/",
-                "broadcast_messages_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/broadcast-messages/{uuid}/` (operation `broadcast_messages_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::BroadcastMessage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/broadcast-messages/{uuid}/",
-                "broadcast_messages_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/broadcast-messages/{uuid}/` (operation `broadcast_messages_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/broadcast-messages/{uuid}/",
-                "broadcast_messages_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/broadcast-messages/recipients/` (operation `broadcast_messages_recipients_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn recipients_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::BroadcastMessagesRecipientsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/broadcast-messages/recipients/",
-            "broadcast_messages_recipients_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/broadcast-messages/{uuid}/schedule/` (operation `broadcast_messages_schedule`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn schedule(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/broadcast-messages/{uuid}/schedule/",
-                "broadcast_messages_schedule",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/broadcast-messages/{uuid}/send/` (operation `broadcast_messages_send`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn send(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/broadcast-messages/{uuid}/send/",
-                "broadcast_messages_send",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::BroadcastMessage > = GET
+        "/api/broadcast-messages/" "broadcast_messages_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::BroadcastMessage = GET
+        "/api/broadcast-messages/{uuid}/" "broadcast_messages_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::BroadcastMessage = POST "/api/broadcast-messages/"
+        "broadcast_messages_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::BroadcastMessage = PUT
+        "/api/broadcast-messages/{uuid}/" "broadcast_messages_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::BroadcastMessage =
+        PATCH "/api/broadcast-messages/{uuid}/" "broadcast_messages_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/broadcast-messages/{uuid}/" "broadcast_messages_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        recipients_retrieve() -> models::BroadcastMessagesRecipientsRetrieveResponse =
+        GET "/api/broadcast-messages/recipients/"
+        "broadcast_messages_recipients_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        schedule(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/broadcast-messages/{uuid}/schedule/" "broadcast_messages_schedule" 200u16
+    );
+    runtime::mock_operation!(
+        send(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/broadcast-messages/{uuid}/send/" "broadcast_messages_send" 200u16
+    );
 }

@@ -404,93 +404,36 @@ pub struct CallAssignmentConfigurationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CallAssignmentConfigurationsMock<'a> {
-    /// Expects `GET /api/call-assignment-configurations/` (operation `call_assignment_configurations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CallAssignmentConfiguration>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/call-assignment-configurations/",
-            "call_assignment_configurations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/call-assignment-configurations/{uuid}/` (operation `call_assignment_configurations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallAssignmentConfiguration> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/call-assignment-configurations/{uuid}/",
-                "call_assignment_configurations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/call-assignment-configurations/` (operation `call_assignment_configurations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallAssignmentConfiguration> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/call-assignment-configurations/",
-            "call_assignment_configurations_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/call-assignment-configurations/{uuid}/` (operation `call_assignment_configurations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallAssignmentConfiguration> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/call-assignment-configurations/{uuid}/",
-                "call_assignment_configurations_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/call-assignment-configurations/{uuid}/` (operation `call_assignment_configurations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallAssignmentConfiguration> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/call-assignment-configurations/{uuid}/",
-                "call_assignment_configurations_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/call-assignment-configurations/{uuid}/` (operation `call_assignment_configurations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/call-assignment-configurations/{uuid}/",
-                "call_assignment_configurations_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CallAssignmentConfiguration > = GET
+        "/api/call-assignment-configurations/" "call_assignment_configurations_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::CallAssignmentConfiguration = GET
+        "/api/call-assignment-configurations/{uuid}/"
+        "call_assignment_configurations_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CallAssignmentConfiguration = POST
+        "/api/call-assignment-configurations/" "call_assignment_configurations_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::CallAssignmentConfiguration
+        = PUT "/api/call-assignment-configurations/{uuid}/"
+        "call_assignment_configurations_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::CallAssignmentConfiguration = PATCH
+        "/api/call-assignment-configurations/{uuid}/"
+        "call_assignment_configurations_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/call-assignment-configurations/{uuid}/"
+        "call_assignment_configurations_destroy" 204u16
+    );
 }

@@ -1405,225 +1405,78 @@ pub struct CallManagingOrganisationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CallManagingOrganisationsMock<'a> {
-    /// Expects `GET /api/call-managing-organisations/` (operation `call_managing_organisations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CallManagingOrganisation>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/call-managing-organisations/",
-            "call_managing_organisations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/call-managing-organisations/{uuid}/` (operation `call_managing_organisations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallManagingOrganisation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/call-managing-organisations/{uuid}/",
-                "call_managing_organisations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/call-managing-organisations/` (operation `call_managing_organisations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallManagingOrganisation> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/call-managing-organisations/",
-            "call_managing_organisations_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/call-managing-organisations/{uuid}/` (operation `call_managing_organisations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallManagingOrganisation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/call-managing-organisations/{uuid}/",
-                "call_managing_organisations_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/call-managing-organisations/{uuid}/` (operation `call_managing_organisations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallManagingOrganisation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/call-managing-organisations/{uuid}/",
-                "call_managing_organisations_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/call-managing-organisations/{uuid}/` (operation `call_managing_organisations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/call-managing-organisations/{uuid}/",
-                "call_managing_organisations_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/call-managing-organisations/{uuid}/list_users/` (operation `call_managing_organisations_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/call-managing-organisations/{uuid}/list_users/",
-                "call_managing_organisations_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/call-managing-organisations/{uuid}/add_user/` (operation `call_managing_organisations_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/call-managing-organisations/{uuid}/add_user/",
-                "call_managing_organisations_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/call-managing-organisations/{uuid}/delete_user/` (operation `call_managing_organisations_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/call-managing-organisations/{uuid}/delete_user/",
-                "call_managing_organisations_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/call-managing-organisations/{uuid}/update_user/` (operation `call_managing_organisations_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/call-managing-organisations/{uuid}/update_user/",
-                "call_managing_organisations_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/call-managing-organisations/global_stats_performance/` (operation `call_managing_organisations_global_stats_performance_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn global_stats_performance_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::CallManagingOrganisationsGlobalStatsPerformanceListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/call-managing-organisations/global_stats_performance/",
-            "call_managing_organisations_global_stats_performance_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/call-managing-organisations/global_stats_resource_demand/` (operation `call_managing_organisations_global_stats_resource_demand_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn global_stats_resource_demand_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::CallManagingOrganisationsGlobalStatsResourceDemandListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/call-managing-organisations/global_stats_resource_demand/",
-            "call_managing_organisations_global_stats_resource_demand_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/call-managing-organisations/global_stats_review_progress/` (operation `call_managing_organisations_global_stats_review_progress_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn global_stats_review_progress_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::CallManagingOrganisationsGlobalStatsReviewProgressListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/call-managing-organisations/global_stats_review_progress/",
-            "call_managing_organisations_global_stats_review_progress_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/call-managing-organisations/{uuid}/stats/` (operation `call_managing_organisations_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stats_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::CallManagingOrganisationsStatsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/call-managing-organisations/{uuid}/stats/",
-                "call_managing_organisations_stats_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CallManagingOrganisation > = GET
+        "/api/call-managing-organisations/" "call_managing_organisations_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::CallManagingOrganisation =
+        GET "/api/call-managing-organisations/{uuid}/"
+        "call_managing_organisations_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CallManagingOrganisation = POST
+        "/api/call-managing-organisations/" "call_managing_organisations_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::CallManagingOrganisation =
+        PUT "/api/call-managing-organisations/{uuid}/"
+        "call_managing_organisations_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::CallManagingOrganisation = PATCH
+        "/api/call-managing-organisations/{uuid}/"
+        "call_managing_organisations_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/call-managing-organisations/{uuid}/" "call_managing_organisations_destroy"
+        204u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET
+        "/api/call-managing-organisations/{uuid}/list_users/"
+        "call_managing_organisations_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/call-managing-organisations/{uuid}/add_user/"
+        "call_managing_organisations_add_user" 201u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/call-managing-organisations/{uuid}/delete_user/"
+        "call_managing_organisations_delete_user" 200u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/call-managing-organisations/{uuid}/update_user/"
+        "call_managing_organisations_update_user" 200u16
+    );
+    runtime::mock_operation!(
+        global_stats_performance_list() -> runtime::Page <
+        models::CallManagingOrganisationsGlobalStatsPerformanceListResponse > = GET
+        "/api/call-managing-organisations/global_stats_performance/"
+        "call_managing_organisations_global_stats_performance_list" 200u16
+    );
+    runtime::mock_operation!(
+        global_stats_resource_demand_list() -> runtime::Page <
+        models::CallManagingOrganisationsGlobalStatsResourceDemandListResponse > = GET
+        "/api/call-managing-organisations/global_stats_resource_demand/"
+        "call_managing_organisations_global_stats_resource_demand_list" 200u16
+    );
+    runtime::mock_operation!(
+        global_stats_review_progress_list() -> runtime::Page <
+        models::CallManagingOrganisationsGlobalStatsReviewProgressListResponse > = GET
+        "/api/call-managing-organisations/global_stats_review_progress/"
+        "call_managing_organisations_global_stats_review_progress_list" 200u16
+    );
+    runtime::mock_operation!(
+        stats_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::CallManagingOrganisationsStatsRetrieveResponse = GET
+        "/api/call-managing-organisations/{uuid}/stats/"
+        "call_managing_organisations_stats_retrieve" 200u16
+    );
 }

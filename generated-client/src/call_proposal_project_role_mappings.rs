@@ -407,93 +407,35 @@ pub struct CallProposalProjectRoleMappingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CallProposalProjectRoleMappingsMock<'a> {
-    /// Expects `GET /api/call-proposal-project-role-mappings/` (operation `call_proposal_project_role_mappings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProposalProjectRoleMapping>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/call-proposal-project-role-mappings/",
-            "call_proposal_project_role_mappings_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/call-proposal-project-role-mappings/{uuid}/` (operation `call_proposal_project_role_mappings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProjectRoleMapping> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/call-proposal-project-role-mappings/{uuid}/",
-                "call_proposal_project_role_mappings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/call-proposal-project-role-mappings/` (operation `call_proposal_project_role_mappings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProjectRoleMapping> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/call-proposal-project-role-mappings/",
-            "call_proposal_project_role_mappings_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/call-proposal-project-role-mappings/{uuid}/` (operation `call_proposal_project_role_mappings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProjectRoleMapping> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/call-proposal-project-role-mappings/{uuid}/",
-                "call_proposal_project_role_mappings_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/call-proposal-project-role-mappings/{uuid}/` (operation `call_proposal_project_role_mappings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProjectRoleMapping> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/call-proposal-project-role-mappings/{uuid}/",
-                "call_proposal_project_role_mappings_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/call-proposal-project-role-mappings/{uuid}/` (operation `call_proposal_project_role_mappings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/call-proposal-project-role-mappings/{uuid}/",
-                "call_proposal_project_role_mappings_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProposalProjectRoleMapping > = GET
+        "/api/call-proposal-project-role-mappings/"
+        "call_proposal_project_role_mappings_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProposalProjectRoleMapping
+        = GET "/api/call-proposal-project-role-mappings/{uuid}/"
+        "call_proposal_project_role_mappings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ProposalProjectRoleMapping = POST
+        "/api/call-proposal-project-role-mappings/"
+        "call_proposal_project_role_mappings_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ProposalProjectRoleMapping =
+        PUT "/api/call-proposal-project-role-mappings/{uuid}/"
+        "call_proposal_project_role_mappings_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::ProposalProjectRoleMapping = PATCH
+        "/api/call-proposal-project-role-mappings/{uuid}/"
+        "call_proposal_project_role_mappings_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/call-proposal-project-role-mappings/{uuid}/"
+        "call_proposal_project_role_mappings_destroy" 204u16
+    );
 }

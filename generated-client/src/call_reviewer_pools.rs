@@ -472,101 +472,33 @@ pub struct CallReviewerPoolsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CallReviewerPoolsMock<'a> {
-    /// Expects `GET /api/call-reviewer-pools/` (operation `call_reviewer_pools_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CallReviewerPoolsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/call-reviewer-pools/",
-            "call_reviewer_pools_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/call-reviewer-pools/{uuid}/` (operation `call_reviewer_pools_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::CallReviewerPoolsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/call-reviewer-pools/{uuid}/",
-                "call_reviewer_pools_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/call-reviewer-pools/{uuid}/` (operation `call_reviewer_pools_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallReviewerPoolUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/call-reviewer-pools/{uuid}/",
-                "call_reviewer_pools_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/call-reviewer-pools/{uuid}/accept/` (operation `call_reviewer_pools_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn accept(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailDeclaredConflicts> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/call-reviewer-pools/{uuid}/accept/",
-                "call_reviewer_pools_accept",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/call-reviewer-pools/{uuid}/decline/` (operation `call_reviewer_pools_decline`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn decline(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/call-reviewer-pools/{uuid}/decline/",
-                "call_reviewer_pools_decline",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/call-reviewer-pools/{uuid}/force-accept/` (operation `call_reviewer_pools_force_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn force_accept(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::CallReviewerPoolsForceAcceptResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/call-reviewer-pools/{uuid}/force-accept/",
-                "call_reviewer_pools_force_accept",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CallReviewerPoolsListResponse > = GET
+        "/api/call-reviewer-pools/" "call_reviewer_pools_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::CallReviewerPoolsRetrieveResponse = GET
+        "/api/call-reviewer-pools/{uuid}/" "call_reviewer_pools_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::CallReviewerPoolUpdate = PATCH "/api/call-reviewer-pools/{uuid}/"
+        "call_reviewer_pools_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        accept(uuid : & Uuid = path_param "uuid") -> models::DetailDeclaredConflicts =
+        POST "/api/call-reviewer-pools/{uuid}/accept/" "call_reviewer_pools_accept"
+        200u16
+    );
+    runtime::mock_operation!(
+        decline(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/call-reviewer-pools/{uuid}/decline/" "call_reviewer_pools_decline" 200u16
+    );
+    runtime::mock_operation!(
+        force_accept(uuid : & Uuid = path_param "uuid") ->
+        models::CallReviewerPoolsForceAcceptResponse = POST
+        "/api/call-reviewer-pools/{uuid}/force-accept/"
+        "call_reviewer_pools_force_accept" 200u16
+    );
 }

@@ -278,50 +278,17 @@ pub struct CallRoundsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CallRoundsMock<'a> {
-    /// Expects `GET /api/call-rounds/` (operation `call_rounds_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CallRound>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/call-rounds/",
-            "call_rounds_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/call-rounds/{uuid}/` (operation `call_rounds_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallRound> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/call-rounds/{uuid}/",
-                "call_rounds_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/call-rounds/{uuid}/reviewers/` (operation `call_rounds_reviewers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reviewers_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CallRoundsReviewersListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/call-rounds/{uuid}/reviewers/",
-                "call_rounds_reviewers_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CallRound > = GET "/api/call-rounds/"
+        "call_rounds_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::CallRound = GET
+        "/api/call-rounds/{uuid}/" "call_rounds_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        reviewers_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::CallRoundsReviewersListResponse > = GET
+        "/api/call-rounds/{uuid}/reviewers/" "call_rounds_reviewers_list" 200u16
+    );
 }

@@ -79,15 +79,8 @@ pub struct CeleryStatsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CeleryStatsMock<'a> {
-    /// Expects `GET /api/celery-stats/` (operation `celery_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, models::CeleryStat> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/celery-stats/",
-            "celery_stats_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> models::CeleryStat = GET "/api/celery-stats/"
+        "celery_stats_retrieve" 200u16
+    );
 }

@@ -67,15 +67,7 @@ pub struct ChatMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ChatMock<'a> {
-    /// Expects `POST /api/chat/stream/` (operation `chat_stream`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stream(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/chat/stream/",
-            "chat_stream",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        stream() -> runtime::Accepted = POST "/api/chat/stream/" "chat_stream" 200u16
+    );
 }

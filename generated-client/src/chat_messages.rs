@@ -153,32 +153,12 @@ pub struct ChatMessagesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ChatMessagesMock<'a> {
-    /// Expects `GET /api/chat-messages/` (operation `chat_messages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::ChatMessage>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/chat-messages/",
-            "chat_messages_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/chat-messages/{uuid}/feedback/` (operation `chat_messages_feedback`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn feedback(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChatMessage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/chat-messages/{uuid}/feedback/",
-                "chat_messages_feedback",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> Vec < Lenient < models::ChatMessage > > = GET "/api/chat-messages/"
+        "chat_messages_list" 200u16
+    );
+    runtime::mock_operation!(
+        feedback(uuid : & Uuid = path_param "uuid") -> models::ChatMessage = POST
+        "/api/chat-messages/{uuid}/feedback/" "chat_messages_feedback" 200u16
+    );
 }

@@ -131,30 +131,13 @@ pub struct ChatQuotaMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ChatQuotaMock<'a> {
-    /// Expects `GET /api/chat-quota/usage/` (operation `chat_quota_usage_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn usage_retrieve(
-        &self,
-        user_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChatQuotaUsageRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/chat-quota/usage/",
-                "chat_quota_usage_retrieve",
-                200u16,
-            )
-            .query("user_uuid", user_uuid)
-    }
-    /// Expects `POST /api/chat-quota/set_quota/` (operation `chat_quota_set_quota`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_quota(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/chat-quota/set_quota/",
-            "chat_quota_set_quota",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        usage_retrieve(user_uuid : & Uuid = query "user_uuid") ->
+        models::ChatQuotaUsageRetrieveResponse = GET "/api/chat-quota/usage/"
+        "chat_quota_usage_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        set_quota() -> runtime::Accepted = POST "/api/chat-quota/set_quota/"
+        "chat_quota_set_quota" 200u16
+    );
 }

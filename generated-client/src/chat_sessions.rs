@@ -261,45 +261,16 @@ pub struct ChatSessionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ChatSessionsMock<'a> {
-    /// Expects `GET /api/chat-sessions/current/` (operation `chat_sessions_current_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn current_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChatSession> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/chat-sessions/current/",
-            "chat_sessions_current_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/chat-sessions/` (operation `chat_sessions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ChatSession>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/chat-sessions/",
-            "chat_sessions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/chat-sessions/{uuid}/` (operation `chat_sessions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChatSession> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/chat-sessions/{uuid}/",
-                "chat_sessions_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        current_retrieve() -> models::ChatSession = GET "/api/chat-sessions/current/"
+        "chat_sessions_current_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ChatSession > = GET "/api/chat-sessions/"
+        "chat_sessions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ChatSession = GET
+        "/api/chat-sessions/{uuid}/" "chat_sessions_retrieve" 200u16
+    );
 }

@@ -492,118 +492,37 @@ pub struct ChatSystemPromptsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ChatSystemPromptsMock<'a> {
-    /// Expects `GET /api/chat-system-prompts/` (operation `chat_system_prompts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SystemPrompt>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/chat-system-prompts/",
-            "chat_system_prompts_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/chat-system-prompts/{uuid}/` (operation `chat_system_prompts_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SystemPrompt> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/chat-system-prompts/{uuid}/",
-                "chat_system_prompts_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/chat-system-prompts/{uuid}/activate/` (operation `chat_system_prompts_activate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn activate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SystemPrompt> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/chat-system-prompts/{uuid}/activate/",
-                "chat_system_prompts_activate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/chat-system-prompts/` (operation `chat_system_prompts_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::SystemPrompt> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/chat-system-prompts/",
-            "chat_system_prompts_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/chat-system-prompts/{uuid}/deactivate/` (operation `chat_system_prompts_deactivate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn deactivate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SystemPrompt> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/chat-system-prompts/{uuid}/deactivate/",
-                "chat_system_prompts_deactivate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/chat-system-prompts/{uuid}/` (operation `chat_system_prompts_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SystemPrompt> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/chat-system-prompts/{uuid}/",
-                "chat_system_prompts_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/chat-system-prompts/{uuid}/` (operation `chat_system_prompts_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SystemPrompt> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/chat-system-prompts/{uuid}/",
-                "chat_system_prompts_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/chat-system-prompts/{uuid}/` (operation `chat_system_prompts_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/chat-system-prompts/{uuid}/",
-                "chat_system_prompts_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SystemPrompt > = GET
+        "/api/chat-system-prompts/" "chat_system_prompts_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::SystemPrompt = GET
+        "/api/chat-system-prompts/{uuid}/" "chat_system_prompts_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        activate(uuid : & Uuid = path_param "uuid") -> models::SystemPrompt = POST
+        "/api/chat-system-prompts/{uuid}/activate/" "chat_system_prompts_activate" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::SystemPrompt = POST "/api/chat-system-prompts/"
+        "chat_system_prompts_create" 201u16
+    );
+    runtime::mock_operation!(
+        deactivate(uuid : & Uuid = path_param "uuid") -> models::SystemPrompt = POST
+        "/api/chat-system-prompts/{uuid}/deactivate/" "chat_system_prompts_deactivate"
+        200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::SystemPrompt = PUT
+        "/api/chat-system-prompts/{uuid}/" "chat_system_prompts_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::SystemPrompt = PATCH
+        "/api/chat-system-prompts/{uuid}/" "chat_system_prompts_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/chat-system-prompts/{uuid}/" "chat_system_prompts_destroy" 204u16
+    );
 }

@@ -507,77 +507,24 @@ pub struct ChatThreadsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ChatThreadsMock<'a> {
-    /// Expects `GET /api/chat-threads/` (operation `chat_threads_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ThreadSession>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/chat-threads/",
-            "chat_threads_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/chat-threads/{uuid}/` (operation `chat_threads_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ThreadSession> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/chat-threads/{uuid}/",
-                "chat_threads_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/chat-threads/{uuid}/archive/` (operation `chat_threads_archive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn archive(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/chat-threads/{uuid}/archive/",
-                "chat_threads_archive",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/chat-threads/{uuid}/cancel/` (operation `chat_threads_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/chat-threads/{uuid}/cancel/",
-                "chat_threads_cancel",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/chat-threads/{uuid}/unarchive/` (operation `chat_threads_unarchive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unarchive(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/chat-threads/{uuid}/unarchive/",
-                "chat_threads_unarchive",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ThreadSession > = GET "/api/chat-threads/"
+        "chat_threads_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ThreadSession = GET
+        "/api/chat-threads/{uuid}/" "chat_threads_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        archive(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/chat-threads/{uuid}/archive/" "chat_threads_archive" 204u16
+    );
+    runtime::mock_operation!(
+        cancel(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/chat-threads/{uuid}/cancel/" "chat_threads_cancel" 200u16
+    );
+    runtime::mock_operation!(
+        unarchive(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/chat-threads/{uuid}/unarchive/" "chat_threads_unarchive" 204u16
+    );
 }

@@ -72,15 +72,8 @@ pub struct ChatToolsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ChatToolsMock<'a> {
-    /// Expects `POST /api/chat-tools/execute/` (operation `chat_tools_execute`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn execute(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/chat-tools/execute/",
-            "chat_tools_execute",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        execute() -> runtime::Accepted = POST "/api/chat-tools/execute/"
+        "chat_tools_execute" 200u16
+    );
 }

@@ -555,106 +555,34 @@ pub struct ChecklistsAdminMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ChecklistsAdminMock<'a> {
-    /// Expects `GET /api/checklists-admin/` (operation `checklists_admin_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Checklist>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/checklists-admin/",
-            "checklists_admin_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/checklists-admin/{uuid}/` (operation `checklists_admin_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Checklist> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/checklists-admin/{uuid}/",
-                "checklists_admin_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/checklists-admin/` (operation `checklists_admin_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Checklist> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/checklists-admin/",
-            "checklists_admin_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/checklists-admin/{uuid}/` (operation `checklists_admin_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Checklist> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/checklists-admin/{uuid}/",
-                "checklists_admin_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/checklists-admin/{uuid}/` (operation `checklists_admin_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Checklist> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/checklists-admin/{uuid}/",
-                "checklists_admin_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/checklists-admin/{uuid}/` (operation `checklists_admin_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/checklists-admin/{uuid}/",
-                "checklists_admin_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/checklists-admin/{uuid}/questions/` (operation `checklists_admin_checklist_questions`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_questions(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ChecklistsAdminChecklistQuestionsResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/checklists-admin/{uuid}/questions/",
-                "checklists_admin_checklist_questions",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Checklist > = GET "/api/checklists-admin/"
+        "checklists_admin_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Checklist = GET
+        "/api/checklists-admin/{uuid}/" "checklists_admin_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Checklist = POST "/api/checklists-admin/"
+        "checklists_admin_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Checklist = PUT
+        "/api/checklists-admin/{uuid}/" "checklists_admin_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Checklist = PATCH
+        "/api/checklists-admin/{uuid}/" "checklists_admin_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/checklists-admin/{uuid}/" "checklists_admin_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        checklist_questions(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::ChecklistsAdminChecklistQuestionsResponse > = GET
+        "/api/checklists-admin/{uuid}/questions/" "checklists_admin_checklist_questions"
+        200u16
+    );
 }

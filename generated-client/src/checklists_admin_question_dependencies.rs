@@ -416,93 +416,34 @@ pub struct ChecklistsAdminQuestionDependenciesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ChecklistsAdminQuestionDependenciesMock<'a> {
-    /// Expects `GET /api/checklists-admin-question-dependencies/` (operation `checklists_admin_question_dependencies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::QuestionDependency>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/checklists-admin-question-dependencies/",
-            "checklists_admin_question_dependencies_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/checklists-admin-question-dependencies/{uuid}/` (operation `checklists_admin_question_dependencies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::QuestionDependency> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/checklists-admin-question-dependencies/{uuid}/",
-                "checklists_admin_question_dependencies_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/checklists-admin-question-dependencies/` (operation `checklists_admin_question_dependencies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::QuestionDependency> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/checklists-admin-question-dependencies/",
-            "checklists_admin_question_dependencies_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/checklists-admin-question-dependencies/{uuid}/` (operation `checklists_admin_question_dependencies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::QuestionDependency> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/checklists-admin-question-dependencies/{uuid}/",
-                "checklists_admin_question_dependencies_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/checklists-admin-question-dependencies/{uuid}/` (operation `checklists_admin_question_dependencies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::QuestionDependency> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/checklists-admin-question-dependencies/{uuid}/",
-                "checklists_admin_question_dependencies_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/checklists-admin-question-dependencies/{uuid}/` (operation `checklists_admin_question_dependencies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/checklists-admin-question-dependencies/{uuid}/",
-                "checklists_admin_question_dependencies_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::QuestionDependency > = GET
+        "/api/checklists-admin-question-dependencies/"
+        "checklists_admin_question_dependencies_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::QuestionDependency = GET
+        "/api/checklists-admin-question-dependencies/{uuid}/"
+        "checklists_admin_question_dependencies_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::QuestionDependency = POST
+        "/api/checklists-admin-question-dependencies/"
+        "checklists_admin_question_dependencies_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::QuestionDependency = PUT
+        "/api/checklists-admin-question-dependencies/{uuid}/"
+        "checklists_admin_question_dependencies_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::QuestionDependency =
+        PATCH "/api/checklists-admin-question-dependencies/{uuid}/"
+        "checklists_admin_question_dependencies_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/checklists-admin-question-dependencies/{uuid}/"
+        "checklists_admin_question_dependencies_destroy" 204u16
+    );
 }

@@ -401,93 +401,34 @@ pub struct ChecklistsAdminQuestionOptionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ChecklistsAdminQuestionOptionsMock<'a> {
-    /// Expects `GET /api/checklists-admin-question-options/` (operation `checklists_admin_question_options_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::QuestionOptionsAdmin>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/checklists-admin-question-options/",
-            "checklists_admin_question_options_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/checklists-admin-question-options/{uuid}/` (operation `checklists_admin_question_options_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::QuestionOptionsAdmin> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/checklists-admin-question-options/{uuid}/",
-                "checklists_admin_question_options_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/checklists-admin-question-options/` (operation `checklists_admin_question_options_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::QuestionOptionsAdmin> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/checklists-admin-question-options/",
-            "checklists_admin_question_options_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/checklists-admin-question-options/{uuid}/` (operation `checklists_admin_question_options_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::QuestionOptionsAdmin> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/checklists-admin-question-options/{uuid}/",
-                "checklists_admin_question_options_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/checklists-admin-question-options/{uuid}/` (operation `checklists_admin_question_options_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::QuestionOptionsAdmin> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/checklists-admin-question-options/{uuid}/",
-                "checklists_admin_question_options_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/checklists-admin-question-options/{uuid}/` (operation `checklists_admin_question_options_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/checklists-admin-question-options/{uuid}/",
-                "checklists_admin_question_options_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::QuestionOptionsAdmin > = GET
+        "/api/checklists-admin-question-options/"
+        "checklists_admin_question_options_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::QuestionOptionsAdmin = GET
+        "/api/checklists-admin-question-options/{uuid}/"
+        "checklists_admin_question_options_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::QuestionOptionsAdmin = POST
+        "/api/checklists-admin-question-options/"
+        "checklists_admin_question_options_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::QuestionOptionsAdmin = PUT
+        "/api/checklists-admin-question-options/{uuid}/"
+        "checklists_admin_question_options_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::QuestionOptionsAdmin
+        = PATCH "/api/checklists-admin-question-options/{uuid}/"
+        "checklists_admin_question_options_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/checklists-admin-question-options/{uuid}/"
+        "checklists_admin_question_options_destroy" 204u16
+    );
 }

@@ -421,88 +421,32 @@ pub struct ChecklistsAdminQuestionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ChecklistsAdminQuestionsMock<'a> {
-    /// Expects `GET /api/checklists-admin-questions/` (operation `checklists_admin_questions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::QuestionAdmin>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/checklists-admin-questions/",
-            "checklists_admin_questions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/checklists-admin-questions/{uuid}/` (operation `checklists_admin_questions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::QuestionAdmin> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/checklists-admin-questions/{uuid}/",
-                "checklists_admin_questions_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/checklists-admin-questions/` (operation `checklists_admin_questions_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::QuestionAdmin> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/checklists-admin-questions/",
-            "checklists_admin_questions_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/checklists-admin-questions/{uuid}/` (operation `checklists_admin_questions_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::QuestionAdmin> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/checklists-admin-questions/{uuid}/",
-                "checklists_admin_questions_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/checklists-admin-questions/{uuid}/` (operation `checklists_admin_questions_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::QuestionAdmin> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/checklists-admin-questions/{uuid}/",
-                "checklists_admin_questions_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/checklists-admin-questions/{uuid}/` (operation `checklists_admin_questions_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/checklists-admin-questions/{uuid}/",
-                "checklists_admin_questions_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::QuestionAdmin > = GET
+        "/api/checklists-admin-questions/" "checklists_admin_questions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::QuestionAdmin = GET
+        "/api/checklists-admin-questions/{uuid}/" "checklists_admin_questions_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::QuestionAdmin = POST "/api/checklists-admin-questions/"
+        "checklists_admin_questions_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::QuestionAdmin = PUT
+        "/api/checklists-admin-questions/{uuid}/" "checklists_admin_questions_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::QuestionAdmin =
+        PATCH "/api/checklists-admin-questions/{uuid}/"
+        "checklists_admin_questions_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/checklists-admin-questions/{uuid}/" "checklists_admin_questions_destroy"
+        204u16
+    );
 }

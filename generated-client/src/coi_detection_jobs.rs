@@ -226,32 +226,12 @@ pub struct CoiDetectionJobsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CoiDetectionJobsMock<'a> {
-    /// Expects `GET /api/coi-detection-jobs/` (operation `coi_detection_jobs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CoiDetectionJob>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/coi-detection-jobs/",
-            "coi_detection_jobs_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/coi-detection-jobs/{uuid}/` (operation `coi_detection_jobs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CoiDetectionJob> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/coi-detection-jobs/{uuid}/",
-                "coi_detection_jobs_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CoiDetectionJob > = GET
+        "/api/coi-detection-jobs/" "coi_detection_jobs_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::CoiDetectionJob = GET
+        "/api/coi-detection-jobs/{uuid}/" "coi_detection_jobs_retrieve" 200u16
+    );
 }

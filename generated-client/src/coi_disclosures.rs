@@ -273,45 +273,16 @@ pub struct CoiDisclosuresMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CoiDisclosuresMock<'a> {
-    /// Expects `GET /api/coi-disclosures/` (operation `coi_disclosures_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CoiDisclosureForm>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/coi-disclosures/",
-            "coi_disclosures_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/coi-disclosures/{uuid}/` (operation `coi_disclosures_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CoiDisclosureForm> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/coi-disclosures/{uuid}/",
-                "coi_disclosures_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/coi-disclosures/` (operation `coi_disclosures_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CoiDisclosureForm> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/coi-disclosures/",
-            "coi_disclosures_create",
-            201u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CoiDisclosureForm > = GET
+        "/api/coi-disclosures/" "coi_disclosures_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::CoiDisclosureForm = GET
+        "/api/coi-disclosures/{uuid}/" "coi_disclosures_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CoiDisclosureForm = POST "/api/coi-disclosures/"
+        "coi_disclosures_create" 201u16
+    );
 }

@@ -459,93 +459,33 @@ pub struct ComponentUserUsageLimitsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ComponentUserUsageLimitsMock<'a> {
-    /// Expects `GET /api/component-user-usage-limits/` (operation `component_user_usage_limits_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ComponentUserUsageLimit>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/component-user-usage-limits/",
-            "component_user_usage_limits_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/component-user-usage-limits/{uuid}/` (operation `component_user_usage_limits_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ComponentUserUsageLimit> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/component-user-usage-limits/{uuid}/",
-                "component_user_usage_limits_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/component-user-usage-limits/` (operation `component_user_usage_limits_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ComponentUserUsageLimit> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/component-user-usage-limits/",
-            "component_user_usage_limits_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/component-user-usage-limits/{uuid}/` (operation `component_user_usage_limits_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ComponentUserUsageLimit> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/component-user-usage-limits/{uuid}/",
-                "component_user_usage_limits_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/component-user-usage-limits/{uuid}/` (operation `component_user_usage_limits_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ComponentUserUsageLimit> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/component-user-usage-limits/{uuid}/",
-                "component_user_usage_limits_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/component-user-usage-limits/{uuid}/` (operation `component_user_usage_limits_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/component-user-usage-limits/{uuid}/",
-                "component_user_usage_limits_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ComponentUserUsageLimit > = GET
+        "/api/component-user-usage-limits/" "component_user_usage_limits_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ComponentUserUsageLimit =
+        GET "/api/component-user-usage-limits/{uuid}/"
+        "component_user_usage_limits_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ComponentUserUsageLimit = POST
+        "/api/component-user-usage-limits/" "component_user_usage_limits_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ComponentUserUsageLimit =
+        PUT "/api/component-user-usage-limits/{uuid}/"
+        "component_user_usage_limits_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::ComponentUserUsageLimit = PATCH
+        "/api/component-user-usage-limits/{uuid}/"
+        "component_user_usage_limits_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/component-user-usage-limits/{uuid}/" "component_user_usage_limits_destroy"
+        204u16
+    );
 }

@@ -66,15 +66,8 @@ pub struct ConfigurationMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ConfigurationMock<'a> {
-    /// Expects `GET /api/configuration/` (operation `configuration_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/configuration/",
-            "configuration_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> runtime::Accepted = GET "/api/configuration/"
+        "configuration_retrieve" 200u16
+    );
 }

@@ -597,110 +597,34 @@ pub struct ConflictsOfInterestMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ConflictsOfInterestMock<'a> {
-    /// Expects `GET /api/conflicts-of-interest/` (operation `conflicts_of_interest_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ConflictOfInterest>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/conflicts-of-interest/",
-            "conflicts_of_interest_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/conflicts-of-interest/{uuid}/` (operation `conflicts_of_interest_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ConflictOfInterest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/conflicts-of-interest/{uuid}/",
-                "conflicts_of_interest_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/conflicts-of-interest/{uuid}/` (operation `conflicts_of_interest_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ConflictOfInterest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/conflicts-of-interest/{uuid}/",
-                "conflicts_of_interest_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/conflicts-of-interest/{uuid}/` (operation `conflicts_of_interest_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ConflictOfInterest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/conflicts-of-interest/{uuid}/",
-                "conflicts_of_interest_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/conflicts-of-interest/{uuid}/dismiss/` (operation `conflicts_of_interest_dismiss`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn dismiss(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ConflictOfInterest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/conflicts-of-interest/{uuid}/dismiss/",
-                "conflicts_of_interest_dismiss",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/conflicts-of-interest/{uuid}/recuse/` (operation `conflicts_of_interest_recuse`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn recuse(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ConflictOfInterest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/conflicts-of-interest/{uuid}/recuse/",
-                "conflicts_of_interest_recuse",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/conflicts-of-interest/{uuid}/waive/` (operation `conflicts_of_interest_waive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn waive(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ConflictOfInterest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/conflicts-of-interest/{uuid}/waive/",
-                "conflicts_of_interest_waive",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ConflictOfInterest > = GET
+        "/api/conflicts-of-interest/" "conflicts_of_interest_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ConflictOfInterest = GET
+        "/api/conflicts-of-interest/{uuid}/" "conflicts_of_interest_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ConflictOfInterest = PUT
+        "/api/conflicts-of-interest/{uuid}/" "conflicts_of_interest_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ConflictOfInterest =
+        PATCH "/api/conflicts-of-interest/{uuid}/" "conflicts_of_interest_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        dismiss(uuid : & Uuid = path_param "uuid") -> models::ConflictOfInterest = POST
+        "/api/conflicts-of-interest/{uuid}/dismiss/" "conflicts_of_interest_dismiss"
+        200u16
+    );
+    runtime::mock_operation!(
+        recuse(uuid : & Uuid = path_param "uuid") -> models::ConflictOfInterest = POST
+        "/api/conflicts-of-interest/{uuid}/recuse/" "conflicts_of_interest_recuse" 200u16
+    );
+    runtime::mock_operation!(
+        waive(uuid : & Uuid = path_param "uuid") -> models::ConflictOfInterest = POST
+        "/api/conflicts-of-interest/{uuid}/waive/" "conflicts_of_interest_waive" 200u16
+    );
 }

@@ -701,138 +701,44 @@ pub struct CustomerCreditsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CustomerCreditsMock<'a> {
-    /// Expects `GET /api/customer-credits/` (operation `customer_credits_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CustomerCredit>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/customer-credits/",
-            "customer_credits_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/customer-credits/{uuid}/` (operation `customer_credits_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerCredit> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customer-credits/{uuid}/",
-                "customer_credits_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/customer-credits/` (operation `customer_credits_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CreateCustomerCredit> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/customer-credits/",
-            "customer_credits_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/customer-credits/{uuid}/` (operation `customer_credits_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CreateCustomerCredit> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/customer-credits/{uuid}/",
-                "customer_credits_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/customer-credits/{uuid}/` (operation `customer_credits_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CreateCustomerCredit> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/customer-credits/{uuid}/",
-                "customer_credits_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/customer-credits/{uuid}/` (operation `customer_credits_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/customer-credits/{uuid}/",
-                "customer_credits_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/customer-credits/{uuid}/consumptions/` (operation `customer_credits_consumptions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn consumptions_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomerCreditsConsumptionsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customer-credits/{uuid}/consumptions/",
-                "customer_credits_consumptions_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/customer-credits/{uuid}/apply_compensations/` (operation `customer_credits_apply_compensations`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn apply_compensations(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/customer-credits/{uuid}/apply_compensations/",
-                "customer_credits_apply_compensations",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/customer-credits/{uuid}/clear_compensations/` (operation `customer_credits_clear_compensations`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn clear_compensations(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/customer-credits/{uuid}/clear_compensations/",
-                "customer_credits_clear_compensations",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CustomerCredit > = GET "/api/customer-credits/"
+        "customer_credits_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::CustomerCredit = GET
+        "/api/customer-credits/{uuid}/" "customer_credits_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CreateCustomerCredit = POST "/api/customer-credits/"
+        "customer_credits_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::CreateCustomerCredit = PUT
+        "/api/customer-credits/{uuid}/" "customer_credits_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::CreateCustomerCredit
+        = PATCH "/api/customer-credits/{uuid}/" "customer_credits_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/customer-credits/{uuid}/" "customer_credits_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        consumptions_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::CustomerCreditsConsumptionsListResponse > = GET
+        "/api/customer-credits/{uuid}/consumptions/" "customer_credits_consumptions_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        apply_compensations(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/customer-credits/{uuid}/apply_compensations/"
+        "customer_credits_apply_compensations" 200u16
+    );
+    runtime::mock_operation!(
+        clear_compensations(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/customer-credits/{uuid}/clear_compensations/"
+        "customer_credits_clear_compensations" 200u16
+    );
 }

@@ -287,50 +287,18 @@ pub struct CustomerPermissionsReviewsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CustomerPermissionsReviewsMock<'a> {
-    /// Expects `GET /api/customer-permissions-reviews/` (operation `customer_permissions_reviews_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomerPermissionsReview>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/customer-permissions-reviews/",
-            "customer_permissions_reviews_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/customer-permissions-reviews/{uuid}/` (operation `customer_permissions_reviews_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerPermissionsReview> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customer-permissions-reviews/{uuid}/",
-                "customer_permissions_reviews_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/customer-permissions-reviews/{uuid}/close/` (operation `customer_permissions_reviews_close`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn close(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/customer-permissions-reviews/{uuid}/close/",
-                "customer_permissions_reviews_close",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CustomerPermissionsReview > = GET
+        "/api/customer-permissions-reviews/" "customer_permissions_reviews_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::CustomerPermissionsReview
+        = GET "/api/customer-permissions-reviews/{uuid}/"
+        "customer_permissions_reviews_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        close(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/customer-permissions-reviews/{uuid}/close/"
+        "customer_permissions_reviews_close" 200u16
+    );
 }

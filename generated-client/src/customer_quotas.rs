@@ -140,20 +140,8 @@ pub struct CustomerQuotasMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CustomerQuotasMock<'a> {
-    /// Expects `GET /api/customer-quotas/` (operation `customer_quotas_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomerQuotasListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/customer-quotas/",
-            "customer_quotas_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CustomerQuotasListResponse > = GET
+        "/api/customer-quotas/" "customer_quotas_list" 200u16
+    );
 }

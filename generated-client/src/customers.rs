@@ -3266,418 +3266,137 @@ pub struct CustomersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> CustomersMock<'a> {
-    /// Expects `GET /api/customers/` (operation `customers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Customer>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/customers/",
-            "customers_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/customers/{uuid}/` (operation `customers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Customer> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customers/{uuid}/",
-                "customers_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/customers/` (operation `customers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Customer> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/customers/",
-            "customers_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/customers/{uuid}/update_default_affiliations/` (operation `customers_update_default_affiliations`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_default_affiliations(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/customers/{uuid}/update_default_affiliations/",
-                "customers_update_default_affiliations",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/customers/{uuid}/` (operation `customers_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Customer> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/customers/{uuid}/",
-                "customers_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/customers/{uuid}/update-project-digest-config/` (operation `customers_update_project_digest_config_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_project_digest_config_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectDigestConfig> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/customers/{uuid}/update-project-digest-config/",
-                "customers_update_project_digest_config_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/customers/{uuid}/` (operation `customers_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Customer> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/customers/{uuid}/",
-                "customers_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/customers/{uuid}/update-project-digest-config/` (operation `customers_update_project_digest_config_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_project_digest_config_partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectDigestConfig> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/customers/{uuid}/update-project-digest-config/",
-                "customers_update_project_digest_config_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/customers/{uuid}/` (operation `customers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/customers/{uuid}/",
-                "customers_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/customers/{uuid}/list_users/` (operation `customers_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customers/{uuid}/list_users/",
-                "customers_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/customers/{customer_uuid}/users/` (operation `customers_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn users_list(
-        &self,
-        customer_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CustomerUser>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customers/{customer_uuid}/users/",
-                "customers_users_list",
-                200u16,
-            )
-            .path_param("customer_uuid", customer_uuid)
-    }
-    /// Expects `POST /api/customers/{uuid}/add_user/` (operation `customers_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/customers/{uuid}/add_user/",
-                "customers_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/customers/{uuid}/delete_user/` (operation `customers_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/customers/{uuid}/delete_user/",
-                "customers_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/customers/{uuid}/update_user/` (operation `customers_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/customers/{uuid}/update_user/",
-                "customers_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/customers/{customer_uuid}/project-metadata-compliance-details/` (operation `customers_project_metadata_compliance_details_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_metadata_compliance_details_list(
-        &self,
-        customer_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomersProjectMetadataComplianceDetailsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customers/{customer_uuid}/project-metadata-compliance-details/",
-                "customers_project_metadata_compliance_details_list",
-                200u16,
-            )
-            .path_param("customer_uuid", customer_uuid)
-    }
-    /// Expects `GET /api/customers/{customer_uuid}/project-metadata-compliance-overview/` (operation `customers_project_metadata_compliance_overview_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_metadata_compliance_overview_list(
-        &self,
-        customer_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomersProjectMetadataComplianceOverviewListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customers/{customer_uuid}/project-metadata-compliance-overview/",
-                "customers_project_metadata_compliance_overview_list",
-                200u16,
-            )
-            .path_param("customer_uuid", customer_uuid)
-    }
-    /// Expects `GET /api/customers/{customer_uuid}/project-metadata-compliance-projects/` (operation `customers_project_metadata_compliance_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_metadata_compliance_projects_list(
-        &self,
-        customer_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomersProjectMetadataComplianceProjectsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customers/{customer_uuid}/project-metadata-compliance-projects/",
-                "customers_project_metadata_compliance_projects_list",
-                200u16,
-            )
-            .path_param("customer_uuid", customer_uuid)
-    }
-    /// Expects `GET /api/customers/{customer_uuid}/project-metadata-question-answers/` (operation `customers_project_metadata_question_answers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_metadata_question_answers_list(
-        &self,
-        customer_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomersProjectMetadataQuestionAnswersListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customers/{customer_uuid}/project-metadata-question-answers/",
-                "customers_project_metadata_question_answers_list",
-                200u16,
-            )
-            .path_param("customer_uuid", customer_uuid)
-    }
-    /// Expects `POST /api/customers/{uuid}/update_organization_groups/` (operation `customers_update_organization_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_organization_groups(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/customers/{uuid}/update_organization_groups/",
-                "customers_update_organization_groups",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/customers/countries/` (operation `customers_countries_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn countries_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomersCountriesListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/customers/countries/",
-            "customers_countries_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/customers/{uuid}/stats/` (operation `customers_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stats_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Components> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customers/{uuid}/stats/",
-                "customers_stats_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/customers/{uuid}/history/at/` (operation `customers_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_at_retrieve(
-        &self,
-        uuid: &Uuid,
-        timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customers/{uuid}/history/at/",
-                "customers_history_at_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("timestamp", timestamp)
-    }
-    /// Expects `GET /api/customers/{uuid}/history/` (operation `customers_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customers/{uuid}/history/",
-                "customers_history_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/customers/{uuid}/project-digest-config/` (operation `customers_project_digest_config_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_digest_config_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectDigestConfig> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/customers/{uuid}/project-digest-config/",
-                "customers_project_digest_config_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/customers/{uuid}/contact/` (operation `customers_contact`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn contact(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerContactUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/customers/{uuid}/contact/",
-                "customers_contact",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/customers/{uuid}/project-digest-config/preview/` (operation `customers_project_digest_config_preview`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_digest_config_preview(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectDigestPreview> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/customers/{uuid}/project-digest-config/preview/",
-                "customers_project_digest_config_preview",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/customers/{uuid}/project-digest-config/send-test/` (operation `customers_project_digest_config_send_test`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_digest_config_send_test(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/customers/{uuid}/project-digest-config/send-test/",
-                "customers_project_digest_config_send_test",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Customer > = GET "/api/customers/"
+        "customers_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Customer = GET
+        "/api/customers/{uuid}/" "customers_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Customer = POST "/api/customers/" "customers_create" 201u16
+    );
+    runtime::mock_operation!(
+        update_default_affiliations(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST "/api/customers/{uuid}/update_default_affiliations/"
+        "customers_update_default_affiliations" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Customer = PUT
+        "/api/customers/{uuid}/" "customers_update" 200u16
+    );
+    runtime::mock_operation!(
+        update_project_digest_config_update(uuid : & Uuid = path_param "uuid") ->
+        models::ProjectDigestConfig = PUT
+        "/api/customers/{uuid}/update-project-digest-config/"
+        "customers_update_project_digest_config_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Customer = PATCH
+        "/api/customers/{uuid}/" "customers_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        update_project_digest_config_partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::ProjectDigestConfig = PATCH
+        "/api/customers/{uuid}/update-project-digest-config/"
+        "customers_update_project_digest_config_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/customers/{uuid}/" "customers_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET "/api/customers/{uuid}/list_users/"
+        "customers_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        users_list(customer_uuid : & Uuid = path_param "customer_uuid") -> runtime::Page
+        < models::CustomerUser > = GET "/api/customers/{customer_uuid}/users/"
+        "customers_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/customers/{uuid}/add_user/" "customers_add_user" 201u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/customers/{uuid}/delete_user/" "customers_delete_user" 200u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/customers/{uuid}/update_user/" "customers_update_user" 200u16
+    );
+    runtime::mock_operation!(
+        project_metadata_compliance_details_list(customer_uuid : & Uuid = path_param
+        "customer_uuid") -> runtime::Page <
+        models::CustomersProjectMetadataComplianceDetailsListResponse > = GET
+        "/api/customers/{customer_uuid}/project-metadata-compliance-details/"
+        "customers_project_metadata_compliance_details_list" 200u16
+    );
+    runtime::mock_operation!(
+        project_metadata_compliance_overview_list(customer_uuid : & Uuid = path_param
+        "customer_uuid") -> runtime::Page <
+        models::CustomersProjectMetadataComplianceOverviewListResponse > = GET
+        "/api/customers/{customer_uuid}/project-metadata-compliance-overview/"
+        "customers_project_metadata_compliance_overview_list" 200u16
+    );
+    runtime::mock_operation!(
+        project_metadata_compliance_projects_list(customer_uuid : & Uuid = path_param
+        "customer_uuid") -> runtime::Page <
+        models::CustomersProjectMetadataComplianceProjectsListResponse > = GET
+        "/api/customers/{customer_uuid}/project-metadata-compliance-projects/"
+        "customers_project_metadata_compliance_projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        project_metadata_question_answers_list(customer_uuid : & Uuid = path_param
+        "customer_uuid") -> runtime::Page <
+        models::CustomersProjectMetadataQuestionAnswersListResponse > = GET
+        "/api/customers/{customer_uuid}/project-metadata-question-answers/"
+        "customers_project_metadata_question_answers_list" 200u16
+    );
+    runtime::mock_operation!(
+        update_organization_groups(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST "/api/customers/{uuid}/update_organization_groups/"
+        "customers_update_organization_groups" 200u16
+    );
+    runtime::mock_operation!(
+        countries_list() -> runtime::Page < models::CustomersCountriesListResponse > =
+        GET "/api/customers/countries/" "customers_countries_list" 200u16
+    );
+    runtime::mock_operation!(
+        stats_retrieve(uuid : & Uuid = path_param "uuid") -> models::Components = GET
+        "/api/customers/{uuid}/stats/" "customers_stats_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_at_retrieve(uuid : & Uuid = path_param "uuid", timestamp : & str = query
+        "timestamp") -> models::History = GET "/api/customers/{uuid}/history/at/"
+        "customers_history_at_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::History > = GET "/api/customers/{uuid}/history/" "customers_history_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        project_digest_config_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ProjectDigestConfig = GET "/api/customers/{uuid}/project-digest-config/"
+        "customers_project_digest_config_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        contact(uuid : & Uuid = path_param "uuid") -> models::CustomerContactUpdate =
+        POST "/api/customers/{uuid}/contact/" "customers_contact" 200u16
+    );
+    runtime::mock_operation!(
+        project_digest_config_preview(uuid : & Uuid = path_param "uuid") ->
+        models::ProjectDigestPreview = POST
+        "/api/customers/{uuid}/project-digest-config/preview/"
+        "customers_project_digest_config_preview" 200u16
+    );
+    runtime::mock_operation!(
+        project_digest_config_send_test(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST "/api/customers/{uuid}/project-digest-config/send-test/"
+        "customers_project_digest_config_send_test" 200u16
+    );
 }

@@ -120,15 +120,8 @@ pub struct DailyQuotasMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> DailyQuotasMock<'a> {
-    /// Expects `GET /api/daily-quotas/` (operation `daily_quotas_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/daily-quotas/",
-            "daily_quotas_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> runtime::Accepted = GET "/api/daily-quotas/"
+        "daily_quotas_retrieve" 200u16
+    );
 }

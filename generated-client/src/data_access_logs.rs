@@ -290,47 +290,16 @@ pub struct DataAccessLogsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> DataAccessLogsMock<'a> {
-    /// Expects `GET /api/data-access-logs/` (operation `data_access_logs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::DataAccessLog>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/data-access-logs/",
-            "data_access_logs_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/data-access-logs/{uuid}/` (operation `data_access_logs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DataAccessLog> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/data-access-logs/{uuid}/",
-                "data_access_logs_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/data-access-logs/{uuid}/` (operation `data_access_logs_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/data-access-logs/{uuid}/",
-                "data_access_logs_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::DataAccessLog > = GET "/api/data-access-logs/"
+        "data_access_logs_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::DataAccessLog = GET
+        "/api/data-access-logs/{uuid}/" "data_access_logs_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/data-access-logs/{uuid}/" "data_access_logs_destroy" 204u16
+    );
 }

@@ -82,17 +82,8 @@ pub struct DatabaseStatsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> DatabaseStatsMock<'a> {
-    /// Expects `GET /api/database-stats/` (operation `database_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DatabaseStat> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/database-stats/",
-            "database_stats_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> models::DatabaseStat = GET "/api/database-stats/"
+        "database_stats_retrieve" 200u16
+    );
 }

@@ -445,129 +445,43 @@ pub struct DebugMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> DebugMock<'a> {
-    /// Expects `GET /api/debug/pubsub/circuit_breaker/` (operation `debug_pubsub_circuit_breaker_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pubsub_circuit_breaker_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::DebugPubsubCircuitBreakerRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/debug/pubsub/circuit_breaker/",
-            "debug_pubsub_circuit_breaker_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/debug/pubsub/dead_letter_queue/` (operation `debug_pubsub_dead_letter_queue_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pubsub_dead_letter_queue_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::DebugPubsubDeadLetterQueueRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/debug/pubsub/dead_letter_queue/",
-            "debug_pubsub_dead_letter_queue_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/debug/pubsub/message_state_cache/` (operation `debug_pubsub_message_state_cache_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pubsub_message_state_cache_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::DebugPubsubMessageStateCacheRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/debug/pubsub/message_state_cache/",
-            "debug_pubsub_message_state_cache_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/debug/pubsub/metrics/` (operation `debug_pubsub_metrics_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pubsub_metrics_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::DebugPubsubMetricsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/debug/pubsub/metrics/",
-            "debug_pubsub_metrics_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/debug/pubsub/overview/` (operation `debug_pubsub_overview_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pubsub_overview_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::DebugPubsubOverviewRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/debug/pubsub/overview/",
-            "debug_pubsub_overview_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/debug/pubsub/queues/` (operation `debug_pubsub_queues_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pubsub_queues_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::DebugPubsubQueuesRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/debug/pubsub/queues/",
-            "debug_pubsub_queues_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/debug/pubsub/circuit_breaker_reset/` (operation `debug_pubsub_circuit_breaker_reset`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pubsub_circuit_breaker_reset(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::DebugPubsubCircuitBreakerResetResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/debug/pubsub/circuit_breaker_reset/",
-            "debug_pubsub_circuit_breaker_reset",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/debug/pubsub/metrics_reset/` (operation `debug_pubsub_metrics_reset`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pubsub_metrics_reset(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/debug/pubsub/metrics_reset/",
-            "debug_pubsub_metrics_reset",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        pubsub_circuit_breaker_retrieve() ->
+        models::DebugPubsubCircuitBreakerRetrieveResponse = GET
+        "/api/debug/pubsub/circuit_breaker/" "debug_pubsub_circuit_breaker_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        pubsub_dead_letter_queue_retrieve() ->
+        models::DebugPubsubDeadLetterQueueRetrieveResponse = GET
+        "/api/debug/pubsub/dead_letter_queue/" "debug_pubsub_dead_letter_queue_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        pubsub_message_state_cache_retrieve() ->
+        models::DebugPubsubMessageStateCacheRetrieveResponse = GET
+        "/api/debug/pubsub/message_state_cache/"
+        "debug_pubsub_message_state_cache_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        pubsub_metrics_retrieve() -> models::DebugPubsubMetricsRetrieveResponse = GET
+        "/api/debug/pubsub/metrics/" "debug_pubsub_metrics_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        pubsub_overview_retrieve() -> models::DebugPubsubOverviewRetrieveResponse = GET
+        "/api/debug/pubsub/overview/" "debug_pubsub_overview_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        pubsub_queues_retrieve() -> models::DebugPubsubQueuesRetrieveResponse = GET
+        "/api/debug/pubsub/queues/" "debug_pubsub_queues_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        pubsub_circuit_breaker_reset() -> models::DebugPubsubCircuitBreakerResetResponse
+        = POST "/api/debug/pubsub/circuit_breaker_reset/"
+        "debug_pubsub_circuit_breaker_reset" 200u16
+    );
+    runtime::mock_operation!(
+        pubsub_metrics_reset() -> models::Status = POST
+        "/api/debug/pubsub/metrics_reset/" "debug_pubsub_metrics_reset" 200u16
+    );
 }

@@ -1038,213 +1038,63 @@ pub struct DigitaloceanDropletsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> DigitaloceanDropletsMock<'a> {
-    /// Expects `GET /api/digitalocean-droplets/` (operation `digitalocean_droplets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::DigitalOceanDroplet>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/digitalocean-droplets/",
-            "digitalocean_droplets_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/digitalocean-droplets/{uuid}/` (operation `digitalocean_droplets_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DigitalOceanDroplet> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/digitalocean-droplets/{uuid}/",
-                "digitalocean_droplets_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/digitalocean-droplets/` (operation `digitalocean_droplets_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DigitalOceanDroplet> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/digitalocean-droplets/",
-            "digitalocean_droplets_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/digitalocean-droplets/{uuid}/pull/` (operation `digitalocean_droplets_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/digitalocean-droplets/{uuid}/pull/",
-                "digitalocean_droplets_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/digitalocean-droplets/{uuid}/unlink/` (operation `digitalocean_droplets_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/digitalocean-droplets/{uuid}/unlink/",
-                "digitalocean_droplets_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/digitalocean-droplets/{uuid}/` (operation `digitalocean_droplets_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DigitalOceanDroplet> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/digitalocean-droplets/{uuid}/",
-                "digitalocean_droplets_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/digitalocean-droplets/{uuid}/` (operation `digitalocean_droplets_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DigitalOceanDroplet> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/digitalocean-droplets/{uuid}/",
-                "digitalocean_droplets_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/digitalocean-droplets/{uuid}/` (operation `digitalocean_droplets_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/digitalocean-droplets/{uuid}/",
-                "digitalocean_droplets_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/digitalocean-droplets/{uuid}/resize/` (operation `digitalocean_droplets_resize`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resize(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/digitalocean-droplets/{uuid}/resize/",
-                "digitalocean_droplets_resize",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/digitalocean-droplets/{uuid}/restart/` (operation `digitalocean_droplets_restart`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn restart(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/digitalocean-droplets/{uuid}/restart/",
-                "digitalocean_droplets_restart",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/digitalocean-droplets/{uuid}/set_erred/` (operation `digitalocean_droplets_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/digitalocean-droplets/{uuid}/set_erred/",
-                "digitalocean_droplets_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/digitalocean-droplets/{uuid}/set_ok/` (operation `digitalocean_droplets_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/digitalocean-droplets/{uuid}/set_ok/",
-                "digitalocean_droplets_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/digitalocean-droplets/{uuid}/start/` (operation `digitalocean_droplets_start`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn start(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/digitalocean-droplets/{uuid}/start/",
-                "digitalocean_droplets_start",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/digitalocean-droplets/{uuid}/stop/` (operation `digitalocean_droplets_stop`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stop(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/digitalocean-droplets/{uuid}/stop/",
-                "digitalocean_droplets_stop",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::DigitalOceanDroplet > = GET
+        "/api/digitalocean-droplets/" "digitalocean_droplets_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::DigitalOceanDroplet = GET
+        "/api/digitalocean-droplets/{uuid}/" "digitalocean_droplets_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::DigitalOceanDroplet = POST "/api/digitalocean-droplets/"
+        "digitalocean_droplets_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/digitalocean-droplets/{uuid}/pull/" "digitalocean_droplets_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/digitalocean-droplets/{uuid}/unlink/" "digitalocean_droplets_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::DigitalOceanDroplet = PUT
+        "/api/digitalocean-droplets/{uuid}/" "digitalocean_droplets_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::DigitalOceanDroplet
+        = PATCH "/api/digitalocean-droplets/{uuid}/"
+        "digitalocean_droplets_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/digitalocean-droplets/{uuid}/" "digitalocean_droplets_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        resize(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/digitalocean-droplets/{uuid}/resize/" "digitalocean_droplets_resize" 202u16
+    );
+    runtime::mock_operation!(
+        restart(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/digitalocean-droplets/{uuid}/restart/" "digitalocean_droplets_restart"
+        202u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/digitalocean-droplets/{uuid}/set_erred/" "digitalocean_droplets_set_erred"
+        200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/digitalocean-droplets/{uuid}/set_ok/" "digitalocean_droplets_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        start(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/digitalocean-droplets/{uuid}/start/" "digitalocean_droplets_start" 202u16
+    );
+    runtime::mock_operation!(
+        stop(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/digitalocean-droplets/{uuid}/stop/" "digitalocean_droplets_stop" 202u16
+    );
 }

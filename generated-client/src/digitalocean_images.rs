@@ -234,32 +234,12 @@ pub struct DigitaloceanImagesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> DigitaloceanImagesMock<'a> {
-    /// Expects `GET /api/digitalocean-images/` (operation `digitalocean_images_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::DigitaloceanImage>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/digitalocean-images/",
-            "digitalocean_images_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/digitalocean-images/{uuid}/` (operation `digitalocean_images_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DigitaloceanImage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/digitalocean-images/{uuid}/",
-                "digitalocean_images_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::DigitaloceanImage > = GET
+        "/api/digitalocean-images/" "digitalocean_images_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::DigitaloceanImage = GET
+        "/api/digitalocean-images/{uuid}/" "digitalocean_images_retrieve" 200u16
+    );
 }

@@ -199,38 +199,13 @@ pub struct DigitaloceanRegionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> DigitaloceanRegionsMock<'a> {
-    /// Expects `GET /api/digitalocean-regions/` (operation `digitalocean_regions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::DigitaloceanRegionsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/digitalocean-regions/",
-            "digitalocean_regions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/digitalocean-regions/{uuid}/` (operation `digitalocean_regions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::DigitaloceanRegionsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/digitalocean-regions/{uuid}/",
-                "digitalocean_regions_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::DigitaloceanRegionsListResponse > = GET
+        "/api/digitalocean-regions/" "digitalocean_regions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::DigitaloceanRegionsRetrieveResponse = GET
+        "/api/digitalocean-regions/{uuid}/" "digitalocean_regions_retrieve" 200u16
+    );
 }

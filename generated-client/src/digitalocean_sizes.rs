@@ -221,32 +221,12 @@ pub struct DigitaloceanSizesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> DigitaloceanSizesMock<'a> {
-    /// Expects `GET /api/digitalocean-sizes/` (operation `digitalocean_sizes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::DigitaloceanSize>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/digitalocean-sizes/",
-            "digitalocean_sizes_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/digitalocean-sizes/{uuid}/` (operation `digitalocean_sizes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DigitaloceanSize> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/digitalocean-sizes/{uuid}/",
-                "digitalocean_sizes_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::DigitaloceanSize > = GET
+        "/api/digitalocean-sizes/" "digitalocean_sizes_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::DigitaloceanSize = GET
+        "/api/digitalocean-sizes/{uuid}/" "digitalocean_sizes_retrieve" 200u16
+    );
 }

@@ -221,32 +221,12 @@ pub struct EmailLogsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> EmailLogsMock<'a> {
-    /// Expects `GET /api/email-logs/` (operation `email_logs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::EmailLog>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/email-logs/",
-            "email_logs_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/email-logs/{uuid}/` (operation `email_logs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EmailLog> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/email-logs/{uuid}/",
-                "email_logs_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::EmailLog > = GET "/api/email-logs/"
+        "email_logs_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::EmailLog = GET
+        "/api/email-logs/{uuid}/" "email_logs_retrieve" 200u16
+    );
 }

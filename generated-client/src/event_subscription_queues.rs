@@ -272,50 +272,18 @@ pub struct EventSubscriptionQueuesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> EventSubscriptionQueuesMock<'a> {
-    /// Expects `GET /api/event-subscription-queues/` (operation `event_subscription_queues_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::EventSubscriptionQueue>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/event-subscription-queues/",
-            "event_subscription_queues_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/event-subscription-queues/{uuid}/` (operation `event_subscription_queues_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EventSubscriptionQueue> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/event-subscription-queues/{uuid}/",
-                "event_subscription_queues_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/event-subscription-queues/{uuid}/` (operation `event_subscription_queues_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/event-subscription-queues/{uuid}/",
-                "event_subscription_queues_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::EventSubscriptionQueue > = GET
+        "/api/event-subscription-queues/" "event_subscription_queues_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::EventSubscriptionQueue =
+        GET "/api/event-subscription-queues/{uuid}/" "event_subscription_queues_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/event-subscription-queues/{uuid}/" "event_subscription_queues_destroy"
+        204u16
+    );
 }

@@ -369,75 +369,25 @@ pub struct EventSubscriptionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> EventSubscriptionsMock<'a> {
-    /// Expects `GET /api/event-subscriptions/` (operation `event_subscriptions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::EventSubscription>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/event-subscriptions/",
-            "event_subscriptions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/event-subscriptions/{uuid}/` (operation `event_subscriptions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EventSubscription> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/event-subscriptions/{uuid}/",
-                "event_subscriptions_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/event-subscriptions/` (operation `event_subscriptions_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EventSubscription> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/event-subscriptions/",
-            "event_subscriptions_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/event-subscriptions/{uuid}/create_queue/` (operation `event_subscriptions_create_queue`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_queue(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EventSubscriptionQueue> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/event-subscriptions/{uuid}/create_queue/",
-                "event_subscriptions_create_queue",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/event-subscriptions/{uuid}/` (operation `event_subscriptions_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/event-subscriptions/{uuid}/",
-                "event_subscriptions_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::EventSubscription > = GET
+        "/api/event-subscriptions/" "event_subscriptions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::EventSubscription = GET
+        "/api/event-subscriptions/{uuid}/" "event_subscriptions_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::EventSubscription = POST "/api/event-subscriptions/"
+        "event_subscriptions_create" 201u16
+    );
+    runtime::mock_operation!(
+        create_queue(uuid : & Uuid = path_param "uuid") -> models::EventSubscriptionQueue
+        = POST "/api/event-subscriptions/{uuid}/create_queue/"
+        "event_subscriptions_create_queue" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/event-subscriptions/{uuid}/" "event_subscriptions_destroy" 204u16
+    );
 }

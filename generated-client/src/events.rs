@@ -454,71 +454,24 @@ pub struct EventsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> EventsMock<'a> {
-    /// Expects `GET /api/events/` (operation `events_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Event>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/events/",
-            "events_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/events/{id}/` (operation `events_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Event> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/events/{id}/",
-                "events_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `GET /api/events/count/` (operation `events_count_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn count_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EventsCountRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/events/count/",
-            "events_count_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/events/event_groups/` (operation `events_event_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn event_groups_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/events/event_groups/",
-            "events_event_groups_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/events/scope_types/` (operation `events_scope_types_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn scope_types_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/events/scope_types/",
-            "events_scope_types_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Event > = GET "/api/events/" "events_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::Event = GET "/api/events/{id}/"
+        "events_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        count_retrieve() -> models::EventsCountRetrieveResponse = GET
+        "/api/events/count/" "events_count_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        event_groups_retrieve() -> runtime::Accepted = GET "/api/events/event_groups/"
+        "events_event_groups_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        scope_types_retrieve() -> Vec < Lenient < serde_json::Value > > = GET
+        "/api/events/scope_types/" "events_scope_types_retrieve" 200u16
+    );
 }

@@ -179,20 +179,8 @@ pub struct EventsStatsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> EventsStatsMock<'a> {
-    /// Expects `GET /api/events-stats/` (operation `events_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::EventsStatsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/events-stats/",
-            "events_stats_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::EventsStatsListResponse > = GET
+        "/api/events-stats/" "events_stats_list" 200u16
+    );
 }

@@ -230,32 +230,12 @@ pub struct ExpertiseCategoriesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ExpertiseCategoriesMock<'a> {
-    /// Expects `GET /api/expertise-categories/` (operation `expertise_categories_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ExpertiseCategory>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/expertise-categories/",
-            "expertise_categories_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/expertise-categories/{uuid}/` (operation `expertise_categories_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpertiseCategory> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/expertise-categories/{uuid}/",
-                "expertise_categories_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ExpertiseCategory > = GET
+        "/api/expertise-categories/" "expertise_categories_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ExpertiseCategory = GET
+        "/api/expertise-categories/{uuid}/" "expertise_categories_retrieve" 200u16
+    );
 }

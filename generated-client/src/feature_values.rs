@@ -69,17 +69,8 @@ pub struct FeatureValuesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> FeatureValuesMock<'a> {
-    /// Expects `POST /api/feature-values/` (operation `feature_values`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn feature_values(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/feature-values/",
-            "feature_values",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        feature_values() -> runtime::Accepted = POST "/api/feature-values/"
+        "feature_values" 200u16
+    );
 }

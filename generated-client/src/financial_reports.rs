@@ -420,32 +420,12 @@ pub struct FinancialReportsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> FinancialReportsMock<'a> {
-    /// Expects `GET /api/financial-reports/` (operation `financial_reports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::FinancialReport>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/financial-reports/",
-            "financial_reports_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/financial-reports/{uuid}/` (operation `financial_reports_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::FinancialReport> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/financial-reports/{uuid}/",
-                "financial_reports_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::FinancialReport > = GET
+        "/api/financial-reports/" "financial_reports_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::FinancialReport = GET
+        "/api/financial-reports/{uuid}/" "financial_reports_retrieve" 200u16
+    );
 }

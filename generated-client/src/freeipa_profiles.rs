@@ -386,90 +386,29 @@ pub struct FreeipaProfilesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> FreeipaProfilesMock<'a> {
-    /// Expects `GET /api/freeipa-profiles/` (operation `freeipa_profiles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::FreeipaProfile>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/freeipa-profiles/",
-            "freeipa_profiles_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/freeipa-profiles/{uuid}/` (operation `freeipa_profiles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::FreeipaProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/freeipa-profiles/{uuid}/",
-                "freeipa_profiles_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/freeipa-profiles/` (operation `freeipa_profiles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::FreeipaProfile> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/freeipa-profiles/",
-            "freeipa_profiles_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/freeipa-profiles/{uuid}/update_ssh_keys/` (operation `freeipa_profiles_update_ssh_keys`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_ssh_keys(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/freeipa-profiles/{uuid}/update_ssh_keys/",
-                "freeipa_profiles_update_ssh_keys",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/freeipa-profiles/{uuid}/` (operation `freeipa_profiles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::FreeipaProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/freeipa-profiles/{uuid}/",
-                "freeipa_profiles_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/freeipa-profiles/{uuid}/` (operation `freeipa_profiles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::FreeipaProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/freeipa-profiles/{uuid}/",
-                "freeipa_profiles_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::FreeipaProfile > = GET "/api/freeipa-profiles/"
+        "freeipa_profiles_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::FreeipaProfile = GET
+        "/api/freeipa-profiles/{uuid}/" "freeipa_profiles_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::FreeipaProfile = POST "/api/freeipa-profiles/"
+        "freeipa_profiles_create" 201u16
+    );
+    runtime::mock_operation!(
+        update_ssh_keys(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/freeipa-profiles/{uuid}/update_ssh_keys/"
+        "freeipa_profiles_update_ssh_keys" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::FreeipaProfile = PUT
+        "/api/freeipa-profiles/{uuid}/" "freeipa_profiles_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::FreeipaProfile =
+        PATCH "/api/freeipa-profiles/{uuid}/" "freeipa_profiles_partial_update" 200u16
+    );
 }

@@ -315,67 +315,22 @@ pub struct GoogleAuthMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> GoogleAuthMock<'a> {
-    /// Expects `GET /api/google-auth/` (operation `google_auth_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::GoogleCredentials>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/google-auth/",
-            "google_auth_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/google-auth/{uuid}/` (operation `google_auth_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GoogleCredentials> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/google-auth/{uuid}/",
-                "google_auth_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/google-auth/{uuid}/authorize/` (operation `google_auth_authorize_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn authorize_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::GoogleAuthAuthorizeRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/google-auth/{uuid}/authorize/",
-                "google_auth_authorize_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/google-auth/callback/` (operation `google_auth_callback_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn callback_retrieve(
-        &self,
-        code: &str,
-        state: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/google-auth/callback/",
-                "google_auth_callback_retrieve",
-                200u16,
-            )
-            .query("code", code)
-            .query("state", state)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::GoogleCredentials > = GET "/api/google-auth/"
+        "google_auth_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::GoogleCredentials = GET
+        "/api/google-auth/{uuid}/" "google_auth_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        authorize_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::GoogleAuthAuthorizeRetrieveResponse = GET
+        "/api/google-auth/{uuid}/authorize/" "google_auth_authorize_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        callback_retrieve(code : & str = query "code", state : & str = query "state") ->
+        runtime::Accepted = GET "/api/google-auth/callback/"
+        "google_auth_callback_retrieve" 200u16
+    );
 }

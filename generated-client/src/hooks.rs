@@ -154,15 +154,7 @@ pub struct HooksMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> HooksMock<'a> {
-    /// Expects `GET /api/hooks/` (operation `hooks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/hooks/",
-            "hooks_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Accepted = GET "/api/hooks/" "hooks_list" 200u16
+    );
 }

@@ -432,88 +432,28 @@ pub struct HooksEmailMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> HooksEmailMock<'a> {
-    /// Expects `GET /api/hooks-email/` (operation `hooks_email_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::EmailHook>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/hooks-email/",
-            "hooks_email_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/hooks-email/{uuid}/` (operation `hooks_email_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EmailHook> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/hooks-email/{uuid}/",
-                "hooks_email_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/hooks-email/` (operation `hooks_email_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::EmailHook> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/hooks-email/",
-            "hooks_email_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/hooks-email/{uuid}/` (operation `hooks_email_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EmailHook> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/hooks-email/{uuid}/",
-                "hooks_email_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/hooks-email/{uuid}/` (operation `hooks_email_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EmailHook> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/hooks-email/{uuid}/",
-                "hooks_email_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/hooks-email/{uuid}/` (operation `hooks_email_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/hooks-email/{uuid}/",
-                "hooks_email_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::EmailHook > = GET "/api/hooks-email/"
+        "hooks_email_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::EmailHook = GET
+        "/api/hooks-email/{uuid}/" "hooks_email_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::EmailHook = POST "/api/hooks-email/" "hooks_email_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::EmailHook = PUT
+        "/api/hooks-email/{uuid}/" "hooks_email_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::EmailHook = PATCH
+        "/api/hooks-email/{uuid}/" "hooks_email_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/hooks-email/{uuid}/" "hooks_email_destroy" 204u16
+    );
 }

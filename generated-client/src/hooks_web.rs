@@ -456,88 +456,27 @@ pub struct HooksWebMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> HooksWebMock<'a> {
-    /// Expects `GET /api/hooks-web/` (operation `hooks_web_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::WebHook>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/hooks-web/",
-            "hooks_web_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/hooks-web/{uuid}/` (operation `hooks_web_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::WebHook> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/hooks-web/{uuid}/",
-                "hooks_web_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/hooks-web/` (operation `hooks_web_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::WebHook> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/hooks-web/",
-            "hooks_web_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/hooks-web/{uuid}/` (operation `hooks_web_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::WebHook> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/hooks-web/{uuid}/",
-                "hooks_web_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/hooks-web/{uuid}/` (operation `hooks_web_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::WebHook> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/hooks-web/{uuid}/",
-                "hooks_web_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/hooks-web/{uuid}/` (operation `hooks_web_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/hooks-web/{uuid}/",
-                "hooks_web_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::WebHook > = GET "/api/hooks-web/"
+        "hooks_web_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::WebHook = GET
+        "/api/hooks-web/{uuid}/" "hooks_web_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::WebHook = POST "/api/hooks-web/" "hooks_web_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::WebHook = PUT
+        "/api/hooks-web/{uuid}/" "hooks_web_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::WebHook = PATCH
+        "/api/hooks-web/{uuid}/" "hooks_web_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/hooks-web/{uuid}/" "hooks_web_destroy" 204u16
+    );
 }

@@ -211,62 +211,21 @@ pub struct IdentityBridgeMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> IdentityBridgeMock<'a> {
-    /// Expects `GET /api/identity-bridge/allowed-fields/` (operation `identity_bridge_allowed_fields_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn allowed_fields_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::IdentityBridgeAllowedFieldsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/identity-bridge/allowed-fields/",
-            "identity_bridge_allowed_fields_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/identity-bridge/stats/` (operation `identity_bridge_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stats_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::IdentityBridgeStatsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/identity-bridge/stats/",
-            "identity_bridge_stats_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/identity-bridge/` (operation `identity_bridge`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn identity_bridge(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::IdentityBridgeRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/identity-bridge/",
-            "identity_bridge",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/identity-bridge/remove/` (operation `identity_bridge_remove`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remove(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::IdentityBridgeRemove> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/identity-bridge/remove/",
-            "identity_bridge_remove",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        allowed_fields_retrieve() -> models::IdentityBridgeAllowedFieldsRetrieveResponse
+        = GET "/api/identity-bridge/allowed-fields/"
+        "identity_bridge_allowed_fields_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        stats_retrieve() -> models::IdentityBridgeStatsRetrieveResponse = GET
+        "/api/identity-bridge/stats/" "identity_bridge_stats_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        identity_bridge() -> models::IdentityBridgeRequest = POST "/api/identity-bridge/"
+        "identity_bridge" 200u16
+    );
+    runtime::mock_operation!(
+        remove() -> models::IdentityBridgeRemove = POST "/api/identity-bridge/remove/"
+        "identity_bridge_remove" 200u16
+    );
 }

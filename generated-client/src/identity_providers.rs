@@ -495,119 +495,39 @@ pub struct IdentityProvidersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> IdentityProvidersMock<'a> {
-    /// Expects `GET /api/identity-providers/` (operation `identity_providers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::IdentityProvider>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/identity-providers/",
-            "identity_providers_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/identity-providers/{provider}/` (operation `identity_providers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        provider: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::IdentityProvider> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/identity-providers/{provider}/",
-                "identity_providers_retrieve",
-                200u16,
-            )
-            .path_param("provider", provider)
-    }
-    /// Expects `POST /api/identity-providers/` (operation `identity_providers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::IdentityProvider> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/identity-providers/",
-            "identity_providers_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/identity-providers/{provider}/` (operation `identity_providers_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        provider: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::IdentityProvider> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/identity-providers/{provider}/",
-                "identity_providers_update",
-                200u16,
-            )
-            .path_param("provider", provider)
-    }
-    /// Expects `PATCH /api/identity-providers/{provider}/` (operation `identity_providers_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        provider: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::IdentityProvider> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/identity-providers/{provider}/",
-                "identity_providers_partial_update",
-                200u16,
-            )
-            .path_param("provider", provider)
-    }
-    /// Expects `DELETE /api/identity-providers/{provider}/` (operation `identity_providers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        provider: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/identity-providers/{provider}/",
-                "identity_providers_destroy",
-                204u16,
-            )
-            .path_param("provider", provider)
-    }
-    /// Expects `POST /api/identity-providers/discover_metadata/` (operation `identity_providers_discover_metadata`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discover_metadata(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DiscoverMetadataRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/identity-providers/discover_metadata/",
-            "identity_providers_discover_metadata",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/identity-providers/generate-mapping/` (operation `identity_providers_generate_mapping`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn generate_mapping(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::IdentityProvidersGenerateMappingResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/identity-providers/generate-mapping/",
-            "identity_providers_generate_mapping",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::IdentityProvider > = GET
+        "/api/identity-providers/" "identity_providers_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(provider : & str = path_param "provider") -> models::IdentityProvider =
+        GET "/api/identity-providers/{provider}/" "identity_providers_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::IdentityProvider = POST "/api/identity-providers/"
+        "identity_providers_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(provider : & str = path_param "provider") -> models::IdentityProvider =
+        PUT "/api/identity-providers/{provider}/" "identity_providers_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(provider : & str = path_param "provider") ->
+        models::IdentityProvider = PATCH "/api/identity-providers/{provider}/"
+        "identity_providers_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(provider : & str = path_param "provider") -> runtime::Accepted = DELETE
+        "/api/identity-providers/{provider}/" "identity_providers_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        discover_metadata() -> models::DiscoverMetadataRequest = POST
+        "/api/identity-providers/discover_metadata/"
+        "identity_providers_discover_metadata" 200u16
+    );
+    runtime::mock_operation!(
+        generate_mapping() -> models::IdentityProvidersGenerateMappingResponse = POST
+        "/api/identity-providers/generate-mapping/" "identity_providers_generate_mapping"
+        200u16
+    );
 }

@@ -76,17 +76,9 @@ pub struct InvoiceMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> InvoiceMock<'a> {
-    /// Expects `POST /api/invoice/send-financial-report-by-mail/` (operation `invoice_send_financial_report_by_mail`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn send_financial_report_by_mail(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/invoice/send-financial-report-by-mail/",
-            "invoice_send_financial_report_by_mail",
-            202u16,
-        )
-    }
+    runtime::mock_operation!(
+        send_financial_report_by_mail() -> models::Status = POST
+        "/api/invoice/send-financial-report-by-mail/"
+        "invoice_send_financial_report_by_mail" 202u16
+    );
 }

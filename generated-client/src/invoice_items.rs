@@ -1099,183 +1099,57 @@ pub struct InvoiceItemsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> InvoiceItemsMock<'a> {
-    /// Expects `GET /api/invoice-items/` (operation `invoice_items_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::InvoiceItem>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/invoice-items/",
-            "invoice_items_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/invoice-items/{uuid}/` (operation `invoice_items_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItem> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/invoice-items/{uuid}/",
-                "invoice_items_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/invoice-items/{uuid}/create_compensation/` (operation `invoice_items_create_compensation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_compensation(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemUuid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/invoice-items/{uuid}/create_compensation/",
-                "invoice_items_create_compensation",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/invoice-items/{uuid}/` (operation `invoice_items_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/invoice-items/{uuid}/",
-                "invoice_items_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/invoice-items/{uuid}/` (operation `invoice_items_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/invoice-items/{uuid}/",
-                "invoice_items_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/invoice-items/{uuid}/` (operation `invoice_items_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/invoice-items/{uuid}/",
-                "invoice_items_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/invoice-items/{uuid}/consumptions/` (operation `invoice_items_consumptions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn consumptions_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::InvoiceItemsConsumptionsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/invoice-items/{uuid}/consumptions/",
-                "invoice_items_consumptions_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/invoice-items/costs/` (operation `invoice_items_costs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn costs_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::InvoiceItemsCostsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/invoice-items/costs/",
-            "invoice_items_costs_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/invoice-items/customer_costs_for_period/` (operation `invoice_items_customer_costs_for_period_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn customer_costs_for_period_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemCostForPeriod> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/invoice-items/customer_costs_for_period/",
-            "invoice_items_customer_costs_for_period_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/invoice-items/project_costs_for_period/` (operation `invoice_items_project_costs_for_period_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_costs_for_period_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemCostForPeriod> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/invoice-items/project_costs_for_period/",
-            "invoice_items_project_costs_for_period_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/invoice-items/total_price/` (operation `invoice_items_total_price_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn total_price_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::InvoiceItemsTotalPriceRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/invoice-items/total_price/",
-            "invoice_items_total_price_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/invoice-items/{uuid}/migrate_to/` (operation `invoice_items_migrate_to`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn migrate_to(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemUuid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/invoice-items/{uuid}/migrate_to/",
-                "invoice_items_migrate_to",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::InvoiceItem > = GET "/api/invoice-items/"
+        "invoice_items_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::InvoiceItem = GET
+        "/api/invoice-items/{uuid}/" "invoice_items_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create_compensation(uuid : & Uuid = path_param "uuid") -> models::InvoiceItemUuid
+        = POST "/api/invoice-items/{uuid}/create_compensation/"
+        "invoice_items_create_compensation" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::InvoiceItemUpdate = PUT
+        "/api/invoice-items/{uuid}/" "invoice_items_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::InvoiceItemUpdate =
+        PATCH "/api/invoice-items/{uuid}/" "invoice_items_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/invoice-items/{uuid}/" "invoice_items_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        consumptions_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::InvoiceItemsConsumptionsListResponse > = GET
+        "/api/invoice-items/{uuid}/consumptions/" "invoice_items_consumptions_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        costs_list() -> runtime::Page < models::InvoiceItemsCostsListResponse > = GET
+        "/api/invoice-items/costs/" "invoice_items_costs_list" 200u16
+    );
+    runtime::mock_operation!(
+        customer_costs_for_period_retrieve() -> models::InvoiceItemCostForPeriod = GET
+        "/api/invoice-items/customer_costs_for_period/"
+        "invoice_items_customer_costs_for_period_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        project_costs_for_period_retrieve() -> models::InvoiceItemCostForPeriod = GET
+        "/api/invoice-items/project_costs_for_period/"
+        "invoice_items_project_costs_for_period_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        total_price_retrieve() -> models::InvoiceItemsTotalPriceRetrieveResponse = GET
+        "/api/invoice-items/total_price/" "invoice_items_total_price_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        migrate_to(uuid : & Uuid = path_param "uuid") -> models::InvoiceItemUuid = POST
+        "/api/invoice-items/{uuid}/migrate_to/" "invoice_items_migrate_to" 200u16
+    );
 }

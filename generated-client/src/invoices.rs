@@ -1343,198 +1343,60 @@ pub struct InvoicesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> InvoicesMock<'a> {
-    /// Expects `GET /api/invoices/` (operation `invoices_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Invoice>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/invoices/",
-            "invoices_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/invoices/{uuid}/` (operation `invoices_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Invoice> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/invoices/{uuid}/",
-                "invoices_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/invoices/growth/` (operation `invoices_growth_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn growth_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoicesGrowthRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/invoices/growth/",
-            "invoices_growth_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/invoices/{uuid}/history/at/` (operation `invoices_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_at_retrieve(
-        &self,
-        uuid: &Uuid,
-        timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/invoices/{uuid}/history/at/",
-                "invoices_history_at_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("timestamp", timestamp)
-    }
-    /// Expects `GET /api/invoices/{uuid}/history/` (operation `invoices_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/invoices/{uuid}/history/",
-                "invoices_history_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/invoices/{uuid}/items/` (operation `invoices_items_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn items_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderInvoiceItem> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/invoices/{uuid}/items/",
-                "invoices_items_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/invoices/{uuid}/stats/` (operation `invoices_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stats_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::InvoicesStatsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/invoices/{uuid}/stats/",
-                "invoices_stats_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/invoices/import_usage/` (operation `invoices_import_usage`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn import_usage(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ImportUsage> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/invoices/import_usage/",
-            "invoices_import_usage",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/invoices/{uuid}/paid/` (operation `invoices_paid`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn paid(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/invoices/{uuid}/paid/",
-                "invoices_paid",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/invoices/{uuid}/send_notification/` (operation `invoices_send_notification`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn send_notification(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/invoices/{uuid}/send_notification/",
-                "invoices_send_notification",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/invoices/{uuid}/set_backend_id/` (operation `invoices_set_backend_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_backend_id(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/invoices/{uuid}/set_backend_id/",
-                "invoices_set_backend_id",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/invoices/{uuid}/set_payment_url/` (operation `invoices_set_payment_url`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_payment_url(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/invoices/{uuid}/set_payment_url/",
-                "invoices_set_payment_url",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/invoices/{uuid}/set_reference_number/` (operation `invoices_set_reference_number`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_reference_number(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/invoices/{uuid}/set_reference_number/",
-                "invoices_set_reference_number",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Invoice > = GET "/api/invoices/"
+        "invoices_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Invoice = GET
+        "/api/invoices/{uuid}/" "invoices_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        growth_retrieve() -> models::InvoicesGrowthRetrieveResponse = GET
+        "/api/invoices/growth/" "invoices_growth_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_at_retrieve(uuid : & Uuid = path_param "uuid", timestamp : & str = query
+        "timestamp") -> models::History = GET "/api/invoices/{uuid}/history/at/"
+        "invoices_history_at_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::History > = GET "/api/invoices/{uuid}/history/" "invoices_history_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        items_retrieve(uuid : & Uuid = path_param "uuid") -> models::ProviderInvoiceItem
+        = GET "/api/invoices/{uuid}/items/" "invoices_items_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        stats_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::InvoicesStatsListResponse > = GET "/api/invoices/{uuid}/stats/"
+        "invoices_stats_list" 200u16
+    );
+    runtime::mock_operation!(
+        import_usage() -> models::ImportUsage = POST "/api/invoices/import_usage/"
+        "invoices_import_usage" 200u16
+    );
+    runtime::mock_operation!(
+        paid(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/invoices/{uuid}/paid/" "invoices_paid" 200u16
+    );
+    runtime::mock_operation!(
+        send_notification(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/invoices/{uuid}/send_notification/" "invoices_send_notification" 200u16
+    );
+    runtime::mock_operation!(
+        set_backend_id(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/invoices/{uuid}/set_backend_id/" "invoices_set_backend_id" 200u16
+    );
+    runtime::mock_operation!(
+        set_payment_url(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/invoices/{uuid}/set_payment_url/" "invoices_set_payment_url" 200u16
+    );
+    runtime::mock_operation!(
+        set_reference_number(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/invoices/{uuid}/set_reference_number/" "invoices_set_reference_number"
+        200u16
+    );
 }

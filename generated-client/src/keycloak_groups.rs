@@ -197,32 +197,12 @@ pub struct KeycloakGroupsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> KeycloakGroupsMock<'a> {
-    /// Expects `GET /api/keycloak-groups/` (operation `keycloak_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::KeycloakGroup>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/keycloak-groups/",
-            "keycloak_groups_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/keycloak-groups/{uuid}/` (operation `keycloak_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::KeycloakGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/keycloak-groups/{uuid}/",
-                "keycloak_groups_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::KeycloakGroup > = GET "/api/keycloak-groups/"
+        "keycloak_groups_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::KeycloakGroup = GET
+        "/api/keycloak-groups/{uuid}/" "keycloak_groups_retrieve" 200u16
+    );
 }

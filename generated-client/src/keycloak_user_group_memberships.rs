@@ -484,93 +484,36 @@ pub struct KeycloakUserGroupMembershipsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> KeycloakUserGroupMembershipsMock<'a> {
-    /// Expects `GET /api/keycloak-user-group-memberships/` (operation `keycloak_user_group_memberships_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::KeycloakUserGroupMembership>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/keycloak-user-group-memberships/",
-            "keycloak_user_group_memberships_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/keycloak-user-group-memberships/{uuid}/` (operation `keycloak_user_group_memberships_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::KeycloakUserGroupMembership> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/keycloak-user-group-memberships/{uuid}/",
-                "keycloak_user_group_memberships_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/keycloak-user-group-memberships/` (operation `keycloak_user_group_memberships_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::KeycloakUserGroupMembership> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/keycloak-user-group-memberships/",
-            "keycloak_user_group_memberships_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/keycloak-user-group-memberships/{uuid}/` (operation `keycloak_user_group_memberships_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::KeycloakUserGroupMembership> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/keycloak-user-group-memberships/{uuid}/",
-                "keycloak_user_group_memberships_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/keycloak-user-group-memberships/{uuid}/` (operation `keycloak_user_group_memberships_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::KeycloakUserGroupMembership> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/keycloak-user-group-memberships/{uuid}/",
-                "keycloak_user_group_memberships_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/keycloak-user-group-memberships/{uuid}/` (operation `keycloak_user_group_memberships_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/keycloak-user-group-memberships/{uuid}/",
-                "keycloak_user_group_memberships_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::KeycloakUserGroupMembership > = GET
+        "/api/keycloak-user-group-memberships/" "keycloak_user_group_memberships_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::KeycloakUserGroupMembership = GET
+        "/api/keycloak-user-group-memberships/{uuid}/"
+        "keycloak_user_group_memberships_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::KeycloakUserGroupMembership = POST
+        "/api/keycloak-user-group-memberships/" "keycloak_user_group_memberships_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::KeycloakUserGroupMembership
+        = PUT "/api/keycloak-user-group-memberships/{uuid}/"
+        "keycloak_user_group_memberships_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::KeycloakUserGroupMembership = PATCH
+        "/api/keycloak-user-group-memberships/{uuid}/"
+        "keycloak_user_group_memberships_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/keycloak-user-group-memberships/{uuid}/"
+        "keycloak_user_group_memberships_destroy" 204u16
+    );
 }

@@ -714,90 +714,27 @@ pub struct KeysMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> KeysMock<'a> {
-    /// Expects `GET /api/keys/` (operation `keys_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SshKey>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/keys/",
-            "keys_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/keys/{uuid}/` (operation `keys_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SshKey> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/keys/{uuid}/",
-                "keys_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/keys/` (operation `keys_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::SshKey> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/keys/",
-            "keys_create",
-            201u16,
-        )
-    }
-    /// Expects `DELETE /api/keys/{uuid}/` (operation `keys_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/keys/{uuid}/",
-                "keys_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/keys/{uuid}/history/at/` (operation `keys_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_at_retrieve(
-        &self,
-        uuid: &Uuid,
-        timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/keys/{uuid}/history/at/",
-                "keys_history_at_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("timestamp", timestamp)
-    }
-    /// Expects `GET /api/keys/{uuid}/history/` (operation `keys_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/keys/{uuid}/history/",
-                "keys_history_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SshKey > = GET "/api/keys/" "keys_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::SshKey = GET
+        "/api/keys/{uuid}/" "keys_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::SshKey = POST "/api/keys/" "keys_create" 201u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/keys/{uuid}/" "keys_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        history_at_retrieve(uuid : & Uuid = path_param "uuid", timestamp : & str = query
+        "timestamp") -> models::History = GET "/api/keys/{uuid}/history/at/"
+        "keys_history_at_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::History > = GET "/api/keys/{uuid}/history/" "keys_history_list" 200u16
+    );
 }

@@ -410,88 +410,28 @@ pub struct LexisLinksMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> LexisLinksMock<'a> {
-    /// Expects `GET /api/lexis-links/` (operation `lexis_links_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::LexisLink>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/lexis-links/",
-            "lexis_links_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/lexis-links/{uuid}/` (operation `lexis_links_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::LexisLink> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/lexis-links/{uuid}/",
-                "lexis_links_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/lexis-links/` (operation `lexis_links_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/lexis-links/",
-            "lexis_links_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/lexis-links/{uuid}/` (operation `lexis_links_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::LexisLink> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/lexis-links/{uuid}/",
-                "lexis_links_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/lexis-links/{uuid}/` (operation `lexis_links_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::LexisLink> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/lexis-links/{uuid}/",
-                "lexis_links_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/lexis-links/{uuid}/` (operation `lexis_links_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/lexis-links/{uuid}/",
-                "lexis_links_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::LexisLink > = GET "/api/lexis-links/"
+        "lexis_links_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::LexisLink = GET
+        "/api/lexis-links/{uuid}/" "lexis_links_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> runtime::Accepted = POST "/api/lexis-links/" "lexis_links_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::LexisLink = PUT
+        "/api/lexis-links/{uuid}/" "lexis_links_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::LexisLink = PATCH
+        "/api/lexis-links/{uuid}/" "lexis_links_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/lexis-links/{uuid}/" "lexis_links_destroy" 204u16
+    );
 }

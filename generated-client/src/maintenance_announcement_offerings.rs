@@ -413,93 +413,37 @@ pub struct MaintenanceAnnouncementOfferingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MaintenanceAnnouncementOfferingsMock<'a> {
-    /// Expects `GET /api/maintenance-announcement-offerings/` (operation `maintenance_announcement_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MaintenanceAnnouncementOffering>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/maintenance-announcement-offerings/",
-            "maintenance_announcement_offerings_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/maintenance-announcement-offerings/{uuid}/` (operation `maintenance_announcement_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementOffering> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/maintenance-announcement-offerings/{uuid}/",
-                "maintenance_announcement_offerings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/maintenance-announcement-offerings/` (operation `maintenance_announcement_offerings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementOffering> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/maintenance-announcement-offerings/",
-            "maintenance_announcement_offerings_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/maintenance-announcement-offerings/{uuid}/` (operation `maintenance_announcement_offerings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementOffering> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/maintenance-announcement-offerings/{uuid}/",
-                "maintenance_announcement_offerings_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/maintenance-announcement-offerings/{uuid}/` (operation `maintenance_announcement_offerings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementOffering> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/maintenance-announcement-offerings/{uuid}/",
-                "maintenance_announcement_offerings_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/maintenance-announcement-offerings/{uuid}/` (operation `maintenance_announcement_offerings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/maintenance-announcement-offerings/{uuid}/",
-                "maintenance_announcement_offerings_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MaintenanceAnnouncementOffering > = GET
+        "/api/maintenance-announcement-offerings/"
+        "maintenance_announcement_offerings_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementOffering = GET
+        "/api/maintenance-announcement-offerings/{uuid}/"
+        "maintenance_announcement_offerings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::MaintenanceAnnouncementOffering = POST
+        "/api/maintenance-announcement-offerings/"
+        "maintenance_announcement_offerings_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementOffering = PUT
+        "/api/maintenance-announcement-offerings/{uuid}/"
+        "maintenance_announcement_offerings_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementOffering = PATCH
+        "/api/maintenance-announcement-offerings/{uuid}/"
+        "maintenance_announcement_offerings_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/maintenance-announcement-offerings/{uuid}/"
+        "maintenance_announcement_offerings_destroy" 204u16
+    );
 }

@@ -484,105 +484,37 @@ pub struct MaintenanceAnnouncementTemplateOfferingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MaintenanceAnnouncementTemplateOfferingsMock<'a> {
-    /// Expects `GET /api/maintenance-announcement-template-offerings/` (operation `maintenance_announcement_template_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MaintenanceAnnouncementOfferingTemplate>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/maintenance-announcement-template-offerings/",
-            "maintenance_announcement_template_offerings_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/maintenance-announcement-template-offerings/{uuid}/` (operation `maintenance_announcement_template_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementOfferingTemplate,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/maintenance-announcement-template-offerings/{uuid}/",
-                "maintenance_announcement_template_offerings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/maintenance-announcement-template-offerings/` (operation `maintenance_announcement_template_offerings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementOfferingTemplate,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/maintenance-announcement-template-offerings/",
-            "maintenance_announcement_template_offerings_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/maintenance-announcement-template-offerings/{uuid}/` (operation `maintenance_announcement_template_offerings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementOfferingTemplate,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/maintenance-announcement-template-offerings/{uuid}/",
-                "maintenance_announcement_template_offerings_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/maintenance-announcement-template-offerings/{uuid}/` (operation `maintenance_announcement_template_offerings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementOfferingTemplate,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/maintenance-announcement-template-offerings/{uuid}/",
-                "maintenance_announcement_template_offerings_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/maintenance-announcement-template-offerings/{uuid}/` (operation `maintenance_announcement_template_offerings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/maintenance-announcement-template-offerings/{uuid}/",
-                "maintenance_announcement_template_offerings_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MaintenanceAnnouncementOfferingTemplate > = GET
+        "/api/maintenance-announcement-template-offerings/"
+        "maintenance_announcement_template_offerings_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementOfferingTemplate = GET
+        "/api/maintenance-announcement-template-offerings/{uuid}/"
+        "maintenance_announcement_template_offerings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::MaintenanceAnnouncementOfferingTemplate = POST
+        "/api/maintenance-announcement-template-offerings/"
+        "maintenance_announcement_template_offerings_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementOfferingTemplate = PUT
+        "/api/maintenance-announcement-template-offerings/{uuid}/"
+        "maintenance_announcement_template_offerings_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementOfferingTemplate = PATCH
+        "/api/maintenance-announcement-template-offerings/{uuid}/"
+        "maintenance_announcement_template_offerings_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/maintenance-announcement-template-offerings/{uuid}/"
+        "maintenance_announcement_template_offerings_destroy" 204u16
+    );
 }

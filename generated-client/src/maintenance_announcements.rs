@@ -849,184 +849,68 @@ pub struct MaintenanceAnnouncementsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MaintenanceAnnouncementsMock<'a> {
-    /// Expects `GET /api/maintenance-announcements/` (operation `maintenance_announcements_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MaintenanceAnnouncement>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/maintenance-announcements/",
-            "maintenance_announcements_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/maintenance-announcements/{uuid}/` (operation `maintenance_announcements_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncement> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/maintenance-announcements/{uuid}/",
-                "maintenance_announcements_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/maintenance-announcements/` (operation `maintenance_announcements_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncement> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/maintenance-announcements/",
-            "maintenance_announcements_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/maintenance-announcements/{uuid}/` (operation `maintenance_announcements_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncement> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/maintenance-announcements/{uuid}/",
-                "maintenance_announcements_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/maintenance-announcements/{uuid}/` (operation `maintenance_announcements_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncement> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/maintenance-announcements/{uuid}/",
-                "maintenance_announcements_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/maintenance-announcements/{uuid}/` (operation `maintenance_announcements_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/maintenance-announcements/{uuid}/",
-                "maintenance_announcements_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/maintenance-announcements/maintenance_stats/` (operation `maintenance_announcements_maintenance_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn maintenance_stats_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/maintenance-announcements/maintenance_stats/",
-            "maintenance_announcements_maintenance_stats_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/maintenance-announcements/{uuid}/cancel_maintenance/` (operation `maintenance_announcements_cancel_maintenance`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel_maintenance(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/maintenance-announcements/{uuid}/cancel_maintenance/",
-                "maintenance_announcements_cancel_maintenance",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/maintenance-announcements/{uuid}/complete_maintenance/` (operation `maintenance_announcements_complete_maintenance`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn complete_maintenance(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/maintenance-announcements/{uuid}/complete_maintenance/",
-                "maintenance_announcements_complete_maintenance",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/maintenance-announcements/{uuid}/schedule/` (operation `maintenance_announcements_schedule`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn schedule(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/maintenance-announcements/{uuid}/schedule/",
-                "maintenance_announcements_schedule",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/maintenance-announcements/{uuid}/start_maintenance/` (operation `maintenance_announcements_start_maintenance`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn start_maintenance(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/maintenance-announcements/{uuid}/start_maintenance/",
-                "maintenance_announcements_start_maintenance",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/maintenance-announcements/{uuid}/unschedule/` (operation `maintenance_announcements_unschedule`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unschedule(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/maintenance-announcements/{uuid}/unschedule/",
-                "maintenance_announcements_unschedule",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MaintenanceAnnouncement > = GET
+        "/api/maintenance-announcements/" "maintenance_announcements_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::MaintenanceAnnouncement =
+        GET "/api/maintenance-announcements/{uuid}/" "maintenance_announcements_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::MaintenanceAnnouncement = POST
+        "/api/maintenance-announcements/" "maintenance_announcements_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::MaintenanceAnnouncement =
+        PUT "/api/maintenance-announcements/{uuid}/" "maintenance_announcements_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncement = PATCH "/api/maintenance-announcements/{uuid}/"
+        "maintenance_announcements_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/maintenance-announcements/{uuid}/" "maintenance_announcements_destroy"
+        204u16
+    );
+    runtime::mock_operation!(
+        maintenance_stats_retrieve() ->
+        models::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse = GET
+        "/api/maintenance-announcements/maintenance_stats/"
+        "maintenance_announcements_maintenance_stats_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        cancel_maintenance(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementsDetail = POST
+        "/api/maintenance-announcements/{uuid}/cancel_maintenance/"
+        "maintenance_announcements_cancel_maintenance" 200u16
+    );
+    runtime::mock_operation!(
+        complete_maintenance(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementsDetail = POST
+        "/api/maintenance-announcements/{uuid}/complete_maintenance/"
+        "maintenance_announcements_complete_maintenance" 200u16
+    );
+    runtime::mock_operation!(
+        schedule(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementsDetail = POST
+        "/api/maintenance-announcements/{uuid}/schedule/"
+        "maintenance_announcements_schedule" 200u16
+    );
+    runtime::mock_operation!(
+        start_maintenance(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementsDetail = POST
+        "/api/maintenance-announcements/{uuid}/start_maintenance/"
+        "maintenance_announcements_start_maintenance" 200u16
+    );
+    runtime::mock_operation!(
+        unschedule(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementsDetail = POST
+        "/api/maintenance-announcements/{uuid}/unschedule/"
+        "maintenance_announcements_unschedule" 200u16
+    );
 }

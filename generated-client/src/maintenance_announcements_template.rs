@@ -454,93 +454,37 @@ pub struct MaintenanceAnnouncementsTemplateMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MaintenanceAnnouncementsTemplateMock<'a> {
-    /// Expects `GET /api/maintenance-announcements-template/` (operation `maintenance_announcements_template_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MaintenanceAnnouncementTemplate>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/maintenance-announcements-template/",
-            "maintenance_announcements_template_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/maintenance-announcements-template/{uuid}/` (operation `maintenance_announcements_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/maintenance-announcements-template/{uuid}/",
-                "maintenance_announcements_template_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/maintenance-announcements-template/` (operation `maintenance_announcements_template_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementTemplate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/maintenance-announcements-template/",
-            "maintenance_announcements_template_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/maintenance-announcements-template/{uuid}/` (operation `maintenance_announcements_template_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/maintenance-announcements-template/{uuid}/",
-                "maintenance_announcements_template_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/maintenance-announcements-template/{uuid}/` (operation `maintenance_announcements_template_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/maintenance-announcements-template/{uuid}/",
-                "maintenance_announcements_template_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/maintenance-announcements-template/{uuid}/` (operation `maintenance_announcements_template_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/maintenance-announcements-template/{uuid}/",
-                "maintenance_announcements_template_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MaintenanceAnnouncementTemplate > = GET
+        "/api/maintenance-announcements-template/"
+        "maintenance_announcements_template_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementTemplate = GET
+        "/api/maintenance-announcements-template/{uuid}/"
+        "maintenance_announcements_template_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::MaintenanceAnnouncementTemplate = POST
+        "/api/maintenance-announcements-template/"
+        "maintenance_announcements_template_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementTemplate = PUT
+        "/api/maintenance-announcements-template/{uuid}/"
+        "maintenance_announcements_template_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::MaintenanceAnnouncementTemplate = PATCH
+        "/api/maintenance-announcements-template/{uuid}/"
+        "maintenance_announcements_template_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/maintenance-announcements-template/{uuid}/"
+        "maintenance_announcements_template_destroy" 204u16
+    );
 }

@@ -266,47 +266,19 @@ pub struct ManagedRancherClusterResourcesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ManagedRancherClusterResourcesMock<'a> {
-    /// Expects `GET /api/managed-rancher-cluster-resources/` (operation `managed_rancher_cluster_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Resource>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/managed-rancher-cluster-resources/",
-            "managed_rancher_cluster_resources_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/managed-rancher-cluster-resources/{uuid}/` (operation `managed_rancher_cluster_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Resource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/managed-rancher-cluster-resources/{uuid}/",
-                "managed_rancher_cluster_resources_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/managed-rancher-cluster-resources/{uuid}/add_node/` (operation `managed_rancher_cluster_resources_add_node`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_node(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherNode> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/managed-rancher-cluster-resources/{uuid}/add_node/",
-                "managed_rancher_cluster_resources_add_node",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Resource > = GET
+        "/api/managed-rancher-cluster-resources/"
+        "managed_rancher_cluster_resources_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Resource = GET
+        "/api/managed-rancher-cluster-resources/{uuid}/"
+        "managed_rancher_cluster_resources_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        add_node(uuid : & Uuid = path_param "uuid") -> models::RancherNode = POST
+        "/api/managed-rancher-cluster-resources/{uuid}/add_node/"
+        "managed_rancher_cluster_resources_add_node" 200u16
+    );
 }

@@ -149,33 +149,14 @@ pub struct MarketplaceArticleCodeUpdateMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceArticleCodeUpdateMock<'a> {
-    /// Expects `POST /api/marketplace-article-code-update/apply/` (operation `marketplace_article_code_update_apply`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn apply(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ArticleCodeUpdateApply> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-article-code-update/apply/",
-            "marketplace_article_code_update_apply",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-article-code-update/preview/` (operation `marketplace_article_code_update_preview`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn preview(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::ArticleCodeUpdatePreview>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-article-code-update/preview/",
-            "marketplace_article_code_update_preview",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        apply() -> models::ArticleCodeUpdateApply = POST
+        "/api/marketplace-article-code-update/apply/"
+        "marketplace_article_code_update_apply" 200u16
+    );
+    runtime::mock_operation!(
+        preview() -> Vec < Lenient < models::ArticleCodeUpdatePreview > > = POST
+        "/api/marketplace-article-code-update/preview/"
+        "marketplace_article_code_update_preview" 200u16
+    );
 }

@@ -415,90 +415,32 @@ pub struct MarketplaceAttributeOptionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceAttributeOptionsMock<'a> {
-    /// Expects `GET /api/marketplace-attribute-options/` (operation `marketplace_attribute_options_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AttributeOption>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-attribute-options/",
-            "marketplace_attribute_options_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-attribute-options/{uuid}/` (operation `marketplace_attribute_options_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AttributeOption> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-attribute-options/{uuid}/",
-                "marketplace_attribute_options_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-attribute-options/` (operation `marketplace_attribute_options_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AttributeOption> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-attribute-options/",
-            "marketplace_attribute_options_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-attribute-options/{uuid}/` (operation `marketplace_attribute_options_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AttributeOption> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-attribute-options/{uuid}/",
-                "marketplace_attribute_options_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-attribute-options/{uuid}/` (operation `marketplace_attribute_options_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AttributeOption> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-attribute-options/{uuid}/",
-                "marketplace_attribute_options_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-attribute-options/{uuid}/` (operation `marketplace_attribute_options_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-attribute-options/{uuid}/",
-                "marketplace_attribute_options_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AttributeOption > = GET
+        "/api/marketplace-attribute-options/" "marketplace_attribute_options_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AttributeOption = GET
+        "/api/marketplace-attribute-options/{uuid}/"
+        "marketplace_attribute_options_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::AttributeOption = POST "/api/marketplace-attribute-options/"
+        "marketplace_attribute_options_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::AttributeOption = PUT
+        "/api/marketplace-attribute-options/{uuid}/"
+        "marketplace_attribute_options_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::AttributeOption =
+        PATCH "/api/marketplace-attribute-options/{uuid}/"
+        "marketplace_attribute_options_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-attribute-options/{uuid}/"
+        "marketplace_attribute_options_destroy" 204u16
+    );
 }

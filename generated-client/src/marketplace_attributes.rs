@@ -407,88 +407,29 @@ pub struct MarketplaceAttributesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceAttributesMock<'a> {
-    /// Expects `GET /api/marketplace-attributes/` (operation `marketplace_attributes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Attribute>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-attributes/",
-            "marketplace_attributes_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-attributes/{uuid}/` (operation `marketplace_attributes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Attribute> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-attributes/{uuid}/",
-                "marketplace_attributes_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-attributes/` (operation `marketplace_attributes_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Attribute> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-attributes/",
-            "marketplace_attributes_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-attributes/{uuid}/` (operation `marketplace_attributes_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Attribute> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-attributes/{uuid}/",
-                "marketplace_attributes_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-attributes/{uuid}/` (operation `marketplace_attributes_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Attribute> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-attributes/{uuid}/",
-                "marketplace_attributes_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-attributes/{uuid}/` (operation `marketplace_attributes_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-attributes/{uuid}/",
-                "marketplace_attributes_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Attribute > = GET
+        "/api/marketplace-attributes/" "marketplace_attributes_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Attribute = GET
+        "/api/marketplace-attributes/{uuid}/" "marketplace_attributes_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Attribute = POST "/api/marketplace-attributes/"
+        "marketplace_attributes_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Attribute = PUT
+        "/api/marketplace-attributes/{uuid}/" "marketplace_attributes_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Attribute = PATCH
+        "/api/marketplace-attributes/{uuid}/" "marketplace_attributes_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-attributes/{uuid}/" "marketplace_attributes_destroy" 204u16
+    );
 }

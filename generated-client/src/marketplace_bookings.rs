@@ -73,22 +73,9 @@ pub struct MarketplaceBookingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceBookingsMock<'a> {
-    /// Expects `GET /api/marketplace-bookings/{uuid}/` (operation `marketplace_bookings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::MarketplaceBookingsListResponse>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-bookings/{uuid}/",
-                "marketplace_bookings_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list(uuid : & str = path_param "uuid") -> Vec < Lenient <
+        models::MarketplaceBookingsListResponse > > = GET
+        "/api/marketplace-bookings/{uuid}/" "marketplace_bookings_list" 200u16
+    );
 }

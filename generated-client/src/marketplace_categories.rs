@@ -557,93 +557,29 @@ pub struct MarketplaceCategoriesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCategoriesMock<'a> {
-    /// Expects `GET /api/marketplace-categories/` (operation `marketplace_categories_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceCategory>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-categories/",
-            "marketplace_categories_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-categories/{uuid}/` (operation `marketplace_categories_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceCategory> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-categories/{uuid}/",
-                "marketplace_categories_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-categories/` (operation `marketplace_categories_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceCategory> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-categories/",
-            "marketplace_categories_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-categories/{uuid}/` (operation `marketplace_categories_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceCategory> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-categories/{uuid}/",
-                "marketplace_categories_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-categories/{uuid}/` (operation `marketplace_categories_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceCategory> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-categories/{uuid}/",
-                "marketplace_categories_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-categories/{uuid}/` (operation `marketplace_categories_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-categories/{uuid}/",
-                "marketplace_categories_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceCategory > = GET
+        "/api/marketplace-categories/" "marketplace_categories_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::MarketplaceCategory = GET
+        "/api/marketplace-categories/{uuid}/" "marketplace_categories_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::MarketplaceCategory = POST "/api/marketplace-categories/"
+        "marketplace_categories_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::MarketplaceCategory = PUT
+        "/api/marketplace-categories/{uuid}/" "marketplace_categories_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::MarketplaceCategory
+        = PATCH "/api/marketplace-categories/{uuid}/"
+        "marketplace_categories_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-categories/{uuid}/" "marketplace_categories_destroy" 204u16
+    );
 }

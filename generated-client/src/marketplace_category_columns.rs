@@ -424,90 +424,32 @@ pub struct MarketplaceCategoryColumnsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCategoryColumnsMock<'a> {
-    /// Expects `GET /api/marketplace-category-columns/` (operation `marketplace_category_columns_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CategoryColumn>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-category-columns/",
-            "marketplace_category_columns_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-category-columns/{uuid}/` (operation `marketplace_category_columns_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CategoryColumn> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-category-columns/{uuid}/",
-                "marketplace_category_columns_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-category-columns/` (operation `marketplace_category_columns_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CategoryColumn> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-category-columns/",
-            "marketplace_category_columns_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-category-columns/{uuid}/` (operation `marketplace_category_columns_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CategoryColumn> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-category-columns/{uuid}/",
-                "marketplace_category_columns_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-category-columns/{uuid}/` (operation `marketplace_category_columns_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CategoryColumn> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-category-columns/{uuid}/",
-                "marketplace_category_columns_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-category-columns/{uuid}/` (operation `marketplace_category_columns_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-category-columns/{uuid}/",
-                "marketplace_category_columns_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CategoryColumn > = GET
+        "/api/marketplace-category-columns/" "marketplace_category_columns_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::CategoryColumn = GET
+        "/api/marketplace-category-columns/{uuid}/"
+        "marketplace_category_columns_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CategoryColumn = POST "/api/marketplace-category-columns/"
+        "marketplace_category_columns_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::CategoryColumn = PUT
+        "/api/marketplace-category-columns/{uuid}/" "marketplace_category_columns_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::CategoryColumn =
+        PATCH "/api/marketplace-category-columns/{uuid}/"
+        "marketplace_category_columns_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-category-columns/{uuid}/"
+        "marketplace_category_columns_destroy" 204u16
+    );
 }

@@ -258,35 +258,14 @@ pub struct MarketplaceCategoryComponentUsagesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCategoryComponentUsagesMock<'a> {
-    /// Expects `GET /api/marketplace-category-component-usages/` (operation `marketplace_category_component_usages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CategoryComponentUsage>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-category-component-usages/",
-            "marketplace_category_component_usages_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-category-component-usages/{id}/` (operation `marketplace_category_component_usages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CategoryComponentUsage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-category-component-usages/{id}/",
-                "marketplace_category_component_usages_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CategoryComponentUsage > = GET
+        "/api/marketplace-category-component-usages/"
+        "marketplace_category_component_usages_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::CategoryComponentUsage = GET
+        "/api/marketplace-category-component-usages/{id}/"
+        "marketplace_category_component_usages_retrieve" 200u16
+    );
 }

@@ -404,93 +404,34 @@ pub struct MarketplaceCategoryComponentsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCategoryComponentsMock<'a> {
-    /// Expects `GET /api/marketplace-category-components/` (operation `marketplace_category_components_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CategoryComponents>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-category-components/",
-            "marketplace_category_components_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-category-components/{id}/` (operation `marketplace_category_components_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CategoryComponents> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-category-components/{id}/",
-                "marketplace_category_components_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `POST /api/marketplace-category-components/` (operation `marketplace_category_components_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CategoryComponents> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-category-components/",
-            "marketplace_category_components_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-category-components/{id}/` (operation `marketplace_category_components_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CategoryComponents> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-category-components/{id}/",
-                "marketplace_category_components_update",
-                200u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `PATCH /api/marketplace-category-components/{id}/` (operation `marketplace_category_components_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CategoryComponents> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-category-components/{id}/",
-                "marketplace_category_components_partial_update",
-                200u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `DELETE /api/marketplace-category-components/{id}/` (operation `marketplace_category_components_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-category-components/{id}/",
-                "marketplace_category_components_destroy",
-                204u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CategoryComponents > = GET
+        "/api/marketplace-category-components/" "marketplace_category_components_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::CategoryComponents = GET
+        "/api/marketplace-category-components/{id}/"
+        "marketplace_category_components_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CategoryComponents = POST
+        "/api/marketplace-category-components/" "marketplace_category_components_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        update(id : & i64 = path_param "id") -> models::CategoryComponents = PUT
+        "/api/marketplace-category-components/{id}/"
+        "marketplace_category_components_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(id : & i64 = path_param "id") -> models::CategoryComponents =
+        PATCH "/api/marketplace-category-components/{id}/"
+        "marketplace_category_components_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(id : & i64 = path_param "id") -> runtime::Accepted = DELETE
+        "/api/marketplace-category-components/{id}/"
+        "marketplace_category_components_destroy" 204u16
+    );
 }

@@ -179,37 +179,16 @@ pub struct MarketplaceChatMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceChatMock<'a> {
-    /// Expects `POST /api/marketplace-chat/click/` (operation `marketplace_chat_click`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn click(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-chat/click/",
-            "marketplace_chat_click",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-chat/feedback/` (operation `marketplace_chat_feedback`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn feedback(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-chat/feedback/",
-            "marketplace_chat_feedback",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-chat/stream/` (operation `marketplace_chat_stream`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stream(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-chat/stream/",
-            "marketplace_chat_stream",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        click() -> runtime::Accepted = POST "/api/marketplace-chat/click/"
+        "marketplace_chat_click" 200u16
+    );
+    runtime::mock_operation!(
+        feedback() -> runtime::Accepted = POST "/api/marketplace-chat/feedback/"
+        "marketplace_chat_feedback" 200u16
+    );
+    runtime::mock_operation!(
+        stream() -> runtime::Accepted = POST "/api/marketplace-chat/stream/"
+        "marketplace_chat_stream" 200u16
+    );
 }

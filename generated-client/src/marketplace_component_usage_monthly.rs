@@ -241,20 +241,9 @@ pub struct MarketplaceComponentUsageMonthlyMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceComponentUsageMonthlyMock<'a> {
-    /// Expects `GET /api/marketplace-component-usage-monthly/` (operation `marketplace_component_usage_monthly_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ComponentUsageMonthly>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-component-usage-monthly/",
-            "marketplace_component_usage_monthly_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ComponentUsageMonthly > = GET
+        "/api/marketplace-component-usage-monthly/"
+        "marketplace_component_usage_monthly_list" 200u16
+    );
 }

@@ -532,73 +532,28 @@ pub struct MarketplaceComponentUsagesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceComponentUsagesMock<'a> {
-    /// Expects `GET /api/marketplace-component-usages/` (operation `marketplace_component_usages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ComponentUsage>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-component-usages/",
-            "marketplace_component_usages_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-component-usages/{uuid}/` (operation `marketplace_component_usages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ComponentUsage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-component-usages/{uuid}/",
-                "marketplace_component_usages_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-component-usages/set_usage/` (operation `marketplace_component_usages_set_usage`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_usage(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-component-usages/set_usage/",
-            "marketplace_component_usages_set_usage",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-component-usages/{uuid}/set_user_usage/` (operation `marketplace_component_usages_set_user_usage`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_user_usage(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-component-usages/{uuid}/set_user_usage/",
-                "marketplace_component_usages_set_user_usage",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-component-usages/{uuid}/set_user_usages/` (operation `marketplace_component_usages_set_user_usages`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_user_usages(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-component-usages/{uuid}/set_user_usages/",
-                "marketplace_component_usages_set_user_usages",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ComponentUsage > = GET
+        "/api/marketplace-component-usages/" "marketplace_component_usages_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ComponentUsage = GET
+        "/api/marketplace-component-usages/{uuid}/"
+        "marketplace_component_usages_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        set_usage() -> runtime::Accepted = POST
+        "/api/marketplace-component-usages/set_usage/"
+        "marketplace_component_usages_set_usage" 201u16
+    );
+    runtime::mock_operation!(
+        set_user_usage(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-component-usages/{uuid}/set_user_usage/"
+        "marketplace_component_usages_set_user_usage" 201u16
+    );
+    runtime::mock_operation!(
+        set_user_usages(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-component-usages/{uuid}/set_user_usages/"
+        "marketplace_component_usages_set_user_usages" 201u16
+    );
 }

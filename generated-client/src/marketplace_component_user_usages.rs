@@ -371,35 +371,14 @@ pub struct MarketplaceComponentUserUsagesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceComponentUserUsagesMock<'a> {
-    /// Expects `GET /api/marketplace-component-user-usages/` (operation `marketplace_component_user_usages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ComponentUserUsage>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-component-user-usages/",
-            "marketplace_component_user_usages_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-component-user-usages/{uuid}/` (operation `marketplace_component_user_usages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ComponentUserUsage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-component-user-usages/{uuid}/",
-                "marketplace_component_user_usages_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ComponentUserUsage > = GET
+        "/api/marketplace-component-user-usages/"
+        "marketplace_component_user_usages_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ComponentUserUsage = GET
+        "/api/marketplace-component-user-usages/{uuid}/"
+        "marketplace_component_user_usages_retrieve" 200u16
+    );
 }

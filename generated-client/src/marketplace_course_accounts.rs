@@ -633,86 +633,32 @@ pub struct MarketplaceCourseAccountsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCourseAccountsMock<'a> {
-    /// Expects `GET /api/marketplace-course-accounts/` (operation `marketplace_course_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CourseAccount>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-course-accounts/",
-            "marketplace_course_accounts_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-course-accounts/{uuid}/` (operation `marketplace_course_accounts_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CourseAccount> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-course-accounts/{uuid}/",
-                "marketplace_course_accounts_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-course-accounts/` (operation `marketplace_course_accounts_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::CourseAccount> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-course-accounts/",
-            "marketplace_course_accounts_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-course-accounts/create_bulk/` (operation `marketplace_course_accounts_create_bulk`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_bulk(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::CourseAccount>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-course-accounts/create_bulk/",
-            "marketplace_course_accounts_create_bulk",
-            200u16,
-        )
-    }
-    /// Expects `DELETE /api/marketplace-course-accounts/{uuid}/` (operation `marketplace_course_accounts_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-course-accounts/{uuid}/",
-                "marketplace_course_accounts_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-course-accounts/{uuid}/retry/` (operation `marketplace_course_accounts_retry`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retry(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CourseAccount> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-course-accounts/{uuid}/retry/",
-                "marketplace_course_accounts_retry",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CourseAccount > = GET
+        "/api/marketplace-course-accounts/" "marketplace_course_accounts_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::CourseAccount = GET
+        "/api/marketplace-course-accounts/{uuid}/" "marketplace_course_accounts_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CourseAccount = POST "/api/marketplace-course-accounts/"
+        "marketplace_course_accounts_create" 201u16
+    );
+    runtime::mock_operation!(
+        create_bulk() -> Vec < Lenient < models::CourseAccount > > = POST
+        "/api/marketplace-course-accounts/create_bulk/"
+        "marketplace_course_accounts_create_bulk" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-course-accounts/{uuid}/" "marketplace_course_accounts_destroy"
+        204u16
+    );
+    runtime::mock_operation!(
+        retry(uuid : & Uuid = path_param "uuid") -> models::CourseAccount = POST
+        "/api/marketplace-course-accounts/{uuid}/retry/"
+        "marketplace_course_accounts_retry" 202u16
+    );
 }

@@ -482,106 +482,41 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCustomerEstimatedCostPoliciesMock<'a> {
-    /// Expects `GET /api/marketplace-customer-estimated-cost-policies/` (operation `marketplace_customer_estimated_cost_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomerEstimatedCostPolicy>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-customer-estimated-cost-policies/",
-            "marketplace_customer_estimated_cost_policies_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-customer-estimated-cost-policies/{uuid}/` (operation `marketplace_customer_estimated_cost_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerEstimatedCostPolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-customer-estimated-cost-policies/{uuid}/",
-                "marketplace_customer_estimated_cost_policies_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-customer-estimated-cost-policies/` (operation `marketplace_customer_estimated_cost_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerEstimatedCostPolicy> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-customer-estimated-cost-policies/",
-            "marketplace_customer_estimated_cost_policies_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-customer-estimated-cost-policies/{uuid}/` (operation `marketplace_customer_estimated_cost_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerEstimatedCostPolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-customer-estimated-cost-policies/{uuid}/",
-                "marketplace_customer_estimated_cost_policies_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-customer-estimated-cost-policies/{uuid}/` (operation `marketplace_customer_estimated_cost_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerEstimatedCostPolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-customer-estimated-cost-policies/{uuid}/",
-                "marketplace_customer_estimated_cost_policies_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-customer-estimated-cost-policies/{uuid}/` (operation `marketplace_customer_estimated_cost_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-customer-estimated-cost-policies/{uuid}/",
-                "marketplace_customer_estimated_cost_policies_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-customer-estimated-cost-policies/actions/` (operation `marketplace_customer_estimated_cost_policies_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn actions_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-customer-estimated-cost-policies/actions/",
-            "marketplace_customer_estimated_cost_policies_actions_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CustomerEstimatedCostPolicy > = GET
+        "/api/marketplace-customer-estimated-cost-policies/"
+        "marketplace_customer_estimated_cost_policies_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::CustomerEstimatedCostPolicy = GET
+        "/api/marketplace-customer-estimated-cost-policies/{uuid}/"
+        "marketplace_customer_estimated_cost_policies_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CustomerEstimatedCostPolicy = POST
+        "/api/marketplace-customer-estimated-cost-policies/"
+        "marketplace_customer_estimated_cost_policies_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::CustomerEstimatedCostPolicy
+        = PUT "/api/marketplace-customer-estimated-cost-policies/{uuid}/"
+        "marketplace_customer_estimated_cost_policies_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::CustomerEstimatedCostPolicy = PATCH
+        "/api/marketplace-customer-estimated-cost-policies/{uuid}/"
+        "marketplace_customer_estimated_cost_policies_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-customer-estimated-cost-policies/{uuid}/"
+        "marketplace_customer_estimated_cost_policies_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        actions_retrieve() -> Vec < Lenient < serde_json::Value > > = GET
+        "/api/marketplace-customer-estimated-cost-policies/actions/"
+        "marketplace_customer_estimated_cost_policies_actions_retrieve" 200u16
+    );
 }

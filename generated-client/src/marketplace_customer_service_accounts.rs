@@ -518,108 +518,41 @@ pub struct MarketplaceCustomerServiceAccountsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCustomerServiceAccountsMock<'a> {
-    /// Expects `GET /api/marketplace-customer-service-accounts/` (operation `marketplace_customer_service_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomerServiceAccount>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-customer-service-accounts/",
-            "marketplace_customer_service_accounts_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-customer-service-accounts/{uuid}/` (operation `marketplace_customer_service_accounts_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerServiceAccount> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-customer-service-accounts/{uuid}/",
-                "marketplace_customer_service_accounts_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-customer-service-accounts/` (operation `marketplace_customer_service_accounts_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerServiceAccount> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-customer-service-accounts/",
-            "marketplace_customer_service_accounts_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-customer-service-accounts/{uuid}/` (operation `marketplace_customer_service_accounts_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerServiceAccount> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-customer-service-accounts/{uuid}/",
-                "marketplace_customer_service_accounts_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-customer-service-accounts/{uuid}/` (operation `marketplace_customer_service_accounts_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerServiceAccount> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-customer-service-accounts/{uuid}/",
-                "marketplace_customer_service_accounts_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-customer-service-accounts/{uuid}/` (operation `marketplace_customer_service_accounts_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-customer-service-accounts/{uuid}/",
-                "marketplace_customer_service_accounts_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-customer-service-accounts/{uuid}/rotate_api_key/` (operation `marketplace_customer_service_accounts_rotate_api_key`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rotate_api_key(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CustomerServiceAccount> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-customer-service-accounts/{uuid}/rotate_api_key/",
-                "marketplace_customer_service_accounts_rotate_api_key",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::CustomerServiceAccount > = GET
+        "/api/marketplace-customer-service-accounts/"
+        "marketplace_customer_service_accounts_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::CustomerServiceAccount =
+        GET "/api/marketplace-customer-service-accounts/{uuid}/"
+        "marketplace_customer_service_accounts_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CustomerServiceAccount = POST
+        "/api/marketplace-customer-service-accounts/"
+        "marketplace_customer_service_accounts_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::CustomerServiceAccount = PUT
+        "/api/marketplace-customer-service-accounts/{uuid}/"
+        "marketplace_customer_service_accounts_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::CustomerServiceAccount = PATCH
+        "/api/marketplace-customer-service-accounts/{uuid}/"
+        "marketplace_customer_service_accounts_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-customer-service-accounts/{uuid}/"
+        "marketplace_customer_service_accounts_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        rotate_api_key(uuid : & Uuid = path_param "uuid") ->
+        models::CustomerServiceAccount = POST
+        "/api/marketplace-customer-service-accounts/{uuid}/rotate_api_key/"
+        "marketplace_customer_service_accounts_rotate_api_key" 200u16
+    );
 }

@@ -234,59 +234,24 @@ pub struct MarketplaceCustomerUsageMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCustomerUsageMock<'a> {
-    /// Expects `GET /api/marketplace-customer-usage/{uuid}/components-usage/` (operation `marketplace_customer_usage_components_usage_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn components_usage_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceCustomerUsageComponents,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-customer-usage/{uuid}/components-usage/",
-                "marketplace_customer_usage_components_usage_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-customer-usage/{uuid}/components-usage-by-project/` (operation `marketplace_customer_usage_components_usage_by_project_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn components_usage_by_project_retrieve(
-        &self,
-        uuid: &Uuid,
-        offering_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-customer-usage/{uuid}/components-usage-by-project/",
-                "marketplace_customer_usage_components_usage_by_project_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("offering_uuid", offering_uuid)
-    }
-    /// Expects `GET /api/marketplace-customer-usage/{uuid}/components-usage-timeseries/` (operation `marketplace_customer_usage_components_usage_timeseries_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn components_usage_timeseries_retrieve(
-        &self,
-        uuid: &Uuid,
-        offering_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ComponentsUsageTimeseries> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-customer-usage/{uuid}/components-usage-timeseries/",
-                "marketplace_customer_usage_components_usage_timeseries_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("offering_uuid", offering_uuid)
-    }
+    runtime::mock_operation!(
+        components_usage_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceCustomerUsageComponents = GET
+        "/api/marketplace-customer-usage/{uuid}/components-usage/"
+        "marketplace_customer_usage_components_usage_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        components_usage_by_project_retrieve(uuid : & Uuid = path_param "uuid",
+        offering_uuid : & Uuid = query "offering_uuid") ->
+        models::MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponse = GET
+        "/api/marketplace-customer-usage/{uuid}/components-usage-by-project/"
+        "marketplace_customer_usage_components_usage_by_project_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        components_usage_timeseries_retrieve(uuid : & Uuid = path_param "uuid",
+        offering_uuid : & Uuid = query "offering_uuid") ->
+        models::ComponentsUsageTimeseries = GET
+        "/api/marketplace-customer-usage/{uuid}/components-usage-timeseries/"
+        "marketplace_customer_usage_components_usage_timeseries_retrieve" 200u16
+    );
 }

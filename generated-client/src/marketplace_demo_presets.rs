@@ -249,50 +249,18 @@ pub struct MarketplaceDemoPresetsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceDemoPresetsMock<'a> {
-    /// Expects `GET /api/marketplace-demo-presets/list/` (operation `marketplace_demo_presets_list_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceDemoPreset>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-demo-presets/list/",
-            "marketplace_demo_presets_list_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-demo-presets/info/{name}/` (operation `marketplace_demo_presets_info_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn info_retrieve(
-        &self,
-        name: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceDemoPreset> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-demo-presets/info/{name}/",
-                "marketplace_demo_presets_info_retrieve",
-                200u16,
-            )
-            .path_param("name", name)
-    }
-    /// Expects `POST /api/marketplace-demo-presets/load/{name}/` (operation `marketplace_demo_presets_load`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn load(
-        &self,
-        name: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DemoPresetLoadRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-demo-presets/load/{name}/",
-                "marketplace_demo_presets_load",
-                200u16,
-            )
-            .path_param("name", name)
-    }
+    runtime::mock_operation!(
+        list_list() -> runtime::Page < models::MarketplaceDemoPreset > = GET
+        "/api/marketplace-demo-presets/list/" "marketplace_demo_presets_list_list" 200u16
+    );
+    runtime::mock_operation!(
+        info_retrieve(name : & str = path_param "name") -> models::MarketplaceDemoPreset
+        = GET "/api/marketplace-demo-presets/info/{name}/"
+        "marketplace_demo_presets_info_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        load(name : & str = path_param "name") -> models::DemoPresetLoadRequest = POST
+        "/api/marketplace-demo-presets/load/{name}/" "marketplace_demo_presets_load"
+        200u16
+    );
 }

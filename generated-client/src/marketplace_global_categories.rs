@@ -99,15 +99,8 @@ pub struct MarketplaceGlobalCategoriesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceGlobalCategoriesMock<'a> {
-    /// Expects `GET /api/marketplace-global-categories/` (operation `marketplace_global_categories_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-global-categories/",
-            "marketplace_global_categories_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> runtime::Accepted = GET "/api/marketplace-global-categories/"
+        "marketplace_global_categories_retrieve" 200u16
+    );
 }

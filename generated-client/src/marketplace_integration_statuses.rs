@@ -307,35 +307,15 @@ pub struct MarketplaceIntegrationStatusesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceIntegrationStatusesMock<'a> {
-    /// Expects `GET /api/marketplace-integration-statuses/` (operation `marketplace_integration_statuses_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceIntegrationStatuse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-integration-statuses/",
-            "marketplace_integration_statuses_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-integration-statuses/{uuid}/` (operation `marketplace_integration_statuses_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceIntegrationStatuse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-integration-statuses/{uuid}/",
-                "marketplace_integration_statuses_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceIntegrationStatuse > = GET
+        "/api/marketplace-integration-statuses/" "marketplace_integration_statuses_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceIntegrationStatuse = GET
+        "/api/marketplace-integration-statuses/{uuid}/"
+        "marketplace_integration_statuses_retrieve" 200u16
+    );
 }

@@ -393,58 +393,22 @@ pub struct MarketplaceOfferingFilesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingFilesMock<'a> {
-    /// Expects `GET /api/marketplace-offering-files/` (operation `marketplace_offering_files_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OfferingFile>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-files/",
-            "marketplace_offering_files_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-offering-files/{uuid}/` (operation `marketplace_offering_files_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingFile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-files/{uuid}/",
-                "marketplace_offering_files_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-files/` (operation `marketplace_offering_files_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OfferingFile> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-offering-files/",
-            "marketplace_offering_files_create",
-            201u16,
-        )
-    }
-    /// Expects `DELETE /api/marketplace-offering-files/{uuid}/` (operation `marketplace_offering_files_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-offering-files/{uuid}/",
-                "marketplace_offering_files_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OfferingFile > = GET
+        "/api/marketplace-offering-files/" "marketplace_offering_files_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OfferingFile = GET
+        "/api/marketplace-offering-files/{uuid}/" "marketplace_offering_files_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OfferingFile = POST "/api/marketplace-offering-files/"
+        "marketplace_offering_files_create" 201u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-offering-files/{uuid}/" "marketplace_offering_files_destroy"
+        204u16
+    );
 }

@@ -459,88 +459,32 @@ pub struct MarketplaceOfferingGroupsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingGroupsMock<'a> {
-    /// Expects `GET /api/marketplace-offering-groups/` (operation `marketplace_offering_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OfferingGroup>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-groups/",
-            "marketplace_offering_groups_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-offering-groups/{uuid}/` (operation `marketplace_offering_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-groups/{uuid}/",
-                "marketplace_offering_groups_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-groups/` (operation `marketplace_offering_groups_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OfferingGroup> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-offering-groups/",
-            "marketplace_offering_groups_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-offering-groups/{uuid}/` (operation `marketplace_offering_groups_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-offering-groups/{uuid}/",
-                "marketplace_offering_groups_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-offering-groups/{uuid}/` (operation `marketplace_offering_groups_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-offering-groups/{uuid}/",
-                "marketplace_offering_groups_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-offering-groups/{uuid}/` (operation `marketplace_offering_groups_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-offering-groups/{uuid}/",
-                "marketplace_offering_groups_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OfferingGroup > = GET
+        "/api/marketplace-offering-groups/" "marketplace_offering_groups_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OfferingGroup = GET
+        "/api/marketplace-offering-groups/{uuid}/" "marketplace_offering_groups_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OfferingGroup = POST "/api/marketplace-offering-groups/"
+        "marketplace_offering_groups_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OfferingGroup = PUT
+        "/api/marketplace-offering-groups/{uuid}/" "marketplace_offering_groups_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OfferingGroup =
+        PATCH "/api/marketplace-offering-groups/{uuid}/"
+        "marketplace_offering_groups_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-offering-groups/{uuid}/" "marketplace_offering_groups_destroy"
+        204u16
+    );
 }

@@ -381,35 +381,14 @@ pub struct MarketplaceOfferingPermissionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingPermissionsMock<'a> {
-    /// Expects `GET /api/marketplace-offering-permissions/` (operation `marketplace_offering_permissions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceOfferingPermission>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-permissions/",
-            "marketplace_offering_permissions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-offering-permissions/{id}/` (operation `marketplace_offering_permissions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingPermission> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-permissions/{id}/",
-                "marketplace_offering_permissions_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceOfferingPermission > = GET
+        "/api/marketplace-offering-permissions/" "marketplace_offering_permissions_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::MarketplaceOfferingPermission =
+        GET "/api/marketplace-offering-permissions/{id}/"
+        "marketplace_offering_permissions_retrieve" 200u16
+    );
 }

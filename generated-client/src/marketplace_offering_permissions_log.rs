@@ -381,35 +381,14 @@ pub struct MarketplaceOfferingPermissionsLogMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingPermissionsLogMock<'a> {
-    /// Expects `GET /api/marketplace-offering-permissions-log/` (operation `marketplace_offering_permissions_log_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceOfferingPermission>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-permissions-log/",
-            "marketplace_offering_permissions_log_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-offering-permissions-log/{id}/` (operation `marketplace_offering_permissions_log_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingPermission> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-permissions-log/{id}/",
-                "marketplace_offering_permissions_log_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceOfferingPermission > = GET
+        "/api/marketplace-offering-permissions-log/"
+        "marketplace_offering_permissions_log_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::MarketplaceOfferingPermission =
+        GET "/api/marketplace-offering-permissions-log/{id}/"
+        "marketplace_offering_permissions_log_retrieve" 200u16
+    );
 }

@@ -502,120 +502,42 @@ pub struct MarketplaceOfferingProfilesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingProfilesMock<'a> {
-    /// Expects `GET /api/marketplace-offering-profiles/` (operation `marketplace_offering_profiles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OfferingProfile>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-profiles/",
-            "marketplace_offering_profiles_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-offering-profiles/{uuid}/` (operation `marketplace_offering_profiles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-profiles/{uuid}/",
-                "marketplace_offering_profiles_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-profiles/` (operation `marketplace_offering_profiles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingProfile> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-offering-profiles/",
-            "marketplace_offering_profiles_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-offering-profiles/{uuid}/` (operation `marketplace_offering_profiles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-offering-profiles/{uuid}/",
-                "marketplace_offering_profiles_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-offering-profiles/{uuid}/` (operation `marketplace_offering_profiles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-offering-profiles/{uuid}/",
-                "marketplace_offering_profiles_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-offering-profiles/{uuid}/` (operation `marketplace_offering_profiles_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-offering-profiles/{uuid}/",
-                "marketplace_offering_profiles_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-profiles/{uuid}/add_role/` (operation `marketplace_offering_profiles_add_role`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_role(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-profiles/{uuid}/add_role/",
-                "marketplace_offering_profiles_add_role",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-profiles/{uuid}/remove_role/` (operation `marketplace_offering_profiles_remove_role`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remove_role(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-profiles/{uuid}/remove_role/",
-                "marketplace_offering_profiles_remove_role",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OfferingProfile > = GET
+        "/api/marketplace-offering-profiles/" "marketplace_offering_profiles_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OfferingProfile = GET
+        "/api/marketplace-offering-profiles/{uuid}/"
+        "marketplace_offering_profiles_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OfferingProfile = POST "/api/marketplace-offering-profiles/"
+        "marketplace_offering_profiles_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OfferingProfile = PUT
+        "/api/marketplace-offering-profiles/{uuid}/"
+        "marketplace_offering_profiles_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OfferingProfile =
+        PATCH "/api/marketplace-offering-profiles/{uuid}/"
+        "marketplace_offering_profiles_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-offering-profiles/{uuid}/"
+        "marketplace_offering_profiles_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        add_role(uuid : & Uuid = path_param "uuid") -> models::OfferingProfile = POST
+        "/api/marketplace-offering-profiles/{uuid}/add_role/"
+        "marketplace_offering_profiles_add_role" 200u16
+    );
+    runtime::mock_operation!(
+        remove_role(uuid : & Uuid = path_param "uuid") -> models::OfferingProfile = POST
+        "/api/marketplace-offering-profiles/{uuid}/remove_role/"
+        "marketplace_offering_profiles_remove_role" 200u16
+    );
 }

@@ -212,35 +212,15 @@ pub struct MarketplaceOfferingReferralsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingReferralsMock<'a> {
-    /// Expects `GET /api/marketplace-offering-referrals/` (operation `marketplace_offering_referrals_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceOfferingReferral>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-referrals/",
-            "marketplace_offering_referrals_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-offering-referrals/{uuid}/` (operation `marketplace_offering_referrals_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingReferral> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-referrals/{uuid}/",
-                "marketplace_offering_referrals_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceOfferingReferral > = GET
+        "/api/marketplace-offering-referrals/" "marketplace_offering_referrals_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceOfferingReferral = GET
+        "/api/marketplace-offering-referrals/{uuid}/"
+        "marketplace_offering_referrals_retrieve" 200u16
+    );
 }

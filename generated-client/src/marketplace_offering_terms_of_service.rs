@@ -488,93 +488,35 @@ pub struct MarketplaceOfferingTermsOfServiceMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingTermsOfServiceMock<'a> {
-    /// Expects `GET /api/marketplace-offering-terms-of-service/` (operation `marketplace_offering_terms_of_service_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OfferingTermsOfService>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-terms-of-service/",
-            "marketplace_offering_terms_of_service_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-offering-terms-of-service/{uuid}/` (operation `marketplace_offering_terms_of_service_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingTermsOfService> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-terms-of-service/{uuid}/",
-                "marketplace_offering_terms_of_service_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-terms-of-service/` (operation `marketplace_offering_terms_of_service_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingTermsOfServiceCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-offering-terms-of-service/",
-            "marketplace_offering_terms_of_service_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-offering-terms-of-service/{uuid}/` (operation `marketplace_offering_terms_of_service_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingTermsOfService> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-offering-terms-of-service/{uuid}/",
-                "marketplace_offering_terms_of_service_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-offering-terms-of-service/{uuid}/` (operation `marketplace_offering_terms_of_service_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingTermsOfService> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-offering-terms-of-service/{uuid}/",
-                "marketplace_offering_terms_of_service_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-offering-terms-of-service/{uuid}/` (operation `marketplace_offering_terms_of_service_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-offering-terms-of-service/{uuid}/",
-                "marketplace_offering_terms_of_service_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OfferingTermsOfService > = GET
+        "/api/marketplace-offering-terms-of-service/"
+        "marketplace_offering_terms_of_service_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OfferingTermsOfService =
+        GET "/api/marketplace-offering-terms-of-service/{uuid}/"
+        "marketplace_offering_terms_of_service_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OfferingTermsOfServiceCreate = POST
+        "/api/marketplace-offering-terms-of-service/"
+        "marketplace_offering_terms_of_service_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OfferingTermsOfService = PUT
+        "/api/marketplace-offering-terms-of-service/{uuid}/"
+        "marketplace_offering_terms_of_service_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::OfferingTermsOfService = PATCH
+        "/api/marketplace-offering-terms-of-service/{uuid}/"
+        "marketplace_offering_terms_of_service_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-offering-terms-of-service/{uuid}/"
+        "marketplace_offering_terms_of_service_destroy" 204u16
+    );
 }

@@ -458,106 +458,39 @@ pub struct MarketplaceOfferingUsagePoliciesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingUsagePoliciesMock<'a> {
-    /// Expects `GET /api/marketplace-offering-usage-policies/` (operation `marketplace_offering_usage_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OfferingUsagePolicy>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-usage-policies/",
-            "marketplace_offering_usage_policies_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-offering-usage-policies/{uuid}/` (operation `marketplace_offering_usage_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUsagePolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-usage-policies/{uuid}/",
-                "marketplace_offering_usage_policies_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-usage-policies/` (operation `marketplace_offering_usage_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUsagePolicy> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-offering-usage-policies/",
-            "marketplace_offering_usage_policies_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-offering-usage-policies/{uuid}/` (operation `marketplace_offering_usage_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUsagePolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-offering-usage-policies/{uuid}/",
-                "marketplace_offering_usage_policies_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-offering-usage-policies/{uuid}/` (operation `marketplace_offering_usage_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUsagePolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-offering-usage-policies/{uuid}/",
-                "marketplace_offering_usage_policies_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-offering-usage-policies/{uuid}/` (operation `marketplace_offering_usage_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-offering-usage-policies/{uuid}/",
-                "marketplace_offering_usage_policies_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-offering-usage-policies/actions/` (operation `marketplace_offering_usage_policies_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn actions_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-usage-policies/actions/",
-            "marketplace_offering_usage_policies_actions_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OfferingUsagePolicy > = GET
+        "/api/marketplace-offering-usage-policies/"
+        "marketplace_offering_usage_policies_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OfferingUsagePolicy = GET
+        "/api/marketplace-offering-usage-policies/{uuid}/"
+        "marketplace_offering_usage_policies_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OfferingUsagePolicy = POST
+        "/api/marketplace-offering-usage-policies/"
+        "marketplace_offering_usage_policies_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OfferingUsagePolicy = PUT
+        "/api/marketplace-offering-usage-policies/{uuid}/"
+        "marketplace_offering_usage_policies_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OfferingUsagePolicy
+        = PATCH "/api/marketplace-offering-usage-policies/{uuid}/"
+        "marketplace_offering_usage_policies_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-offering-usage-policies/{uuid}/"
+        "marketplace_offering_usage_policies_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        actions_retrieve() -> Vec < Lenient < serde_json::Value > > = GET
+        "/api/marketplace-offering-usage-policies/actions/"
+        "marketplace_offering_usage_policies_actions_retrieve" 200u16
+    );
 }

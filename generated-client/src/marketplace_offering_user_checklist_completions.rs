@@ -287,38 +287,15 @@ pub struct MarketplaceOfferingUserChecklistCompletionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingUserChecklistCompletionsMock<'a> {
-    /// Expects `GET /api/marketplace-offering-user-checklist-completions/` (operation `marketplace_offering_user_checklist_completions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceOfferingUserChecklistCompletion>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-user-checklist-completions/",
-            "marketplace_offering_user_checklist_completions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-offering-user-checklist-completions/{id}/` (operation `marketplace_offering_user_checklist_completions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceOfferingUserChecklistCompletion,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-user-checklist-completions/{id}/",
-                "marketplace_offering_user_checklist_completions_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceOfferingUserChecklistCompletion > =
+        GET "/api/marketplace-offering-user-checklist-completions/"
+        "marketplace_offering_user_checklist_completions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") ->
+        models::MarketplaceOfferingUserChecklistCompletion = GET
+        "/api/marketplace-offering-user-checklist-completions/{id}/"
+        "marketplace_offering_user_checklist_completions_retrieve" 200u16
+    );
 }

@@ -1816,389 +1816,140 @@ pub struct MarketplaceOfferingUsersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingUsersMock<'a> {
-    /// Expects `GET /api/marketplace-offering-users/` (operation `marketplace_offering_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OfferingUser>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-users/",
-            "marketplace_offering_users_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-offering-users/{uuid}/` (operation `marketplace_offering_users_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUser> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-users/{uuid}/",
-                "marketplace_offering_users_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/` (operation `marketplace_offering_users_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OfferingUser> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-offering-users/",
-            "marketplace_offering_users_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/update_restricted/` (operation `marketplace_offering_users_update_restricted`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_restricted(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/update_restricted/",
-                "marketplace_offering_users_update_restricted",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/update_runtime_state/` (operation `marketplace_offering_users_update_runtime_state`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_runtime_state(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/update_runtime_state/",
-                "marketplace_offering_users_update_runtime_state",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/marketplace-offering-users/{uuid}/` (operation `marketplace_offering_users_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUser> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-offering-users/{uuid}/",
-                "marketplace_offering_users_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-offering-users/{uuid}/` (operation `marketplace_offering_users_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUser> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-offering-users/{uuid}/",
-                "marketplace_offering_users_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-offering-users/{uuid}/update_comments/` (operation `marketplace_offering_users_update_comments_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_comments_partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OfferingUserServiceProviderComment,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-offering-users/{uuid}/update_comments/",
-                "marketplace_offering_users_update_comments_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-offering-users/{uuid}/` (operation `marketplace_offering_users_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-offering-users/{uuid}/",
-                "marketplace_offering_users_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-offering-users/{uuid}/checklist/` (operation `marketplace_offering_users_checklist_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingUserChecklist> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-users/{uuid}/checklist/",
-                "marketplace_offering_users_checklist_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-offering-users/{uuid}/checklist_review/` (operation `marketplace_offering_users_checklist_review_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_review_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistReview> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-users/{uuid}/checklist_review/",
-                "marketplace_offering_users_checklist_review_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-offering-users/checklist-template/` (operation `marketplace_offering_users_checklist_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_template_retrieve(
-        &self,
-        parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-users/checklist-template/",
-                "marketplace_offering_users_checklist_template_retrieve",
-                200u16,
-            )
-            .query("parent_uuid", parent_uuid)
-    }
-    /// Expects `GET /api/marketplace-offering-users/{uuid}/completion_review_status/` (operation `marketplace_offering_users_completion_review_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn completion_review_status_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistReviewCompletion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-users/{uuid}/completion_review_status/",
-                "marketplace_offering_users_completion_review_status_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-offering-users/{uuid}/completion_status/` (operation `marketplace_offering_users_completion_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn completion_status_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailCompletionCompletion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-offering-users/{uuid}/completion_status/",
-                "marketplace_offering_users_completion_status_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-offering-users/profile_field_warnings/` (operation `marketplace_offering_users_profile_field_warnings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn profile_field_warnings_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-offering-users/profile_field_warnings/",
-            "marketplace_offering_users_profile_field_warnings_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/begin_creating/` (operation `marketplace_offering_users_begin_creating`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn begin_creating(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/begin_creating/",
-                "marketplace_offering_users_begin_creating",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/request_deletion/` (operation `marketplace_offering_users_request_deletion`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn request_deletion(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/request_deletion/",
-                "marketplace_offering_users_request_deletion",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/set_deleted/` (operation `marketplace_offering_users_set_deleted`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_deleted(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/set_deleted/",
-                "marketplace_offering_users_set_deleted",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/set_deleting/` (operation `marketplace_offering_users_set_deleting`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_deleting(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/set_deleting/",
-                "marketplace_offering_users_set_deleting",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/set_error_creating/` (operation `marketplace_offering_users_set_error_creating`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_error_creating(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/set_error_creating/",
-                "marketplace_offering_users_set_error_creating",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/set_error_deleting/` (operation `marketplace_offering_users_set_error_deleting`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_error_deleting(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/set_error_deleting/",
-                "marketplace_offering_users_set_error_deleting",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/set_ok/` (operation `marketplace_offering_users_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/set_ok/",
-                "marketplace_offering_users_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/set_pending_account_linking/` (operation `marketplace_offering_users_set_pending_account_linking`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_pending_account_linking(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/set_pending_account_linking/",
-                "marketplace_offering_users_set_pending_account_linking",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/set_pending_additional_validation/` (operation `marketplace_offering_users_set_pending_additional_validation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_pending_additional_validation(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/set_pending_additional_validation/",
-                "marketplace_offering_users_set_pending_additional_validation",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/set_validation_complete/` (operation `marketplace_offering_users_set_validation_complete`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_validation_complete(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/set_validation_complete/",
-                "marketplace_offering_users_set_validation_complete",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-offering-users/{uuid}/submit_answers/` (operation `marketplace_offering_users_submit_answers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn submit_answers(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailCompletion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-offering-users/{uuid}/submit_answers/",
-                "marketplace_offering_users_submit_answers",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OfferingUser > = GET
+        "/api/marketplace-offering-users/" "marketplace_offering_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OfferingUser = GET
+        "/api/marketplace-offering-users/{uuid}/" "marketplace_offering_users_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OfferingUser = POST "/api/marketplace-offering-users/"
+        "marketplace_offering_users_create" 201u16
+    );
+    runtime::mock_operation!(
+        update_restricted(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-offering-users/{uuid}/update_restricted/"
+        "marketplace_offering_users_update_restricted" 200u16
+    );
+    runtime::mock_operation!(
+        update_runtime_state(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/marketplace-offering-users/{uuid}/update_runtime_state/"
+        "marketplace_offering_users_update_runtime_state" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OfferingUser = PUT
+        "/api/marketplace-offering-users/{uuid}/" "marketplace_offering_users_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OfferingUser = PATCH
+        "/api/marketplace-offering-users/{uuid}/"
+        "marketplace_offering_users_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        update_comments_partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::OfferingUserServiceProviderComment = PATCH
+        "/api/marketplace-offering-users/{uuid}/update_comments/"
+        "marketplace_offering_users_update_comments_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-offering-users/{uuid}/" "marketplace_offering_users_destroy"
+        204u16
+    );
+    runtime::mock_operation!(
+        checklist_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceOfferingUserChecklist = GET
+        "/api/marketplace-offering-users/{uuid}/checklist/"
+        "marketplace_offering_users_checklist_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        checklist_review_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ChecklistReview = GET
+        "/api/marketplace-offering-users/{uuid}/checklist_review/"
+        "marketplace_offering_users_checklist_review_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        checklist_template_retrieve(parent_uuid : & Uuid = query "parent_uuid") ->
+        models::ChecklistTemplate = GET
+        "/api/marketplace-offering-users/checklist-template/"
+        "marketplace_offering_users_checklist_template_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        completion_review_status_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ChecklistReviewCompletion = GET
+        "/api/marketplace-offering-users/{uuid}/completion_review_status/"
+        "marketplace_offering_users_completion_review_status_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        completion_status_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::DetailCompletionCompletion = GET
+        "/api/marketplace-offering-users/{uuid}/completion_status/"
+        "marketplace_offering_users_completion_status_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        profile_field_warnings_retrieve() -> runtime::Accepted = GET
+        "/api/marketplace-offering-users/profile_field_warnings/"
+        "marketplace_offering_users_profile_field_warnings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        begin_creating(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-offering-users/{uuid}/begin_creating/"
+        "marketplace_offering_users_begin_creating" 200u16
+    );
+    runtime::mock_operation!(
+        request_deletion(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-offering-users/{uuid}/request_deletion/"
+        "marketplace_offering_users_request_deletion" 200u16
+    );
+    runtime::mock_operation!(
+        set_deleted(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-offering-users/{uuid}/set_deleted/"
+        "marketplace_offering_users_set_deleted" 200u16
+    );
+    runtime::mock_operation!(
+        set_deleting(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-offering-users/{uuid}/set_deleting/"
+        "marketplace_offering_users_set_deleting" 200u16
+    );
+    runtime::mock_operation!(
+        set_error_creating(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-offering-users/{uuid}/set_error_creating/"
+        "marketplace_offering_users_set_error_creating" 200u16
+    );
+    runtime::mock_operation!(
+        set_error_deleting(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-offering-users/{uuid}/set_error_deleting/"
+        "marketplace_offering_users_set_error_deleting" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-offering-users/{uuid}/set_ok/"
+        "marketplace_offering_users_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        set_pending_account_linking(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/marketplace-offering-users/{uuid}/set_pending_account_linking/"
+        "marketplace_offering_users_set_pending_account_linking" 200u16
+    );
+    runtime::mock_operation!(
+        set_pending_additional_validation(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/marketplace-offering-users/{uuid}/set_pending_additional_validation/"
+        "marketplace_offering_users_set_pending_additional_validation" 200u16
+    );
+    runtime::mock_operation!(
+        set_validation_complete(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/marketplace-offering-users/{uuid}/set_validation_complete/"
+        "marketplace_offering_users_set_validation_complete" 200u16
+    );
+    runtime::mock_operation!(
+        submit_answers(uuid : & Uuid = path_param "uuid") -> models::DetailCompletion =
+        POST "/api/marketplace-offering-users/{uuid}/submit_answers/"
+        "marketplace_offering_users_submit_answers" 200u16
+    );
 }

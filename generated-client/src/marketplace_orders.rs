@@ -1758,343 +1758,110 @@ pub struct MarketplaceOrdersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOrdersMock<'a> {
-    /// Expects `GET /api/marketplace-orders/` (operation `marketplace_orders_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OrderDetails>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-orders/",
-            "marketplace_orders_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-orders/{uuid}/` (operation `marketplace_orders_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrderDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-orders/{uuid}/",
-                "marketplace_orders_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/` (operation `marketplace_orders_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OrderDetails> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-orders/",
-            "marketplace_orders_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/unlink/` (operation `marketplace_orders_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/unlink/",
-                "marketplace_orders_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-orders/{uuid}/` (operation `marketplace_orders_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-orders/{uuid}/",
-                "marketplace_orders_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/approve_by_consumer/` (operation `marketplace_orders_approve_by_consumer`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn approve_by_consumer(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/approve_by_consumer/",
-                "marketplace_orders_approve_by_consumer",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/approve_by_provider/` (operation `marketplace_orders_approve_by_provider`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn approve_by_provider(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/approve_by_provider/",
-                "marketplace_orders_approve_by_provider",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/cancel/` (operation `marketplace_orders_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/cancel/",
-                "marketplace_orders_cancel",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/reject_by_consumer/` (operation `marketplace_orders_reject_by_consumer`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject_by_consumer(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/reject_by_consumer/",
-                "marketplace_orders_reject_by_consumer",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/reject_by_provider/` (operation `marketplace_orders_reject_by_provider`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject_by_provider(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/reject_by_provider/",
-                "marketplace_orders_reject_by_provider",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/set_state_done/` (operation `marketplace_orders_set_state_done`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_state_done(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/set_state_done/",
-                "marketplace_orders_set_state_done",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/set_state_erred/` (operation `marketplace_orders_set_state_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_state_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/set_state_erred/",
-                "marketplace_orders_set_state_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/set_state_executing/` (operation `marketplace_orders_set_state_executing`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_state_executing(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/set_state_executing/",
-                "marketplace_orders_set_state_executing",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/delete_attachment/` (operation `marketplace_orders_delete_attachment`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_attachment(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/delete_attachment/",
-                "marketplace_orders_delete_attachment",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/set_backend_id/` (operation `marketplace_orders_set_backend_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_backend_id(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/set_backend_id/",
-                "marketplace_orders_set_backend_id",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/update_attachment/` (operation `marketplace_orders_update_attachment`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_attachment(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrderAttachment> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/update_attachment/",
-                "marketplace_orders_update_attachment",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-orders/{uuid}/offering/` (operation `marketplace_orders_offering_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offering_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PublicOfferingDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-orders/{uuid}/offering/",
-                "marketplace_orders_offering_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-orders/{uuid}/resource/` (operation `marketplace_orders_resource_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Resource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-orders/{uuid}/resource/",
-                "marketplace_orders_resource_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/retry/` (operation `marketplace_orders_retry`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retry(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/retry/",
-                "marketplace_orders_retry",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/set_consumer_info/` (operation `marketplace_orders_set_consumer_info`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_consumer_info(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/set_consumer_info/",
-                "marketplace_orders_set_consumer_info",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-orders/{uuid}/set_provider_info/` (operation `marketplace_orders_set_provider_info`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_provider_info(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-orders/{uuid}/set_provider_info/",
-                "marketplace_orders_set_provider_info",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/marketplace-orders/{uuid}/` (operation `marketplace_orders_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrderUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-orders/{uuid}/",
-                "marketplace_orders_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-orders/{uuid}/` (operation `marketplace_orders_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrderUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-orders/{uuid}/",
-                "marketplace_orders_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OrderDetails > = GET "/api/marketplace-orders/"
+        "marketplace_orders_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OrderDetails = GET
+        "/api/marketplace-orders/{uuid}/" "marketplace_orders_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OrderDetails = POST "/api/marketplace-orders/"
+        "marketplace_orders_create" 201u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-orders/{uuid}/unlink/" "marketplace_orders_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-orders/{uuid}/" "marketplace_orders_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        approve_by_consumer(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/marketplace-orders/{uuid}/approve_by_consumer/"
+        "marketplace_orders_approve_by_consumer" 200u16
+    );
+    runtime::mock_operation!(
+        approve_by_provider(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/marketplace-orders/{uuid}/approve_by_provider/"
+        "marketplace_orders_approve_by_provider" 200u16
+    );
+    runtime::mock_operation!(
+        cancel(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-orders/{uuid}/cancel/" "marketplace_orders_cancel" 202u16
+    );
+    runtime::mock_operation!(
+        reject_by_consumer(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-orders/{uuid}/reject_by_consumer/"
+        "marketplace_orders_reject_by_consumer" 200u16
+    );
+    runtime::mock_operation!(
+        reject_by_provider(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-orders/{uuid}/reject_by_provider/"
+        "marketplace_orders_reject_by_provider" 200u16
+    );
+    runtime::mock_operation!(
+        set_state_done(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-orders/{uuid}/set_state_done/"
+        "marketplace_orders_set_state_done" 200u16
+    );
+    runtime::mock_operation!(
+        set_state_erred(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-orders/{uuid}/set_state_erred/"
+        "marketplace_orders_set_state_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_state_executing(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/marketplace-orders/{uuid}/set_state_executing/"
+        "marketplace_orders_set_state_executing" 200u16
+    );
+    runtime::mock_operation!(
+        delete_attachment(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-orders/{uuid}/delete_attachment/"
+        "marketplace_orders_delete_attachment" 204u16
+    );
+    runtime::mock_operation!(
+        set_backend_id(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-orders/{uuid}/set_backend_id/"
+        "marketplace_orders_set_backend_id" 200u16
+    );
+    runtime::mock_operation!(
+        update_attachment(uuid : & Uuid = path_param "uuid") -> models::OrderAttachment =
+        POST "/api/marketplace-orders/{uuid}/update_attachment/"
+        "marketplace_orders_update_attachment" 200u16
+    );
+    runtime::mock_operation!(
+        offering_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::PublicOfferingDetails = GET "/api/marketplace-orders/{uuid}/offering/"
+        "marketplace_orders_offering_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        resource_retrieve(uuid : & Uuid = path_param "uuid") -> models::Resource = GET
+        "/api/marketplace-orders/{uuid}/resource/" "marketplace_orders_resource_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        retry(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-orders/{uuid}/retry/" "marketplace_orders_retry" 200u16
+    );
+    runtime::mock_operation!(
+        set_consumer_info(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/marketplace-orders/{uuid}/set_consumer_info/"
+        "marketplace_orders_set_consumer_info" 200u16
+    );
+    runtime::mock_operation!(
+        set_provider_info(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/marketplace-orders/{uuid}/set_provider_info/"
+        "marketplace_orders_set_provider_info" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OrderUpdate = PUT
+        "/api/marketplace-orders/{uuid}/" "marketplace_orders_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OrderUpdate = PATCH
+        "/api/marketplace-orders/{uuid}/" "marketplace_orders_partial_update" 200u16
+    );
 }

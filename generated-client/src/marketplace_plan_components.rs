@@ -226,35 +226,13 @@ pub struct MarketplacePlanComponentsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplacePlanComponentsMock<'a> {
-    /// Expects `GET /api/marketplace-plan-components/` (operation `marketplace_plan_components_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplacePlanComponent>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-plan-components/",
-            "marketplace_plan_components_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-plan-components/{id}/` (operation `marketplace_plan_components_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplacePlanComponent> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-plan-components/{id}/",
-                "marketplace_plan_components_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplacePlanComponent > = GET
+        "/api/marketplace-plan-components/" "marketplace_plan_components_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::MarketplacePlanComponent = GET
+        "/api/marketplace-plan-components/{id}/" "marketplace_plan_components_retrieve"
+        200u16
+    );
 }

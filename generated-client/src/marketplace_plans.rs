@@ -1206,231 +1206,75 @@ pub struct MarketplacePlansMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplacePlansMock<'a> {
-    /// Expects `GET /api/marketplace-plans/` (operation `marketplace_plans_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProviderPlanDetails>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-plans/",
-            "marketplace_plans_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-plans/{uuid}/` (operation `marketplace_plans_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderPlanDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-plans/{uuid}/",
-                "marketplace_plans_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-plans/` (operation `marketplace_plans_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderPlanDetails> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-plans/",
-            "marketplace_plans_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-plans/{uuid}/update_discounts/` (operation `marketplace_plans_update_discounts`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_discounts(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-plans/{uuid}/update_discounts/",
-                "marketplace_plans_update_discounts",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-plans/{uuid}/update_organization_groups/` (operation `marketplace_plans_update_organization_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_organization_groups(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-plans/{uuid}/update_organization_groups/",
-                "marketplace_plans_update_organization_groups",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-plans/{uuid}/update_prices/` (operation `marketplace_plans_update_prices`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_prices(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-plans/{uuid}/update_prices/",
-                "marketplace_plans_update_prices",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-plans/{uuid}/update_quotas/` (operation `marketplace_plans_update_quotas`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_quotas(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-plans/{uuid}/update_quotas/",
-                "marketplace_plans_update_quotas",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/marketplace-plans/{uuid}/` (operation `marketplace_plans_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderPlanDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-plans/{uuid}/",
-                "marketplace_plans_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-plans/{uuid}/` (operation `marketplace_plans_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderPlanDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-plans/{uuid}/",
-                "marketplace_plans_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-plans/{uuid}/` (operation `marketplace_plans_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-plans/{uuid}/",
-                "marketplace_plans_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-plans/{uuid}/history/at/` (operation `marketplace_plans_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_at_retrieve(
-        &self,
-        uuid: &Uuid,
-        timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-plans/{uuid}/history/at/",
-                "marketplace_plans_history_at_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("timestamp", timestamp)
-    }
-    /// Expects `GET /api/marketplace-plans/{uuid}/history/` (operation `marketplace_plans_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-plans/{uuid}/history/",
-                "marketplace_plans_history_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-plans/usage_stats/` (operation `marketplace_plans_usage_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn usage_stats_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplacePlansUsageStatsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-plans/usage_stats/",
-            "marketplace_plans_usage_stats_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-plans/{uuid}/archive/` (operation `marketplace_plans_archive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn archive(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-plans/{uuid}/archive/",
-                "marketplace_plans_archive",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-plans/{uuid}/delete_organization_groups/` (operation `marketplace_plans_delete_organization_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_organization_groups(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-plans/{uuid}/delete_organization_groups/",
-                "marketplace_plans_delete_organization_groups",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProviderPlanDetails > = GET
+        "/api/marketplace-plans/" "marketplace_plans_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProviderPlanDetails = GET
+        "/api/marketplace-plans/{uuid}/" "marketplace_plans_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ProviderPlanDetails = POST "/api/marketplace-plans/"
+        "marketplace_plans_create" 201u16
+    );
+    runtime::mock_operation!(
+        update_discounts(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-plans/{uuid}/update_discounts/"
+        "marketplace_plans_update_discounts" 200u16
+    );
+    runtime::mock_operation!(
+        update_organization_groups(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/marketplace-plans/{uuid}/update_organization_groups/"
+        "marketplace_plans_update_organization_groups" 200u16
+    );
+    runtime::mock_operation!(
+        update_prices(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-plans/{uuid}/update_prices/" "marketplace_plans_update_prices"
+        200u16
+    );
+    runtime::mock_operation!(
+        update_quotas(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-plans/{uuid}/update_quotas/" "marketplace_plans_update_quotas"
+        200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ProviderPlanDetails = PUT
+        "/api/marketplace-plans/{uuid}/" "marketplace_plans_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ProviderPlanDetails
+        = PATCH "/api/marketplace-plans/{uuid}/" "marketplace_plans_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-plans/{uuid}/" "marketplace_plans_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        history_at_retrieve(uuid : & Uuid = path_param "uuid", timestamp : & str = query
+        "timestamp") -> models::History = GET "/api/marketplace-plans/{uuid}/history/at/"
+        "marketplace_plans_history_at_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::History > = GET "/api/marketplace-plans/{uuid}/history/"
+        "marketplace_plans_history_list" 200u16
+    );
+    runtime::mock_operation!(
+        usage_stats_list() -> runtime::Page <
+        models::MarketplacePlansUsageStatsListResponse > = GET
+        "/api/marketplace-plans/usage_stats/" "marketplace_plans_usage_stats_list" 200u16
+    );
+    runtime::mock_operation!(
+        archive(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-plans/{uuid}/archive/" "marketplace_plans_archive" 200u16
+    );
+    runtime::mock_operation!(
+        delete_organization_groups(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/marketplace-plans/{uuid}/delete_organization_groups/"
+        "marketplace_plans_delete_organization_groups" 204u16
+    );
 }

@@ -76,20 +76,8 @@ pub struct MarketplacePluginsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplacePluginsMock<'a> {
-    /// Expects `GET /api/marketplace-plugins/` (operation `marketplace_plugins_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::MarketplacePluginsListResponse>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-plugins/",
-            "marketplace_plugins_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> Vec < Lenient < models::MarketplacePluginsListResponse > > = GET
+        "/api/marketplace-plugins/" "marketplace_plugins_list" 200u16
+    );
 }

@@ -509,106 +509,40 @@ pub struct MarketplaceProjectEstimatedCostPoliciesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProjectEstimatedCostPoliciesMock<'a> {
-    /// Expects `GET /api/marketplace-project-estimated-cost-policies/` (operation `marketplace_project_estimated_cost_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProjectEstimatedCostPolicy>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-project-estimated-cost-policies/",
-            "marketplace_project_estimated_cost_policies_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-project-estimated-cost-policies/{uuid}/` (operation `marketplace_project_estimated_cost_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectEstimatedCostPolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-project-estimated-cost-policies/{uuid}/",
-                "marketplace_project_estimated_cost_policies_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-project-estimated-cost-policies/` (operation `marketplace_project_estimated_cost_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectEstimatedCostPolicy> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-project-estimated-cost-policies/",
-            "marketplace_project_estimated_cost_policies_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-project-estimated-cost-policies/{uuid}/` (operation `marketplace_project_estimated_cost_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectEstimatedCostPolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-project-estimated-cost-policies/{uuid}/",
-                "marketplace_project_estimated_cost_policies_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-project-estimated-cost-policies/{uuid}/` (operation `marketplace_project_estimated_cost_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectEstimatedCostPolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-project-estimated-cost-policies/{uuid}/",
-                "marketplace_project_estimated_cost_policies_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-project-estimated-cost-policies/{uuid}/` (operation `marketplace_project_estimated_cost_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-project-estimated-cost-policies/{uuid}/",
-                "marketplace_project_estimated_cost_policies_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-project-estimated-cost-policies/actions/` (operation `marketplace_project_estimated_cost_policies_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn actions_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-project-estimated-cost-policies/actions/",
-            "marketplace_project_estimated_cost_policies_actions_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProjectEstimatedCostPolicy > = GET
+        "/api/marketplace-project-estimated-cost-policies/"
+        "marketplace_project_estimated_cost_policies_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProjectEstimatedCostPolicy
+        = GET "/api/marketplace-project-estimated-cost-policies/{uuid}/"
+        "marketplace_project_estimated_cost_policies_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ProjectEstimatedCostPolicy = POST
+        "/api/marketplace-project-estimated-cost-policies/"
+        "marketplace_project_estimated_cost_policies_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ProjectEstimatedCostPolicy =
+        PUT "/api/marketplace-project-estimated-cost-policies/{uuid}/"
+        "marketplace_project_estimated_cost_policies_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::ProjectEstimatedCostPolicy = PATCH
+        "/api/marketplace-project-estimated-cost-policies/{uuid}/"
+        "marketplace_project_estimated_cost_policies_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-project-estimated-cost-policies/{uuid}/"
+        "marketplace_project_estimated_cost_policies_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        actions_retrieve() -> Vec < Lenient < serde_json::Value > > = GET
+        "/api/marketplace-project-estimated-cost-policies/actions/"
+        "marketplace_project_estimated_cost_policies_actions_retrieve" 200u16
+    );
 }

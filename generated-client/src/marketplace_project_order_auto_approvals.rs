@@ -429,93 +429,35 @@ pub struct MarketplaceProjectOrderAutoApprovalsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProjectOrderAutoApprovalsMock<'a> {
-    /// Expects `GET /api/marketplace-project-order-auto-approvals/` (operation `marketplace_project_order_auto_approvals_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProjectOrderAutoApproval>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-project-order-auto-approvals/",
-            "marketplace_project_order_auto_approvals_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-project-order-auto-approvals/{uuid}/` (operation `marketplace_project_order_auto_approvals_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectOrderAutoApproval> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-project-order-auto-approvals/{uuid}/",
-                "marketplace_project_order_auto_approvals_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-project-order-auto-approvals/` (operation `marketplace_project_order_auto_approvals_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectOrderAutoApproval> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-project-order-auto-approvals/",
-            "marketplace_project_order_auto_approvals_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-project-order-auto-approvals/{uuid}/` (operation `marketplace_project_order_auto_approvals_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectOrderAutoApproval> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-project-order-auto-approvals/{uuid}/",
-                "marketplace_project_order_auto_approvals_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-project-order-auto-approvals/{uuid}/` (operation `marketplace_project_order_auto_approvals_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectOrderAutoApproval> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-project-order-auto-approvals/{uuid}/",
-                "marketplace_project_order_auto_approvals_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-project-order-auto-approvals/{uuid}/` (operation `marketplace_project_order_auto_approvals_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-project-order-auto-approvals/{uuid}/",
-                "marketplace_project_order_auto_approvals_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProjectOrderAutoApproval > = GET
+        "/api/marketplace-project-order-auto-approvals/"
+        "marketplace_project_order_auto_approvals_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProjectOrderAutoApproval =
+        GET "/api/marketplace-project-order-auto-approvals/{uuid}/"
+        "marketplace_project_order_auto_approvals_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ProjectOrderAutoApproval = POST
+        "/api/marketplace-project-order-auto-approvals/"
+        "marketplace_project_order_auto_approvals_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ProjectOrderAutoApproval =
+        PUT "/api/marketplace-project-order-auto-approvals/{uuid}/"
+        "marketplace_project_order_auto_approvals_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::ProjectOrderAutoApproval = PATCH
+        "/api/marketplace-project-order-auto-approvals/{uuid}/"
+        "marketplace_project_order_auto_approvals_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-project-order-auto-approvals/{uuid}/"
+        "marketplace_project_order_auto_approvals_destroy" 204u16
+    );
 }

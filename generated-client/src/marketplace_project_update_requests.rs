@@ -354,65 +354,25 @@ pub struct MarketplaceProjectUpdateRequestsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProjectUpdateRequestsMock<'a> {
-    /// Expects `GET /api/marketplace-project-update-requests/` (operation `marketplace_project_update_requests_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProjectUpdateRequest>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-project-update-requests/",
-            "marketplace_project_update_requests_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-project-update-requests/{uuid}/` (operation `marketplace_project_update_requests_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceProjectUpdateRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-project-update-requests/{uuid}/",
-                "marketplace_project_update_requests_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-project-update-requests/{uuid}/approve/` (operation `marketplace_project_update_requests_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn approve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-project-update-requests/{uuid}/approve/",
-                "marketplace_project_update_requests_approve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-project-update-requests/{uuid}/reject/` (operation `marketplace_project_update_requests_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-project-update-requests/{uuid}/reject/",
-                "marketplace_project_update_requests_reject",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceProjectUpdateRequest > = GET
+        "/api/marketplace-project-update-requests/"
+        "marketplace_project_update_requests_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceProjectUpdateRequest = GET
+        "/api/marketplace-project-update-requests/{uuid}/"
+        "marketplace_project_update_requests_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        approve(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-project-update-requests/{uuid}/approve/"
+        "marketplace_project_update_requests_approve" 200u16
+    );
+    runtime::mock_operation!(
+        reject(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-project-update-requests/{uuid}/reject/"
+        "marketplace_project_update_requests_reject" 200u16
+    );
 }

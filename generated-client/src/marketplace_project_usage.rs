@@ -157,39 +157,17 @@ pub struct MarketplaceProjectUsageMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProjectUsageMock<'a> {
-    /// Expects `GET /api/marketplace-project-usage/{uuid}/components-usage/` (operation `marketplace_project_usage_components_usage_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn components_usage_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProjectUsageComponents,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-project-usage/{uuid}/components-usage/",
-                "marketplace_project_usage_components_usage_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-project-usage/{uuid}/components-usage-timeseries/` (operation `marketplace_project_usage_components_usage_timeseries_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn components_usage_timeseries_retrieve(
-        &self,
-        uuid: &Uuid,
-        offering_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ComponentsUsageTimeseries> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-project-usage/{uuid}/components-usage-timeseries/",
-                "marketplace_project_usage_components_usage_timeseries_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("offering_uuid", offering_uuid)
-    }
+    runtime::mock_operation!(
+        components_usage_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceProjectUsageComponents = GET
+        "/api/marketplace-project-usage/{uuid}/components-usage/"
+        "marketplace_project_usage_components_usage_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        components_usage_timeseries_retrieve(uuid : & Uuid = path_param "uuid",
+        offering_uuid : & Uuid = query "offering_uuid") ->
+        models::ComponentsUsageTimeseries = GET
+        "/api/marketplace-project-usage/{uuid}/components-usage-timeseries/"
+        "marketplace_project_usage_components_usage_timeseries_retrieve" 200u16
+    );
 }

@@ -10286,1280 +10286,452 @@ pub struct MarketplaceProviderOfferingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProviderOfferingsMock<'a> {
-    /// Expects `GET /api/marketplace-provider-offerings/` (operation `marketplace_provider_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProviderOfferingDetails>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-provider-offerings/",
-            "marketplace_provider_offerings_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/` (operation `marketplace_provider_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderOfferingDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/",
-                "marketplace_provider_offerings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/` (operation `marketplace_provider_offerings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderOfferingDetails> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-provider-offerings/",
-            "marketplace_provider_offerings_create",
-            201u16,
-        )
-    }
-    /// Expects `DELETE /api/marketplace-provider-offerings/{uuid}/` (operation `marketplace_provider_offerings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-provider-offerings/{uuid}/",
-                "marketplace_provider_offerings_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/activate/` (operation `marketplace_provider_offerings_activate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn activate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailState> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/activate/",
-                "marketplace_provider_offerings_activate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/archive/` (operation `marketplace_provider_offerings_archive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn archive(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailState> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/archive/",
-                "marketplace_provider_offerings_archive",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/draft/` (operation `marketplace_provider_offerings_draft`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn draft(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailState> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/draft/",
-                "marketplace_provider_offerings_draft",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/pause/` (operation `marketplace_provider_offerings_pause`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pause(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailState> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/pause/",
-                "marketplace_provider_offerings_pause",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/unpause/` (operation `marketplace_provider_offerings_unpause`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unpause(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailState> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/unpause/",
-                "marketplace_provider_offerings_unpause",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/glauth_users_config/` (operation `marketplace_provider_offerings_glauth_users_config_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn glauth_users_config_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/glauth_users_config/",
-                "marketplace_provider_offerings_glauth_users_config_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_course_accounts/` (operation `marketplace_provider_offerings_list_course_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_course_accounts_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProviderOfferingsListCourseAccountsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/list_course_accounts/",
-                "marketplace_provider_offerings_list_course_accounts_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_customer_service_accounts/` (operation `marketplace_provider_offerings_list_customer_service_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_customer_service_accounts_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceProviderOfferingsListCustomerServiceAccountsListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/list_customer_service_accounts/",
-                "marketplace_provider_offerings_list_customer_service_accounts_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_customer_users/` (operation `marketplace_provider_offerings_list_customer_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_customer_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::User>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/list_customer_users/",
-                "marketplace_provider_offerings_list_customer_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_project_service_accounts/` (operation `marketplace_provider_offerings_list_project_service_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_project_service_accounts_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceProviderOfferingsListProjectServiceAccountsListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/list_project_service_accounts/",
-                "marketplace_provider_offerings_list_project_service_accounts_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_users/` (operation `marketplace_provider_offerings_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/list_users/",
-                "marketplace_provider_offerings_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/user_has_resource_access/` (operation `marketplace_provider_offerings_user_has_resource_access_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_has_resource_access_retrieve(
-        &self,
-        uuid: &Uuid,
-        username: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/user_has_resource_access/",
-                "marketplace_provider_offerings_user_has_resource_access_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("username", username)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/add_user/` (operation `marketplace_provider_offerings_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/add_user/",
-                "marketplace_provider_offerings_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_user/` (operation `marketplace_provider_offerings_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/delete_user/",
-                "marketplace_provider_offerings_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/refresh_offering_usernames/` (operation `marketplace_provider_offerings_refresh_offering_usernames`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn refresh_offering_usernames(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/refresh_offering_usernames/",
-                "marketplace_provider_offerings_refresh_offering_usernames",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_user/` (operation `marketplace_provider_offerings_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_user/",
-                "marketplace_provider_offerings_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/` (operation `marketplace_provider_offerings_update_user_attribute_config`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user_attribute_config(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/",
-                "marketplace_provider_offerings_update_user_attribute_config",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/` (operation `marketplace_provider_offerings_update_user_attribute_config_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user_attribute_config_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/",
-                "marketplace_provider_offerings_update_user_attribute_config_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/` (operation `marketplace_provider_offerings_update_user_attribute_config_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user_attribute_config_partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/",
-                "marketplace_provider_offerings_update_user_attribute_config_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-provider-offerings/{uuid}/delete-user-attribute-config/` (operation `marketplace_provider_offerings_delete_user_attribute_config_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user_attribute_config_destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-provider-offerings/{uuid}/delete-user-attribute-config/",
-                "marketplace_provider_offerings_delete_user_attribute_config_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/create_offering_component/` (operation `marketplace_provider_offerings_create_offering_component`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_offering_component(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/create_offering_component/",
-                "marketplace_provider_offerings_create_offering_component",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/remove_offering_component/` (operation `marketplace_provider_offerings_remove_offering_component`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remove_offering_component(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/remove_offering_component/",
-                "marketplace_provider_offerings_remove_offering_component",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_offering_component/` (operation `marketplace_provider_offerings_update_offering_component`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_offering_component(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_offering_component/",
-                "marketplace_provider_offerings_update_offering_component",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/add_partition/` (operation `marketplace_provider_offerings_add_partition`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_partition(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingPartitionUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/add_partition/",
-                "marketplace_provider_offerings_add_partition",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/add_software_catalog/` (operation `marketplace_provider_offerings_add_software_catalog`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_software_catalog(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingSoftwareCatalog> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/add_software_catalog/",
-                "marketplace_provider_offerings_add_software_catalog",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/remove_partition/` (operation `marketplace_provider_offerings_remove_partition`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remove_partition(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/remove_partition/",
-                "marketplace_provider_offerings_remove_partition",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/remove_software_catalog/` (operation `marketplace_provider_offerings_remove_software_catalog`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remove_software_catalog(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/remove_software_catalog/",
-                "marketplace_provider_offerings_remove_software_catalog",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-provider-offerings/{uuid}/update_partition/` (operation `marketplace_provider_offerings_update_partition_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_partition_partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingPartitionUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-provider-offerings/{uuid}/update_partition/",
-                "marketplace_provider_offerings_update_partition_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-provider-offerings/{uuid}/update_software_catalog/` (operation `marketplace_provider_offerings_update_software_catalog_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_software_catalog_partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingSoftwareCatalogUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-provider-offerings/{uuid}/update_software_catalog/",
-                "marketplace_provider_offerings_update_software_catalog_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/add_endpoint/` (operation `marketplace_provider_offerings_add_endpoint`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_endpoint(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::NestedEndpoint> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/add_endpoint/",
-                "marketplace_provider_offerings_add_endpoint",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_endpoint/` (operation `marketplace_provider_offerings_delete_endpoint`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_endpoint(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/delete_endpoint/",
-                "marketplace_provider_offerings_delete_endpoint",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_image/` (operation `marketplace_provider_offerings_delete_image`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_image(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/delete_image/",
-                "marketplace_provider_offerings_delete_image",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_thumbnail/` (operation `marketplace_provider_offerings_delete_thumbnail`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_thumbnail(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/delete_thumbnail/",
-                "marketplace_provider_offerings_delete_thumbnail",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_image/` (operation `marketplace_provider_offerings_update_image`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_image(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_image/",
-                "marketplace_provider_offerings_update_image",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_thumbnail/` (operation `marketplace_provider_offerings_update_thumbnail`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_thumbnail(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_thumbnail/",
-                "marketplace_provider_offerings_update_thumbnail",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_organization_groups/` (operation `marketplace_provider_offerings_delete_organization_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_organization_groups(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/delete_organization_groups/",
-                "marketplace_provider_offerings_delete_organization_groups",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/move_offering/` (operation `marketplace_provider_offerings_move_offering`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn move_offering(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderOfferingsMoveOfferingResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/move_offering/",
-                "marketplace_provider_offerings_move_offering",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/set_backend_metadata/` (operation `marketplace_provider_offerings_set_backend_metadata`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_backend_metadata(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/set_backend_metadata/",
-                "marketplace_provider_offerings_set_backend_metadata",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_attributes/` (operation `marketplace_provider_offerings_update_attributes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_attributes(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_attributes/",
-                "marketplace_provider_offerings_update_attributes",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_compliance_checklist/` (operation `marketplace_provider_offerings_update_compliance_checklist`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_compliance_checklist(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_compliance_checklist/",
-                "marketplace_provider_offerings_update_compliance_checklist",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_description/` (operation `marketplace_provider_offerings_update_description`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_description(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_description/",
-                "marketplace_provider_offerings_update_description",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_integration/` (operation `marketplace_provider_offerings_update_integration`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_integration(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_integration/",
-                "marketplace_provider_offerings_update_integration",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_location/` (operation `marketplace_provider_offerings_update_location`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_location(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_location/",
-                "marketplace_provider_offerings_update_location",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_options/` (operation `marketplace_provider_offerings_update_options`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_options(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_options/",
-                "marketplace_provider_offerings_update_options",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_organization_groups/` (operation `marketplace_provider_offerings_update_organization_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_organization_groups(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_organization_groups/",
-                "marketplace_provider_offerings_update_organization_groups",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_overview/` (operation `marketplace_provider_offerings_update_overview`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_overview(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_overview/",
-                "marketplace_provider_offerings_update_overview",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_resource_options/` (operation `marketplace_provider_offerings_update_resource_options`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_resource_options(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_resource_options/",
-                "marketplace_provider_offerings_update_resource_options",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/component_stats/` (operation `marketplace_provider_offerings_component_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn component_stats_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProviderOfferingsComponentStatsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/component_stats/",
-                "marketplace_provider_offerings_component_stats_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/costs/` (operation `marketplace_provider_offerings_costs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn costs_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProviderOfferingsCostsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/costs/",
-                "marketplace_provider_offerings_costs_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/customers/` (operation `marketplace_provider_offerings_customers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn customers_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProviderOfferingCustomer>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/customers/",
-                "marketplace_provider_offerings_customers_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/groups/` (operation `marketplace_provider_offerings_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn groups_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProviderOfferingsGroupsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-provider-offerings/groups/",
-            "marketplace_provider_offerings_groups_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_customer_projects/` (operation `marketplace_provider_offerings_list_customer_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_customer_projects_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Project>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/list_customer_projects/",
-                "marketplace_provider_offerings_list_customer_projects_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/orders/` (operation `marketplace_provider_offerings_orders_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn orders_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OrderDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/orders/",
-                "marketplace_provider_offerings_orders_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/orders/{order_uuid}/` (operation `marketplace_provider_offerings_orders_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn orders_retrieve(
-        &self,
-        uuid: &str,
-        order_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrderDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/orders/{order_uuid}/",
-                "marketplace_provider_offerings_orders_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("order_uuid", order_uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/stats/` (operation `marketplace_provider_offerings_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stats_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderOfferingsStatsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/stats/",
-                "marketplace_provider_offerings_stats_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/tos_stats/` (operation `marketplace_provider_offerings_tos_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn tos_stats_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderOfferingsTosStatsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/tos_stats/",
-                "marketplace_provider_offerings_tos_stats_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/importable_resources/` (operation `marketplace_provider_offerings_importable_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn importable_resources_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceProviderOfferingsImportableResourcesListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/importable_resources/",
-                "marketplace_provider_offerings_importable_resources_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/import_resource/` (operation `marketplace_provider_offerings_import_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn import_resource(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ImportResource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/import_resource/",
-                "marketplace_provider_offerings_import_resource",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/sync/` (operation `marketplace_provider_offerings_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn sync(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/sync/",
-                "marketplace_provider_offerings_sync",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/sync_resources/` (operation `marketplace_provider_offerings_sync_resources`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn sync_resources(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/sync_resources/",
-                "marketplace_provider_offerings_sync_resources",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/glauth_tree/` (operation `marketplace_provider_offerings_glauth_tree_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn glauth_tree_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GlauthTree> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/glauth_tree/",
-                "marketplace_provider_offerings_glauth_tree_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/history/at/` (operation `marketplace_provider_offerings_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_at_retrieve(
-        &self,
-        uuid: &Uuid,
-        timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/history/at/",
-                "marketplace_provider_offerings_history_at_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("timestamp", timestamp)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/history/` (operation `marketplace_provider_offerings_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/history/",
-                "marketplace_provider_offerings_history_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/state_counters/` (operation `marketplace_provider_offerings_state_counters_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn state_counters_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderOfferingsStateCountersRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/state_counters/",
-                "marketplace_provider_offerings_state_counters_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-offerings/{uuid}/user-attribute-config/` (operation `marketplace_provider_offerings_user_attribute_config_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_attribute_config_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-offerings/{uuid}/user-attribute-config/",
-                "marketplace_provider_offerings_user_attribute_config_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/check_unique_backend_id/` (operation `marketplace_provider_offerings_check_unique_backend_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn check_unique_backend_id(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CheckUniqueBackendId> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/check_unique_backend_id/",
-                "marketplace_provider_offerings_check_unique_backend_id",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_tags/` (operation `marketplace_provider_offerings_delete_tags`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_tags(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/delete_tags/",
-                "marketplace_provider_offerings_delete_tags",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/export_offering/` (operation `marketplace_provider_offerings_export_offering`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn export_offering(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingExportParameters> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/export_offering/",
-                "marketplace_provider_offerings_export_offering",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/import_offering/` (operation `marketplace_provider_offerings_import_offering`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn import_offering(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingImportParameters> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-provider-offerings/import_offering/",
-            "marketplace_provider_offerings_import_offering",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/make_available/` (operation `marketplace_provider_offerings_make_available`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn make_available(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailState> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/make_available/",
-                "marketplace_provider_offerings_make_available",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/make_unavailable/` (operation `marketplace_provider_offerings_make_unavailable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn make_unavailable(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailState> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/make_unavailable/",
-                "marketplace_provider_offerings_make_unavailable",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/set_offering_group/` (operation `marketplace_provider_offerings_set_offering_group`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_offering_group(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/set_offering_group/",
-                "marketplace_provider_offerings_set_offering_group",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/set_profile/` (operation `marketplace_provider_offerings_set_profile`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_profile(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/set_profile/",
-                "marketplace_provider_offerings_set_profile",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/switch_billing_mode/` (operation `marketplace_provider_offerings_switch_billing_mode`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn switch_billing_mode(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/switch_billing_mode/",
-                "marketplace_provider_offerings_switch_billing_mode",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_backend_id_rules/` (operation `marketplace_provider_offerings_update_backend_id_rules`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_backend_id_rules(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_backend_id_rules/",
-                "marketplace_provider_offerings_update_backend_id_rules",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_tags/` (operation `marketplace_provider_offerings_update_tags`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_tags(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_tags/",
-                "marketplace_provider_offerings_update_tags",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_type/` (operation `marketplace_provider_offerings_update_type`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_type(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/update_type/",
-                "marketplace_provider_offerings_update_type",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-offerings/{uuid}/upload_markdown_image/` (operation `marketplace_provider_offerings_upload_markdown_image`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn upload_markdown_image(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarkdownImageUpload> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-offerings/{uuid}/upload_markdown_image/",
-                "marketplace_provider_offerings_upload_markdown_image",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProviderOfferingDetails > = GET
+        "/api/marketplace-provider-offerings/" "marketplace_provider_offerings_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProviderOfferingDetails =
+        GET "/api/marketplace-provider-offerings/{uuid}/"
+        "marketplace_provider_offerings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ProviderOfferingDetails = POST
+        "/api/marketplace-provider-offerings/" "marketplace_provider_offerings_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-provider-offerings/{uuid}/"
+        "marketplace_provider_offerings_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        activate(uuid : & Uuid = path_param "uuid") -> models::DetailState = POST
+        "/api/marketplace-provider-offerings/{uuid}/activate/"
+        "marketplace_provider_offerings_activate" 200u16
+    );
+    runtime::mock_operation!(
+        archive(uuid : & Uuid = path_param "uuid") -> models::DetailState = POST
+        "/api/marketplace-provider-offerings/{uuid}/archive/"
+        "marketplace_provider_offerings_archive" 200u16
+    );
+    runtime::mock_operation!(
+        draft(uuid : & Uuid = path_param "uuid") -> models::DetailState = POST
+        "/api/marketplace-provider-offerings/{uuid}/draft/"
+        "marketplace_provider_offerings_draft" 200u16
+    );
+    runtime::mock_operation!(
+        pause(uuid : & Uuid = path_param "uuid") -> models::DetailState = POST
+        "/api/marketplace-provider-offerings/{uuid}/pause/"
+        "marketplace_provider_offerings_pause" 200u16
+    );
+    runtime::mock_operation!(
+        unpause(uuid : & Uuid = path_param "uuid") -> models::DetailState = POST
+        "/api/marketplace-provider-offerings/{uuid}/unpause/"
+        "marketplace_provider_offerings_unpause" 200u16
+    );
+    runtime::mock_operation!(
+        glauth_users_config_retrieve(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = GET
+        "/api/marketplace-provider-offerings/{uuid}/glauth_users_config/"
+        "marketplace_provider_offerings_glauth_users_config_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        list_course_accounts_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::MarketplaceProviderOfferingsListCourseAccountsListResponse > = GET
+        "/api/marketplace-provider-offerings/{uuid}/list_course_accounts/"
+        "marketplace_provider_offerings_list_course_accounts_list" 200u16
+    );
+    runtime::mock_operation!(
+        list_customer_service_accounts_list(uuid : & Uuid = path_param "uuid") ->
+        runtime::Page <
+        models::MarketplaceProviderOfferingsListCustomerServiceAccountsListResponse > =
+        GET "/api/marketplace-provider-offerings/{uuid}/list_customer_service_accounts/"
+        "marketplace_provider_offerings_list_customer_service_accounts_list" 200u16
+    );
+    runtime::mock_operation!(
+        list_customer_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::User > = GET
+        "/api/marketplace-provider-offerings/{uuid}/list_customer_users/"
+        "marketplace_provider_offerings_list_customer_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        list_project_service_accounts_list(uuid : & Uuid = path_param "uuid") ->
+        runtime::Page <
+        models::MarketplaceProviderOfferingsListProjectServiceAccountsListResponse > =
+        GET "/api/marketplace-provider-offerings/{uuid}/list_project_service_accounts/"
+        "marketplace_provider_offerings_list_project_service_accounts_list" 200u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET
+        "/api/marketplace-provider-offerings/{uuid}/list_users/"
+        "marketplace_provider_offerings_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        user_has_resource_access_retrieve(uuid : & Uuid = path_param "uuid", username : &
+        str = query "username") ->
+        models::MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse = GET
+        "/api/marketplace-provider-offerings/{uuid}/user_has_resource_access/"
+        "marketplace_provider_offerings_user_has_resource_access_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-provider-offerings/{uuid}/add_user/"
+        "marketplace_provider_offerings_add_user" 201u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/delete_user/"
+        "marketplace_provider_offerings_delete_user" 200u16
+    );
+    runtime::mock_operation!(
+        refresh_offering_usernames(uuid : & Uuid = path_param "uuid") -> models::Status =
+        POST "/api/marketplace-provider-offerings/{uuid}/refresh_offering_usernames/"
+        "marketplace_provider_offerings_refresh_offering_usernames" 200u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_user/"
+        "marketplace_provider_offerings_update_user" 200u16
+    );
+    runtime::mock_operation!(
+        update_user_attribute_config(uuid : & Uuid = path_param "uuid") ->
+        models::OfferingUserAttributeConfig = POST
+        "/api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/"
+        "marketplace_provider_offerings_update_user_attribute_config" 200u16
+    );
+    runtime::mock_operation!(
+        update_user_attribute_config_update(uuid : & Uuid = path_param "uuid") ->
+        models::OfferingUserAttributeConfig = PUT
+        "/api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/"
+        "marketplace_provider_offerings_update_user_attribute_config_update" 200u16
+    );
+    runtime::mock_operation!(
+        update_user_attribute_config_partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::OfferingUserAttributeConfig = PATCH
+        "/api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/"
+        "marketplace_provider_offerings_update_user_attribute_config_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        delete_user_attribute_config_destroy(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = DELETE
+        "/api/marketplace-provider-offerings/{uuid}/delete-user-attribute-config/"
+        "marketplace_provider_offerings_delete_user_attribute_config_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        create_offering_component(uuid : & Uuid = path_param "uuid") -> runtime::Accepted
+        = POST "/api/marketplace-provider-offerings/{uuid}/create_offering_component/"
+        "marketplace_provider_offerings_create_offering_component" 201u16
+    );
+    runtime::mock_operation!(
+        remove_offering_component(uuid : & Uuid = path_param "uuid") -> runtime::Accepted
+        = POST "/api/marketplace-provider-offerings/{uuid}/remove_offering_component/"
+        "marketplace_provider_offerings_remove_offering_component" 200u16
+    );
+    runtime::mock_operation!(
+        update_offering_component(uuid : & Uuid = path_param "uuid") -> runtime::Accepted
+        = POST "/api/marketplace-provider-offerings/{uuid}/update_offering_component/"
+        "marketplace_provider_offerings_update_offering_component" 200u16
+    );
+    runtime::mock_operation!(
+        add_partition(uuid : & Uuid = path_param "uuid") ->
+        models::OfferingPartitionUpdate = POST
+        "/api/marketplace-provider-offerings/{uuid}/add_partition/"
+        "marketplace_provider_offerings_add_partition" 201u16
+    );
+    runtime::mock_operation!(
+        add_software_catalog(uuid : & Uuid = path_param "uuid") ->
+        models::OfferingSoftwareCatalog = POST
+        "/api/marketplace-provider-offerings/{uuid}/add_software_catalog/"
+        "marketplace_provider_offerings_add_software_catalog" 201u16
+    );
+    runtime::mock_operation!(
+        remove_partition(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/remove_partition/"
+        "marketplace_provider_offerings_remove_partition" 204u16
+    );
+    runtime::mock_operation!(
+        remove_software_catalog(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/marketplace-provider-offerings/{uuid}/remove_software_catalog/"
+        "marketplace_provider_offerings_remove_software_catalog" 204u16
+    );
+    runtime::mock_operation!(
+        update_partition_partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::OfferingPartitionUpdate = PATCH
+        "/api/marketplace-provider-offerings/{uuid}/update_partition/"
+        "marketplace_provider_offerings_update_partition_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        update_software_catalog_partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::OfferingSoftwareCatalogUpdate = PATCH
+        "/api/marketplace-provider-offerings/{uuid}/update_software_catalog/"
+        "marketplace_provider_offerings_update_software_catalog_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        add_endpoint(uuid : & Uuid = path_param "uuid") -> models::NestedEndpoint = POST
+        "/api/marketplace-provider-offerings/{uuid}/add_endpoint/"
+        "marketplace_provider_offerings_add_endpoint" 201u16
+    );
+    runtime::mock_operation!(
+        delete_endpoint(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/delete_endpoint/"
+        "marketplace_provider_offerings_delete_endpoint" 204u16
+    );
+    runtime::mock_operation!(
+        delete_image(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/delete_image/"
+        "marketplace_provider_offerings_delete_image" 204u16
+    );
+    runtime::mock_operation!(
+        delete_thumbnail(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/delete_thumbnail/"
+        "marketplace_provider_offerings_delete_thumbnail" 204u16
+    );
+    runtime::mock_operation!(
+        update_image(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_image/"
+        "marketplace_provider_offerings_update_image" 200u16
+    );
+    runtime::mock_operation!(
+        update_thumbnail(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_thumbnail/"
+        "marketplace_provider_offerings_update_thumbnail" 200u16
+    );
+    runtime::mock_operation!(
+        delete_organization_groups(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/delete_organization_groups/"
+        "marketplace_provider_offerings_delete_organization_groups" 204u16
+    );
+    runtime::mock_operation!(
+        move_offering(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceProviderOfferingsMoveOfferingResponse = POST
+        "/api/marketplace-provider-offerings/{uuid}/move_offering/"
+        "marketplace_provider_offerings_move_offering" 200u16
+    );
+    runtime::mock_operation!(
+        set_backend_metadata(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/marketplace-provider-offerings/{uuid}/set_backend_metadata/"
+        "marketplace_provider_offerings_set_backend_metadata" 200u16
+    );
+    runtime::mock_operation!(
+        update_attributes(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_attributes/"
+        "marketplace_provider_offerings_update_attributes" 200u16
+    );
+    runtime::mock_operation!(
+        update_compliance_checklist(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_compliance_checklist/"
+        "marketplace_provider_offerings_update_compliance_checklist" 200u16
+    );
+    runtime::mock_operation!(
+        update_description(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_description/"
+        "marketplace_provider_offerings_update_description" 200u16
+    );
+    runtime::mock_operation!(
+        update_integration(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_integration/"
+        "marketplace_provider_offerings_update_integration" 200u16
+    );
+    runtime::mock_operation!(
+        update_location(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_location/"
+        "marketplace_provider_offerings_update_location" 200u16
+    );
+    runtime::mock_operation!(
+        update_options(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_options/"
+        "marketplace_provider_offerings_update_options" 200u16
+    );
+    runtime::mock_operation!(
+        update_organization_groups(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_organization_groups/"
+        "marketplace_provider_offerings_update_organization_groups" 200u16
+    );
+    runtime::mock_operation!(
+        update_overview(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_overview/"
+        "marketplace_provider_offerings_update_overview" 200u16
+    );
+    runtime::mock_operation!(
+        update_resource_options(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/marketplace-provider-offerings/{uuid}/update_resource_options/"
+        "marketplace_provider_offerings_update_resource_options" 200u16
+    );
+    runtime::mock_operation!(
+        component_stats_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::MarketplaceProviderOfferingsComponentStatsListResponse > = GET
+        "/api/marketplace-provider-offerings/{uuid}/component_stats/"
+        "marketplace_provider_offerings_component_stats_list" 200u16
+    );
+    runtime::mock_operation!(
+        costs_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::MarketplaceProviderOfferingsCostsListResponse > = GET
+        "/api/marketplace-provider-offerings/{uuid}/costs/"
+        "marketplace_provider_offerings_costs_list" 200u16
+    );
+    runtime::mock_operation!(
+        customers_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::ProviderOfferingCustomer > = GET
+        "/api/marketplace-provider-offerings/{uuid}/customers/"
+        "marketplace_provider_offerings_customers_list" 200u16
+    );
+    runtime::mock_operation!(
+        groups_list() -> runtime::Page <
+        models::MarketplaceProviderOfferingsGroupsListResponse > = GET
+        "/api/marketplace-provider-offerings/groups/"
+        "marketplace_provider_offerings_groups_list" 200u16
+    );
+    runtime::mock_operation!(
+        list_customer_projects_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::Project > = GET
+        "/api/marketplace-provider-offerings/{uuid}/list_customer_projects/"
+        "marketplace_provider_offerings_list_customer_projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        orders_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::OrderDetails > = GET "/api/marketplace-provider-offerings/{uuid}/orders/"
+        "marketplace_provider_offerings_orders_list" 200u16
+    );
+    runtime::mock_operation!(
+        orders_retrieve(uuid : & str = path_param "uuid", order_uuid : & str = path_param
+        "order_uuid") -> models::OrderDetails = GET
+        "/api/marketplace-provider-offerings/{uuid}/orders/{order_uuid}/"
+        "marketplace_provider_offerings_orders_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        stats_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceProviderOfferingsStatsRetrieveResponse = GET
+        "/api/marketplace-provider-offerings/{uuid}/stats/"
+        "marketplace_provider_offerings_stats_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        tos_stats_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceProviderOfferingsTosStatsRetrieveResponse = GET
+        "/api/marketplace-provider-offerings/{uuid}/tos_stats/"
+        "marketplace_provider_offerings_tos_stats_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        importable_resources_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::MarketplaceProviderOfferingsImportableResourcesListResponse > = GET
+        "/api/marketplace-provider-offerings/{uuid}/importable_resources/"
+        "marketplace_provider_offerings_importable_resources_list" 200u16
+    );
+    runtime::mock_operation!(
+        import_resource(uuid : & Uuid = path_param "uuid") -> models::ImportResource =
+        POST "/api/marketplace-provider-offerings/{uuid}/import_resource/"
+        "marketplace_provider_offerings_import_resource" 200u16
+    );
+    runtime::mock_operation!(
+        sync(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/sync/"
+        "marketplace_provider_offerings_sync" 202u16
+    );
+    runtime::mock_operation!(
+        sync_resources(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-offerings/{uuid}/sync_resources/"
+        "marketplace_provider_offerings_sync_resources" 202u16
+    );
+    runtime::mock_operation!(
+        glauth_tree_retrieve(uuid : & Uuid = path_param "uuid") -> models::GlauthTree =
+        GET "/api/marketplace-provider-offerings/{uuid}/glauth_tree/"
+        "marketplace_provider_offerings_glauth_tree_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_at_retrieve(uuid : & Uuid = path_param "uuid", timestamp : & str = query
+        "timestamp") -> models::History = GET
+        "/api/marketplace-provider-offerings/{uuid}/history/at/"
+        "marketplace_provider_offerings_history_at_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::History > = GET "/api/marketplace-provider-offerings/{uuid}/history/"
+        "marketplace_provider_offerings_history_list" 200u16
+    );
+    runtime::mock_operation!(
+        state_counters_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceProviderOfferingsStateCountersRetrieveResponse = GET
+        "/api/marketplace-provider-offerings/{uuid}/state_counters/"
+        "marketplace_provider_offerings_state_counters_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        user_attribute_config_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::OfferingUserAttributeConfig = GET
+        "/api/marketplace-provider-offerings/{uuid}/user-attribute-config/"
+        "marketplace_provider_offerings_user_attribute_config_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        check_unique_backend_id(uuid : & Uuid = path_param "uuid") ->
+        models::CheckUniqueBackendId = POST
+        "/api/marketplace-provider-offerings/{uuid}/check_unique_backend_id/"
+        "marketplace_provider_offerings_check_unique_backend_id" 200u16
+    );
+    runtime::mock_operation!(
+        delete_tags(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/delete_tags/"
+        "marketplace_provider_offerings_delete_tags" 204u16
+    );
+    runtime::mock_operation!(
+        export_offering(uuid : & Uuid = path_param "uuid") ->
+        models::OfferingExportParameters = POST
+        "/api/marketplace-provider-offerings/{uuid}/export_offering/"
+        "marketplace_provider_offerings_export_offering" 200u16
+    );
+    runtime::mock_operation!(
+        import_offering() -> models::OfferingImportParameters = POST
+        "/api/marketplace-provider-offerings/import_offering/"
+        "marketplace_provider_offerings_import_offering" 200u16
+    );
+    runtime::mock_operation!(
+        make_available(uuid : & Uuid = path_param "uuid") -> models::DetailState = POST
+        "/api/marketplace-provider-offerings/{uuid}/make_available/"
+        "marketplace_provider_offerings_make_available" 200u16
+    );
+    runtime::mock_operation!(
+        make_unavailable(uuid : & Uuid = path_param "uuid") -> models::DetailState = POST
+        "/api/marketplace-provider-offerings/{uuid}/make_unavailable/"
+        "marketplace_provider_offerings_make_unavailable" 200u16
+    );
+    runtime::mock_operation!(
+        set_offering_group(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/set_offering_group/"
+        "marketplace_provider_offerings_set_offering_group" 200u16
+    );
+    runtime::mock_operation!(
+        set_profile(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/set_profile/"
+        "marketplace_provider_offerings_set_profile" 200u16
+    );
+    runtime::mock_operation!(
+        switch_billing_mode(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/marketplace-provider-offerings/{uuid}/switch_billing_mode/"
+        "marketplace_provider_offerings_switch_billing_mode" 200u16
+    );
+    runtime::mock_operation!(
+        update_backend_id_rules(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/marketplace-provider-offerings/{uuid}/update_backend_id_rules/"
+        "marketplace_provider_offerings_update_backend_id_rules" 200u16
+    );
+    runtime::mock_operation!(
+        update_tags(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_tags/"
+        "marketplace_provider_offerings_update_tags" 200u16
+    );
+    runtime::mock_operation!(
+        update_type(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-offerings/{uuid}/update_type/"
+        "marketplace_provider_offerings_update_type" 200u16
+    );
+    runtime::mock_operation!(
+        upload_markdown_image(uuid : & Uuid = path_param "uuid") ->
+        models::MarkdownImageUpload = POST
+        "/api/marketplace-provider-offerings/{uuid}/upload_markdown_image/"
+        "marketplace_provider_offerings_upload_markdown_image" 201u16
+    );
 }

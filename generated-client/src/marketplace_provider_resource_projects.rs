@@ -908,167 +908,60 @@ pub struct MarketplaceProviderResourceProjectsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
-    /// Expects `GET /api/marketplace-provider-resource-projects/` (operation `marketplace_provider_resource_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ResourceProject>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-provider-resource-projects/",
-            "marketplace_provider_resource_projects_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-provider-resource-projects/{uuid}/` (operation `marketplace_provider_resource_projects_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceProject> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resource-projects/{uuid}/",
-                "marketplace_provider_resource_projects_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/marketplace-provider-resource-projects/{uuid}/` (operation `marketplace_provider_resource_projects_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceProject> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-provider-resource-projects/{uuid}/",
-                "marketplace_provider_resource_projects_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-provider-resource-projects/{uuid}/` (operation `marketplace_provider_resource_projects_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceProject> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-provider-resource-projects/{uuid}/",
-                "marketplace_provider_resource_projects_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-resource-projects/{uuid}/list_users/` (operation `marketplace_provider_resource_projects_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resource-projects/{uuid}/list_users/",
-                "marketplace_provider_resource_projects_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/add_user/` (operation `marketplace_provider_resource_projects_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resource-projects/{uuid}/add_user/",
-                "marketplace_provider_resource_projects_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/delete_user/` (operation `marketplace_provider_resource_projects_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resource-projects/{uuid}/delete_user/",
-                "marketplace_provider_resource_projects_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/update_user/` (operation `marketplace_provider_resource_projects_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resource-projects/{uuid}/update_user/",
-                "marketplace_provider_resource_projects_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/set_backend_id/` (operation `marketplace_provider_resource_projects_set_backend_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_backend_id(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resource-projects/{uuid}/set_backend_id/",
-                "marketplace_provider_resource_projects_set_backend_id",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/set_state_erred/` (operation `marketplace_provider_resource_projects_set_state_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_state_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resource-projects/{uuid}/set_state_erred/",
-                "marketplace_provider_resource_projects_set_state_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/set_state_ok/` (operation `marketplace_provider_resource_projects_set_state_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_state_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resource-projects/{uuid}/set_state_ok/",
-                "marketplace_provider_resource_projects_set_state_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ResourceProject > = GET
+        "/api/marketplace-provider-resource-projects/"
+        "marketplace_provider_resource_projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ResourceProject = GET
+        "/api/marketplace-provider-resource-projects/{uuid}/"
+        "marketplace_provider_resource_projects_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ResourceProject = PUT
+        "/api/marketplace-provider-resource-projects/{uuid}/"
+        "marketplace_provider_resource_projects_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ResourceProject =
+        PATCH "/api/marketplace-provider-resource-projects/{uuid}/"
+        "marketplace_provider_resource_projects_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET
+        "/api/marketplace-provider-resource-projects/{uuid}/list_users/"
+        "marketplace_provider_resource_projects_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-provider-resource-projects/{uuid}/add_user/"
+        "marketplace_provider_resource_projects_add_user" 201u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-resource-projects/{uuid}/delete_user/"
+        "marketplace_provider_resource_projects_delete_user" 200u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-provider-resource-projects/{uuid}/update_user/"
+        "marketplace_provider_resource_projects_update_user" 200u16
+    );
+    runtime::mock_operation!(
+        set_backend_id(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resource-projects/{uuid}/set_backend_id/"
+        "marketplace_provider_resource_projects_set_backend_id" 200u16
+    );
+    runtime::mock_operation!(
+        set_state_erred(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resource-projects/{uuid}/set_state_erred/"
+        "marketplace_provider_resource_projects_set_state_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_state_ok(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resource-projects/{uuid}/set_state_ok/"
+        "marketplace_provider_resource_projects_set_state_ok" 200u16
+    );
 }

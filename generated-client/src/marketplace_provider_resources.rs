@@ -3912,640 +3912,222 @@ pub struct MarketplaceProviderResourcesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProviderResourcesMock<'a> {
-    /// Expects `GET /api/marketplace-provider-resources/` (operation `marketplace_provider_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Resource>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-provider-resources/",
-            "marketplace_provider_resources_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-provider-resources/{uuid}/` (operation `marketplace_provider_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Resource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resources/{uuid}/",
-                "marketplace_provider_resources_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/pull/` (operation `marketplace_provider_resources_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/pull/",
-                "marketplace_provider_resources_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/unlink/` (operation `marketplace_provider_resources_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/unlink/",
-                "marketplace_provider_resources_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/update_options/` (operation `marketplace_provider_resources_update_options`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_options(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, serde_json::Value> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/update_options/",
-                "marketplace_provider_resources_update_options",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/update_options_direct/` (operation `marketplace_provider_resources_update_options_direct`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_options_direct(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/update_options_direct/",
-                "marketplace_provider_resources_update_options_direct",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/marketplace-provider-resources/{uuid}/` (operation `marketplace_provider_resources_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-provider-resources/{uuid}/",
-                "marketplace_provider_resources_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-provider-resources/{uuid}/` (operation `marketplace_provider_resources_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-provider-resources/{uuid}/",
-                "marketplace_provider_resources_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-resources/{uuid}/list_users/` (operation `marketplace_provider_resources_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resources/{uuid}/list_users/",
-                "marketplace_provider_resources_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/add_user/` (operation `marketplace_provider_resources_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/add_user/",
-                "marketplace_provider_resources_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/delete_user/` (operation `marketplace_provider_resources_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/delete_user/",
-                "marketplace_provider_resources_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/update_user/` (operation `marketplace_provider_resources_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/update_user/",
-                "marketplace_provider_resources_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-resources/{uuid}/details/` (operation `marketplace_provider_resources_details_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn details_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resources/{uuid}/details/",
-                "marketplace_provider_resources_details_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-resources/{uuid}/glauth_tree/` (operation `marketplace_provider_resources_glauth_tree_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn glauth_tree_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GlauthTree> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resources/{uuid}/glauth_tree/",
-                "marketplace_provider_resources_glauth_tree_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-resources/{uuid}/glauth_users_config/` (operation `marketplace_provider_resources_glauth_users_config_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn glauth_users_config_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resources/{uuid}/glauth_users_config/",
-                "marketplace_provider_resources_glauth_users_config_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-resources/{uuid}/history/at/` (operation `marketplace_provider_resources_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_at_retrieve(
-        &self,
-        uuid: &Uuid,
-        timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resources/{uuid}/history/at/",
-                "marketplace_provider_resources_history_at_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("timestamp", timestamp)
-    }
-    /// Expects `GET /api/marketplace-provider-resources/{uuid}/history/` (operation `marketplace_provider_resources_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resources/{uuid}/history/",
-                "marketplace_provider_resources_history_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-resources/{uuid}/offering_for_subresources/` (operation `marketplace_provider_resources_offering_for_subresources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offering_for_subresources_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::UuidType>>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resources/{uuid}/offering_for_subresources/",
-                "marketplace_provider_resources_offering_for_subresources_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-resources/{uuid}/offering/` (operation `marketplace_provider_resources_offering_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offering_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PublicOfferingDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resources/{uuid}/offering/",
-                "marketplace_provider_resources_offering_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-resources/{uuid}/plan_periods/` (operation `marketplace_provider_resources_plan_periods_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn plan_periods_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::PlanPeriods>>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resources/{uuid}/plan_periods/",
-                "marketplace_provider_resources_plan_periods_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-provider-resources/{uuid}/team/` (operation `marketplace_provider_resources_team_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn team_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::Team>>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-provider-resources/{uuid}/team/",
-                "marketplace_provider_resources_team_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/adjust_dates/` (operation `marketplace_provider_resources_adjust_dates`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn adjust_dates(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/adjust_dates/",
-                "marketplace_provider_resources_adjust_dates",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/move_resource/` (operation `marketplace_provider_resources_move_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn move_resource(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Resource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/move_resource/",
-                "marketplace_provider_resources_move_resource",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/refresh_last_sync/` (operation `marketplace_provider_resources_refresh_last_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn refresh_last_sync(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/refresh_last_sync/",
-                "marketplace_provider_resources_refresh_last_sync",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/restore/` (operation `marketplace_provider_resources_restore`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn restore(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderResourcesOrderUuid,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/restore/",
-                "marketplace_provider_resources_restore",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_as_erred/` (operation `marketplace_provider_resources_set_as_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_as_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_as_erred/",
-                "marketplace_provider_resources_set_as_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_as_ok/` (operation `marketplace_provider_resources_set_as_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_as_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_as_ok/",
-                "marketplace_provider_resources_set_as_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_backend_id/` (operation `marketplace_provider_resources_set_backend_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_backend_id(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_backend_id/",
-                "marketplace_provider_resources_set_backend_id",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_backend_metadata/` (operation `marketplace_provider_resources_set_backend_metadata`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_backend_metadata(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_backend_metadata/",
-                "marketplace_provider_resources_set_backend_metadata",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_downscaled/` (operation `marketplace_provider_resources_set_downscaled`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_downscaled(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_downscaled/",
-                "marketplace_provider_resources_set_downscaled",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_effective_id/` (operation `marketplace_provider_resources_set_effective_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_effective_id(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_effective_id/",
-                "marketplace_provider_resources_set_effective_id",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_end_date/` (operation `marketplace_provider_resources_set_end_date`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_end_date(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_end_date/",
-                "marketplace_provider_resources_set_end_date",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_end_date_by_provider/` (operation `marketplace_provider_resources_set_end_date_by_provider`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_end_date_by_provider(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_end_date_by_provider/",
-                "marketplace_provider_resources_set_end_date_by_provider",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_end_date_by_staff/` (operation `marketplace_provider_resources_set_end_date_by_staff`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_end_date_by_staff(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_end_date_by_staff/",
-                "marketplace_provider_resources_set_end_date_by_staff",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_endpoints/` (operation `marketplace_provider_resources_set_endpoints`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_endpoints(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_endpoints/",
-                "marketplace_provider_resources_set_endpoints",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_limits/` (operation `marketplace_provider_resources_set_limits`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_limits(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_limits/",
-                "marketplace_provider_resources_set_limits",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_paused/` (operation `marketplace_provider_resources_set_paused`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_paused(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_paused/",
-                "marketplace_provider_resources_set_paused",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_restrict_member_access/` (operation `marketplace_provider_resources_set_restrict_member_access`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_restrict_member_access(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_restrict_member_access/",
-                "marketplace_provider_resources_set_restrict_member_access",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_slug/` (operation `marketplace_provider_resources_set_slug`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_slug(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_slug/",
-                "marketplace_provider_resources_set_slug",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_state_ok/` (operation `marketplace_provider_resources_set_state_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_state_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/set_state_ok/",
-                "marketplace_provider_resources_set_state_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/submit_report/` (operation `marketplace_provider_resources_submit_report`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn submit_report(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/submit_report/",
-                "marketplace_provider_resources_submit_report",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-provider-resources/{uuid}/terminate/` (operation `marketplace_provider_resources_terminate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn terminate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderResourcesOrderUuid,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-provider-resources/{uuid}/terminate/",
-                "marketplace_provider_resources_terminate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Resource > = GET
+        "/api/marketplace-provider-resources/" "marketplace_provider_resources_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Resource = GET
+        "/api/marketplace-provider-resources/{uuid}/"
+        "marketplace_provider_resources_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/marketplace-provider-resources/{uuid}/pull/"
+        "marketplace_provider_resources_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-resources/{uuid}/unlink/"
+        "marketplace_provider_resources_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update_options(uuid : & Uuid = path_param "uuid") -> serde_json::Value = POST
+        "/api/marketplace-provider-resources/{uuid}/update_options/"
+        "marketplace_provider_resources_update_options" 200u16
+    );
+    runtime::mock_operation!(
+        update_options_direct(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/update_options_direct/"
+        "marketplace_provider_resources_update_options_direct" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ResourceUpdate = PUT
+        "/api/marketplace-provider-resources/{uuid}/"
+        "marketplace_provider_resources_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ResourceUpdate =
+        PATCH "/api/marketplace-provider-resources/{uuid}/"
+        "marketplace_provider_resources_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET
+        "/api/marketplace-provider-resources/{uuid}/list_users/"
+        "marketplace_provider_resources_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-provider-resources/{uuid}/add_user/"
+        "marketplace_provider_resources_add_user" 201u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-resources/{uuid}/delete_user/"
+        "marketplace_provider_resources_delete_user" 200u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-provider-resources/{uuid}/update_user/"
+        "marketplace_provider_resources_update_user" 200u16
+    );
+    runtime::mock_operation!(
+        details_retrieve(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = GET
+        "/api/marketplace-provider-resources/{uuid}/details/"
+        "marketplace_provider_resources_details_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        glauth_tree_retrieve(uuid : & Uuid = path_param "uuid") -> models::GlauthTree =
+        GET "/api/marketplace-provider-resources/{uuid}/glauth_tree/"
+        "marketplace_provider_resources_glauth_tree_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        glauth_users_config_retrieve(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = GET
+        "/api/marketplace-provider-resources/{uuid}/glauth_users_config/"
+        "marketplace_provider_resources_glauth_users_config_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_at_retrieve(uuid : & Uuid = path_param "uuid", timestamp : & str = query
+        "timestamp") -> models::History = GET
+        "/api/marketplace-provider-resources/{uuid}/history/at/"
+        "marketplace_provider_resources_history_at_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::History > = GET "/api/marketplace-provider-resources/{uuid}/history/"
+        "marketplace_provider_resources_history_list" 200u16
+    );
+    runtime::mock_operation!(
+        offering_for_subresources_list(uuid : & Uuid = path_param "uuid") -> Vec <
+        Lenient < models::UuidType > > = GET
+        "/api/marketplace-provider-resources/{uuid}/offering_for_subresources/"
+        "marketplace_provider_resources_offering_for_subresources_list" 200u16
+    );
+    runtime::mock_operation!(
+        offering_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::PublicOfferingDetails = GET
+        "/api/marketplace-provider-resources/{uuid}/offering/"
+        "marketplace_provider_resources_offering_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        plan_periods_list(uuid : & Uuid = path_param "uuid") -> Vec < Lenient <
+        models::PlanPeriods > > = GET
+        "/api/marketplace-provider-resources/{uuid}/plan_periods/"
+        "marketplace_provider_resources_plan_periods_list" 200u16
+    );
+    runtime::mock_operation!(
+        team_list(uuid : & Uuid = path_param "uuid") -> Vec < Lenient < models::Team > >
+        = GET "/api/marketplace-provider-resources/{uuid}/team/"
+        "marketplace_provider_resources_team_list" 200u16
+    );
+    runtime::mock_operation!(
+        adjust_dates(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/adjust_dates/"
+        "marketplace_provider_resources_adjust_dates" 200u16
+    );
+    runtime::mock_operation!(
+        move_resource(uuid : & Uuid = path_param "uuid") -> models::Resource = POST
+        "/api/marketplace-provider-resources/{uuid}/move_resource/"
+        "marketplace_provider_resources_move_resource" 200u16
+    );
+    runtime::mock_operation!(
+        refresh_last_sync(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-resources/{uuid}/refresh_last_sync/"
+        "marketplace_provider_resources_refresh_last_sync" 200u16
+    );
+    runtime::mock_operation!(
+        restore(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceProviderResourcesOrderUuid = POST
+        "/api/marketplace-provider-resources/{uuid}/restore/"
+        "marketplace_provider_resources_restore" 200u16
+    );
+    runtime::mock_operation!(
+        set_as_erred(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-resources/{uuid}/set_as_erred/"
+        "marketplace_provider_resources_set_as_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_as_ok(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-resources/{uuid}/set_as_ok/"
+        "marketplace_provider_resources_set_as_ok" 200u16
+    );
+    runtime::mock_operation!(
+        set_backend_id(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/set_backend_id/"
+        "marketplace_provider_resources_set_backend_id" 200u16
+    );
+    runtime::mock_operation!(
+        set_backend_metadata(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/set_backend_metadata/"
+        "marketplace_provider_resources_set_backend_metadata" 200u16
+    );
+    runtime::mock_operation!(
+        set_downscaled(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/set_downscaled/"
+        "marketplace_provider_resources_set_downscaled" 200u16
+    );
+    runtime::mock_operation!(
+        set_effective_id(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/set_effective_id/"
+        "marketplace_provider_resources_set_effective_id" 200u16
+    );
+    runtime::mock_operation!(
+        set_end_date(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-provider-resources/{uuid}/set_end_date/"
+        "marketplace_provider_resources_set_end_date" 200u16
+    );
+    runtime::mock_operation!(
+        set_end_date_by_provider(uuid : & Uuid = path_param "uuid") -> runtime::Accepted
+        = POST "/api/marketplace-provider-resources/{uuid}/set_end_date_by_provider/"
+        "marketplace_provider_resources_set_end_date_by_provider" 200u16
+    );
+    runtime::mock_operation!(
+        set_end_date_by_staff(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/marketplace-provider-resources/{uuid}/set_end_date_by_staff/"
+        "marketplace_provider_resources_set_end_date_by_staff" 200u16
+    );
+    runtime::mock_operation!(
+        set_endpoints(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/set_endpoints/"
+        "marketplace_provider_resources_set_endpoints" 200u16
+    );
+    runtime::mock_operation!(
+        set_limits(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/set_limits/"
+        "marketplace_provider_resources_set_limits" 200u16
+    );
+    runtime::mock_operation!(
+        set_paused(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/set_paused/"
+        "marketplace_provider_resources_set_paused" 200u16
+    );
+    runtime::mock_operation!(
+        set_restrict_member_access(uuid : & Uuid = path_param "uuid") -> models::Status =
+        POST "/api/marketplace-provider-resources/{uuid}/set_restrict_member_access/"
+        "marketplace_provider_resources_set_restrict_member_access" 200u16
+    );
+    runtime::mock_operation!(
+        set_slug(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/set_slug/"
+        "marketplace_provider_resources_set_slug" 200u16
+    );
+    runtime::mock_operation!(
+        set_state_ok(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/set_state_ok/"
+        "marketplace_provider_resources_set_state_ok" 200u16
+    );
+    runtime::mock_operation!(
+        submit_report(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-provider-resources/{uuid}/submit_report/"
+        "marketplace_provider_resources_submit_report" 200u16
+    );
+    runtime::mock_operation!(
+        terminate(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceProviderResourcesOrderUuid = POST
+        "/api/marketplace-provider-resources/{uuid}/terminate/"
+        "marketplace_provider_resources_terminate" 200u16
+    );
 }

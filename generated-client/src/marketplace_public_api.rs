@@ -137,28 +137,13 @@ pub struct MarketplacePublicApiMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplacePublicApiMock<'a> {
-    /// Expects `POST /api/marketplace-public-api/check_signature/` (operation `marketplace_public_api_check_signature`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn check_signature(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-public-api/check_signature/",
-            "marketplace_public_api_check_signature",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-public-api/set_usage/` (operation `marketplace_public_api_set_usage`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_usage(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-public-api/set_usage/",
-            "marketplace_public_api_set_usage",
-            201u16,
-        )
-    }
+    runtime::mock_operation!(
+        check_signature() -> runtime::Accepted = POST
+        "/api/marketplace-public-api/check_signature/"
+        "marketplace_public_api_check_signature" 200u16
+    );
+    runtime::mock_operation!(
+        set_usage() -> runtime::Accepted = POST "/api/marketplace-public-api/set_usage/"
+        "marketplace_public_api_set_usage" 201u16
+    );
 }

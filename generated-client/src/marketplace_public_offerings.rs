@@ -809,70 +809,25 @@ pub struct MarketplacePublicOfferingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplacePublicOfferingsMock<'a> {
-    /// Expects `GET /api/marketplace-public-offerings/` (operation `marketplace_public_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::PublicOfferingDetails>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-public-offerings/",
-            "marketplace_public_offerings_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-public-offerings/{uuid}/` (operation `marketplace_public_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PublicOfferingDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-public-offerings/{uuid}/",
-                "marketplace_public_offerings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-public-offerings/{uuid}/plans/` (operation `marketplace_public_offerings_plans_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn plans_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::PublicOfferingDetailsPlan>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-public-offerings/{uuid}/plans/",
-                "marketplace_public_offerings_plans_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-public-offerings/{uuid}/plans/{plan_uuid}/` (operation `marketplace_public_offerings_plans_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn plans_retrieve(
-        &self,
-        uuid: &str,
-        plan_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PublicOfferingDetailsPlan> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-public-offerings/{uuid}/plans/{plan_uuid}/",
-                "marketplace_public_offerings_plans_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("plan_uuid", plan_uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::PublicOfferingDetails > = GET
+        "/api/marketplace-public-offerings/" "marketplace_public_offerings_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::PublicOfferingDetails =
+        GET "/api/marketplace-public-offerings/{uuid}/"
+        "marketplace_public_offerings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        plans_list(uuid : & Uuid = path_param "uuid") -> Vec < Lenient <
+        models::PublicOfferingDetailsPlan > > = GET
+        "/api/marketplace-public-offerings/{uuid}/plans/"
+        "marketplace_public_offerings_plans_list" 200u16
+    );
+    runtime::mock_operation!(
+        plans_retrieve(uuid : & str = path_param "uuid", plan_uuid : & str = path_param
+        "plan_uuid") -> models::PublicOfferingDetailsPlan = GET
+        "/api/marketplace-public-offerings/{uuid}/plans/{plan_uuid}/"
+        "marketplace_public_offerings_plans_retrieve" 200u16
+    );
 }

@@ -158,19 +158,9 @@ pub struct MarketplaceRelatedCustomersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceRelatedCustomersMock<'a> {
-    /// Expects `GET /api/marketplace-related-customers/{customer_uuid}/` (operation `marketplace_related_customers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-        customer_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UuidName>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-related-customers/{customer_uuid}/",
-                "marketplace_related_customers_list",
-                200u16,
-            )
-            .path_param("customer_uuid", customer_uuid)
-    }
+    runtime::mock_operation!(
+        list(customer_uuid : & str = path_param "customer_uuid") -> runtime::Page <
+        models::UuidName > = GET "/api/marketplace-related-customers/{customer_uuid}/"
+        "marketplace_related_customers_list" 200u16
+    );
 }

@@ -449,108 +449,41 @@ pub struct MarketplaceRemoteSynchronisationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceRemoteSynchronisationsMock<'a> {
-    /// Expects `GET /api/marketplace-remote-synchronisations/` (operation `marketplace_remote_synchronisations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::RemoteSynchronisation>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-remote-synchronisations/",
-            "marketplace_remote_synchronisations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-remote-synchronisations/{uuid}/` (operation `marketplace_remote_synchronisations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RemoteSynchronisation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-remote-synchronisations/{uuid}/",
-                "marketplace_remote_synchronisations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-remote-synchronisations/` (operation `marketplace_remote_synchronisations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RemoteSynchronisation> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-remote-synchronisations/",
-            "marketplace_remote_synchronisations_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-remote-synchronisations/{uuid}/` (operation `marketplace_remote_synchronisations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RemoteSynchronisation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-remote-synchronisations/{uuid}/",
-                "marketplace_remote_synchronisations_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-remote-synchronisations/{uuid}/` (operation `marketplace_remote_synchronisations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RemoteSynchronisation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-remote-synchronisations/{uuid}/",
-                "marketplace_remote_synchronisations_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-remote-synchronisations/{uuid}/` (operation `marketplace_remote_synchronisations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-remote-synchronisations/{uuid}/",
-                "marketplace_remote_synchronisations_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-remote-synchronisations/{uuid}/run_synchronisation/` (operation `marketplace_remote_synchronisations_run_synchronisation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn run_synchronisation(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RemoteSynchronisation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-remote-synchronisations/{uuid}/run_synchronisation/",
-                "marketplace_remote_synchronisations_run_synchronisation",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RemoteSynchronisation > = GET
+        "/api/marketplace-remote-synchronisations/"
+        "marketplace_remote_synchronisations_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RemoteSynchronisation =
+        GET "/api/marketplace-remote-synchronisations/{uuid}/"
+        "marketplace_remote_synchronisations_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::RemoteSynchronisation = POST
+        "/api/marketplace-remote-synchronisations/"
+        "marketplace_remote_synchronisations_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::RemoteSynchronisation = PUT
+        "/api/marketplace-remote-synchronisations/{uuid}/"
+        "marketplace_remote_synchronisations_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::RemoteSynchronisation = PATCH
+        "/api/marketplace-remote-synchronisations/{uuid}/"
+        "marketplace_remote_synchronisations_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-remote-synchronisations/{uuid}/"
+        "marketplace_remote_synchronisations_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        run_synchronisation(uuid : & Uuid = path_param "uuid") ->
+        models::RemoteSynchronisation = POST
+        "/api/marketplace-remote-synchronisations/{uuid}/run_synchronisation/"
+        "marketplace_remote_synchronisations_run_synchronisation" 200u16
+    );
 }

@@ -483,99 +483,36 @@ pub struct MarketplaceResourceLimitChangeRequestsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceResourceLimitChangeRequestsMock<'a> {
-    /// Expects `GET /api/marketplace-resource-limit-change-requests/` (operation `marketplace_resource_limit_change_requests_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceResourceLimitChangeRequest>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-resource-limit-change-requests/",
-            "marketplace_resource_limit_change_requests_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-resource-limit-change-requests/{uuid}/` (operation `marketplace_resource_limit_change_requests_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceResourceLimitChangeRequest,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resource-limit-change-requests/{uuid}/",
-                "marketplace_resource_limit_change_requests_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resource-limit-change-requests/` (operation `marketplace_resource_limit_change_requests_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceLimitChangeRequestCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-resource-limit-change-requests/",
-            "marketplace_resource_limit_change_requests_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-resource-limit-change-requests/{uuid}/approve/` (operation `marketplace_resource_limit_change_requests_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn approve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resource-limit-change-requests/{uuid}/approve/",
-                "marketplace_resource_limit_change_requests_approve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resource-limit-change-requests/{uuid}/cancel/` (operation `marketplace_resource_limit_change_requests_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resource-limit-change-requests/{uuid}/cancel/",
-                "marketplace_resource_limit_change_requests_cancel",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resource-limit-change-requests/{uuid}/reject/` (operation `marketplace_resource_limit_change_requests_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resource-limit-change-requests/{uuid}/reject/",
-                "marketplace_resource_limit_change_requests_reject",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceResourceLimitChangeRequest > = GET
+        "/api/marketplace-resource-limit-change-requests/"
+        "marketplace_resource_limit_change_requests_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceResourceLimitChangeRequest = GET
+        "/api/marketplace-resource-limit-change-requests/{uuid}/"
+        "marketplace_resource_limit_change_requests_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ResourceLimitChangeRequestCreate = POST
+        "/api/marketplace-resource-limit-change-requests/"
+        "marketplace_resource_limit_change_requests_create" 201u16
+    );
+    runtime::mock_operation!(
+        approve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceResourceLimitChangeRequestsOrderUuid = POST
+        "/api/marketplace-resource-limit-change-requests/{uuid}/approve/"
+        "marketplace_resource_limit_change_requests_approve" 200u16
+    );
+    runtime::mock_operation!(
+        cancel(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/marketplace-resource-limit-change-requests/{uuid}/cancel/"
+        "marketplace_resource_limit_change_requests_cancel" 200u16
+    );
+    runtime::mock_operation!(
+        reject(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-resource-limit-change-requests/{uuid}/reject/"
+        "marketplace_resource_limit_change_requests_reject" 200u16
+    );
 }

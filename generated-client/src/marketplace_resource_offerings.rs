@@ -164,22 +164,10 @@ pub struct MarketplaceResourceOfferingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceResourceOfferingsMock<'a> {
-    /// Expects `GET /api/marketplace-resource-offerings/{category_uuid}/` (operation `marketplace_resource_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-        category_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceResourceOfferingsNameUuid>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resource-offerings/{category_uuid}/",
-                "marketplace_resource_offerings_list",
-                200u16,
-            )
-            .path_param("category_uuid", category_uuid)
-    }
+    runtime::mock_operation!(
+        list(category_uuid : & str = path_param "category_uuid") -> runtime::Page <
+        models::MarketplaceResourceOfferingsNameUuid > = GET
+        "/api/marketplace-resource-offerings/{category_uuid}/"
+        "marketplace_resource_offerings_list" 200u16
+    );
 }

@@ -907,165 +907,58 @@ pub struct MarketplaceResourceProjectsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceResourceProjectsMock<'a> {
-    /// Expects `GET /api/marketplace-resource-projects/` (operation `marketplace_resource_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ResourceProject>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-resource-projects/",
-            "marketplace_resource_projects_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-resource-projects/{uuid}/` (operation `marketplace_resource_projects_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceProject> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resource-projects/{uuid}/",
-                "marketplace_resource_projects_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resource-projects/` (operation `marketplace_resource_projects_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceProject> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-resource-projects/",
-            "marketplace_resource_projects_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-resource-projects/{uuid}/` (operation `marketplace_resource_projects_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceProject> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-resource-projects/{uuid}/",
-                "marketplace_resource_projects_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-resource-projects/{uuid}/` (operation `marketplace_resource_projects_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceProject> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-resource-projects/{uuid}/",
-                "marketplace_resource_projects_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-resource-projects/{uuid}/` (operation `marketplace_resource_projects_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-resource-projects/{uuid}/",
-                "marketplace_resource_projects_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-resource-projects/{uuid}/list_users/` (operation `marketplace_resource_projects_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resource-projects/{uuid}/list_users/",
-                "marketplace_resource_projects_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resource-projects/{uuid}/add_user/` (operation `marketplace_resource_projects_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resource-projects/{uuid}/add_user/",
-                "marketplace_resource_projects_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resource-projects/{uuid}/delete_user/` (operation `marketplace_resource_projects_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resource-projects/{uuid}/delete_user/",
-                "marketplace_resource_projects_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resource-projects/{uuid}/update_user/` (operation `marketplace_resource_projects_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resource-projects/{uuid}/update_user/",
-                "marketplace_resource_projects_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resource-projects/{uuid}/recover/` (operation `marketplace_resource_projects_recover`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn recover(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceProject> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resource-projects/{uuid}/recover/",
-                "marketplace_resource_projects_recover",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ResourceProject > = GET
+        "/api/marketplace-resource-projects/" "marketplace_resource_projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ResourceProject = GET
+        "/api/marketplace-resource-projects/{uuid}/"
+        "marketplace_resource_projects_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ResourceProject = POST "/api/marketplace-resource-projects/"
+        "marketplace_resource_projects_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ResourceProject = PUT
+        "/api/marketplace-resource-projects/{uuid}/"
+        "marketplace_resource_projects_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ResourceProject =
+        PATCH "/api/marketplace-resource-projects/{uuid}/"
+        "marketplace_resource_projects_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-resource-projects/{uuid}/"
+        "marketplace_resource_projects_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET
+        "/api/marketplace-resource-projects/{uuid}/list_users/"
+        "marketplace_resource_projects_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-resource-projects/{uuid}/add_user/"
+        "marketplace_resource_projects_add_user" 201u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-resource-projects/{uuid}/delete_user/"
+        "marketplace_resource_projects_delete_user" 200u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-resource-projects/{uuid}/update_user/"
+        "marketplace_resource_projects_update_user" 200u16
+    );
+    runtime::mock_operation!(
+        recover(uuid : & Uuid = path_param "uuid") -> models::ResourceProject = POST
+        "/api/marketplace-resource-projects/{uuid}/recover/"
+        "marketplace_resource_projects_recover" 200u16
+    );
 }

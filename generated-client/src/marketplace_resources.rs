@@ -4217,560 +4217,193 @@ pub struct MarketplaceResourcesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceResourcesMock<'a> {
-    /// Expects `GET /api/marketplace-resources/` (operation `marketplace_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Resource>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-resources/",
-            "marketplace_resources_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/list_users/` (operation `marketplace_resources_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/list_users/",
-                "marketplace_resources_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/` (operation `marketplace_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Resource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/",
-                "marketplace_resources_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/pull/` (operation `marketplace_resources_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/pull/",
-                "marketplace_resources_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/unlink/` (operation `marketplace_resources_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/unlink/",
-                "marketplace_resources_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/update_user/` (operation `marketplace_resources_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/update_user/",
-                "marketplace_resources_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/marketplace-resources/{uuid}/` (operation `marketplace_resources_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-resources/{uuid}/",
-                "marketplace_resources_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-resources/{uuid}/` (operation `marketplace_resources_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-resources/{uuid}/",
-                "marketplace_resources_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/set_downscaled/` (operation `marketplace_resources_set_downscaled`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_downscaled(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/set_downscaled/",
-                "marketplace_resources_set_downscaled",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/set_paused/` (operation `marketplace_resources_set_paused`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_paused(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/set_paused/",
-                "marketplace_resources_set_paused",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/terminate/` (operation `marketplace_resources_terminate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn terminate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceResourcesOrderUuid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/terminate/",
-                "marketplace_resources_terminate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/move_resource/` (operation `marketplace_resources_move_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn move_resource(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Resource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/move_resource/",
-                "marketplace_resources_move_resource",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/renew/` (operation `marketplace_resources_renew`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn renew(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceResourcesOrderUuid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/renew/",
-                "marketplace_resources_renew",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/set_end_date_by_staff/` (operation `marketplace_resources_set_end_date_by_staff`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_end_date_by_staff(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/set_end_date_by_staff/",
-                "marketplace_resources_set_end_date_by_staff",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/set_restrict_member_access/` (operation `marketplace_resources_set_restrict_member_access`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_restrict_member_access(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/set_restrict_member_access/",
-                "marketplace_resources_set_restrict_member_access",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/set_slug/` (operation `marketplace_resources_set_slug`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_slug(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/set_slug/",
-                "marketplace_resources_set_slug",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/switch_plan/` (operation `marketplace_resources_switch_plan`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn switch_plan(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceResourcesOrderUuid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/switch_plan/",
-                "marketplace_resources_switch_plan",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/update_limits/` (operation `marketplace_resources_update_limits`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_limits(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceResourcesOrderUuid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/update_limits/",
-                "marketplace_resources_update_limits",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/update_options/` (operation `marketplace_resources_update_options`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_options(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, serde_json::Value> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/update_options/",
-                "marketplace_resources_update_options",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/details/` (operation `marketplace_resources_details_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn details_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/details/",
-                "marketplace_resources_details_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/glauth_users_config/` (operation `marketplace_resources_glauth_users_config_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn glauth_users_config_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/glauth_users_config/",
-                "marketplace_resources_glauth_users_config_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/offering_for_subresources/` (operation `marketplace_resources_offering_for_subresources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offering_for_subresources_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::UuidType>>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/offering_for_subresources/",
-                "marketplace_resources_offering_for_subresources_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/offering/` (operation `marketplace_resources_offering_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offering_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PublicOfferingDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/offering/",
-                "marketplace_resources_offering_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/plan_periods/` (operation `marketplace_resources_plan_periods_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn plan_periods_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::PlanPeriods>>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/plan_periods/",
-                "marketplace_resources_plan_periods_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/team/` (operation `marketplace_resources_team_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn team_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::Team>>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/team/",
-                "marketplace_resources_team_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/team_members/` (operation `marketplace_resources_team_members_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn team_members_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ResourceTeamMember>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/team_members/",
-                "marketplace_resources_team_members_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/suggest_name/` (operation `marketplace_resources_suggest_name`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn suggest_name(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceSuggestName> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-resources/suggest_name/",
-            "marketplace_resources_suggest_name",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/glauth_tree/` (operation `marketplace_resources_glauth_tree_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn glauth_tree_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GlauthTree> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/glauth_tree/",
-                "marketplace_resources_glauth_tree_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/history/at/` (operation `marketplace_resources_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_at_retrieve(
-        &self,
-        uuid: &Uuid,
-        timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/history/at/",
-                "marketplace_resources_history_at_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("timestamp", timestamp)
-    }
-    /// Expects `GET /api/marketplace-resources/{uuid}/history/` (operation `marketplace_resources_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-resources/{uuid}/history/",
-                "marketplace_resources_history_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/add_user/` (operation `marketplace_resources_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/add_user/",
-                "marketplace_resources_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/adjust_dates/` (operation `marketplace_resources_adjust_dates`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn adjust_dates(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/adjust_dates/",
-                "marketplace_resources_adjust_dates",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/delete_user/` (operation `marketplace_resources_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/delete_user/",
-                "marketplace_resources_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/estimate_renewal/` (operation `marketplace_resources_estimate_renewal`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn estimate_renewal(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RenewalEstimateRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/estimate_renewal/",
-                "marketplace_resources_estimate_renewal",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/reallocate_limits/` (operation `marketplace_resources_reallocate_limits`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reallocate_limits(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceReallocateLimits> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/reallocate_limits/",
-                "marketplace_resources_reallocate_limits",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/restore/` (operation `marketplace_resources_restore`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn restore(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceResourcesOrderUuid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/restore/",
-                "marketplace_resources_restore",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-resources/{uuid}/set_end_date/` (operation `marketplace_resources_set_end_date`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_end_date(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-resources/{uuid}/set_end_date/",
-                "marketplace_resources_set_end_date",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Resource > = GET "/api/marketplace-resources/"
+        "marketplace_resources_list" 200u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET "/api/marketplace-resources/{uuid}/list_users/"
+        "marketplace_resources_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Resource = GET
+        "/api/marketplace-resources/{uuid}/" "marketplace_resources_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/marketplace-resources/{uuid}/pull/" "marketplace_resources_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-resources/{uuid}/unlink/" "marketplace_resources_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-resources/{uuid}/update_user/"
+        "marketplace_resources_update_user" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ResourceUpdate = PUT
+        "/api/marketplace-resources/{uuid}/" "marketplace_resources_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ResourceUpdate =
+        PATCH "/api/marketplace-resources/{uuid}/" "marketplace_resources_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        set_downscaled(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-resources/{uuid}/set_downscaled/"
+        "marketplace_resources_set_downscaled" 200u16
+    );
+    runtime::mock_operation!(
+        set_paused(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-resources/{uuid}/set_paused/"
+        "marketplace_resources_set_paused" 200u16
+    );
+    runtime::mock_operation!(
+        terminate(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceResourcesOrderUuid = POST
+        "/api/marketplace-resources/{uuid}/terminate/" "marketplace_resources_terminate"
+        200u16
+    );
+    runtime::mock_operation!(
+        move_resource(uuid : & Uuid = path_param "uuid") -> models::Resource = POST
+        "/api/marketplace-resources/{uuid}/move_resource/"
+        "marketplace_resources_move_resource" 200u16
+    );
+    runtime::mock_operation!(
+        renew(uuid : & Uuid = path_param "uuid") -> models::MarketplaceResourcesOrderUuid
+        = POST "/api/marketplace-resources/{uuid}/renew/" "marketplace_resources_renew"
+        200u16
+    );
+    runtime::mock_operation!(
+        set_end_date_by_staff(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/marketplace-resources/{uuid}/set_end_date_by_staff/"
+        "marketplace_resources_set_end_date_by_staff" 200u16
+    );
+    runtime::mock_operation!(
+        set_restrict_member_access(uuid : & Uuid = path_param "uuid") -> models::Status =
+        POST "/api/marketplace-resources/{uuid}/set_restrict_member_access/"
+        "marketplace_resources_set_restrict_member_access" 200u16
+    );
+    runtime::mock_operation!(
+        set_slug(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-resources/{uuid}/set_slug/" "marketplace_resources_set_slug"
+        200u16
+    );
+    runtime::mock_operation!(
+        switch_plan(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceResourcesOrderUuid = POST
+        "/api/marketplace-resources/{uuid}/switch_plan/"
+        "marketplace_resources_switch_plan" 200u16
+    );
+    runtime::mock_operation!(
+        update_limits(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceResourcesOrderUuid = POST
+        "/api/marketplace-resources/{uuid}/update_limits/"
+        "marketplace_resources_update_limits" 200u16
+    );
+    runtime::mock_operation!(
+        update_options(uuid : & Uuid = path_param "uuid") -> serde_json::Value = POST
+        "/api/marketplace-resources/{uuid}/update_options/"
+        "marketplace_resources_update_options" 200u16
+    );
+    runtime::mock_operation!(
+        details_retrieve(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = GET
+        "/api/marketplace-resources/{uuid}/details/"
+        "marketplace_resources_details_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        glauth_users_config_retrieve(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = GET "/api/marketplace-resources/{uuid}/glauth_users_config/"
+        "marketplace_resources_glauth_users_config_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        offering_for_subresources_list(uuid : & Uuid = path_param "uuid") -> Vec <
+        Lenient < models::UuidType > > = GET
+        "/api/marketplace-resources/{uuid}/offering_for_subresources/"
+        "marketplace_resources_offering_for_subresources_list" 200u16
+    );
+    runtime::mock_operation!(
+        offering_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::PublicOfferingDetails = GET "/api/marketplace-resources/{uuid}/offering/"
+        "marketplace_resources_offering_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        plan_periods_list(uuid : & Uuid = path_param "uuid") -> Vec < Lenient <
+        models::PlanPeriods > > = GET "/api/marketplace-resources/{uuid}/plan_periods/"
+        "marketplace_resources_plan_periods_list" 200u16
+    );
+    runtime::mock_operation!(
+        team_list(uuid : & Uuid = path_param "uuid") -> Vec < Lenient < models::Team > >
+        = GET "/api/marketplace-resources/{uuid}/team/" "marketplace_resources_team_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        team_members_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::ResourceTeamMember > = GET
+        "/api/marketplace-resources/{uuid}/team_members/"
+        "marketplace_resources_team_members_list" 200u16
+    );
+    runtime::mock_operation!(
+        suggest_name() -> models::ResourceSuggestName = POST
+        "/api/marketplace-resources/suggest_name/" "marketplace_resources_suggest_name"
+        200u16
+    );
+    runtime::mock_operation!(
+        glauth_tree_retrieve(uuid : & Uuid = path_param "uuid") -> models::GlauthTree =
+        GET "/api/marketplace-resources/{uuid}/glauth_tree/"
+        "marketplace_resources_glauth_tree_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_at_retrieve(uuid : & Uuid = path_param "uuid", timestamp : & str = query
+        "timestamp") -> models::History = GET
+        "/api/marketplace-resources/{uuid}/history/at/"
+        "marketplace_resources_history_at_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::History > = GET "/api/marketplace-resources/{uuid}/history/"
+        "marketplace_resources_history_list" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-resources/{uuid}/add_user/" "marketplace_resources_add_user"
+        201u16
+    );
+    runtime::mock_operation!(
+        adjust_dates(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/marketplace-resources/{uuid}/adjust_dates/"
+        "marketplace_resources_adjust_dates" 200u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-resources/{uuid}/delete_user/"
+        "marketplace_resources_delete_user" 200u16
+    );
+    runtime::mock_operation!(
+        estimate_renewal(uuid : & Uuid = path_param "uuid") ->
+        models::RenewalEstimateRequest = POST
+        "/api/marketplace-resources/{uuid}/estimate_renewal/"
+        "marketplace_resources_estimate_renewal" 200u16
+    );
+    runtime::mock_operation!(
+        reallocate_limits(uuid : & Uuid = path_param "uuid") ->
+        models::ResourceReallocateLimits = POST
+        "/api/marketplace-resources/{uuid}/reallocate_limits/"
+        "marketplace_resources_reallocate_limits" 200u16
+    );
+    runtime::mock_operation!(
+        restore(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceResourcesOrderUuid = POST
+        "/api/marketplace-resources/{uuid}/restore/" "marketplace_resources_restore"
+        200u16
+    );
+    runtime::mock_operation!(
+        set_end_date(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-resources/{uuid}/set_end_date/"
+        "marketplace_resources_set_end_date" 200u16
+    );
 }

@@ -872,166 +872,60 @@ pub struct MarketplaceRobotAccountsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceRobotAccountsMock<'a> {
-    /// Expects `GET /api/marketplace-robot-accounts/` (operation `marketplace_robot_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::RobotAccountDetails>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-robot-accounts/",
-            "marketplace_robot_accounts_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-robot-accounts/{uuid}/` (operation `marketplace_robot_accounts_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RobotAccountDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-robot-accounts/{uuid}/",
-                "marketplace_robot_accounts_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-robot-accounts/` (operation `marketplace_robot_accounts_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::RobotAccount> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-robot-accounts/",
-            "marketplace_robot_accounts_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-robot-accounts/{uuid}/` (operation `marketplace_robot_accounts_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RobotAccount> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-robot-accounts/{uuid}/",
-                "marketplace_robot_accounts_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-robot-accounts/{uuid}/` (operation `marketplace_robot_accounts_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RobotAccount> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-robot-accounts/{uuid}/",
-                "marketplace_robot_accounts_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-robot-accounts/{uuid}/` (operation `marketplace_robot_accounts_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-robot-accounts/{uuid}/",
-                "marketplace_robot_accounts_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-robot-accounts/{uuid}/set_state_creating/` (operation `marketplace_robot_accounts_set_state_creating`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_state_creating(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RobotAccountDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-robot-accounts/{uuid}/set_state_creating/",
-                "marketplace_robot_accounts_set_state_creating",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-robot-accounts/{uuid}/set_state_deleted/` (operation `marketplace_robot_accounts_set_state_deleted`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_state_deleted(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RobotAccountDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-robot-accounts/{uuid}/set_state_deleted/",
-                "marketplace_robot_accounts_set_state_deleted",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-robot-accounts/{uuid}/set_state_erred/` (operation `marketplace_robot_accounts_set_state_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_state_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RobotAccountDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-robot-accounts/{uuid}/set_state_erred/",
-                "marketplace_robot_accounts_set_state_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-robot-accounts/{uuid}/set_state_ok/` (operation `marketplace_robot_accounts_set_state_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_state_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RobotAccountDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-robot-accounts/{uuid}/set_state_ok/",
-                "marketplace_robot_accounts_set_state_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-robot-accounts/{uuid}/set_state_request_deletion/` (operation `marketplace_robot_accounts_set_state_request_deletion`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_state_request_deletion(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RobotAccountDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-robot-accounts/{uuid}/set_state_request_deletion/",
-                "marketplace_robot_accounts_set_state_request_deletion",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RobotAccountDetails > = GET
+        "/api/marketplace-robot-accounts/" "marketplace_robot_accounts_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RobotAccountDetails = GET
+        "/api/marketplace-robot-accounts/{uuid}/" "marketplace_robot_accounts_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::RobotAccount = POST "/api/marketplace-robot-accounts/"
+        "marketplace_robot_accounts_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::RobotAccount = PUT
+        "/api/marketplace-robot-accounts/{uuid}/" "marketplace_robot_accounts_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::RobotAccount = PATCH
+        "/api/marketplace-robot-accounts/{uuid}/"
+        "marketplace_robot_accounts_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-robot-accounts/{uuid}/" "marketplace_robot_accounts_destroy"
+        204u16
+    );
+    runtime::mock_operation!(
+        set_state_creating(uuid : & Uuid = path_param "uuid") ->
+        models::RobotAccountDetails = POST
+        "/api/marketplace-robot-accounts/{uuid}/set_state_creating/"
+        "marketplace_robot_accounts_set_state_creating" 200u16
+    );
+    runtime::mock_operation!(
+        set_state_deleted(uuid : & Uuid = path_param "uuid") ->
+        models::RobotAccountDetails = POST
+        "/api/marketplace-robot-accounts/{uuid}/set_state_deleted/"
+        "marketplace_robot_accounts_set_state_deleted" 200u16
+    );
+    runtime::mock_operation!(
+        set_state_erred(uuid : & Uuid = path_param "uuid") -> models::RobotAccountDetails
+        = POST "/api/marketplace-robot-accounts/{uuid}/set_state_erred/"
+        "marketplace_robot_accounts_set_state_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_state_ok(uuid : & Uuid = path_param "uuid") -> models::RobotAccountDetails =
+        POST "/api/marketplace-robot-accounts/{uuid}/set_state_ok/"
+        "marketplace_robot_accounts_set_state_ok" 200u16
+    );
+    runtime::mock_operation!(
+        set_state_request_deletion(uuid : & Uuid = path_param "uuid") ->
+        models::RobotAccountDetails = POST
+        "/api/marketplace-robot-accounts/{uuid}/set_state_request_deletion/"
+        "marketplace_robot_accounts_set_state_request_deletion" 200u16
+    );
 }

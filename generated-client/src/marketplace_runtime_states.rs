@@ -99,20 +99,8 @@ pub struct MarketplaceRuntimeStatesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceRuntimeStatesMock<'a> {
-    /// Expects `GET /api/marketplace-runtime-states/` (operation `marketplace_runtime_states_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::MarketplaceRuntimeStatesListResponse>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-runtime-states/",
-            "marketplace_runtime_states_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> Vec < Lenient < models::MarketplaceRuntimeStatesListResponse > > = GET
+        "/api/marketplace-runtime-states/" "marketplace_runtime_states_list" 200u16
+    );
 }

@@ -476,88 +476,29 @@ pub struct MarketplaceScreenshotsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceScreenshotsMock<'a> {
-    /// Expects `GET /api/marketplace-screenshots/` (operation `marketplace_screenshots_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Screenshot>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-screenshots/",
-            "marketplace_screenshots_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-screenshots/{uuid}/` (operation `marketplace_screenshots_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Screenshot> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-screenshots/{uuid}/",
-                "marketplace_screenshots_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-screenshots/` (operation `marketplace_screenshots_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Screenshot> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-screenshots/",
-            "marketplace_screenshots_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-screenshots/{uuid}/` (operation `marketplace_screenshots_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Screenshot> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-screenshots/{uuid}/",
-                "marketplace_screenshots_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-screenshots/{uuid}/` (operation `marketplace_screenshots_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Screenshot> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-screenshots/{uuid}/",
-                "marketplace_screenshots_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-screenshots/{uuid}/` (operation `marketplace_screenshots_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-screenshots/{uuid}/",
-                "marketplace_screenshots_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Screenshot > = GET
+        "/api/marketplace-screenshots/" "marketplace_screenshots_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Screenshot = GET
+        "/api/marketplace-screenshots/{uuid}/" "marketplace_screenshots_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Screenshot = POST "/api/marketplace-screenshots/"
+        "marketplace_screenshots_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Screenshot = PUT
+        "/api/marketplace-screenshots/{uuid}/" "marketplace_screenshots_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Screenshot = PATCH
+        "/api/marketplace-screenshots/{uuid}/" "marketplace_screenshots_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-screenshots/{uuid}/" "marketplace_screenshots_destroy" 204u16
+    );
 }

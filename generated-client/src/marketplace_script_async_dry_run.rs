@@ -178,35 +178,15 @@ pub struct MarketplaceScriptAsyncDryRunMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceScriptAsyncDryRunMock<'a> {
-    /// Expects `GET /api/marketplace-script-async-dry-run/` (operation `marketplace_script_async_dry_run_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceScriptAsyncDryRun>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-script-async-dry-run/",
-            "marketplace_script_async_dry_run_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-script-async-dry-run/{uuid}/` (operation `marketplace_script_async_dry_run_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceScriptAsyncDryRun> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-script-async-dry-run/{uuid}/",
-                "marketplace_script_async_dry_run_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceScriptAsyncDryRun > = GET
+        "/api/marketplace-script-async-dry-run/" "marketplace_script_async_dry_run_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceScriptAsyncDryRun = GET
+        "/api/marketplace-script-async-dry-run/{uuid}/"
+        "marketplace_script_async_dry_run_retrieve" 200u16
+    );
 }

@@ -146,37 +146,15 @@ pub struct MarketplaceScriptDryRunMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceScriptDryRunMock<'a> {
-    /// Expects `POST /api/marketplace-script-dry-run/{uuid}/async_run/` (operation `marketplace_script_dry_run_async_run`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn async_run(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceScriptDryRunAsyncRunResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-script-dry-run/{uuid}/async_run/",
-                "marketplace_script_dry_run_async_run",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-script-dry-run/{uuid}/run/` (operation `marketplace_script_dry_run_run`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn run(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DryRun> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-script-dry-run/{uuid}/run/",
-                "marketplace_script_dry_run_run",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        async_run(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceScriptDryRunAsyncRunResponse = POST
+        "/api/marketplace-script-dry-run/{uuid}/async_run/"
+        "marketplace_script_dry_run_async_run" 202u16
+    );
+    runtime::mock_operation!(
+        run(uuid : & Uuid = path_param "uuid") -> models::DryRun = POST
+        "/api/marketplace-script-dry-run/{uuid}/run/" "marketplace_script_dry_run_run"
+        200u16
+    );
 }

@@ -79,17 +79,9 @@ pub struct MarketplaceScriptSyncResourceMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceScriptSyncResourceMock<'a> {
-    /// Expects `POST /api/marketplace-script-sync-resource/` (operation `marketplace_script_sync_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn marketplace_script_sync_resource(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-script-sync-resource/",
-            "marketplace_script_sync_resource",
-            202u16,
-        )
-    }
+    runtime::mock_operation!(
+        marketplace_script_sync_resource() -> runtime::Accepted = POST
+        "/api/marketplace-script-sync-resource/" "marketplace_script_sync_resource"
+        202u16
+    );
 }

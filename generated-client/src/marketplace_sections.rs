@@ -399,88 +399,28 @@ pub struct MarketplaceSectionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSectionsMock<'a> {
-    /// Expects `GET /api/marketplace-sections/` (operation `marketplace_sections_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Section>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-sections/",
-            "marketplace_sections_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-sections/{key}/` (operation `marketplace_sections_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        key: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Section> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-sections/{key}/",
-                "marketplace_sections_retrieve",
-                200u16,
-            )
-            .path_param("key", key)
-    }
-    /// Expects `POST /api/marketplace-sections/` (operation `marketplace_sections_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Section> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-sections/",
-            "marketplace_sections_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-sections/{key}/` (operation `marketplace_sections_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        key: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Section> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-sections/{key}/",
-                "marketplace_sections_update",
-                200u16,
-            )
-            .path_param("key", key)
-    }
-    /// Expects `PATCH /api/marketplace-sections/{key}/` (operation `marketplace_sections_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        key: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Section> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-sections/{key}/",
-                "marketplace_sections_partial_update",
-                200u16,
-            )
-            .path_param("key", key)
-    }
-    /// Expects `DELETE /api/marketplace-sections/{key}/` (operation `marketplace_sections_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        key: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-sections/{key}/",
-                "marketplace_sections_destroy",
-                204u16,
-            )
-            .path_param("key", key)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Section > = GET "/api/marketplace-sections/"
+        "marketplace_sections_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(key : & str = path_param "key") -> models::Section = GET
+        "/api/marketplace-sections/{key}/" "marketplace_sections_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Section = POST "/api/marketplace-sections/"
+        "marketplace_sections_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(key : & str = path_param "key") -> models::Section = PUT
+        "/api/marketplace-sections/{key}/" "marketplace_sections_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(key : & str = path_param "key") -> models::Section = PATCH
+        "/api/marketplace-sections/{key}/" "marketplace_sections_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(key : & str = path_param "key") -> runtime::Accepted = DELETE
+        "/api/marketplace-sections/{key}/" "marketplace_sections_destroy" 204u16
+    );
 }

@@ -6130,522 +6130,192 @@ pub struct MarketplaceServiceProvidersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceServiceProvidersMock<'a> {
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/course_accounts/` (operation `marketplace_service_providers_course_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn course_accounts_list(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceServiceProvidersCourseAccountsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/course_accounts/",
-                "marketplace_service_providers_course_accounts_list",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/customer_projects/` (operation `marketplace_service_providers_customer_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn customer_projects_list(
-        &self,
-        service_provider_uuid: &Uuid,
-        project_customer_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProviderCustomerProject>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/customer_projects/",
-                "marketplace_service_providers_customer_projects_list",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-            .query("project_customer_uuid", project_customer_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/customers/` (operation `marketplace_service_providers_customers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn customers_list(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProviderCustomer>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/customers/",
-                "marketplace_service_providers_customers_list",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/keys/` (operation `marketplace_service_providers_keys_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn keys_list(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SshKey>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/keys/",
-                "marketplace_service_providers_keys_list",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/` (operation `marketplace_service_providers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ServiceProvider>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-service-providers/",
-            "marketplace_service_providers_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-service-providers/{uuid}/list_users/` (operation `marketplace_service_providers_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{uuid}/list_users/",
-                "marketplace_service_providers_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/offerings/` (operation `marketplace_service_providers_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offerings_list(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProviderOffering>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/offerings/",
-                "marketplace_service_providers_offerings_list",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/offerings/types/` (operation `marketplace_service_providers_offerings_types_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offerings_types_list(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<serde_json::Value>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/offerings/types/",
-                "marketplace_service_providers_offerings_types_list",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/project_permissions/` (operation `marketplace_service_providers_project_permissions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_permissions_list(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProjectPermissionLog>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/project_permissions/",
-                "marketplace_service_providers_project_permissions_list",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/project_service_accounts/` (operation `marketplace_service_providers_project_service_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_service_accounts_list(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceServiceProvidersProjectServiceAccountsListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/project_service_accounts/",
-                "marketplace_service_providers_project_service_accounts_list",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/projects/` (operation `marketplace_service_providers_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn projects_list(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Project>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/projects/",
-                "marketplace_service_providers_projects_list",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{uuid}/` (operation `marketplace_service_providers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ServiceProvider> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{uuid}/",
-                "marketplace_service_providers_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{uuid}/revenue/` (operation `marketplace_service_providers_revenue_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn revenue_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceServiceProvidersRevenueListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{uuid}/revenue/",
-                "marketplace_service_providers_revenue_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{uuid}/robot_account_customers/` (operation `marketplace_service_providers_robot_account_customers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn robot_account_customers_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::NameUuid>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{uuid}/robot_account_customers/",
-                "marketplace_service_providers_robot_account_customers_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{uuid}/robot_account_projects/` (operation `marketplace_service_providers_robot_account_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn robot_account_projects_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::NameUuid>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{uuid}/robot_account_projects/",
-                "marketplace_service_providers_robot_account_projects_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{uuid}/stat/` (operation `marketplace_service_providers_stat_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stat_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceServiceProvidersStatRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{uuid}/stat/",
-                "marketplace_service_providers_stat_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/user_customers/` (operation `marketplace_service_providers_user_customers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_customers_list(
-        &self,
-        service_provider_uuid: &Uuid,
-        user_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProviderCustomer>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/user_customers/",
-                "marketplace_service_providers_user_customers_list",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-            .query("user_uuid", user_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/users/` (operation `marketplace_service_providers_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn users_list(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceServiceProviderUser>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/users/",
-                "marketplace_service_providers_users_list",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{uuid}/api_secret_code/` (operation `service_provider_api_secret_code_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn service_provider_api_secret_code_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ApiSecretCode> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{uuid}/api_secret_code/",
-                "service_provider_api_secret_code_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/compliance/checklists_summary/` (operation `service_provider_checklists_summary`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn service_provider_checklists_summary(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ServiceProviderChecklistsSummaryResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/compliance/checklists_summary/",
-                "service_provider_checklists_summary",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/compliance/compliance_overview/` (operation `service_provider_compliance_overview`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn service_provider_compliance_overview(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ServiceProviderComplianceOverviewResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/compliance/compliance_overview/",
-                "service_provider_compliance_overview",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/compliance/offering_users/` (operation `service_provider_offering_users_compliance`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn service_provider_offering_users_compliance(
-        &self,
-        service_provider_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ServiceProviderOfferingUsersComplianceResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-service-providers/{service_provider_uuid}/compliance/offering_users/",
-                "service_provider_offering_users_compliance",
-                200u16,
-            )
-            .path_param("service_provider_uuid", service_provider_uuid)
-    }
-    /// Expects `POST /api/marketplace-service-providers/{uuid}/add_user/` (operation `marketplace_service_providers_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-service-providers/{uuid}/add_user/",
-                "marketplace_service_providers_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-service-providers/` (operation `marketplace_service_providers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ServiceProvider> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-service-providers/",
-            "marketplace_service_providers_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-service-providers/{uuid}/delete_user/` (operation `marketplace_service_providers_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-service-providers/{uuid}/delete_user/",
-                "marketplace_service_providers_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-service-providers/{uuid}/generate_site_agent_config/` (operation `marketplace_service_providers_generate_site_agent_config`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn generate_site_agent_config(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-service-providers/{uuid}/generate_site_agent_config/",
-                "marketplace_service_providers_generate_site_agent_config",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-service-providers/{uuid}/set_offerings_username/` (operation `marketplace_service_providers_set_offerings_username`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_offerings_username(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-service-providers/{uuid}/set_offerings_username/",
-                "marketplace_service_providers_set_offerings_username",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-service-providers/{uuid}/update_user/` (operation `marketplace_service_providers_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-service-providers/{uuid}/update_user/",
-                "marketplace_service_providers_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-service-providers/{uuid}/api_secret_code/` (operation `service_provider_api_secret_code_generate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn service_provider_api_secret_code_generate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ApiSecretCode> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-service-providers/{uuid}/api_secret_code/",
-                "service_provider_api_secret_code_generate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/marketplace-service-providers/{uuid}/` (operation `marketplace_service_providers_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ServiceProvider> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-service-providers/{uuid}/",
-                "marketplace_service_providers_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-service-providers/{uuid}/` (operation `marketplace_service_providers_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ServiceProvider> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-service-providers/{uuid}/",
-                "marketplace_service_providers_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-service-providers/{uuid}/` (operation `marketplace_service_providers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-service-providers/{uuid}/",
-                "marketplace_service_providers_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        course_accounts_list(service_provider_uuid : & Uuid = path_param
+        "service_provider_uuid") -> runtime::Page <
+        models::MarketplaceServiceProvidersCourseAccountsListResponse > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/course_accounts/"
+        "marketplace_service_providers_course_accounts_list" 200u16
+    );
+    runtime::mock_operation!(
+        customer_projects_list(service_provider_uuid : & Uuid = path_param
+        "service_provider_uuid", project_customer_uuid : & Uuid = query
+        "project_customer_uuid") -> runtime::Page <
+        models::MarketplaceProviderCustomerProject > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/customer_projects/"
+        "marketplace_service_providers_customer_projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        customers_list(service_provider_uuid : & Uuid = path_param
+        "service_provider_uuid") -> runtime::Page < models::MarketplaceProviderCustomer >
+        = GET "/api/marketplace-service-providers/{service_provider_uuid}/customers/"
+        "marketplace_service_providers_customers_list" 200u16
+    );
+    runtime::mock_operation!(
+        keys_list(service_provider_uuid : & Uuid = path_param "service_provider_uuid") ->
+        runtime::Page < models::SshKey > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/keys/"
+        "marketplace_service_providers_keys_list" 200u16
+    );
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ServiceProvider > = GET
+        "/api/marketplace-service-providers/" "marketplace_service_providers_list" 200u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET
+        "/api/marketplace-service-providers/{uuid}/list_users/"
+        "marketplace_service_providers_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        offerings_list(service_provider_uuid : & Uuid = path_param
+        "service_provider_uuid") -> runtime::Page < models::ProviderOffering > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/offerings/"
+        "marketplace_service_providers_offerings_list" 200u16
+    );
+    runtime::mock_operation!(
+        offerings_types_list(service_provider_uuid : & Uuid = path_param
+        "service_provider_uuid") -> runtime::Page < serde_json::Value > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/offerings/types/"
+        "marketplace_service_providers_offerings_types_list" 200u16
+    );
+    runtime::mock_operation!(
+        project_permissions_list(service_provider_uuid : & Uuid = path_param
+        "service_provider_uuid") -> runtime::Page < models::ProjectPermissionLog > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/project_permissions/"
+        "marketplace_service_providers_project_permissions_list" 200u16
+    );
+    runtime::mock_operation!(
+        project_service_accounts_list(service_provider_uuid : & Uuid = path_param
+        "service_provider_uuid") -> runtime::Page <
+        models::MarketplaceServiceProvidersProjectServiceAccountsListResponse > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/project_service_accounts/"
+        "marketplace_service_providers_project_service_accounts_list" 200u16
+    );
+    runtime::mock_operation!(
+        projects_list(service_provider_uuid : & Uuid = path_param
+        "service_provider_uuid") -> runtime::Page < models::Project > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/projects/"
+        "marketplace_service_providers_projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ServiceProvider = GET
+        "/api/marketplace-service-providers/{uuid}/"
+        "marketplace_service_providers_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        revenue_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::MarketplaceServiceProvidersRevenueListResponse > = GET
+        "/api/marketplace-service-providers/{uuid}/revenue/"
+        "marketplace_service_providers_revenue_list" 200u16
+    );
+    runtime::mock_operation!(
+        robot_account_customers_list(uuid : & Uuid = path_param "uuid") -> runtime::Page
+        < models::NameUuid > = GET
+        "/api/marketplace-service-providers/{uuid}/robot_account_customers/"
+        "marketplace_service_providers_robot_account_customers_list" 200u16
+    );
+    runtime::mock_operation!(
+        robot_account_projects_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::NameUuid > = GET
+        "/api/marketplace-service-providers/{uuid}/robot_account_projects/"
+        "marketplace_service_providers_robot_account_projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        stat_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceServiceProvidersStatRetrieveResponse = GET
+        "/api/marketplace-service-providers/{uuid}/stat/"
+        "marketplace_service_providers_stat_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        user_customers_list(service_provider_uuid : & Uuid = path_param
+        "service_provider_uuid", user_uuid : & Uuid = query "user_uuid") -> runtime::Page
+        < models::MarketplaceProviderCustomer > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/user_customers/"
+        "marketplace_service_providers_user_customers_list" 200u16
+    );
+    runtime::mock_operation!(
+        users_list(service_provider_uuid : & Uuid = path_param "service_provider_uuid")
+        -> runtime::Page < models::MarketplaceServiceProviderUser > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/users/"
+        "marketplace_service_providers_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        service_provider_api_secret_code_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ApiSecretCode = GET
+        "/api/marketplace-service-providers/{uuid}/api_secret_code/"
+        "service_provider_api_secret_code_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        service_provider_checklists_summary(service_provider_uuid : & Uuid = path_param
+        "service_provider_uuid") -> runtime::Page <
+        models::ServiceProviderChecklistsSummaryResponse > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/compliance/checklists_summary/"
+        "service_provider_checklists_summary" 200u16
+    );
+    runtime::mock_operation!(
+        service_provider_compliance_overview(service_provider_uuid : & Uuid = path_param
+        "service_provider_uuid") -> runtime::Page <
+        models::ServiceProviderComplianceOverviewResponse > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/compliance/compliance_overview/"
+        "service_provider_compliance_overview" 200u16
+    );
+    runtime::mock_operation!(
+        service_provider_offering_users_compliance(service_provider_uuid : & Uuid =
+        path_param "service_provider_uuid") -> runtime::Page <
+        models::ServiceProviderOfferingUsersComplianceResponse > = GET
+        "/api/marketplace-service-providers/{service_provider_uuid}/compliance/offering_users/"
+        "service_provider_offering_users_compliance" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-service-providers/{uuid}/add_user/"
+        "marketplace_service_providers_add_user" 201u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ServiceProvider = POST "/api/marketplace-service-providers/"
+        "marketplace_service_providers_create" 201u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-service-providers/{uuid}/delete_user/"
+        "marketplace_service_providers_delete_user" 200u16
+    );
+    runtime::mock_operation!(
+        generate_site_agent_config(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/marketplace-service-providers/{uuid}/generate_site_agent_config/"
+        "marketplace_service_providers_generate_site_agent_config" 200u16
+    );
+    runtime::mock_operation!(
+        set_offerings_username(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/marketplace-service-providers/{uuid}/set_offerings_username/"
+        "marketplace_service_providers_set_offerings_username" 201u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/marketplace-service-providers/{uuid}/update_user/"
+        "marketplace_service_providers_update_user" 200u16
+    );
+    runtime::mock_operation!(
+        service_provider_api_secret_code_generate(uuid : & Uuid = path_param "uuid") ->
+        models::ApiSecretCode = POST
+        "/api/marketplace-service-providers/{uuid}/api_secret_code/"
+        "service_provider_api_secret_code_generate" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ServiceProvider = PUT
+        "/api/marketplace-service-providers/{uuid}/"
+        "marketplace_service_providers_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ServiceProvider =
+        PATCH "/api/marketplace-service-providers/{uuid}/"
+        "marketplace_service_providers_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-service-providers/{uuid}/"
+        "marketplace_service_providers_destroy" 204u16
+    );
 }

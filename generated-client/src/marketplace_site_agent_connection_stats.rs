@@ -87,20 +87,9 @@ pub struct MarketplaceSiteAgentConnectionStatsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentConnectionStatsMock<'a> {
-    /// Expects `GET /api/marketplace-site-agent-connection-stats/` (operation `marketplace_site_agent_connection_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceSiteAgentConnectionStatsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-site-agent-connection-stats/",
-            "marketplace_site_agent_connection_stats_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> models::MarketplaceSiteAgentConnectionStatsRetrieveResponse = GET
+        "/api/marketplace-site-agent-connection-stats/"
+        "marketplace_site_agent_connection_stats_retrieve" 200u16
+    );
 }

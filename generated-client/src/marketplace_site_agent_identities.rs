@@ -549,116 +549,46 @@ pub struct MarketplaceSiteAgentIdentitiesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
-    /// Expects `GET /api/marketplace-site-agent-identities/` (operation `marketplace_site_agent_identities_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AgentIdentity>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-site-agent-identities/",
-            "marketplace_site_agent_identities_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-site-agent-identities/{uuid}/` (operation `marketplace_site_agent_identities_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AgentIdentity> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-site-agent-identities/{uuid}/",
-                "marketplace_site_agent_identities_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-site-agent-identities/` (operation `marketplace_site_agent_identities_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::AgentIdentity> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-site-agent-identities/",
-            "marketplace_site_agent_identities_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-site-agent-identities/{uuid}/` (operation `marketplace_site_agent_identities_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AgentIdentity> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-site-agent-identities/{uuid}/",
-                "marketplace_site_agent_identities_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-site-agent-identities/{uuid}/` (operation `marketplace_site_agent_identities_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-site-agent-identities/{uuid}/",
-                "marketplace_site_agent_identities_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-site-agent-identities/cleanup_orphaned/` (operation `marketplace_site_agent_identities_cleanup_orphaned`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cleanup_orphaned(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentCleanup> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-site-agent-identities/cleanup_orphaned/",
-            "marketplace_site_agent_identities_cleanup_orphaned",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-site-agent-identities/{uuid}/register_event_subscription/` (operation `marketplace_site_agent_identities_register_event_subscription`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn register_event_subscription(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AgentEventSubscriptionCreate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-site-agent-identities/{uuid}/register_event_subscription/",
-                "marketplace_site_agent_identities_register_event_subscription",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-site-agent-identities/{uuid}/register_service/` (operation `marketplace_site_agent_identities_register_service`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn register_service(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentService> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-site-agent-identities/{uuid}/register_service/",
-                "marketplace_site_agent_identities_register_service",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::AgentIdentity > = GET
+        "/api/marketplace-site-agent-identities/"
+        "marketplace_site_agent_identities_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::AgentIdentity = GET
+        "/api/marketplace-site-agent-identities/{uuid}/"
+        "marketplace_site_agent_identities_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::AgentIdentity = POST
+        "/api/marketplace-site-agent-identities/"
+        "marketplace_site_agent_identities_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::AgentIdentity = PUT
+        "/api/marketplace-site-agent-identities/{uuid}/"
+        "marketplace_site_agent_identities_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-site-agent-identities/{uuid}/"
+        "marketplace_site_agent_identities_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        cleanup_orphaned() -> models::MarketplaceSiteAgentCleanup = POST
+        "/api/marketplace-site-agent-identities/cleanup_orphaned/"
+        "marketplace_site_agent_identities_cleanup_orphaned" 200u16
+    );
+    runtime::mock_operation!(
+        register_event_subscription(uuid : & Uuid = path_param "uuid") ->
+        models::AgentEventSubscriptionCreate = POST
+        "/api/marketplace-site-agent-identities/{uuid}/register_event_subscription/"
+        "marketplace_site_agent_identities_register_event_subscription" 200u16
+    );
+    runtime::mock_operation!(
+        register_service(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceSiteAgentService = POST
+        "/api/marketplace-site-agent-identities/{uuid}/register_service/"
+        "marketplace_site_agent_identities_register_service" 200u16
+    );
 }

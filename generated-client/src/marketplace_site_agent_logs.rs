@@ -295,36 +295,12 @@ pub struct MarketplaceSiteAgentLogsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentLogsMock<'a> {
-    /// Expects `GET /api/marketplace-site-agent-logs/` (operation `marketplace_site_agent_logs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceSiteAgentLog>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-site-agent-logs/",
-            "marketplace_site_agent_logs_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-site-agent-logs/` (operation `marketplace_site_agent_logs_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::MarketplaceSiteAgentLog>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-site-agent-logs/",
-            "marketplace_site_agent_logs_create",
-            201u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceSiteAgentLog > = GET
+        "/api/marketplace-site-agent-logs/" "marketplace_site_agent_logs_list" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> Vec < Lenient < models::MarketplaceSiteAgentLog > > = POST
+        "/api/marketplace-site-agent-logs/" "marketplace_site_agent_logs_create" 201u16
+    );
 }

@@ -286,50 +286,20 @@ pub struct MarketplaceSiteAgentProcessorsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentProcessorsMock<'a> {
-    /// Expects `GET /api/marketplace-site-agent-processors/` (operation `marketplace_site_agent_processors_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceSiteAgentProcessor>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-site-agent-processors/",
-            "marketplace_site_agent_processors_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-site-agent-processors/{uuid}/` (operation `marketplace_site_agent_processors_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentProcessor> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-site-agent-processors/{uuid}/",
-                "marketplace_site_agent_processors_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-site-agent-processors/{uuid}/` (operation `marketplace_site_agent_processors_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-site-agent-processors/{uuid}/",
-                "marketplace_site_agent_processors_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceSiteAgentProcessor > = GET
+        "/api/marketplace-site-agent-processors/"
+        "marketplace_site_agent_processors_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceSiteAgentProcessor = GET
+        "/api/marketplace-site-agent-processors/{uuid}/"
+        "marketplace_site_agent_processors_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-site-agent-processors/{uuid}/"
+        "marketplace_site_agent_processors_destroy" 204u16
+    );
 }

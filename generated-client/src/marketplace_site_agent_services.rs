@@ -461,93 +461,37 @@ pub struct MarketplaceSiteAgentServicesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentServicesMock<'a> {
-    /// Expects `GET /api/marketplace-site-agent-services/` (operation `marketplace_site_agent_services_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceSiteAgentService>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-site-agent-services/",
-            "marketplace_site_agent_services_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-site-agent-services/{uuid}/` (operation `marketplace_site_agent_services_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentService> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-site-agent-services/{uuid}/",
-                "marketplace_site_agent_services_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-site-agent-services/{uuid}/` (operation `marketplace_site_agent_services_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-site-agent-services/{uuid}/",
-                "marketplace_site_agent_services_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-site-agent-services/cleanup_stale/` (operation `marketplace_site_agent_services_cleanup_stale`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cleanup_stale(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentCleanup> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-site-agent-services/cleanup_stale/",
-            "marketplace_site_agent_services_cleanup_stale",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-site-agent-services/{uuid}/register_processor/` (operation `marketplace_site_agent_services_register_processor`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn register_processor(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentProcessor> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-site-agent-services/{uuid}/register_processor/",
-                "marketplace_site_agent_services_register_processor",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-site-agent-services/{uuid}/set_statistics/` (operation `marketplace_site_agent_services_set_statistics`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_statistics(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentService> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-site-agent-services/{uuid}/set_statistics/",
-                "marketplace_site_agent_services_set_statistics",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceSiteAgentService > = GET
+        "/api/marketplace-site-agent-services/" "marketplace_site_agent_services_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceSiteAgentService = GET
+        "/api/marketplace-site-agent-services/{uuid}/"
+        "marketplace_site_agent_services_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-site-agent-services/{uuid}/"
+        "marketplace_site_agent_services_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        cleanup_stale() -> models::MarketplaceSiteAgentCleanup = POST
+        "/api/marketplace-site-agent-services/cleanup_stale/"
+        "marketplace_site_agent_services_cleanup_stale" 200u16
+    );
+    runtime::mock_operation!(
+        register_processor(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceSiteAgentProcessor = POST
+        "/api/marketplace-site-agent-services/{uuid}/register_processor/"
+        "marketplace_site_agent_services_register_processor" 200u16
+    );
+    runtime::mock_operation!(
+        set_statistics(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceSiteAgentService = POST
+        "/api/marketplace-site-agent-services/{uuid}/set_statistics/"
+        "marketplace_site_agent_services_set_statistics" 200u16
+    );
 }

@@ -73,20 +73,9 @@ pub struct MarketplaceSiteAgentStatsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentStatsMock<'a> {
-    /// Expects `GET /api/marketplace-site-agent-stats/` (operation `marketplace_site_agent_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceSiteAgentStatsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-site-agent-stats/",
-            "marketplace_site_agent_stats_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> models::MarketplaceSiteAgentStatsRetrieveResponse = GET
+        "/api/marketplace-site-agent-stats/" "marketplace_site_agent_stats_retrieve"
+        200u16
+    );
 }

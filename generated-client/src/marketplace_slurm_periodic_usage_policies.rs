@@ -1047,223 +1047,80 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
-    /// Expects `GET /api/marketplace-slurm-periodic-usage-policies/` (operation `marketplace_slurm_periodic_usage_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::SlurmPeriodicUsagePolicy>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-slurm-periodic-usage-policies/",
-            "marketplace_slurm_periodic_usage_policies_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-slurm-periodic-usage-policies/{uuid}/` (operation `marketplace_slurm_periodic_usage_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmPeriodicUsagePolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-slurm-periodic-usage-policies/{uuid}/",
-                "marketplace_slurm_periodic_usage_policies_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/` (operation `marketplace_slurm_periodic_usage_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmPeriodicUsagePolicy> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-slurm-periodic-usage-policies/",
-            "marketplace_slurm_periodic_usage_policies_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-slurm-periodic-usage-policies/{uuid}/` (operation `marketplace_slurm_periodic_usage_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmPeriodicUsagePolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-slurm-periodic-usage-policies/{uuid}/",
-                "marketplace_slurm_periodic_usage_policies_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-slurm-periodic-usage-policies/{uuid}/` (operation `marketplace_slurm_periodic_usage_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmPeriodicUsagePolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-slurm-periodic-usage-policies/{uuid}/",
-                "marketplace_slurm_periodic_usage_policies_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-slurm-periodic-usage-policies/{uuid}/` (operation `marketplace_slurm_periodic_usage_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-slurm-periodic-usage-policies/{uuid}/",
-                "marketplace_slurm_periodic_usage_policies_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-slurm-periodic-usage-policies/actions/` (operation `marketplace_slurm_periodic_usage_policies_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn actions_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-slurm-periodic-usage-policies/actions/",
-            "marketplace_slurm_periodic_usage_policies_actions_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-slurm-periodic-usage-policies/{uuid}/command-history/` (operation `marketplace_slurm_periodic_usage_policies_command_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn command_history_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-slurm-periodic-usage-policies/{uuid}/command-history/",
-                "marketplace_slurm_periodic_usage_policies_command_history_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluation-logs/` (operation `marketplace_slurm_periodic_usage_policies_evaluation_logs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn evaluation_logs_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluation-logs/",
-                "marketplace_slurm_periodic_usage_policies_evaluation_logs_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/dry-run/` (operation `marketplace_slurm_periodic_usage_policies_dry_run`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn dry_run(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmPolicyEvaluateRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-slurm-periodic-usage-policies/{uuid}/dry-run/",
-                "marketplace_slurm_periodic_usage_policies_dry_run",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluate/` (operation `marketplace_slurm_periodic_usage_policies_evaluate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn evaluate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceSlurmPeriodicUsagePolicy,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluate/",
-                "marketplace_slurm_periodic_usage_policies_evaluate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/force-period-reset/` (operation `marketplace_slurm_periodic_usage_policies_force_period_reset`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn force_period_reset(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceSlurmPeriodicUsagePolicy,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-slurm-periodic-usage-policies/{uuid}/force-period-reset/",
-                "marketplace_slurm_periodic_usage_policies_force_period_reset",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/preview_impact/` (operation `marketplace_slurm_periodic_usage_policies_preview_impact`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn preview_impact(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmPolicyPreviewRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-slurm-periodic-usage-policies/preview_impact/",
-            "marketplace_slurm_periodic_usage_policies_preview_impact",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/report-command-result/` (operation `marketplace_slurm_periodic_usage_policies_report_command_result`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn report_command_result(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-slurm-periodic-usage-policies/{uuid}/report-command-result/",
-                "marketplace_slurm_periodic_usage_policies_report_command_result",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SlurmPeriodicUsagePolicy > = GET
+        "/api/marketplace-slurm-periodic-usage-policies/"
+        "marketplace_slurm_periodic_usage_policies_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::SlurmPeriodicUsagePolicy =
+        GET "/api/marketplace-slurm-periodic-usage-policies/{uuid}/"
+        "marketplace_slurm_periodic_usage_policies_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::SlurmPeriodicUsagePolicy = POST
+        "/api/marketplace-slurm-periodic-usage-policies/"
+        "marketplace_slurm_periodic_usage_policies_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::SlurmPeriodicUsagePolicy =
+        PUT "/api/marketplace-slurm-periodic-usage-policies/{uuid}/"
+        "marketplace_slurm_periodic_usage_policies_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::SlurmPeriodicUsagePolicy = PATCH
+        "/api/marketplace-slurm-periodic-usage-policies/{uuid}/"
+        "marketplace_slurm_periodic_usage_policies_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-slurm-periodic-usage-policies/{uuid}/"
+        "marketplace_slurm_periodic_usage_policies_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        actions_retrieve() -> Vec < Lenient < serde_json::Value > > = GET
+        "/api/marketplace-slurm-periodic-usage-policies/actions/"
+        "marketplace_slurm_periodic_usage_policies_actions_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        command_history_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::MarketplaceSlurmPeriodicUsagePolicyCommandHistory > = GET
+        "/api/marketplace-slurm-periodic-usage-policies/{uuid}/command-history/"
+        "marketplace_slurm_periodic_usage_policies_command_history_list" 200u16
+    );
+    runtime::mock_operation!(
+        evaluation_logs_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse > = GET
+        "/api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluation-logs/"
+        "marketplace_slurm_periodic_usage_policies_evaluation_logs_list" 200u16
+    );
+    runtime::mock_operation!(
+        dry_run(uuid : & Uuid = path_param "uuid") -> models::SlurmPolicyEvaluateRequest
+        = POST "/api/marketplace-slurm-periodic-usage-policies/{uuid}/dry-run/"
+        "marketplace_slurm_periodic_usage_policies_dry_run" 200u16
+    );
+    runtime::mock_operation!(
+        evaluate(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceSlurmPeriodicUsagePolicy = POST
+        "/api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluate/"
+        "marketplace_slurm_periodic_usage_policies_evaluate" 200u16
+    );
+    runtime::mock_operation!(
+        force_period_reset(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceSlurmPeriodicUsagePolicy = POST
+        "/api/marketplace-slurm-periodic-usage-policies/{uuid}/force-period-reset/"
+        "marketplace_slurm_periodic_usage_policies_force_period_reset" 200u16
+    );
+    runtime::mock_operation!(
+        preview_impact() -> models::SlurmPolicyPreviewRequest = POST
+        "/api/marketplace-slurm-periodic-usage-policies/preview_impact/"
+        "marketplace_slurm_periodic_usage_policies_preview_impact" 200u16
+    );
+    runtime::mock_operation!(
+        report_command_result(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST
+        "/api/marketplace-slurm-periodic-usage-policies/{uuid}/report-command-result/"
+        "marketplace_slurm_periodic_usage_policies_report_command_result" 200u16
+    );
 }

@@ -758,134 +758,48 @@ pub struct MarketplaceSoftwareCatalogsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSoftwareCatalogsMock<'a> {
-    /// Expects `GET /api/marketplace-software-catalogs/` (operation `marketplace_software_catalogs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SoftwareCatalog>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-software-catalogs/",
-            "marketplace_software_catalogs_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-software-catalogs/{uuid}/` (operation `marketplace_software_catalogs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SoftwareCatalog> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-software-catalogs/{uuid}/",
-                "marketplace_software_catalogs_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-software-catalogs/` (operation `marketplace_software_catalogs_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SoftwareCatalog> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-software-catalogs/",
-            "marketplace_software_catalogs_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-software-catalogs/{uuid}/update_catalog/` (operation `marketplace_software_catalogs_update_catalog`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_catalog(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-software-catalogs/{uuid}/update_catalog/",
-                "marketplace_software_catalogs_update_catalog",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/marketplace-software-catalogs/{uuid}/` (operation `marketplace_software_catalogs_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SoftwareCatalog> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-software-catalogs/{uuid}/",
-                "marketplace_software_catalogs_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-software-catalogs/{uuid}/` (operation `marketplace_software_catalogs_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SoftwareCatalog> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-software-catalogs/{uuid}/",
-                "marketplace_software_catalogs_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-software-catalogs/{uuid}/` (operation `marketplace_software_catalogs_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-software-catalogs/{uuid}/",
-                "marketplace_software_catalogs_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/marketplace-software-catalogs/discover/` (operation `marketplace_software_catalogs_discover_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discover_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceSoftwareCatalogsDiscoverListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-software-catalogs/discover/",
-            "marketplace_software_catalogs_discover_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/marketplace-software-catalogs/import_catalog/` (operation `marketplace_software_catalogs_import_catalog`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn import_catalog(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-software-catalogs/import_catalog/",
-            "marketplace_software_catalogs_import_catalog",
-            202u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SoftwareCatalog > = GET
+        "/api/marketplace-software-catalogs/" "marketplace_software_catalogs_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::SoftwareCatalog = GET
+        "/api/marketplace-software-catalogs/{uuid}/"
+        "marketplace_software_catalogs_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::SoftwareCatalog = POST "/api/marketplace-software-catalogs/"
+        "marketplace_software_catalogs_create" 201u16
+    );
+    runtime::mock_operation!(
+        update_catalog(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/marketplace-software-catalogs/{uuid}/update_catalog/"
+        "marketplace_software_catalogs_update_catalog" 202u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::SoftwareCatalog = PUT
+        "/api/marketplace-software-catalogs/{uuid}/"
+        "marketplace_software_catalogs_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::SoftwareCatalog =
+        PATCH "/api/marketplace-software-catalogs/{uuid}/"
+        "marketplace_software_catalogs_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-software-catalogs/{uuid}/"
+        "marketplace_software_catalogs_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        discover_list() -> runtime::Page <
+        models::MarketplaceSoftwareCatalogsDiscoverListResponse > = GET
+        "/api/marketplace-software-catalogs/discover/"
+        "marketplace_software_catalogs_discover_list" 200u16
+    );
+    runtime::mock_operation!(
+        import_catalog() -> runtime::Accepted = POST
+        "/api/marketplace-software-catalogs/import_catalog/"
+        "marketplace_software_catalogs_import_catalog" 202u16
+    );
 }

@@ -668,90 +668,32 @@ pub struct MarketplaceSoftwarePackagesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSoftwarePackagesMock<'a> {
-    /// Expects `GET /api/marketplace-software-packages/` (operation `marketplace_software_packages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SoftwarePackage>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-software-packages/",
-            "marketplace_software_packages_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-software-packages/{uuid}/` (operation `marketplace_software_packages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SoftwarePackage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-software-packages/{uuid}/",
-                "marketplace_software_packages_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-software-packages/` (operation `marketplace_software_packages_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SoftwarePackage> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-software-packages/",
-            "marketplace_software_packages_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-software-packages/{uuid}/` (operation `marketplace_software_packages_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SoftwarePackage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-software-packages/{uuid}/",
-                "marketplace_software_packages_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-software-packages/{uuid}/` (operation `marketplace_software_packages_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SoftwarePackage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-software-packages/{uuid}/",
-                "marketplace_software_packages_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-software-packages/{uuid}/` (operation `marketplace_software_packages_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-software-packages/{uuid}/",
-                "marketplace_software_packages_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SoftwarePackage > = GET
+        "/api/marketplace-software-packages/" "marketplace_software_packages_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::SoftwarePackage = GET
+        "/api/marketplace-software-packages/{uuid}/"
+        "marketplace_software_packages_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::SoftwarePackage = POST "/api/marketplace-software-packages/"
+        "marketplace_software_packages_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::SoftwarePackage = PUT
+        "/api/marketplace-software-packages/{uuid}/"
+        "marketplace_software_packages_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::SoftwarePackage =
+        PATCH "/api/marketplace-software-packages/{uuid}/"
+        "marketplace_software_packages_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-software-packages/{uuid}/"
+        "marketplace_software_packages_destroy" 204u16
+    );
 }

@@ -519,93 +519,33 @@ pub struct MarketplaceSoftwareTargetsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSoftwareTargetsMock<'a> {
-    /// Expects `GET /api/marketplace-software-targets/` (operation `marketplace_software_targets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceSoftwareTarget>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-software-targets/",
-            "marketplace_software_targets_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-software-targets/{uuid}/` (operation `marketplace_software_targets_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSoftwareTarget> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-software-targets/{uuid}/",
-                "marketplace_software_targets_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-software-targets/` (operation `marketplace_software_targets_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSoftwareTarget> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-software-targets/",
-            "marketplace_software_targets_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-software-targets/{uuid}/` (operation `marketplace_software_targets_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSoftwareTarget> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-software-targets/{uuid}/",
-                "marketplace_software_targets_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-software-targets/{uuid}/` (operation `marketplace_software_targets_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSoftwareTarget> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-software-targets/{uuid}/",
-                "marketplace_software_targets_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-software-targets/{uuid}/` (operation `marketplace_software_targets_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-software-targets/{uuid}/",
-                "marketplace_software_targets_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceSoftwareTarget > = GET
+        "/api/marketplace-software-targets/" "marketplace_software_targets_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::MarketplaceSoftwareTarget
+        = GET "/api/marketplace-software-targets/{uuid}/"
+        "marketplace_software_targets_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::MarketplaceSoftwareTarget = POST
+        "/api/marketplace-software-targets/" "marketplace_software_targets_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::MarketplaceSoftwareTarget =
+        PUT "/api/marketplace-software-targets/{uuid}/"
+        "marketplace_software_targets_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceSoftwareTarget = PATCH
+        "/api/marketplace-software-targets/{uuid}/"
+        "marketplace_software_targets_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-software-targets/{uuid}/"
+        "marketplace_software_targets_destroy" 204u16
+    );
 }

@@ -564,93 +564,34 @@ pub struct MarketplaceSoftwareVersionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSoftwareVersionsMock<'a> {
-    /// Expects `GET /api/marketplace-software-versions/` (operation `marketplace_software_versions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceSoftwareVersion>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-software-versions/",
-            "marketplace_software_versions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-software-versions/{uuid}/` (operation `marketplace_software_versions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSoftwareVersion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-software-versions/{uuid}/",
-                "marketplace_software_versions_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-software-versions/` (operation `marketplace_software_versions_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSoftwareVersion> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-software-versions/",
-            "marketplace_software_versions_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-software-versions/{uuid}/` (operation `marketplace_software_versions_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSoftwareVersion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-software-versions/{uuid}/",
-                "marketplace_software_versions_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-software-versions/{uuid}/` (operation `marketplace_software_versions_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSoftwareVersion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-software-versions/{uuid}/",
-                "marketplace_software_versions_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-software-versions/{uuid}/` (operation `marketplace_software_versions_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-software-versions/{uuid}/",
-                "marketplace_software_versions_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MarketplaceSoftwareVersion > = GET
+        "/api/marketplace-software-versions/" "marketplace_software_versions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::MarketplaceSoftwareVersion
+        = GET "/api/marketplace-software-versions/{uuid}/"
+        "marketplace_software_versions_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::MarketplaceSoftwareVersion = POST
+        "/api/marketplace-software-versions/" "marketplace_software_versions_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::MarketplaceSoftwareVersion =
+        PUT "/api/marketplace-software-versions/{uuid}/"
+        "marketplace_software_versions_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceSoftwareVersion = PATCH
+        "/api/marketplace-software-versions/{uuid}/"
+        "marketplace_software_versions_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-software-versions/{uuid}/"
+        "marketplace_software_versions_destroy" 204u16
+    );
 }

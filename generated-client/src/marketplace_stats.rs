@@ -5362,808 +5362,309 @@ pub struct MarketplaceStatsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceStatsMock<'a> {
-    /// Expects `GET /api/marketplace-stats/aggregated_usage_trends/` (operation `marketplace_stats_aggregated_usage_trends_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn aggregated_usage_trends_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsAggregatedUsageTrendsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/aggregated_usage_trends/",
-            "marketplace_stats_aggregated_usage_trends_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/component_usages/` (operation `marketplace_stats_component_usages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn component_usages_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsComponentUsagesListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/component_usages/",
-            "marketplace_stats_component_usages_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/component_usages_per_month/` (operation `marketplace_stats_component_usages_per_month_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn component_usages_per_month_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsComponentUsagesPerMonthListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/component_usages_per_month/",
-            "marketplace_stats_component_usages_per_month_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/component_usages_per_project/` (operation `marketplace_stats_component_usages_per_project_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn component_usages_per_project_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsComponentUsagesPerProjectListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/component_usages_per_project/",
-            "marketplace_stats_component_usages_per_project_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/count_active_resources_grouped_by_offering_country/` (operation `marketplace_stats_count_active_resources_grouped_by_offering_country_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn count_active_resources_grouped_by_offering_country_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/count_active_resources_grouped_by_offering_country/",
-            "marketplace_stats_count_active_resources_grouped_by_offering_country_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/count_active_resources_grouped_by_offering/` (operation `marketplace_stats_count_active_resources_grouped_by_offering_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn count_active_resources_grouped_by_offering_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceStatsCountActiveResourcesGroupedByOfferingListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/count_active_resources_grouped_by_offering/",
-            "marketplace_stats_count_active_resources_grouped_by_offering_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/count_active_resources_grouped_by_organization_group/` (operation `marketplace_stats_count_active_resources_grouped_by_organization_group_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn count_active_resources_grouped_by_organization_group_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/count_active_resources_grouped_by_organization_group/",
-            "marketplace_stats_count_active_resources_grouped_by_organization_group_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/count_projects_grouped_by_provider_and_industry_flag/` (operation `marketplace_stats_count_projects_grouped_by_provider_and_industry_flag_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn count_projects_grouped_by_provider_and_industry_flag_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/count_projects_grouped_by_provider_and_industry_flag/",
-            "marketplace_stats_count_projects_grouped_by_provider_and_industry_flag_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/count_projects_grouped_by_provider_and_oecd/` (operation `marketplace_stats_count_projects_grouped_by_provider_and_oecd_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn count_projects_grouped_by_provider_and_oecd_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceStatsCountProjectsGroupedByProviderAndOecdListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/count_projects_grouped_by_provider_and_oecd/",
-            "marketplace_stats_count_projects_grouped_by_provider_and_oecd_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/count_projects_of_service_providers_grouped_by_oecd/` (operation `marketplace_stats_count_projects_of_service_providers_grouped_by_oecd_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn count_projects_of_service_providers_grouped_by_oecd_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/count_projects_of_service_providers_grouped_by_oecd/",
-            "marketplace_stats_count_projects_of_service_providers_grouped_by_oecd_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/count_projects_of_service_providers/` (operation `marketplace_stats_count_projects_of_service_providers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn count_projects_of_service_providers_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MarketplaceStat>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/count_projects_of_service_providers/",
-            "marketplace_stats_count_projects_of_service_providers_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/count_unique_users_connected_with_active_resources_of_service_provider/` (operation `marketplace_stats_count_unique_users_connected_with_active_resources_of_service_provider_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn count_unique_users_connected_with_active_resources_of_service_provider_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/count_unique_users_connected_with_active_resources_of_service_provider/",
-            "marketplace_stats_count_unique_users_connected_with_active_resources_of_service_provider_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/count_users_of_service_providers/` (operation `marketplace_stats_count_users_of_service_providers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn count_users_of_service_providers_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MarketplaceStat>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/count_users_of_service_providers/",
-            "marketplace_stats_count_users_of_service_providers_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/customer_member_count/` (operation `marketplace_stats_customer_member_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn customer_member_count_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsCustomerMemberCountListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/customer_member_count/",
-            "marketplace_stats_customer_member_count_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/customer_member_summary/` (operation `marketplace_stats_customer_member_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn customer_member_summary_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceStatsCustomerMemberSummaryRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/customer_member_summary/",
-            "marketplace_stats_customer_member_summary_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/offering_costs_summary/` (operation `marketplace_stats_offering_costs_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offering_costs_summary_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceStatsOfferingCostsSummaryRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/offering_costs_summary/",
-            "marketplace_stats_offering_costs_summary_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/offerings_counter_stats/` (operation `marketplace_stats_offerings_counter_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offerings_counter_stats_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsOfferingsCounterStatsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/offerings_counter_stats/",
-            "marketplace_stats_offerings_counter_stats_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/openstack_instances_aggregate/` (operation `marketplace_stats_openstack_instances_aggregate_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn openstack_instances_aggregate_list(
-        &self,
-        group_by: &models::OpenStackInstanceAggregateGroupByEnum,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsOpenstackInstancesAggregateListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-stats/openstack_instances_aggregate/",
-                "marketplace_stats_openstack_instances_aggregate_list",
-                200u16,
-            )
-            .query("group_by", group_by)
-    }
-    /// Expects `GET /api/marketplace-stats/openstack_instances/` (operation `marketplace_stats_openstack_instances_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn openstack_instances_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsOpenstackInstancesListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/openstack_instances/",
-            "marketplace_stats_openstack_instances_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/order_stats/` (operation `marketplace_stats_order_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn order_stats_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceStatsOrderStatsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/order_stats/",
-            "marketplace_stats_order_stats_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/organization_project_count/` (operation `marketplace_stats_organization_project_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn organization_project_count_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatOrganizationCount>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/organization_project_count/",
-            "marketplace_stats_organization_project_count_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/organization_resource_count/` (operation `marketplace_stats_organization_resource_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn organization_resource_count_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatOrganizationCount>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/organization_resource_count/",
-            "marketplace_stats_organization_resource_count_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/project_classification_summary/` (operation `marketplace_stats_project_classification_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_classification_summary_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceStatsProjectClassificationSummaryRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/project_classification_summary/",
-            "marketplace_stats_project_classification_summary_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/project_creation_trend/` (operation `marketplace_stats_project_creation_trend_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_creation_trend_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MonthCount>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/project_creation_trend/",
-            "marketplace_stats_project_creation_trend_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/projects_limits_grouped_by_industry_flag/` (operation `marketplace_stats_projects_limits_grouped_by_industry_flag_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn projects_limits_grouped_by_industry_flag_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Limits> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/projects_limits_grouped_by_industry_flag/",
-            "marketplace_stats_projects_limits_grouped_by_industry_flag_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/projects_limits_grouped_by_oecd/` (operation `marketplace_stats_projects_limits_grouped_by_oecd_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn projects_limits_grouped_by_oecd_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Limits> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/projects_limits_grouped_by_oecd/",
-            "marketplace_stats_projects_limits_grouped_by_oecd_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/projects_usages_grouped_by_industry_flag/` (operation `marketplace_stats_projects_usages_grouped_by_industry_flag_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn projects_usages_grouped_by_industry_flag_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Usages> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/projects_usages_grouped_by_industry_flag/",
-            "marketplace_stats_projects_usages_grouped_by_industry_flag_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/projects_usages_grouped_by_oecd/` (operation `marketplace_stats_projects_usages_grouped_by_oecd_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn projects_usages_grouped_by_oecd_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Usages> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/projects_usages_grouped_by_oecd/",
-            "marketplace_stats_projects_usages_grouped_by_oecd_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/provider_customers/` (operation `marketplace_stats_provider_customers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn provider_customers_retrieve(
-        &self,
-        provider_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceStatsProviderCustomersRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-stats/provider_customers/",
-                "marketplace_stats_provider_customers_retrieve",
-                200u16,
-            )
-            .query("provider_uuid", provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-stats/provider_offerings/` (operation `marketplace_stats_provider_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn provider_offerings_retrieve(
-        &self,
-        provider_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceStatsProviderOfferingsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-stats/provider_offerings/",
-                "marketplace_stats_provider_offerings_retrieve",
-                200u16,
-            )
-            .query("provider_uuid", provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-stats/provider_resources/` (operation `marketplace_stats_provider_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn provider_resources_retrieve(
-        &self,
-        provider_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceStatsProviderResourcesRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-stats/provider_resources/",
-                "marketplace_stats_provider_resources_retrieve",
-                200u16,
-            )
-            .query("provider_uuid", provider_uuid)
-    }
-    /// Expects `GET /api/marketplace-stats/resource_creation_trend/` (operation `marketplace_stats_resource_creation_trend_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_creation_trend_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MonthCount>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/resource_creation_trend/",
-            "marketplace_stats_resource_creation_trend_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/resource_provisioning_stats/` (operation `marketplace_stats_resource_provisioning_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_provisioning_stats_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsResourceProvisioningStatsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/resource_provisioning_stats/",
-            "marketplace_stats_resource_provisioning_stats_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/resource_usage_by_creator_affiliation/` (operation `marketplace_stats_resource_usage_by_creator_affiliation_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_usage_by_creator_affiliation_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceStatsResourceUsageByCreatorAffiliationListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/resource_usage_by_creator_affiliation/",
-            "marketplace_stats_resource_usage_by_creator_affiliation_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/resource_usage_by_customer/` (operation `marketplace_stats_resource_usage_by_customer_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_usage_by_customer_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsResourceUsageByCustomerListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/resource_usage_by_customer/",
-            "marketplace_stats_resource_usage_by_customer_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/resource_usage_by_organization_type/` (operation `marketplace_stats_resource_usage_by_organization_type_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_usage_by_organization_type_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceStatsResourceUsageByOrganizationTypeListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/resource_usage_by_organization_type/",
-            "marketplace_stats_resource_usage_by_organization_type_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/resources_geography_summary/` (operation `marketplace_stats_resources_geography_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resources_geography_summary_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceStatsResourcesGeographySummaryRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/resources_geography_summary/",
-            "marketplace_stats_resources_geography_summary_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/resources_limits/` (operation `marketplace_stats_resources_limits_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resources_limits_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsResourcesLimitsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/resources_limits/",
-            "marketplace_stats_resources_limits_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/resources_missing_usage/` (operation `marketplace_stats_resources_missing_usage_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resources_missing_usage_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsResourcesMissingUsageListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/resources_missing_usage/",
-            "marketplace_stats_resources_missing_usage_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/top_service_providers_by_resources/` (operation `marketplace_stats_top_service_providers_by_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn top_service_providers_by_resources_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsTopServiceProvidersByResourcesListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/top_service_providers_by_resources/",
-            "marketplace_stats_top_service_providers_by_resources_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/total_cost_of_active_resources_per_offering/` (operation `marketplace_stats_total_cost_of_active_resources_per_offering_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn total_cost_of_active_resources_per_offering_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/total_cost_of_active_resources_per_offering/",
-            "marketplace_stats_total_cost_of_active_resources_per_offering_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/user_affiliation_count/` (operation `marketplace_stats_user_affiliation_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_affiliation_count_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsUserAffiliationCountListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/user_affiliation_count/",
-            "marketplace_stats_user_affiliation_count_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/user_affiliation_details/` (operation `marketplace_stats_user_affiliation_details_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_affiliation_details_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsUserAffiliationDetailsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/user_affiliation_details/",
-            "marketplace_stats_user_affiliation_details_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/user_auth_method_count/` (operation `marketplace_stats_user_auth_method_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_auth_method_count_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsUserAuthMethodCountListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/user_auth_method_count/",
-            "marketplace_stats_user_auth_method_count_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/user_identity_source_count/` (operation `marketplace_stats_user_identity_source_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_identity_source_count_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsUserIdentitySourceCountListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/user_identity_source_count/",
-            "marketplace_stats_user_identity_source_count_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/user_job_title_count/` (operation `marketplace_stats_user_job_title_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_job_title_count_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsUserJobTitleCountListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/user_job_title_count/",
-            "marketplace_stats_user_job_title_count_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/user_nationality/` (operation `marketplace_stats_user_nationality_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_nationality_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsUserNationalityListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/user_nationality/",
-            "marketplace_stats_user_nationality_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/user_organization_count/` (operation `marketplace_stats_user_organization_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_organization_count_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsUserOrganizationCountListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/user_organization_count/",
-            "marketplace_stats_user_organization_count_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/user_organization_type_count/` (operation `marketplace_stats_user_organization_type_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_organization_type_count_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsUserOrganizationTypeCountListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/user_organization_type_count/",
-            "marketplace_stats_user_organization_type_count_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-stats/user_residence_country/` (operation `marketplace_stats_user_residence_country_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_residence_country_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceStatsUserResidenceCountryListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-stats/user_residence_country/",
-            "marketplace_stats_user_residence_country_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        aggregated_usage_trends_list() -> runtime::Page <
+        models::MarketplaceStatsAggregatedUsageTrendsListResponse > = GET
+        "/api/marketplace-stats/aggregated_usage_trends/"
+        "marketplace_stats_aggregated_usage_trends_list" 200u16
+    );
+    runtime::mock_operation!(
+        component_usages_list() -> runtime::Page <
+        models::MarketplaceStatsComponentUsagesListResponse > = GET
+        "/api/marketplace-stats/component_usages/"
+        "marketplace_stats_component_usages_list" 200u16
+    );
+    runtime::mock_operation!(
+        component_usages_per_month_list() -> runtime::Page <
+        models::MarketplaceStatsComponentUsagesPerMonthListResponse > = GET
+        "/api/marketplace-stats/component_usages_per_month/"
+        "marketplace_stats_component_usages_per_month_list" 200u16
+    );
+    runtime::mock_operation!(
+        component_usages_per_project_list() -> runtime::Page <
+        models::MarketplaceStatsComponentUsagesPerProjectListResponse > = GET
+        "/api/marketplace-stats/component_usages_per_project/"
+        "marketplace_stats_component_usages_per_project_list" 200u16
+    );
+    runtime::mock_operation!(
+        count_active_resources_grouped_by_offering_country_list() -> runtime::Page <
+        models::MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListResponse
+        > = GET
+        "/api/marketplace-stats/count_active_resources_grouped_by_offering_country/"
+        "marketplace_stats_count_active_resources_grouped_by_offering_country_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        count_active_resources_grouped_by_offering_list() -> runtime::Page <
+        models::MarketplaceStatsCountActiveResourcesGroupedByOfferingListResponse > = GET
+        "/api/marketplace-stats/count_active_resources_grouped_by_offering/"
+        "marketplace_stats_count_active_resources_grouped_by_offering_list" 200u16
+    );
+    runtime::mock_operation!(
+        count_active_resources_grouped_by_organization_group_list() -> runtime::Page <
+        models::MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListResponse
+        > = GET
+        "/api/marketplace-stats/count_active_resources_grouped_by_organization_group/"
+        "marketplace_stats_count_active_resources_grouped_by_organization_group_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        count_projects_grouped_by_provider_and_industry_flag_list() -> runtime::Page <
+        models::MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListResponse
+        > = GET
+        "/api/marketplace-stats/count_projects_grouped_by_provider_and_industry_flag/"
+        "marketplace_stats_count_projects_grouped_by_provider_and_industry_flag_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        count_projects_grouped_by_provider_and_oecd_list() -> runtime::Page <
+        models::MarketplaceStatsCountProjectsGroupedByProviderAndOecdListResponse > = GET
+        "/api/marketplace-stats/count_projects_grouped_by_provider_and_oecd/"
+        "marketplace_stats_count_projects_grouped_by_provider_and_oecd_list" 200u16
+    );
+    runtime::mock_operation!(
+        count_projects_of_service_providers_grouped_by_oecd_list() -> runtime::Page <
+        models::MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListResponse
+        > = GET
+        "/api/marketplace-stats/count_projects_of_service_providers_grouped_by_oecd/"
+        "marketplace_stats_count_projects_of_service_providers_grouped_by_oecd_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        count_projects_of_service_providers_list() -> runtime::Page <
+        models::MarketplaceStat > = GET
+        "/api/marketplace-stats/count_projects_of_service_providers/"
+        "marketplace_stats_count_projects_of_service_providers_list" 200u16
+    );
+    runtime::mock_operation!(
+        count_unique_users_connected_with_active_resources_of_service_provider_list() ->
+        runtime::Page <
+        models::MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListResponse
+        > = GET
+        "/api/marketplace-stats/count_unique_users_connected_with_active_resources_of_service_provider/"
+        "marketplace_stats_count_unique_users_connected_with_active_resources_of_service_provider_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        count_users_of_service_providers_list() -> runtime::Page <
+        models::MarketplaceStat > = GET
+        "/api/marketplace-stats/count_users_of_service_providers/"
+        "marketplace_stats_count_users_of_service_providers_list" 200u16
+    );
+    runtime::mock_operation!(
+        customer_member_count_list() -> runtime::Page <
+        models::MarketplaceStatsCustomerMemberCountListResponse > = GET
+        "/api/marketplace-stats/customer_member_count/"
+        "marketplace_stats_customer_member_count_list" 200u16
+    );
+    runtime::mock_operation!(
+        customer_member_summary_retrieve() ->
+        models::MarketplaceStatsCustomerMemberSummaryRetrieveResponse = GET
+        "/api/marketplace-stats/customer_member_summary/"
+        "marketplace_stats_customer_member_summary_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        offering_costs_summary_retrieve() ->
+        models::MarketplaceStatsOfferingCostsSummaryRetrieveResponse = GET
+        "/api/marketplace-stats/offering_costs_summary/"
+        "marketplace_stats_offering_costs_summary_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        offerings_counter_stats_list() -> runtime::Page <
+        models::MarketplaceStatsOfferingsCounterStatsListResponse > = GET
+        "/api/marketplace-stats/offerings_counter_stats/"
+        "marketplace_stats_offerings_counter_stats_list" 200u16
+    );
+    runtime::mock_operation!(
+        openstack_instances_aggregate_list(group_by : &
+        models::OpenStackInstanceAggregateGroupByEnum = query "group_by") ->
+        runtime::Page < models::MarketplaceStatsOpenstackInstancesAggregateListResponse >
+        = GET "/api/marketplace-stats/openstack_instances_aggregate/"
+        "marketplace_stats_openstack_instances_aggregate_list" 200u16
+    );
+    runtime::mock_operation!(
+        openstack_instances_list() -> runtime::Page <
+        models::MarketplaceStatsOpenstackInstancesListResponse > = GET
+        "/api/marketplace-stats/openstack_instances/"
+        "marketplace_stats_openstack_instances_list" 200u16
+    );
+    runtime::mock_operation!(
+        order_stats_retrieve() -> models::MarketplaceStatsOrderStatsRetrieveResponse =
+        GET "/api/marketplace-stats/order_stats/"
+        "marketplace_stats_order_stats_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        organization_project_count_list() -> runtime::Page <
+        models::MarketplaceStatOrganizationCount > = GET
+        "/api/marketplace-stats/organization_project_count/"
+        "marketplace_stats_organization_project_count_list" 200u16
+    );
+    runtime::mock_operation!(
+        organization_resource_count_list() -> runtime::Page <
+        models::MarketplaceStatOrganizationCount > = GET
+        "/api/marketplace-stats/organization_resource_count/"
+        "marketplace_stats_organization_resource_count_list" 200u16
+    );
+    runtime::mock_operation!(
+        project_classification_summary_retrieve() ->
+        models::MarketplaceStatsProjectClassificationSummaryRetrieveResponse = GET
+        "/api/marketplace-stats/project_classification_summary/"
+        "marketplace_stats_project_classification_summary_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        project_creation_trend_list() -> runtime::Page < models::MonthCount > = GET
+        "/api/marketplace-stats/project_creation_trend/"
+        "marketplace_stats_project_creation_trend_list" 200u16
+    );
+    runtime::mock_operation!(
+        projects_limits_grouped_by_industry_flag_retrieve() -> models::Limits = GET
+        "/api/marketplace-stats/projects_limits_grouped_by_industry_flag/"
+        "marketplace_stats_projects_limits_grouped_by_industry_flag_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        projects_limits_grouped_by_oecd_retrieve() -> models::Limits = GET
+        "/api/marketplace-stats/projects_limits_grouped_by_oecd/"
+        "marketplace_stats_projects_limits_grouped_by_oecd_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        projects_usages_grouped_by_industry_flag_retrieve() -> models::Usages = GET
+        "/api/marketplace-stats/projects_usages_grouped_by_industry_flag/"
+        "marketplace_stats_projects_usages_grouped_by_industry_flag_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        projects_usages_grouped_by_oecd_retrieve() -> models::Usages = GET
+        "/api/marketplace-stats/projects_usages_grouped_by_oecd/"
+        "marketplace_stats_projects_usages_grouped_by_oecd_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        provider_customers_retrieve(provider_uuid : & str = query "provider_uuid") ->
+        models::MarketplaceStatsProviderCustomersRetrieveResponse = GET
+        "/api/marketplace-stats/provider_customers/"
+        "marketplace_stats_provider_customers_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        provider_offerings_retrieve(provider_uuid : & str = query "provider_uuid") ->
+        models::MarketplaceStatsProviderOfferingsRetrieveResponse = GET
+        "/api/marketplace-stats/provider_offerings/"
+        "marketplace_stats_provider_offerings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        provider_resources_retrieve(provider_uuid : & str = query "provider_uuid") ->
+        models::MarketplaceStatsProviderResourcesRetrieveResponse = GET
+        "/api/marketplace-stats/provider_resources/"
+        "marketplace_stats_provider_resources_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        resource_creation_trend_list() -> runtime::Page < models::MonthCount > = GET
+        "/api/marketplace-stats/resource_creation_trend/"
+        "marketplace_stats_resource_creation_trend_list" 200u16
+    );
+    runtime::mock_operation!(
+        resource_provisioning_stats_list() -> runtime::Page <
+        models::MarketplaceStatsResourceProvisioningStatsListResponse > = GET
+        "/api/marketplace-stats/resource_provisioning_stats/"
+        "marketplace_stats_resource_provisioning_stats_list" 200u16
+    );
+    runtime::mock_operation!(
+        resource_usage_by_creator_affiliation_list() -> runtime::Page <
+        models::MarketplaceStatsResourceUsageByCreatorAffiliationListResponse > = GET
+        "/api/marketplace-stats/resource_usage_by_creator_affiliation/"
+        "marketplace_stats_resource_usage_by_creator_affiliation_list" 200u16
+    );
+    runtime::mock_operation!(
+        resource_usage_by_customer_list() -> runtime::Page <
+        models::MarketplaceStatsResourceUsageByCustomerListResponse > = GET
+        "/api/marketplace-stats/resource_usage_by_customer/"
+        "marketplace_stats_resource_usage_by_customer_list" 200u16
+    );
+    runtime::mock_operation!(
+        resource_usage_by_organization_type_list() -> runtime::Page <
+        models::MarketplaceStatsResourceUsageByOrganizationTypeListResponse > = GET
+        "/api/marketplace-stats/resource_usage_by_organization_type/"
+        "marketplace_stats_resource_usage_by_organization_type_list" 200u16
+    );
+    runtime::mock_operation!(
+        resources_geography_summary_retrieve() ->
+        models::MarketplaceStatsResourcesGeographySummaryRetrieveResponse = GET
+        "/api/marketplace-stats/resources_geography_summary/"
+        "marketplace_stats_resources_geography_summary_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        resources_limits_list() -> runtime::Page <
+        models::MarketplaceStatsResourcesLimitsListResponse > = GET
+        "/api/marketplace-stats/resources_limits/"
+        "marketplace_stats_resources_limits_list" 200u16
+    );
+    runtime::mock_operation!(
+        resources_missing_usage_list() -> runtime::Page <
+        models::MarketplaceStatsResourcesMissingUsageListResponse > = GET
+        "/api/marketplace-stats/resources_missing_usage/"
+        "marketplace_stats_resources_missing_usage_list" 200u16
+    );
+    runtime::mock_operation!(
+        top_service_providers_by_resources_list() -> runtime::Page <
+        models::MarketplaceStatsTopServiceProvidersByResourcesListResponse > = GET
+        "/api/marketplace-stats/top_service_providers_by_resources/"
+        "marketplace_stats_top_service_providers_by_resources_list" 200u16
+    );
+    runtime::mock_operation!(
+        total_cost_of_active_resources_per_offering_list() -> runtime::Page <
+        models::MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListResponse > = GET
+        "/api/marketplace-stats/total_cost_of_active_resources_per_offering/"
+        "marketplace_stats_total_cost_of_active_resources_per_offering_list" 200u16
+    );
+    runtime::mock_operation!(
+        user_affiliation_count_list() -> runtime::Page <
+        models::MarketplaceStatsUserAffiliationCountListResponse > = GET
+        "/api/marketplace-stats/user_affiliation_count/"
+        "marketplace_stats_user_affiliation_count_list" 200u16
+    );
+    runtime::mock_operation!(
+        user_affiliation_details_list() -> runtime::Page <
+        models::MarketplaceStatsUserAffiliationDetailsListResponse > = GET
+        "/api/marketplace-stats/user_affiliation_details/"
+        "marketplace_stats_user_affiliation_details_list" 200u16
+    );
+    runtime::mock_operation!(
+        user_auth_method_count_list() -> runtime::Page <
+        models::MarketplaceStatsUserAuthMethodCountListResponse > = GET
+        "/api/marketplace-stats/user_auth_method_count/"
+        "marketplace_stats_user_auth_method_count_list" 200u16
+    );
+    runtime::mock_operation!(
+        user_identity_source_count_list() -> runtime::Page <
+        models::MarketplaceStatsUserIdentitySourceCountListResponse > = GET
+        "/api/marketplace-stats/user_identity_source_count/"
+        "marketplace_stats_user_identity_source_count_list" 200u16
+    );
+    runtime::mock_operation!(
+        user_job_title_count_list() -> runtime::Page <
+        models::MarketplaceStatsUserJobTitleCountListResponse > = GET
+        "/api/marketplace-stats/user_job_title_count/"
+        "marketplace_stats_user_job_title_count_list" 200u16
+    );
+    runtime::mock_operation!(
+        user_nationality_list() -> runtime::Page <
+        models::MarketplaceStatsUserNationalityListResponse > = GET
+        "/api/marketplace-stats/user_nationality/"
+        "marketplace_stats_user_nationality_list" 200u16
+    );
+    runtime::mock_operation!(
+        user_organization_count_list() -> runtime::Page <
+        models::MarketplaceStatsUserOrganizationCountListResponse > = GET
+        "/api/marketplace-stats/user_organization_count/"
+        "marketplace_stats_user_organization_count_list" 200u16
+    );
+    runtime::mock_operation!(
+        user_organization_type_count_list() -> runtime::Page <
+        models::MarketplaceStatsUserOrganizationTypeCountListResponse > = GET
+        "/api/marketplace-stats/user_organization_type_count/"
+        "marketplace_stats_user_organization_type_count_list" 200u16
+    );
+    runtime::mock_operation!(
+        user_residence_country_list() -> runtime::Page <
+        models::MarketplaceStatsUserResidenceCountryListResponse > = GET
+        "/api/marketplace-stats/user_residence_country/"
+        "marketplace_stats_user_residence_country_list" 200u16
+    );
 }

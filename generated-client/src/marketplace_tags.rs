@@ -387,88 +387,28 @@ pub struct MarketplaceTagsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceTagsMock<'a> {
-    /// Expects `GET /api/marketplace-tags/` (operation `marketplace_tags_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Tag>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-tags/",
-            "marketplace_tags_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-tags/{uuid}/` (operation `marketplace_tags_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Tag> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-tags/{uuid}/",
-                "marketplace_tags_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-tags/` (operation `marketplace_tags_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Tag> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-tags/",
-            "marketplace_tags_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-tags/{uuid}/` (operation `marketplace_tags_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Tag> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-tags/{uuid}/",
-                "marketplace_tags_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-tags/{uuid}/` (operation `marketplace_tags_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Tag> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-tags/{uuid}/",
-                "marketplace_tags_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-tags/{uuid}/` (operation `marketplace_tags_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-tags/{uuid}/",
-                "marketplace_tags_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Tag > = GET "/api/marketplace-tags/"
+        "marketplace_tags_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Tag = GET
+        "/api/marketplace-tags/{uuid}/" "marketplace_tags_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Tag = POST "/api/marketplace-tags/" "marketplace_tags_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Tag = PUT
+        "/api/marketplace-tags/{uuid}/" "marketplace_tags_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Tag = PATCH
+        "/api/marketplace-tags/{uuid}/" "marketplace_tags_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-tags/{uuid}/" "marketplace_tags_destroy" 204u16
+    );
 }

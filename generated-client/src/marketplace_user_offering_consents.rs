@@ -551,108 +551,39 @@ pub struct MarketplaceUserOfferingConsentsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceUserOfferingConsentsMock<'a> {
-    /// Expects `GET /api/marketplace-user-offering-consents/` (operation `marketplace_user_offering_consents_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UserOfferingConsent>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/marketplace-user-offering-consents/",
-            "marketplace_user_offering_consents_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-user-offering-consents/{uuid}/` (operation `marketplace_user_offering_consents_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserOfferingConsent> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-user-offering-consents/{uuid}/",
-                "marketplace_user_offering_consents_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-user-offering-consents/` (operation `marketplace_user_offering_consents_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserOfferingConsentCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-user-offering-consents/",
-            "marketplace_user_offering_consents_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/marketplace-user-offering-consents/{uuid}/` (operation `marketplace_user_offering_consents_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserOfferingConsent> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/marketplace-user-offering-consents/{uuid}/",
-                "marketplace_user_offering_consents_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/marketplace-user-offering-consents/{uuid}/` (operation `marketplace_user_offering_consents_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserOfferingConsent> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/marketplace-user-offering-consents/{uuid}/",
-                "marketplace_user_offering_consents_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/marketplace-user-offering-consents/{uuid}/` (operation `marketplace_user_offering_consents_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/marketplace-user-offering-consents/{uuid}/",
-                "marketplace_user_offering_consents_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/marketplace-user-offering-consents/{uuid}/revoke/` (operation `marketplace_user_offering_consents_revoke`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn revoke(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserOfferingConsent> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/marketplace-user-offering-consents/{uuid}/revoke/",
-                "marketplace_user_offering_consents_revoke",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::UserOfferingConsent > = GET
+        "/api/marketplace-user-offering-consents/"
+        "marketplace_user_offering_consents_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::UserOfferingConsent = GET
+        "/api/marketplace-user-offering-consents/{uuid}/"
+        "marketplace_user_offering_consents_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::UserOfferingConsentCreate = POST
+        "/api/marketplace-user-offering-consents/"
+        "marketplace_user_offering_consents_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::UserOfferingConsent = PUT
+        "/api/marketplace-user-offering-consents/{uuid}/"
+        "marketplace_user_offering_consents_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::UserOfferingConsent
+        = PATCH "/api/marketplace-user-offering-consents/{uuid}/"
+        "marketplace_user_offering_consents_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/marketplace-user-offering-consents/{uuid}/"
+        "marketplace_user_offering_consents_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        revoke(uuid : & Uuid = path_param "uuid") -> models::UserOfferingConsent = POST
+        "/api/marketplace-user-offering-consents/{uuid}/revoke/"
+        "marketplace_user_offering_consents_revoke" 200u16
+    );
 }

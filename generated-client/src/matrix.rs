@@ -1181,260 +1181,78 @@ pub struct MatrixMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MatrixMock<'a> {
-    /// Expects `GET /api/matrix/credentials/` (operation `matrix_credentials_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn credentials_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MatrixCredentialsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/matrix/credentials/",
-            "matrix_credentials_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/matrix/exports/{uuid}/download/{kind}/` (operation `matrix_exports_download_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn exports_download_retrieve(
-        &self,
-        uuid: &str,
-        kind: &models::MatrixExportsDownloadRetrieveKindEnum,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/matrix/exports/{uuid}/download/{kind}/",
-                "matrix_exports_download_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("kind", kind)
-    }
-    /// Expects `GET /api/matrix/exports/` (operation `matrix_exports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn exports_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MatrixExport>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/matrix/exports/",
-            "matrix_exports_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/matrix/exports/{uuid}/` (operation `matrix_exports_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn exports_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixExport> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/matrix/exports/{uuid}/",
-                "matrix_exports_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/matrix/rooms/eligible_projects/` (operation `matrix_rooms_eligible_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_eligible_projects_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MatrixRoomsEligibleProjectsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/matrix/rooms/eligible_projects/",
-            "matrix_rooms_eligible_projects_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/matrix/rooms/` (operation `matrix_rooms_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MatrixRoomCreate>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/matrix/rooms/",
-            "matrix_rooms_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/matrix/rooms/{uuid}/members/` (operation `matrix_rooms_members_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_members_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MatrixRoomsMembersListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/matrix/rooms/{uuid}/members/",
-                "matrix_rooms_members_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/matrix/rooms/{uuid}/` (operation `matrix_rooms_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/matrix/rooms/{uuid}/",
-                "matrix_rooms_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/matrix/rooms/` (operation `matrix_rooms_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/matrix/rooms/",
-            "matrix_rooms_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/matrix/rooms/{uuid}/disable/` (operation `matrix_rooms_disable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_disable(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/matrix/rooms/{uuid}/disable/",
-                "matrix_rooms_disable",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/matrix/rooms/{uuid}/export_history/` (operation `matrix_rooms_export_history`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_export_history(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomsExportHistoryResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/matrix/rooms/{uuid}/export_history/",
-                "matrix_rooms_export_history",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/matrix/rooms/{uuid}/join/` (operation `matrix_rooms_join`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_join(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/matrix/rooms/{uuid}/join/",
-                "matrix_rooms_join",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/matrix/rooms/{uuid}/leave/` (operation `matrix_rooms_leave`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_leave(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/matrix/rooms/{uuid}/leave/",
-                "matrix_rooms_leave",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/matrix/rooms/{uuid}/reactivate/` (operation `matrix_rooms_reactivate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_reactivate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/matrix/rooms/{uuid}/reactivate/",
-                "matrix_rooms_reactivate",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/matrix/rooms/{uuid}/retry/` (operation `matrix_rooms_retry`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_retry(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/matrix/rooms/{uuid}/retry/",
-                "matrix_rooms_retry",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/matrix/rooms/{uuid}/sync_members/` (operation `matrix_rooms_sync_members`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_sync_members(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/matrix/rooms/{uuid}/sync_members/",
-                "matrix_rooms_sync_members",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/matrix/rooms/{uuid}/` (operation `matrix_rooms_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rooms_destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/matrix/rooms/{uuid}/",
-                "matrix_rooms_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        credentials_retrieve() -> models::MatrixCredentialsRetrieveResponse = GET
+        "/api/matrix/credentials/" "matrix_credentials_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        exports_download_retrieve(uuid : & str = path_param "uuid", kind : &
+        models::MatrixExportsDownloadRetrieveKindEnum = path_param "kind") ->
+        runtime::Accepted = GET "/api/matrix/exports/{uuid}/download/{kind}/"
+        "matrix_exports_download_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        exports_list() -> runtime::Page < models::MatrixExport > = GET
+        "/api/matrix/exports/" "matrix_exports_list" 200u16
+    );
+    runtime::mock_operation!(
+        exports_retrieve(uuid : & Uuid = path_param "uuid") -> models::MatrixExport = GET
+        "/api/matrix/exports/{uuid}/" "matrix_exports_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        rooms_eligible_projects_list() -> runtime::Page <
+        models::MatrixRoomsEligibleProjectsListResponse > = GET
+        "/api/matrix/rooms/eligible_projects/" "matrix_rooms_eligible_projects_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        rooms_list() -> runtime::Page < models::MatrixRoomCreate > = GET
+        "/api/matrix/rooms/" "matrix_rooms_list" 200u16
+    );
+    runtime::mock_operation!(
+        rooms_members_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::MatrixRoomsMembersListResponse > = GET
+        "/api/matrix/rooms/{uuid}/members/" "matrix_rooms_members_list" 200u16
+    );
+    runtime::mock_operation!(
+        rooms_retrieve(uuid : & Uuid = path_param "uuid") -> models::MatrixRoomCreate =
+        GET "/api/matrix/rooms/{uuid}/" "matrix_rooms_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        rooms_create() -> models::MatrixRoomCreate = POST "/api/matrix/rooms/"
+        "matrix_rooms_create" 201u16
+    );
+    runtime::mock_operation!(
+        rooms_disable(uuid : & Uuid = path_param "uuid") -> models::MatrixRoomCreate =
+        POST "/api/matrix/rooms/{uuid}/disable/" "matrix_rooms_disable" 202u16
+    );
+    runtime::mock_operation!(
+        rooms_export_history(uuid : & Uuid = path_param "uuid") ->
+        models::MatrixRoomsExportHistoryResponse = POST
+        "/api/matrix/rooms/{uuid}/export_history/" "matrix_rooms_export_history" 202u16
+    );
+    runtime::mock_operation!(
+        rooms_join(uuid : & Uuid = path_param "uuid") -> models::MatrixRoomCreate = POST
+        "/api/matrix/rooms/{uuid}/join/" "matrix_rooms_join" 202u16
+    );
+    runtime::mock_operation!(
+        rooms_leave(uuid : & Uuid = path_param "uuid") -> models::MatrixRoomCreate = POST
+        "/api/matrix/rooms/{uuid}/leave/" "matrix_rooms_leave" 202u16
+    );
+    runtime::mock_operation!(
+        rooms_reactivate(uuid : & Uuid = path_param "uuid") -> models::MatrixRoomCreate =
+        POST "/api/matrix/rooms/{uuid}/reactivate/" "matrix_rooms_reactivate" 202u16
+    );
+    runtime::mock_operation!(
+        rooms_retry(uuid : & Uuid = path_param "uuid") -> models::MatrixRoomCreate = POST
+        "/api/matrix/rooms/{uuid}/retry/" "matrix_rooms_retry" 202u16
+    );
+    runtime::mock_operation!(
+        rooms_sync_members(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/matrix/rooms/{uuid}/sync_members/" "matrix_rooms_sync_members" 202u16
+    );
+    runtime::mock_operation!(
+        rooms_destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/matrix/rooms/{uuid}/" "matrix_rooms_destroy" 204u16
+    );
 }

@@ -69,19 +69,8 @@ pub struct MediaMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MediaMock<'a> {
-    /// Expects `GET /api/media/{uuid}/` (operation `media_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/media/{uuid}/",
-                "media_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        retrieve(uuid : & str = path_param "uuid") -> runtime::Accepted = GET
+        "/api/media/{uuid}/" "media_retrieve" 200u16
+    );
 }

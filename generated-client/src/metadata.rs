@@ -195,59 +195,20 @@ pub struct MetadataMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MetadataMock<'a> {
-    /// Expects `GET /api/metadata/events/` (operation `metadata_events_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn events_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MetadataEventsRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/metadata/events/",
-            "metadata_events_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/metadata/features/` (operation `metadata_features_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn features_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MetadataFeaturesRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/metadata/features/",
-            "metadata_features_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/metadata/permissions/` (operation `metadata_permissions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn permissions_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MetadataPermissionsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/metadata/permissions/",
-            "metadata_permissions_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/metadata/settings/` (operation `metadata_settings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MetadataSettingsRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/metadata/settings/",
-            "metadata_settings_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        events_retrieve() -> models::MetadataEventsRetrieveResponse = GET
+        "/api/metadata/events/" "metadata_events_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        features_retrieve() -> models::MetadataFeaturesRetrieveResponse = GET
+        "/api/metadata/features/" "metadata_features_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        permissions_retrieve() -> models::MetadataPermissionsRetrieveResponse = GET
+        "/api/metadata/permissions/" "metadata_permissions_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        settings_retrieve() -> models::MetadataSettingsRetrieveResponse = GET
+        "/api/metadata/settings/" "metadata_settings_retrieve" 200u16
+    );
 }

@@ -123,38 +123,13 @@ pub struct MyAssignmentBatchesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MyAssignmentBatchesMock<'a> {
-    /// Expects `GET /api/my-assignment-batches/` (operation `my_assignment_batches_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::MyAssignmentBatchesListResponse>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/my-assignment-batches/",
-            "my_assignment_batches_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/my-assignment-batches/{uuid}/` (operation `my_assignment_batches_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MyAssignmentBatchesRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/my-assignment-batches/{uuid}/",
-                "my_assignment_batches_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> Vec < Lenient < models::MyAssignmentBatchesListResponse > > = GET
+        "/api/my-assignment-batches/" "my_assignment_batches_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & str = path_param "uuid") ->
+        models::MyAssignmentBatchesRetrieveResponse = GET
+        "/api/my-assignment-batches/{uuid}/" "my_assignment_batches_retrieve" 200u16
+    );
 }

@@ -542,118 +542,38 @@ pub struct NotificationMessagesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> NotificationMessagesMock<'a> {
-    /// Expects `GET /api/notification-messages/` (operation `notification_messages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Notification>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/notification-messages/",
-            "notification_messages_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/notification-messages/{uuid}/` (operation `notification_messages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Notification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/notification-messages/{uuid}/",
-                "notification_messages_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/notification-messages/` (operation `notification_messages_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Notification> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/notification-messages/",
-            "notification_messages_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/notification-messages/{uuid}/` (operation `notification_messages_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Notification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/notification-messages/{uuid}/",
-                "notification_messages_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/notification-messages/{uuid}/` (operation `notification_messages_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Notification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/notification-messages/{uuid}/",
-                "notification_messages_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/notification-messages/{uuid}/` (operation `notification_messages_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/notification-messages/{uuid}/",
-                "notification_messages_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/notification-messages/{uuid}/disable/` (operation `notification_messages_disable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn disable(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/notification-messages/{uuid}/disable/",
-                "notification_messages_disable",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/notification-messages/{uuid}/enable/` (operation `notification_messages_enable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn enable(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/notification-messages/{uuid}/enable/",
-                "notification_messages_enable",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Notification > = GET
+        "/api/notification-messages/" "notification_messages_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Notification = GET
+        "/api/notification-messages/{uuid}/" "notification_messages_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Notification = POST "/api/notification-messages/"
+        "notification_messages_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Notification = PUT
+        "/api/notification-messages/{uuid}/" "notification_messages_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Notification = PATCH
+        "/api/notification-messages/{uuid}/" "notification_messages_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/notification-messages/{uuid}/" "notification_messages_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        disable(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/notification-messages/{uuid}/disable/" "notification_messages_disable"
+        200u16
+    );
+    runtime::mock_operation!(
+        enable(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/notification-messages/{uuid}/enable/" "notification_messages_enable" 200u16
+    );
 }

@@ -513,120 +513,42 @@ pub struct NotificationMessagesTemplatesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> NotificationMessagesTemplatesMock<'a> {
-    /// Expects `GET /api/notification-messages-templates/` (operation `notification_messages_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::NotificationTemplateDetailSerializers>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/notification-messages-templates/",
-            "notification_messages_templates_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/notification-messages-templates/{uuid}/` (operation `notification_messages_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::NotificationTemplateDetailSerializers,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/notification-messages-templates/{uuid}/",
-                "notification_messages_templates_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/notification-messages-templates/` (operation `notification_messages_templates_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::NotificationTemplateDetailSerializers,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/notification-messages-templates/",
-            "notification_messages_templates_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/notification-messages-templates/{uuid}/` (operation `notification_messages_templates_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::NotificationTemplateDetailSerializers,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/notification-messages-templates/{uuid}/",
-                "notification_messages_templates_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/notification-messages-templates/{uuid}/` (operation `notification_messages_templates_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::NotificationTemplateDetailSerializers,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/notification-messages-templates/{uuid}/",
-                "notification_messages_templates_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/notification-messages-templates/{uuid}/` (operation `notification_messages_templates_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/notification-messages-templates/{uuid}/",
-                "notification_messages_templates_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/notification-messages-templates/{uuid}/override/` (operation `notification_messages_templates_override`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn override_(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/notification-messages-templates/{uuid}/override/",
-                "notification_messages_templates_override",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::NotificationTemplateDetailSerializers > = GET
+        "/api/notification-messages-templates/" "notification_messages_templates_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::NotificationTemplateDetailSerializers = GET
+        "/api/notification-messages-templates/{uuid}/"
+        "notification_messages_templates_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::NotificationTemplateDetailSerializers = POST
+        "/api/notification-messages-templates/" "notification_messages_templates_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") ->
+        models::NotificationTemplateDetailSerializers = PUT
+        "/api/notification-messages-templates/{uuid}/"
+        "notification_messages_templates_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::NotificationTemplateDetailSerializers = PATCH
+        "/api/notification-messages-templates/{uuid}/"
+        "notification_messages_templates_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/notification-messages-templates/{uuid}/"
+        "notification_messages_templates_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        override_(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/notification-messages-templates/{uuid}/override/"
+        "notification_messages_templates_override" 200u16
+    );
 }

@@ -128,38 +128,17 @@ pub struct OnboardingMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OnboardingMock<'a> {
-    /// Expects `GET /api/onboarding/person-identifier-fields/` (operation `onboarding_person_identifier_fields_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn person_identifier_fields_retrieve(
-        &self,
-        validation_method: &models::ValidationMethodEnum,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OnboardingPersonIdentifierFieldsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/onboarding/person-identifier-fields/",
-                "onboarding_person_identifier_fields_retrieve",
-                200u16,
-            )
-            .query("validation_method", validation_method)
-    }
-    /// Expects `GET /api/onboarding/supported-countries/` (operation `onboarding_supported_countries_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn supported_countries_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OnboardingSupportedCountriesRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/onboarding/supported-countries/",
-            "onboarding_supported_countries_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        person_identifier_fields_retrieve(validation_method : &
+        models::ValidationMethodEnum = query "validation_method") ->
+        models::OnboardingPersonIdentifierFieldsRetrieveResponse = GET
+        "/api/onboarding/person-identifier-fields/"
+        "onboarding_person_identifier_fields_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        supported_countries_retrieve() ->
+        models::OnboardingSupportedCountriesRetrieveResponse = GET
+        "/api/onboarding/supported-countries/" "onboarding_supported_countries_retrieve"
+        200u16
+    );
 }

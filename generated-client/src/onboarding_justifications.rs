@@ -713,154 +713,53 @@ pub struct OnboardingJustificationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OnboardingJustificationsMock<'a> {
-    /// Expects `GET /api/onboarding-justifications/` (operation `onboarding_justifications_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OnboardingJustification>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/onboarding-justifications/",
-            "onboarding_justifications_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/onboarding-justifications/{uuid}/` (operation `onboarding_justifications_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingJustification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/onboarding-justifications/{uuid}/",
-                "onboarding_justifications_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/onboarding-justifications/` (operation `onboarding_justifications_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingJustification> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/onboarding-justifications/",
-            "onboarding_justifications_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/onboarding-justifications/create_justification/` (operation `onboarding_justifications_create_justification`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_justification(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingJustification> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/onboarding-justifications/create_justification/",
-            "onboarding_justifications_create_justification",
-            200u16,
-        )
-    }
-    /// Expects `PUT /api/onboarding-justifications/{uuid}/` (operation `onboarding_justifications_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingJustification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/onboarding-justifications/{uuid}/",
-                "onboarding_justifications_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/onboarding-justifications/{uuid}/` (operation `onboarding_justifications_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingJustification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/onboarding-justifications/{uuid}/",
-                "onboarding_justifications_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/onboarding-justifications/{uuid}/` (operation `onboarding_justifications_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/onboarding-justifications/{uuid}/",
-                "onboarding_justifications_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/onboarding-justifications/{uuid}/approve/` (operation `onboarding_justifications_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn approve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingJustification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/onboarding-justifications/{uuid}/approve/",
-                "onboarding_justifications_approve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/onboarding-justifications/{uuid}/attach_document/` (operation `onboarding_justifications_attach_document`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn attach_document(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OnboardingJustificationSupportingDocumentation,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/onboarding-justifications/{uuid}/attach_document/",
-                "onboarding_justifications_attach_document",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/onboarding-justifications/{uuid}/reject/` (operation `onboarding_justifications_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingJustification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/onboarding-justifications/{uuid}/reject/",
-                "onboarding_justifications_reject",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OnboardingJustification > = GET
+        "/api/onboarding-justifications/" "onboarding_justifications_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OnboardingJustification =
+        GET "/api/onboarding-justifications/{uuid}/" "onboarding_justifications_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OnboardingJustification = POST
+        "/api/onboarding-justifications/" "onboarding_justifications_create" 201u16
+    );
+    runtime::mock_operation!(
+        create_justification() -> models::OnboardingJustification = POST
+        "/api/onboarding-justifications/create_justification/"
+        "onboarding_justifications_create_justification" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OnboardingJustification =
+        PUT "/api/onboarding-justifications/{uuid}/" "onboarding_justifications_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::OnboardingJustification = PATCH "/api/onboarding-justifications/{uuid}/"
+        "onboarding_justifications_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/onboarding-justifications/{uuid}/" "onboarding_justifications_destroy"
+        204u16
+    );
+    runtime::mock_operation!(
+        approve(uuid : & Uuid = path_param "uuid") -> models::OnboardingJustification =
+        POST "/api/onboarding-justifications/{uuid}/approve/"
+        "onboarding_justifications_approve" 200u16
+    );
+    runtime::mock_operation!(
+        attach_document(uuid : & Uuid = path_param "uuid") ->
+        models::OnboardingJustificationSupportingDocumentation = POST
+        "/api/onboarding-justifications/{uuid}/attach_document/"
+        "onboarding_justifications_attach_document" 200u16
+    );
+    runtime::mock_operation!(
+        reject(uuid : & Uuid = path_param "uuid") -> models::OnboardingJustification =
+        POST "/api/onboarding-justifications/{uuid}/reject/"
+        "onboarding_justifications_reject" 200u16
+    );
 }

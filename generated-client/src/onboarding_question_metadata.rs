@@ -442,93 +442,33 @@ pub struct OnboardingQuestionMetadataMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OnboardingQuestionMetadataMock<'a> {
-    /// Expects `GET /api/onboarding-question-metadata/` (operation `onboarding_question_metadata_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OnboardingQuestionMetadata>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/onboarding-question-metadata/",
-            "onboarding_question_metadata_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/onboarding-question-metadata/{uuid}/` (operation `onboarding_question_metadata_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingQuestionMetadata> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/onboarding-question-metadata/{uuid}/",
-                "onboarding_question_metadata_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/onboarding-question-metadata/` (operation `onboarding_question_metadata_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingQuestionMetadata> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/onboarding-question-metadata/",
-            "onboarding_question_metadata_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/onboarding-question-metadata/{uuid}/` (operation `onboarding_question_metadata_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingQuestionMetadata> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/onboarding-question-metadata/{uuid}/",
-                "onboarding_question_metadata_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/onboarding-question-metadata/{uuid}/` (operation `onboarding_question_metadata_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingQuestionMetadata> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/onboarding-question-metadata/{uuid}/",
-                "onboarding_question_metadata_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/onboarding-question-metadata/{uuid}/` (operation `onboarding_question_metadata_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/onboarding-question-metadata/{uuid}/",
-                "onboarding_question_metadata_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OnboardingQuestionMetadata > = GET
+        "/api/onboarding-question-metadata/" "onboarding_question_metadata_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OnboardingQuestionMetadata
+        = GET "/api/onboarding-question-metadata/{uuid}/"
+        "onboarding_question_metadata_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OnboardingQuestionMetadata = POST
+        "/api/onboarding-question-metadata/" "onboarding_question_metadata_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OnboardingQuestionMetadata =
+        PUT "/api/onboarding-question-metadata/{uuid}/"
+        "onboarding_question_metadata_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::OnboardingQuestionMetadata = PATCH
+        "/api/onboarding-question-metadata/{uuid}/"
+        "onboarding_question_metadata_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/onboarding-question-metadata/{uuid}/"
+        "onboarding_question_metadata_destroy" 204u16
+    );
 }

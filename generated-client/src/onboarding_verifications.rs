@@ -1012,218 +1012,77 @@ pub struct OnboardingVerificationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OnboardingVerificationsMock<'a> {
-    /// Expects `GET /api/onboarding-verifications/` (operation `onboarding_verifications_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OnboardingVerification>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/onboarding-verifications/",
-            "onboarding_verifications_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/onboarding-verifications/{uuid}/` (operation `onboarding_verifications_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/onboarding-verifications/{uuid}/",
-                "onboarding_verifications_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/onboarding-verifications/` (operation `onboarding_verifications_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerification> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/onboarding-verifications/",
-            "onboarding_verifications_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/onboarding-verifications/{uuid}/create_customer/` (operation `onboarding_verifications_create_customer`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_customer(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OnboardingVerificationsCreateCustomerResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/onboarding-verifications/{uuid}/create_customer/",
-                "onboarding_verifications_create_customer",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/onboarding-verifications/{uuid}/` (operation `onboarding_verifications_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/onboarding-verifications/{uuid}/",
-                "onboarding_verifications_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/onboarding-verifications/{uuid}/` (operation `onboarding_verifications_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/onboarding-verifications/{uuid}/",
-                "onboarding_verifications_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/onboarding-verifications/{uuid}/` (operation `onboarding_verifications_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/onboarding-verifications/{uuid}/",
-                "onboarding_verifications_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/onboarding-verifications/available_checklists/` (operation `onboarding_verifications_available_checklists_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn available_checklists_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OnboardingVerificationsAvailableChecklistsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/onboarding-verifications/available_checklists/",
-            "onboarding_verifications_available_checklists_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/onboarding-verifications/{uuid}/checklist/` (operation `onboarding_verifications_checklist_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingUserChecklist> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/onboarding-verifications/{uuid}/checklist/",
-                "onboarding_verifications_checklist_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/onboarding-verifications/checklist-template/` (operation `onboarding_verifications_checklist_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_template_retrieve(
-        &self,
-        parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/onboarding-verifications/checklist-template/",
-                "onboarding_verifications_checklist_template_retrieve",
-                200u16,
-            )
-            .query("parent_uuid", parent_uuid)
-    }
-    /// Expects `GET /api/onboarding-verifications/{uuid}/completion_status/` (operation `onboarding_verifications_completion_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn completion_status_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/onboarding-verifications/{uuid}/completion_status/",
-                "onboarding_verifications_completion_status_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/onboarding-verifications/{uuid}/run_validation/` (operation `onboarding_verifications_run_validation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn run_validation(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/onboarding-verifications/{uuid}/run_validation/",
-                "onboarding_verifications_run_validation",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/onboarding-verifications/start_verification/` (operation `onboarding_verifications_start_verification`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn start_verification(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerification> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/onboarding-verifications/start_verification/",
-            "onboarding_verifications_start_verification",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/onboarding-verifications/{uuid}/submit_answers/` (operation `onboarding_verifications_submit_answers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn submit_answers(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerification> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/onboarding-verifications/{uuid}/submit_answers/",
-                "onboarding_verifications_submit_answers",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OnboardingVerification > = GET
+        "/api/onboarding-verifications/" "onboarding_verifications_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OnboardingVerification =
+        GET "/api/onboarding-verifications/{uuid}/" "onboarding_verifications_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OnboardingVerification = POST
+        "/api/onboarding-verifications/" "onboarding_verifications_create" 201u16
+    );
+    runtime::mock_operation!(
+        create_customer(uuid : & Uuid = path_param "uuid") ->
+        models::OnboardingVerificationsCreateCustomerResponse = POST
+        "/api/onboarding-verifications/{uuid}/create_customer/"
+        "onboarding_verifications_create_customer" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OnboardingVerification = PUT
+        "/api/onboarding-verifications/{uuid}/" "onboarding_verifications_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::OnboardingVerification = PATCH "/api/onboarding-verifications/{uuid}/"
+        "onboarding_verifications_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/onboarding-verifications/{uuid}/" "onboarding_verifications_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        available_checklists_retrieve() ->
+        models::OnboardingVerificationsAvailableChecklistsRetrieveResponse = GET
+        "/api/onboarding-verifications/available_checklists/"
+        "onboarding_verifications_available_checklists_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        checklist_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceOfferingUserChecklist = GET
+        "/api/onboarding-verifications/{uuid}/checklist/"
+        "onboarding_verifications_checklist_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        checklist_template_retrieve(parent_uuid : & Uuid = query "parent_uuid") ->
+        models::ChecklistTemplate = GET
+        "/api/onboarding-verifications/checklist-template/"
+        "onboarding_verifications_checklist_template_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        completion_status_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::OnboardingVerificationsMarketplaceOfferingUserChecklistCompletion = GET
+        "/api/onboarding-verifications/{uuid}/completion_status/"
+        "onboarding_verifications_completion_status_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        run_validation(uuid : & Uuid = path_param "uuid") ->
+        models::OnboardingVerification = POST
+        "/api/onboarding-verifications/{uuid}/run_validation/"
+        "onboarding_verifications_run_validation" 200u16
+    );
+    runtime::mock_operation!(
+        start_verification() -> models::OnboardingVerification = POST
+        "/api/onboarding-verifications/start_verification/"
+        "onboarding_verifications_start_verification" 200u16
+    );
+    runtime::mock_operation!(
+        submit_answers(uuid : & Uuid = path_param "uuid") ->
+        models::OnboardingVerification = POST
+        "/api/onboarding-verifications/{uuid}/submit_answers/"
+        "onboarding_verifications_submit_answers" 200u16
+    );
 }

@@ -282,61 +282,21 @@ pub struct OpenportalMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalMock<'a> {
-    /// Expects `GET /api/openportal/access_for_email/` (operation `openportal_access_for_email_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn access_for_email_list(
-        &self,
-        q: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::OpenportalAccessForEmailListResponse>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal/access_for_email/",
-                "openportal_access_for_email_list",
-                200u16,
-            )
-            .query("q", q)
-    }
-    /// Expects `GET /api/openportal/offering_mapping/` (operation `openportal_offering_mapping_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offering_mapping_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Openportal> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal/offering_mapping/",
-            "openportal_offering_mapping_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal/project_mapping/` (operation `openportal_project_mapping_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn project_mapping_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Openportal> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal/project_mapping/",
-            "openportal_project_mapping_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal/user_mapping/` (operation `openportal_user_mapping_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_mapping_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Openportal> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal/user_mapping/",
-            "openportal_user_mapping_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        access_for_email_list(q : & str = query "q") -> Vec < Lenient <
+        models::OpenportalAccessForEmailListResponse > > = GET
+        "/api/openportal/access_for_email/" "openportal_access_for_email_list" 200u16
+    );
+    runtime::mock_operation!(
+        offering_mapping_retrieve() -> models::Openportal = GET
+        "/api/openportal/offering_mapping/" "openportal_offering_mapping_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        project_mapping_retrieve() -> models::Openportal = GET
+        "/api/openportal/project_mapping/" "openportal_project_mapping_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        user_mapping_retrieve() -> models::Openportal = GET
+        "/api/openportal/user_mapping/" "openportal_user_mapping_retrieve" 200u16
+    );
 }

@@ -205,35 +205,14 @@ pub struct OpenportalAccountingSummaryMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalAccountingSummaryMock<'a> {
-    /// Expects `GET /api/openportal-accounting-summary/` (operation `openportal_accounting_summary_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenportalAccountingSummary>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-accounting-summary/",
-            "openportal_accounting_summary_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-accounting-summary/{uuid}/` (operation `openportal_accounting_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenportalAccountingSummary> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-accounting-summary/{uuid}/",
-                "openportal_accounting_summary_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenportalAccountingSummary > = GET
+        "/api/openportal-accounting-summary/" "openportal_accounting_summary_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::OpenportalAccountingSummary = GET
+        "/api/openportal-accounting-summary/{uuid}/"
+        "openportal_accounting_summary_retrieve" 200u16
+    );
 }

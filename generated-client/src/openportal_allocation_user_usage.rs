@@ -232,35 +232,14 @@ pub struct OpenportalAllocationUserUsageMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalAllocationUserUsageMock<'a> {
-    /// Expects `GET /api/openportal-allocation-user-usage/` (operation `openportal_allocation_user_usage_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenportalAllocationUserUsage>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-allocation-user-usage/",
-            "openportal_allocation_user_usage_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-allocation-user-usage/{id}/` (operation `openportal_allocation_user_usage_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenportalAllocationUserUsage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-allocation-user-usage/{id}/",
-                "openportal_allocation_user_usage_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenportalAllocationUserUsage > = GET
+        "/api/openportal-allocation-user-usage/" "openportal_allocation_user_usage_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::OpenportalAllocationUserUsage =
+        GET "/api/openportal-allocation-user-usage/{id}/"
+        "openportal_allocation_user_usage_retrieve" 200u16
+    );
 }

@@ -193,35 +193,13 @@ pub struct OpenportalAssociationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalAssociationsMock<'a> {
-    /// Expects `GET /api/openportal-associations/` (operation `openportal_associations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenportalAssociation>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-associations/",
-            "openportal_associations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-associations/{uuid}/` (operation `openportal_associations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenportalAssociation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-associations/{uuid}/",
-                "openportal_associations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenportalAssociation > = GET
+        "/api/openportal-associations/" "openportal_associations_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenportalAssociation =
+        GET "/api/openportal-associations/{uuid}/" "openportal_associations_retrieve"
+        200u16
+    );
 }

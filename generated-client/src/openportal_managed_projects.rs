@@ -577,122 +577,44 @@ pub struct OpenportalManagedProjectsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalManagedProjectsMock<'a> {
-    /// Expects `GET /api/openportal-managed-projects/` (operation `openportal_managed_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenportalManagedProject>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-managed-projects/",
-            "openportal_managed_projects_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-managed-projects/{identifier}/{destination}/` (operation `openportal_managed_projects_retrieve_get`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve_get(
-        &self,
-        identifier: &str,
-        destination: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenportalManagedProject> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-managed-projects/{identifier}/{destination}/",
-                "openportal_managed_projects_retrieve_get",
-                200u16,
-            )
-            .path_param("identifier", identifier)
-            .path_param("destination", destination)
-    }
-    /// Expects `POST /api/openportal-managed-projects/{identifier}/{destination}/approve/` (operation `openportal_managed_projects_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn approve(
-        &self,
-        identifier: &str,
-        destination: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-managed-projects/{identifier}/{destination}/approve/",
-                "openportal_managed_projects_approve",
-                200u16,
-            )
-            .path_param("identifier", identifier)
-            .path_param("destination", destination)
-    }
-    /// Expects `POST /api/openportal-managed-projects/{identifier}/{destination}/attach/` (operation `openportal_managed_projects_attach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn attach(
-        &self,
-        identifier: &str,
-        destination: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-managed-projects/{identifier}/{destination}/attach/",
-                "openportal_managed_projects_attach",
-                200u16,
-            )
-            .path_param("identifier", identifier)
-            .path_param("destination", destination)
-    }
-    /// Expects `POST /api/openportal-managed-projects/{identifier}/{destination}/detach/` (operation `openportal_managed_projects_detach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn detach(
-        &self,
-        identifier: &str,
-        destination: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-managed-projects/{identifier}/{destination}/detach/",
-                "openportal_managed_projects_detach",
-                200u16,
-            )
-            .path_param("identifier", identifier)
-            .path_param("destination", destination)
-    }
-    /// Expects `POST /api/openportal-managed-projects/{identifier}/{destination}/reject/` (operation `openportal_managed_projects_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject(
-        &self,
-        identifier: &str,
-        destination: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-managed-projects/{identifier}/{destination}/reject/",
-                "openportal_managed_projects_reject",
-                200u16,
-            )
-            .path_param("identifier", identifier)
-            .path_param("destination", destination)
-    }
-    /// Expects `DELETE /api/openportal-managed-projects/{identifier}/{destination}/delete/` (operation `openportal_managed_projects_delete_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_destroy(
-        &self,
-        identifier: &str,
-        destination: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openportal-managed-projects/{identifier}/{destination}/delete/",
-                "openportal_managed_projects_delete_destroy",
-                204u16,
-            )
-            .path_param("identifier", identifier)
-            .path_param("destination", destination)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenportalManagedProject > = GET
+        "/api/openportal-managed-projects/" "openportal_managed_projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve_get(identifier : & str = path_param "identifier", destination : & str =
+        path_param "destination") -> models::OpenportalManagedProject = GET
+        "/api/openportal-managed-projects/{identifier}/{destination}/"
+        "openportal_managed_projects_retrieve_get" 200u16
+    );
+    runtime::mock_operation!(
+        approve(identifier : & str = path_param "identifier", destination : & str =
+        path_param "destination") -> runtime::Accepted = POST
+        "/api/openportal-managed-projects/{identifier}/{destination}/approve/"
+        "openportal_managed_projects_approve" 200u16
+    );
+    runtime::mock_operation!(
+        attach(identifier : & str = path_param "identifier", destination : & str =
+        path_param "destination") -> runtime::Accepted = POST
+        "/api/openportal-managed-projects/{identifier}/{destination}/attach/"
+        "openportal_managed_projects_attach" 200u16
+    );
+    runtime::mock_operation!(
+        detach(identifier : & str = path_param "identifier", destination : & str =
+        path_param "destination") -> runtime::Accepted = POST
+        "/api/openportal-managed-projects/{identifier}/{destination}/detach/"
+        "openportal_managed_projects_detach" 200u16
+    );
+    runtime::mock_operation!(
+        reject(identifier : & str = path_param "identifier", destination : & str =
+        path_param "destination") -> runtime::Accepted = POST
+        "/api/openportal-managed-projects/{identifier}/{destination}/reject/"
+        "openportal_managed_projects_reject" 200u16
+    );
+    runtime::mock_operation!(
+        delete_destroy(identifier : & str = path_param "identifier", destination : & str
+        = path_param "destination") -> runtime::Accepted = DELETE
+        "/api/openportal-managed-projects/{identifier}/{destination}/delete/"
+        "openportal_managed_projects_delete_destroy" 204u16
+    );
 }

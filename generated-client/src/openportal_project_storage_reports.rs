@@ -223,35 +223,14 @@ pub struct OpenportalProjectStorageReportsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalProjectStorageReportsMock<'a> {
-    /// Expects `GET /api/openportal-project-storage-reports/` (operation `openportal_project_storage_reports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenportalProjectStorageReport>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-project-storage-reports/",
-            "openportal_project_storage_reports_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-project-storage-reports/{id}/` (operation `openportal_project_storage_reports_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenportalProjectStorageReport> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-project-storage-reports/{id}/",
-                "openportal_project_storage_reports_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenportalProjectStorageReport > = GET
+        "/api/openportal-project-storage-reports/"
+        "openportal_project_storage_reports_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::OpenportalProjectStorageReport
+        = GET "/api/openportal-project-storage-reports/{id}/"
+        "openportal_project_storage_reports_retrieve" 200u16
+    );
 }

@@ -470,105 +470,37 @@ pub struct OpenportalProjectTemplateMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalProjectTemplateMock<'a> {
-    /// Expects `GET /api/openportal-project-template/` (operation `openportal_project_template_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProjectTemplate>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-project-template/",
-            "openportal_project_template_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-project-template/{uuid}/` (operation `openportal_project_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-project-template/{uuid}/",
-                "openportal_project_template_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-project-template/` (operation `openportal_project_template_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectTemplate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openportal-project-template/",
-            "openportal_project_template_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/openportal-project-template/{uuid}/` (operation `openportal_project_template_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openportal-project-template/{uuid}/",
-                "openportal_project_template_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openportal-project-template/{uuid}/` (operation `openportal_project_template_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openportal-project-template/{uuid}/",
-                "openportal_project_template_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openportal-project-template/{uuid}/` (operation `openportal_project_template_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openportal-project-template/{uuid}/",
-                "openportal_project_template_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openportal-project-template/{uuid}/delete/` (operation `openportal_project_template_delete_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openportal-project-template/{uuid}/delete/",
-                "openportal_project_template_delete_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProjectTemplate > = GET
+        "/api/openportal-project-template/" "openportal_project_template_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProjectTemplate = GET
+        "/api/openportal-project-template/{uuid}/" "openportal_project_template_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ProjectTemplate = POST "/api/openportal-project-template/"
+        "openportal_project_template_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ProjectTemplate = PUT
+        "/api/openportal-project-template/{uuid}/" "openportal_project_template_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ProjectTemplate =
+        PATCH "/api/openportal-project-template/{uuid}/"
+        "openportal_project_template_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openportal-project-template/{uuid}/" "openportal_project_template_destroy"
+        204u16
+    );
+    runtime::mock_operation!(
+        delete_destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openportal-project-template/{uuid}/delete/"
+        "openportal_project_template_delete_destroy" 204u16
+    );
 }

@@ -232,35 +232,14 @@ pub struct OpenportalProjectUsageReportsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalProjectUsageReportsMock<'a> {
-    /// Expects `GET /api/openportal-project-usage-reports/` (operation `openportal_project_usage_reports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenportalProjectUsageReport>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-project-usage-reports/",
-            "openportal_project_usage_reports_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-project-usage-reports/{id}/` (operation `openportal_project_usage_reports_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenportalProjectUsageReport> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-project-usage-reports/{id}/",
-                "openportal_project_usage_reports_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenportalProjectUsageReport > = GET
+        "/api/openportal-project-usage-reports/" "openportal_project_usage_reports_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::OpenportalProjectUsageReport =
+        GET "/api/openportal-project-usage-reports/{id}/"
+        "openportal_project_usage_reports_retrieve" 200u16
+    );
 }

@@ -512,118 +512,40 @@ pub struct OpenportalProjectinfoMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalProjectinfoMock<'a> {
-    /// Expects `GET /api/openportal-projectinfo/` (operation `openportal_projectinfo_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProjectInfo>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-projectinfo/",
-            "openportal_projectinfo_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-projectinfo/{project}/` (operation `openportal_projectinfo_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        project: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectInfo> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-projectinfo/{project}/",
-                "openportal_projectinfo_retrieve",
-                200u16,
-            )
-            .path_param("project", project)
-    }
-    /// Expects `POST /api/openportal-projectinfo/` (operation `openportal_projectinfo_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ProjectInfo> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openportal-projectinfo/",
-            "openportal_projectinfo_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/openportal-projectinfo/{project}/` (operation `openportal_projectinfo_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        project: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectInfo> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openportal-projectinfo/{project}/",
-                "openportal_projectinfo_update",
-                200u16,
-            )
-            .path_param("project", project)
-    }
-    /// Expects `PATCH /api/openportal-projectinfo/{project}/` (operation `openportal_projectinfo_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        project: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectInfo> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openportal-projectinfo/{project}/",
-                "openportal_projectinfo_partial_update",
-                200u16,
-            )
-            .path_param("project", project)
-    }
-    /// Expects `DELETE /api/openportal-projectinfo/{project}/` (operation `openportal_projectinfo_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        project: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openportal-projectinfo/{project}/",
-                "openportal_projectinfo_destroy",
-                204u16,
-            )
-            .path_param("project", project)
-    }
-    /// Expects `PUT /api/openportal-projectinfo/{project}/set_allowed_destinations/` (operation `openportal_projectinfo_set_allowed_destinations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_allowed_destinations_update(
-        &self,
-        project: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectInfo> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openportal-projectinfo/{project}/set_allowed_destinations/",
-                "openportal_projectinfo_set_allowed_destinations_update",
-                200u16,
-            )
-            .path_param("project", project)
-    }
-    /// Expects `PUT /api/openportal-projectinfo/{project}/set_shortname/` (operation `openportal_projectinfo_set_shortname_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_shortname_update(
-        &self,
-        project: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectInfo> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openportal-projectinfo/{project}/set_shortname/",
-                "openportal_projectinfo_set_shortname_update",
-                200u16,
-            )
-            .path_param("project", project)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProjectInfo > = GET
+        "/api/openportal-projectinfo/" "openportal_projectinfo_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(project : & i64 = path_param "project") -> models::ProjectInfo = GET
+        "/api/openportal-projectinfo/{project}/" "openportal_projectinfo_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ProjectInfo = POST "/api/openportal-projectinfo/"
+        "openportal_projectinfo_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(project : & i64 = path_param "project") -> models::ProjectInfo = PUT
+        "/api/openportal-projectinfo/{project}/" "openportal_projectinfo_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(project : & i64 = path_param "project") -> models::ProjectInfo =
+        PATCH "/api/openportal-projectinfo/{project}/"
+        "openportal_projectinfo_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(project : & i64 = path_param "project") -> runtime::Accepted = DELETE
+        "/api/openportal-projectinfo/{project}/" "openportal_projectinfo_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        set_allowed_destinations_update(project : & i64 = path_param "project") ->
+        models::ProjectInfo = PUT
+        "/api/openportal-projectinfo/{project}/set_allowed_destinations/"
+        "openportal_projectinfo_set_allowed_destinations_update" 200u16
+    );
+    runtime::mock_operation!(
+        set_shortname_update(project : & i64 = path_param "project") ->
+        models::ProjectInfo = PUT "/api/openportal-projectinfo/{project}/set_shortname/"
+        "openportal_projectinfo_set_shortname_update" 200u16
+    );
 }

@@ -900,165 +900,57 @@ pub struct OpenportalRemoteAllocationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalRemoteAllocationsMock<'a> {
-    /// Expects `GET /api/openportal-remote-allocations/` (operation `openportal_remote_allocations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RemoteAllocation>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-remote-allocations/",
-            "openportal_remote_allocations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-remote-allocations/{uuid}/` (operation `openportal_remote_allocations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RemoteAllocation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-remote-allocations/{uuid}/",
-                "openportal_remote_allocations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-remote-allocations/` (operation `openportal_remote_allocations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RemoteAllocation> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openportal-remote-allocations/",
-            "openportal_remote_allocations_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/openportal-remote-allocations/{uuid}/pull/` (operation `openportal_remote_allocations_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-remote-allocations/{uuid}/pull/",
-                "openportal_remote_allocations_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-remote-allocations/{uuid}/unlink/` (operation `openportal_remote_allocations_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-remote-allocations/{uuid}/unlink/",
-                "openportal_remote_allocations_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openportal-remote-allocations/{uuid}/` (operation `openportal_remote_allocations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RemoteAllocation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openportal-remote-allocations/{uuid}/",
-                "openportal_remote_allocations_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openportal-remote-allocations/{uuid}/` (operation `openportal_remote_allocations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RemoteAllocation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openportal-remote-allocations/{uuid}/",
-                "openportal_remote_allocations_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openportal-remote-allocations/{uuid}/` (operation `openportal_remote_allocations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openportal-remote-allocations/{uuid}/",
-                "openportal_remote_allocations_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-remote-allocations/{uuid}/set_erred/` (operation `openportal_remote_allocations_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-remote-allocations/{uuid}/set_erred/",
-                "openportal_remote_allocations_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-remote-allocations/{uuid}/set_limits/` (operation `openportal_remote_allocations_set_limits`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_limits(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-remote-allocations/{uuid}/set_limits/",
-                "openportal_remote_allocations_set_limits",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-remote-allocations/{uuid}/set_ok/` (operation `openportal_remote_allocations_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-remote-allocations/{uuid}/set_ok/",
-                "openportal_remote_allocations_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RemoteAllocation > = GET
+        "/api/openportal-remote-allocations/" "openportal_remote_allocations_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RemoteAllocation = GET
+        "/api/openportal-remote-allocations/{uuid}/"
+        "openportal_remote_allocations_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::RemoteAllocation = POST "/api/openportal-remote-allocations/"
+        "openportal_remote_allocations_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openportal-remote-allocations/{uuid}/pull/"
+        "openportal_remote_allocations_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openportal-remote-allocations/{uuid}/unlink/"
+        "openportal_remote_allocations_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::RemoteAllocation = PUT
+        "/api/openportal-remote-allocations/{uuid}/"
+        "openportal_remote_allocations_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::RemoteAllocation =
+        PATCH "/api/openportal-remote-allocations/{uuid}/"
+        "openportal_remote_allocations_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openportal-remote-allocations/{uuid}/"
+        "openportal_remote_allocations_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openportal-remote-allocations/{uuid}/set_erred/"
+        "openportal_remote_allocations_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_limits(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openportal-remote-allocations/{uuid}/set_limits/"
+        "openportal_remote_allocations_set_limits" 202u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openportal-remote-allocations/{uuid}/set_ok/"
+        "openportal_remote_allocations_set_ok" 200u16
+    );
 }

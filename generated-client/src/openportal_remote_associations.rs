@@ -194,32 +194,14 @@ pub struct OpenportalRemoteAssociationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalRemoteAssociationsMock<'a> {
-    /// Expects `GET /api/openportal-remote-associations/` (operation `openportal_remote_associations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UuidAllocation>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-remote-associations/",
-            "openportal_remote_associations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-remote-associations/{uuid}/` (operation `openportal_remote_associations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UuidAllocation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-remote-associations/{uuid}/",
-                "openportal_remote_associations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::UuidAllocation > = GET
+        "/api/openportal-remote-associations/" "openportal_remote_associations_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::UuidAllocation = GET
+        "/api/openportal-remote-associations/{uuid}/"
+        "openportal_remote_associations_retrieve" 200u16
+    );
 }

@@ -1705,268 +1705,96 @@ pub struct OpenportalUnmanagedProjectsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalUnmanagedProjectsMock<'a> {
-    /// Expects `GET /api/openportal-unmanaged-projects/` (operation `openportal_unmanaged_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Project>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-unmanaged-projects/",
-            "openportal_unmanaged_projects_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-unmanaged-projects/{uuid}/` (operation `openportal_unmanaged_projects_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-unmanaged-projects/{uuid}/",
-                "openportal_unmanaged_projects_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-unmanaged-projects/` (operation `openportal_unmanaged_projects_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openportal-unmanaged-projects/",
-            "openportal_unmanaged_projects_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/update_affiliation/` (operation `openportal_unmanaged_projects_update_affiliation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_affiliation(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-unmanaged-projects/{uuid}/update_affiliation/",
-                "openportal_unmanaged_projects_update_affiliation",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openportal-unmanaged-projects/{uuid}/` (operation `openportal_unmanaged_projects_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openportal-unmanaged-projects/{uuid}/",
-                "openportal_unmanaged_projects_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openportal-unmanaged-projects/{uuid}/` (operation `openportal_unmanaged_projects_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openportal-unmanaged-projects/{uuid}/",
-                "openportal_unmanaged_projects_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openportal-unmanaged-projects/{uuid}/` (operation `openportal_unmanaged_projects_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openportal-unmanaged-projects/{uuid}/",
-                "openportal_unmanaged_projects_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openportal-unmanaged-projects/{uuid}/list_users/` (operation `openportal_unmanaged_projects_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-unmanaged-projects/{uuid}/list_users/",
-                "openportal_unmanaged_projects_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/add_user/` (operation `openportal_unmanaged_projects_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-unmanaged-projects/{uuid}/add_user/",
-                "openportal_unmanaged_projects_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/delete_user/` (operation `openportal_unmanaged_projects_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-unmanaged-projects/{uuid}/delete_user/",
-                "openportal_unmanaged_projects_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/update_user/` (operation `openportal_unmanaged_projects_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-unmanaged-projects/{uuid}/update_user/",
-                "openportal_unmanaged_projects_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openportal-unmanaged-projects/{uuid}/checklist/` (operation `openportal_unmanaged_projects_checklist_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingUserChecklist> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-unmanaged-projects/{uuid}/checklist/",
-                "openportal_unmanaged_projects_checklist_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openportal-unmanaged-projects/checklist-template/` (operation `openportal_unmanaged_projects_checklist_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_template_retrieve(
-        &self,
-        parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-unmanaged-projects/checklist-template/",
-                "openportal_unmanaged_projects_checklist_template_retrieve",
-                200u16,
-            )
-            .query("parent_uuid", parent_uuid)
-    }
-    /// Expects `GET /api/openportal-unmanaged-projects/{uuid}/completion_status/` (operation `openportal_unmanaged_projects_completion_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn completion_status_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailCompletionCompletion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-unmanaged-projects/{uuid}/completion_status/",
-                "openportal_unmanaged_projects_completion_status_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openportal-unmanaged-projects/{uuid}/stats/` (operation `openportal_unmanaged_projects_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stats_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Components> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-unmanaged-projects/{uuid}/stats/",
-                "openportal_unmanaged_projects_stats_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/move_project/` (operation `openportal_unmanaged_projects_move_project`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn move_project(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-unmanaged-projects/{uuid}/move_project/",
-                "openportal_unmanaged_projects_move_project",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/recover/` (operation `openportal_unmanaged_projects_recover`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn recover(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-unmanaged-projects/{uuid}/recover/",
-                "openportal_unmanaged_projects_recover",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/submit_answers/` (operation `openportal_unmanaged_projects_submit_answers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn submit_answers(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailCompletion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openportal-unmanaged-projects/{uuid}/submit_answers/",
-                "openportal_unmanaged_projects_submit_answers",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Project > = GET
+        "/api/openportal-unmanaged-projects/" "openportal_unmanaged_projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Project = GET
+        "/api/openportal-unmanaged-projects/{uuid}/"
+        "openportal_unmanaged_projects_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Project = POST "/api/openportal-unmanaged-projects/"
+        "openportal_unmanaged_projects_create" 201u16
+    );
+    runtime::mock_operation!(
+        update_affiliation(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openportal-unmanaged-projects/{uuid}/update_affiliation/"
+        "openportal_unmanaged_projects_update_affiliation" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Project = PUT
+        "/api/openportal-unmanaged-projects/{uuid}/"
+        "openportal_unmanaged_projects_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Project = PATCH
+        "/api/openportal-unmanaged-projects/{uuid}/"
+        "openportal_unmanaged_projects_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openportal-unmanaged-projects/{uuid}/"
+        "openportal_unmanaged_projects_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET
+        "/api/openportal-unmanaged-projects/{uuid}/list_users/"
+        "openportal_unmanaged_projects_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/openportal-unmanaged-projects/{uuid}/add_user/"
+        "openportal_unmanaged_projects_add_user" 201u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openportal-unmanaged-projects/{uuid}/delete_user/"
+        "openportal_unmanaged_projects_delete_user" 200u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/openportal-unmanaged-projects/{uuid}/update_user/"
+        "openportal_unmanaged_projects_update_user" 200u16
+    );
+    runtime::mock_operation!(
+        checklist_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceOfferingUserChecklist = GET
+        "/api/openportal-unmanaged-projects/{uuid}/checklist/"
+        "openportal_unmanaged_projects_checklist_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        checklist_template_retrieve(parent_uuid : & Uuid = query "parent_uuid") ->
+        models::ChecklistTemplate = GET
+        "/api/openportal-unmanaged-projects/checklist-template/"
+        "openportal_unmanaged_projects_checklist_template_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        completion_status_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::DetailCompletionCompletion = GET
+        "/api/openportal-unmanaged-projects/{uuid}/completion_status/"
+        "openportal_unmanaged_projects_completion_status_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        stats_retrieve(uuid : & Uuid = path_param "uuid") -> models::Components = GET
+        "/api/openportal-unmanaged-projects/{uuid}/stats/"
+        "openportal_unmanaged_projects_stats_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        move_project(uuid : & Uuid = path_param "uuid") -> models::Project = POST
+        "/api/openportal-unmanaged-projects/{uuid}/move_project/"
+        "openportal_unmanaged_projects_move_project" 200u16
+    );
+    runtime::mock_operation!(
+        recover(uuid : & Uuid = path_param "uuid") -> models::Project = POST
+        "/api/openportal-unmanaged-projects/{uuid}/recover/"
+        "openportal_unmanaged_projects_recover" 200u16
+    );
+    runtime::mock_operation!(
+        submit_answers(uuid : & Uuid = path_param "uuid") -> models::DetailCompletion =
+        POST "/api/openportal-unmanaged-projects/{uuid}/submit_answers/"
+        "openportal_unmanaged_projects_submit_answers" 200u16
+    );
 }

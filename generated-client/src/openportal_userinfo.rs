@@ -494,116 +494,37 @@ pub struct OpenportalUserinfoMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenportalUserinfoMock<'a> {
-    /// Expects `GET /api/openportal-userinfo/` (operation `openportal_userinfo_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ShortnameUser>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-userinfo/",
-            "openportal_userinfo_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openportal-userinfo/{user}/` (operation `openportal_userinfo_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openportal-userinfo/{user}/",
-                "openportal_userinfo_retrieve",
-                200u16,
-            )
-            .path_param("user", user)
-    }
-    /// Expects `POST /api/openportal-userinfo/` (operation `openportal_userinfo_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openportal-userinfo/",
-            "openportal_userinfo_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/openportal-userinfo/{user}/` (operation `openportal_userinfo_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openportal-userinfo/{user}/",
-                "openportal_userinfo_update",
-                200u16,
-            )
-            .path_param("user", user)
-    }
-    /// Expects `PATCH /api/openportal-userinfo/{user}/` (operation `openportal_userinfo_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openportal-userinfo/{user}/",
-                "openportal_userinfo_partial_update",
-                200u16,
-            )
-            .path_param("user", user)
-    }
-    /// Expects `DELETE /api/openportal-userinfo/{user}/` (operation `openportal_userinfo_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openportal-userinfo/{user}/",
-                "openportal_userinfo_destroy",
-                204u16,
-            )
-            .path_param("user", user)
-    }
-    /// Expects `GET /api/openportal-userinfo/me/` (operation `openportal_userinfo_me_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn me_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openportal-userinfo/me/",
-            "openportal_userinfo_me_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `PUT /api/openportal-userinfo/{user}/set_shortname/` (operation `openportal_userinfo_set_shortname_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_shortname_update(
-        &self,
-        user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openportal-userinfo/{user}/set_shortname/",
-                "openportal_userinfo_set_shortname_update",
-                200u16,
-            )
-            .path_param("user", user)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ShortnameUser > = GET
+        "/api/openportal-userinfo/" "openportal_userinfo_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(user : & i64 = path_param "user") -> models::ShortnameUser = GET
+        "/api/openportal-userinfo/{user}/" "openportal_userinfo_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ShortnameUser = POST "/api/openportal-userinfo/"
+        "openportal_userinfo_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(user : & i64 = path_param "user") -> models::ShortnameUser = PUT
+        "/api/openportal-userinfo/{user}/" "openportal_userinfo_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(user : & i64 = path_param "user") -> models::ShortnameUser = PATCH
+        "/api/openportal-userinfo/{user}/" "openportal_userinfo_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(user : & i64 = path_param "user") -> runtime::Accepted = DELETE
+        "/api/openportal-userinfo/{user}/" "openportal_userinfo_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        me_retrieve() -> models::ShortnameUser = GET "/api/openportal-userinfo/me/"
+        "openportal_userinfo_me_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        set_shortname_update(user : & i64 = path_param "user") -> models::ShortnameUser =
+        PUT "/api/openportal-userinfo/{user}/set_shortname/"
+        "openportal_userinfo_set_shortname_update" 200u16
+    );
 }

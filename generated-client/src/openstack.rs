@@ -793,190 +793,68 @@ pub struct OpenstackMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackMock<'a> {
-    /// Expects `GET /api/openstack/discovery/` (operation `openstack_discovery_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack/discovery/",
-            "openstack_discovery_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack/discovery/{id}/` (operation `openstack_discovery_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack/discovery/{id}/",
-                "openstack_discovery_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `POST /api/openstack/discovery/` (operation `openstack_discovery_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack/discovery/",
-            "openstack_discovery_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/openstack/discovery/discover_external_networks/` (operation `openstack_discovery_discover_external_networks`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_discover_external_networks(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::DiscoverExternalNetworksRequest>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack/discovery/discover_external_networks/",
-            "openstack_discovery_discover_external_networks",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/openstack/discovery/discover_flavors/` (operation `openstack_discovery_discover_flavors`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_discover_flavors(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::DiscoverFlavorsRequest>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack/discovery/discover_flavors/",
-            "openstack_discovery_discover_flavors",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/openstack/discovery/discover_instance_availability_zones/` (operation `openstack_discovery_discover_instance_availability_zones`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_discover_instance_availability_zones(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::NameState>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack/discovery/discover_instance_availability_zones/",
-            "openstack_discovery_discover_instance_availability_zones",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/openstack/discovery/discover_volume_availability_zones/` (operation `openstack_discovery_discover_volume_availability_zones`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_discover_volume_availability_zones(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::NameState>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack/discovery/discover_volume_availability_zones/",
-            "openstack_discovery_discover_volume_availability_zones",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/openstack/discovery/discover_volume_types/` (operation `openstack_discovery_discover_volume_types`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_discover_volume_types(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::DiscoverVolumeTypesRequest>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack/discovery/discover_volume_types/",
-            "openstack_discovery_discover_volume_types",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/openstack/discovery/preview_service_attributes/` (operation `openstack_discovery_preview_service_attributes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_preview_service_attributes(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PreviewServiceAttributesRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack/discovery/preview_service_attributes/",
-            "openstack_discovery_preview_service_attributes",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/openstack/discovery/validate_credentials/` (operation `openstack_discovery_validate_credentials`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_validate_credentials(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackCredentials> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack/discovery/validate_credentials/",
-            "openstack_discovery_validate_credentials",
-            200u16,
-        )
-    }
-    /// Expects `PUT /api/openstack/discovery/{id}/` (operation `openstack_discovery_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_update(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack/discovery/{id}/",
-                "openstack_discovery_update",
-                200u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `PATCH /api/openstack/discovery/{id}/` (operation `openstack_discovery_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_partial_update(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack/discovery/{id}/",
-                "openstack_discovery_partial_update",
-                200u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `DELETE /api/openstack/discovery/{id}/` (operation `openstack_discovery_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn discovery_destroy(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack/discovery/{id}/",
-                "openstack_discovery_destroy",
-                204u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        discovery_list() -> runtime::Accepted = GET "/api/openstack/discovery/"
+        "openstack_discovery_list" 200u16
+    );
+    runtime::mock_operation!(
+        discovery_retrieve(id : & i64 = path_param "id") -> runtime::Accepted = GET
+        "/api/openstack/discovery/{id}/" "openstack_discovery_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        discovery_create() -> runtime::Accepted = POST "/api/openstack/discovery/"
+        "openstack_discovery_create" 201u16
+    );
+    runtime::mock_operation!(
+        discovery_discover_external_networks() -> Vec < Lenient <
+        models::DiscoverExternalNetworksRequest > > = POST
+        "/api/openstack/discovery/discover_external_networks/"
+        "openstack_discovery_discover_external_networks" 200u16
+    );
+    runtime::mock_operation!(
+        discovery_discover_flavors() -> Vec < Lenient < models::DiscoverFlavorsRequest >
+        > = POST "/api/openstack/discovery/discover_flavors/"
+        "openstack_discovery_discover_flavors" 200u16
+    );
+    runtime::mock_operation!(
+        discovery_discover_instance_availability_zones() -> Vec < Lenient <
+        models::NameState > > = POST
+        "/api/openstack/discovery/discover_instance_availability_zones/"
+        "openstack_discovery_discover_instance_availability_zones" 200u16
+    );
+    runtime::mock_operation!(
+        discovery_discover_volume_availability_zones() -> Vec < Lenient <
+        models::NameState > > = POST
+        "/api/openstack/discovery/discover_volume_availability_zones/"
+        "openstack_discovery_discover_volume_availability_zones" 200u16
+    );
+    runtime::mock_operation!(
+        discovery_discover_volume_types() -> Vec < Lenient <
+        models::DiscoverVolumeTypesRequest > > = POST
+        "/api/openstack/discovery/discover_volume_types/"
+        "openstack_discovery_discover_volume_types" 200u16
+    );
+    runtime::mock_operation!(
+        discovery_preview_service_attributes() -> models::PreviewServiceAttributesRequest
+        = POST "/api/openstack/discovery/preview_service_attributes/"
+        "openstack_discovery_preview_service_attributes" 200u16
+    );
+    runtime::mock_operation!(
+        discovery_validate_credentials() -> models::OpenStackCredentials = POST
+        "/api/openstack/discovery/validate_credentials/"
+        "openstack_discovery_validate_credentials" 200u16
+    );
+    runtime::mock_operation!(
+        discovery_update(id : & i64 = path_param "id") -> runtime::Accepted = PUT
+        "/api/openstack/discovery/{id}/" "openstack_discovery_update" 200u16
+    );
+    runtime::mock_operation!(
+        discovery_partial_update(id : & i64 = path_param "id") -> runtime::Accepted =
+        PATCH "/api/openstack/discovery/{id}/" "openstack_discovery_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        discovery_destroy(id : & i64 = path_param "id") -> runtime::Accepted = DELETE
+        "/api/openstack/discovery/{id}/" "openstack_discovery_destroy" 204u16
+    );
 }

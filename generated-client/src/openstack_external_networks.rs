@@ -261,32 +261,13 @@ pub struct OpenstackExternalNetworksMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackExternalNetworksMock<'a> {
-    /// Expects `GET /api/openstack-external-networks/` (operation `openstack_external_networks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ExternalNetwork>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-external-networks/",
-            "openstack_external_networks_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-external-networks/{uuid}/` (operation `openstack_external_networks_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExternalNetwork> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-external-networks/{uuid}/",
-                "openstack_external_networks_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ExternalNetwork > = GET
+        "/api/openstack-external-networks/" "openstack_external_networks_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ExternalNetwork = GET
+        "/api/openstack-external-networks/{uuid}/" "openstack_external_networks_retrieve"
+        200u16
+    );
 }

@@ -444,45 +444,17 @@ pub struct OpenstackFlavorsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackFlavorsMock<'a> {
-    /// Expects `GET /api/openstack-flavors/` (operation `openstack_flavors_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackFlavor>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-flavors/",
-            "openstack_flavors_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-flavors/{uuid}/` (operation `openstack_flavors_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackFlavor> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-flavors/{uuid}/",
-                "openstack_flavors_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-flavors/usage_stats/` (operation `openstack_flavors_usage_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn usage_stats_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-flavors/usage_stats/",
-            "openstack_flavors_usage_stats_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackFlavor > = GET
+        "/api/openstack-flavors/" "openstack_flavors_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackFlavor = GET
+        "/api/openstack-flavors/{uuid}/" "openstack_flavors_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        usage_stats_retrieve() -> runtime::Accepted = GET
+        "/api/openstack-flavors/usage_stats/" "openstack_flavors_usage_stats_retrieve"
+        200u16
+    );
 }

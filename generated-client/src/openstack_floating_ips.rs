@@ -899,155 +899,50 @@ pub struct OpenstackFloatingIpsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackFloatingIpsMock<'a> {
-    /// Expects `GET /api/openstack-floating-ips/` (operation `openstack_floating_ips_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenStackFloatingIp>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-floating-ips/",
-            "openstack_floating_ips_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-floating-ips/{uuid}/` (operation `openstack_floating_ips_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackFloatingIp> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-floating-ips/{uuid}/",
-                "openstack_floating_ips_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-floating-ips/{uuid}/pull/` (operation `openstack_floating_ips_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-floating-ips/{uuid}/pull/",
-                "openstack_floating_ips_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-floating-ips/{uuid}/unlink/` (operation `openstack_floating_ips_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-floating-ips/{uuid}/unlink/",
-                "openstack_floating_ips_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-floating-ips/{uuid}/update_description/` (operation `openstack_floating_ips_update_description`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_description(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-floating-ips/{uuid}/update_description/",
-                "openstack_floating_ips_update_description",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-floating-ips/{uuid}/` (operation `openstack_floating_ips_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-floating-ips/{uuid}/",
-                "openstack_floating_ips_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-floating-ips/{uuid}/attach_to_port/` (operation `openstack_floating_ips_attach_to_port`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn attach_to_port(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-floating-ips/{uuid}/attach_to_port/",
-                "openstack_floating_ips_attach_to_port",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-floating-ips/{uuid}/detach_from_port/` (operation `openstack_floating_ips_detach_from_port`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn detach_from_port(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-floating-ips/{uuid}/detach_from_port/",
-                "openstack_floating_ips_detach_from_port",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-floating-ips/{uuid}/set_erred/` (operation `openstack_floating_ips_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-floating-ips/{uuid}/set_erred/",
-                "openstack_floating_ips_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-floating-ips/{uuid}/set_ok/` (operation `openstack_floating_ips_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-floating-ips/{uuid}/set_ok/",
-                "openstack_floating_ips_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackFloatingIp > = GET
+        "/api/openstack-floating-ips/" "openstack_floating_ips_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackFloatingIp = GET
+        "/api/openstack-floating-ips/{uuid}/" "openstack_floating_ips_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-floating-ips/{uuid}/pull/" "openstack_floating_ips_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-floating-ips/{uuid}/unlink/" "openstack_floating_ips_unlink"
+        204u16
+    );
+    runtime::mock_operation!(
+        update_description(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-floating-ips/{uuid}/update_description/"
+        "openstack_floating_ips_update_description" 202u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-floating-ips/{uuid}/" "openstack_floating_ips_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        attach_to_port(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-floating-ips/{uuid}/attach_to_port/"
+        "openstack_floating_ips_attach_to_port" 202u16
+    );
+    runtime::mock_operation!(
+        detach_from_port(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-floating-ips/{uuid}/detach_from_port/"
+        "openstack_floating_ips_detach_from_port" 202u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-floating-ips/{uuid}/set_erred/"
+        "openstack_floating_ips_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-floating-ips/{uuid}/set_ok/" "openstack_floating_ips_set_ok"
+        200u16
+    );
 }

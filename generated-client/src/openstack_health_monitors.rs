@@ -578,108 +578,37 @@ pub struct OpenstackHealthMonitorsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackHealthMonitorsMock<'a> {
-    /// Expects `GET /api/openstack-health-monitors/` (operation `openstack_health_monitors_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenStackHealthMonitor>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-health-monitors/",
-            "openstack_health_monitors_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-health-monitors/{uuid}/` (operation `openstack_health_monitors_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackHealthMonitor> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-health-monitors/{uuid}/",
-                "openstack_health_monitors_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-health-monitors/` (operation `openstack_health_monitors_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CreateHealthMonitor> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack-health-monitors/",
-            "openstack_health_monitors_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/openstack-health-monitors/{uuid}/pull/` (operation `openstack_health_monitors_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-health-monitors/{uuid}/pull/",
-                "openstack_health_monitors_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openstack-health-monitors/{uuid}/` (operation `openstack_health_monitors_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdateHealthMonitor> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-health-monitors/{uuid}/",
-                "openstack_health_monitors_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-health-monitors/{uuid}/` (operation `openstack_health_monitors_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdateHealthMonitor> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-health-monitors/{uuid}/",
-                "openstack_health_monitors_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-health-monitors/{uuid}/` (operation `openstack_health_monitors_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-health-monitors/{uuid}/",
-                "openstack_health_monitors_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackHealthMonitor > = GET
+        "/api/openstack-health-monitors/" "openstack_health_monitors_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackHealthMonitor =
+        GET "/api/openstack-health-monitors/{uuid}/" "openstack_health_monitors_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CreateHealthMonitor = POST "/api/openstack-health-monitors/"
+        "openstack_health_monitors_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-health-monitors/{uuid}/pull/" "openstack_health_monitors_pull"
+        202u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::UpdateHealthMonitor = PUT
+        "/api/openstack-health-monitors/{uuid}/" "openstack_health_monitors_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::UpdateHealthMonitor
+        = PATCH "/api/openstack-health-monitors/{uuid}/"
+        "openstack_health_monitors_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-health-monitors/{uuid}/" "openstack_health_monitors_destroy"
+        204u16
+    );
 }

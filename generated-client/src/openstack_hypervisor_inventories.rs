@@ -205,35 +205,15 @@ pub struct OpenstackHypervisorInventoriesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackHypervisorInventoriesMock<'a> {
-    /// Expects `GET /api/openstack-hypervisor-inventories/` (operation `openstack_hypervisor_inventories_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenstackHypervisorInventory>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-hypervisor-inventories/",
-            "openstack_hypervisor_inventories_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-hypervisor-inventories/{uuid}/` (operation `openstack_hypervisor_inventories_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenstackHypervisorInventory> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-hypervisor-inventories/{uuid}/",
-                "openstack_hypervisor_inventories_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenstackHypervisorInventory > = GET
+        "/api/openstack-hypervisor-inventories/" "openstack_hypervisor_inventories_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::OpenstackHypervisorInventory = GET
+        "/api/openstack-hypervisor-inventories/{uuid}/"
+        "openstack_hypervisor_inventories_retrieve" 200u16
+    );
 }

@@ -389,73 +389,25 @@ pub struct OpenstackHypervisorsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackHypervisorsMock<'a> {
-    /// Expects `GET /api/openstack-hypervisors/allocation_candidates/` (operation `openstack_hypervisors_allocation_candidates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn allocation_candidates_retrieve(
-        &self,
-        resources: &str,
-        settings_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OpenstackHypervisorsAllocationCandidatesRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-hypervisors/allocation_candidates/",
-                "openstack_hypervisors_allocation_candidates_retrieve",
-                200u16,
-            )
-            .query("resources", resources)
-            .query("settings_uuid", settings_uuid)
-    }
-    /// Expects `GET /api/openstack-hypervisors/` (operation `openstack_hypervisors_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenstackHypervisor>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-hypervisors/",
-            "openstack_hypervisors_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-hypervisors/{uuid}/` (operation `openstack_hypervisors_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenstackHypervisor> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-hypervisors/{uuid}/",
-                "openstack_hypervisors_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-hypervisors/summary/` (operation `openstack_hypervisors_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn summary_retrieve(
-        &self,
-        settings_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OpenstackHypervisorsSummaryRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-hypervisors/summary/",
-                "openstack_hypervisors_summary_retrieve",
-                200u16,
-            )
-            .query("settings_uuid", settings_uuid)
-    }
+    runtime::mock_operation!(
+        allocation_candidates_retrieve(resources : & str = query "resources",
+        settings_uuid : & Uuid = query "settings_uuid") ->
+        models::OpenstackHypervisorsAllocationCandidatesRetrieveResponse = GET
+        "/api/openstack-hypervisors/allocation_candidates/"
+        "openstack_hypervisors_allocation_candidates_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenstackHypervisor > = GET
+        "/api/openstack-hypervisors/" "openstack_hypervisors_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenstackHypervisor = GET
+        "/api/openstack-hypervisors/{uuid}/" "openstack_hypervisors_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        summary_retrieve(settings_uuid : & Uuid = query "settings_uuid") ->
+        models::OpenstackHypervisorsSummaryRetrieveResponse = GET
+        "/api/openstack-hypervisors/summary/" "openstack_hypervisors_summary_retrieve"
+        200u16
+    );
 }

@@ -319,48 +319,17 @@ pub struct OpenstackImagesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackImagesMock<'a> {
-    /// Expects `GET /api/openstack-images/` (operation `openstack_images_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenstackImage>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-images/",
-            "openstack_images_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-images/{uuid}/` (operation `openstack_images_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenstackImage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-images/{uuid}/",
-                "openstack_images_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-images/usage_stats/` (operation `openstack_images_usage_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn usage_stats_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OpenstackImagesUsageStatsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-images/usage_stats/",
-            "openstack_images_usage_stats_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenstackImage > = GET "/api/openstack-images/"
+        "openstack_images_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenstackImage = GET
+        "/api/openstack-images/{uuid}/" "openstack_images_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        usage_stats_retrieve() -> models::OpenstackImagesUsageStatsRetrieveResponse = GET
+        "/api/openstack-images/usage_stats/" "openstack_images_usage_stats_retrieve"
+        200u16
+    );
 }

@@ -256,38 +256,15 @@ pub struct OpenstackInstanceAvailabilityZonesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackInstanceAvailabilityZonesMock<'a> {
-    /// Expects `GET /api/openstack-instance-availability-zones/` (operation `openstack_instance_availability_zones_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenstackInstanceAvailabilityZone>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-instance-availability-zones/",
-            "openstack_instance_availability_zones_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-instance-availability-zones/{uuid}/` (operation `openstack_instance_availability_zones_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OpenstackInstanceAvailabilityZone,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-instance-availability-zones/{uuid}/",
-                "openstack_instance_availability_zones_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenstackInstanceAvailabilityZone > = GET
+        "/api/openstack-instance-availability-zones/"
+        "openstack_instance_availability_zones_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::OpenstackInstanceAvailabilityZone = GET
+        "/api/openstack-instance-availability-zones/{uuid}/"
+        "openstack_instance_availability_zones_retrieve" 200u16
+    );
 }

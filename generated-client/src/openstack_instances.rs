@@ -1953,386 +1953,120 @@ pub struct OpenstackInstancesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackInstancesMock<'a> {
-    /// Expects `GET /api/openstack-instances/` (operation `openstack_instances_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackInstance>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-instances/",
-            "openstack_instances_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-instances/{uuid}/` (operation `openstack_instances_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackInstance> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-instances/{uuid}/",
-                "openstack_instances_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/pull/` (operation `openstack_instances_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/pull/",
-                "openstack_instances_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/unlink/` (operation `openstack_instances_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/unlink/",
-                "openstack_instances_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openstack-instances/{uuid}/` (operation `openstack_instances_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackInstance> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-instances/{uuid}/",
-                "openstack_instances_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-instances/{uuid}/` (operation `openstack_instances_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackInstance> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-instances/{uuid}/",
-                "openstack_instances_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/restart/` (operation `openstack_instances_restart`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn restart(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/restart/",
-                "openstack_instances_restart",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/start/` (operation `openstack_instances_start`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn start(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/start/",
-                "openstack_instances_start",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/stop/` (operation `openstack_instances_stop`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stop(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/stop/",
-                "openstack_instances_stop",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-instances/{uuid}/console_log/` (operation `openstack_instances_console_log_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn console_log_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-instances/{uuid}/console_log/",
-                "openstack_instances_console_log_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-instances/{uuid}/console/` (operation `openstack_instances_console_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn console_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Url> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-instances/{uuid}/console/",
-                "openstack_instances_console_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-instances/{uuid}/floating_ips/` (operation `openstack_instances_floating_ips_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn floating_ips_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenStackBackupInstanceFloatingIp>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-instances/{uuid}/floating_ips/",
-                "openstack_instances_floating_ips_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-instances/{uuid}/ports/` (operation `openstack_instances_ports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn ports_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenStackBackupInstancePort>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-instances/{uuid}/ports/",
-                "openstack_instances_ports_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/backup/` (operation `openstack_instances_backup`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn backup(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackBackup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/backup/",
-                "openstack_instances_backup",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/update_allowed_address_pairs/` (operation `openstack_instances_update_allowed_address_pairs`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_allowed_address_pairs(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/update_allowed_address_pairs/",
-                "openstack_instances_update_allowed_address_pairs",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/update_floating_ips/` (operation `openstack_instances_update_floating_ips`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_floating_ips(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/update_floating_ips/",
-                "openstack_instances_update_floating_ips",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/update_ports/` (operation `openstack_instances_update_ports`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_ports(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/update_ports/",
-                "openstack_instances_update_ports",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/update_security_groups/` (operation `openstack_instances_update_security_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_security_groups(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/update_security_groups/",
-                "openstack_instances_update_security_groups",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-instances/{uuid}/placement_allocations/` (operation `openstack_instances_placement_allocations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn placement_allocations_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenstackInstancesPlacementAllocationsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-instances/{uuid}/placement_allocations/",
-                "openstack_instances_placement_allocations_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/change_flavor/` (operation `openstack_instances_change_flavor`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn change_flavor(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/change_flavor/",
-                "openstack_instances_change_flavor",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/diagnose_connectivity/` (operation `openstack_instances_diagnose_connectivity`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn diagnose_connectivity(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DiagnoseConnectivityRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/diagnose_connectivity/",
-                "openstack_instances_diagnose_connectivity",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/rescue/` (operation `openstack_instances_rescue`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rescue(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/rescue/",
-                "openstack_instances_rescue",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/set_erred/` (operation `openstack_instances_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/set_erred/",
-                "openstack_instances_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/set_ok/` (operation `openstack_instances_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/set_ok/",
-                "openstack_instances_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-instances/{uuid}/unrescue/` (operation `openstack_instances_unrescue`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unrescue(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-instances/{uuid}/unrescue/",
-                "openstack_instances_unrescue",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackInstance > = GET
+        "/api/openstack-instances/" "openstack_instances_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackInstance = GET
+        "/api/openstack-instances/{uuid}/" "openstack_instances_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-instances/{uuid}/pull/" "openstack_instances_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-instances/{uuid}/unlink/" "openstack_instances_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OpenStackInstance = PUT
+        "/api/openstack-instances/{uuid}/" "openstack_instances_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OpenStackInstance =
+        PATCH "/api/openstack-instances/{uuid}/" "openstack_instances_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        restart(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-instances/{uuid}/restart/" "openstack_instances_restart" 202u16
+    );
+    runtime::mock_operation!(
+        start(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-instances/{uuid}/start/" "openstack_instances_start" 202u16
+    );
+    runtime::mock_operation!(
+        stop(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-instances/{uuid}/stop/" "openstack_instances_stop" 202u16
+    );
+    runtime::mock_operation!(
+        console_log_retrieve(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        GET "/api/openstack-instances/{uuid}/console_log/"
+        "openstack_instances_console_log_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        console_retrieve(uuid : & Uuid = path_param "uuid") -> models::Url = GET
+        "/api/openstack-instances/{uuid}/console/" "openstack_instances_console_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        floating_ips_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::OpenStackBackupInstanceFloatingIp > = GET
+        "/api/openstack-instances/{uuid}/floating_ips/"
+        "openstack_instances_floating_ips_list" 200u16
+    );
+    runtime::mock_operation!(
+        ports_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::OpenStackBackupInstancePort > = GET
+        "/api/openstack-instances/{uuid}/ports/" "openstack_instances_ports_list" 200u16
+    );
+    runtime::mock_operation!(
+        backup(uuid : & Uuid = path_param "uuid") -> models::OpenStackBackup = POST
+        "/api/openstack-instances/{uuid}/backup/" "openstack_instances_backup" 200u16
+    );
+    runtime::mock_operation!(
+        update_allowed_address_pairs(uuid : & Uuid = path_param "uuid") -> models::Status
+        = POST "/api/openstack-instances/{uuid}/update_allowed_address_pairs/"
+        "openstack_instances_update_allowed_address_pairs" 202u16
+    );
+    runtime::mock_operation!(
+        update_floating_ips(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-instances/{uuid}/update_floating_ips/"
+        "openstack_instances_update_floating_ips" 202u16
+    );
+    runtime::mock_operation!(
+        update_ports(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-instances/{uuid}/update_ports/"
+        "openstack_instances_update_ports" 202u16
+    );
+    runtime::mock_operation!(
+        update_security_groups(uuid : & Uuid = path_param "uuid") -> models::Status =
+        POST "/api/openstack-instances/{uuid}/update_security_groups/"
+        "openstack_instances_update_security_groups" 202u16
+    );
+    runtime::mock_operation!(
+        placement_allocations_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::OpenstackInstancesPlacementAllocationsListResponse > = GET
+        "/api/openstack-instances/{uuid}/placement_allocations/"
+        "openstack_instances_placement_allocations_list" 200u16
+    );
+    runtime::mock_operation!(
+        change_flavor(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-instances/{uuid}/change_flavor/"
+        "openstack_instances_change_flavor" 202u16
+    );
+    runtime::mock_operation!(
+        diagnose_connectivity(uuid : & Uuid = path_param "uuid") ->
+        models::DiagnoseConnectivityRequest = POST
+        "/api/openstack-instances/{uuid}/diagnose_connectivity/"
+        "openstack_instances_diagnose_connectivity" 200u16
+    );
+    runtime::mock_operation!(
+        rescue(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-instances/{uuid}/rescue/" "openstack_instances_rescue" 202u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-instances/{uuid}/set_erred/" "openstack_instances_set_erred"
+        200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-instances/{uuid}/set_ok/" "openstack_instances_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        unrescue(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-instances/{uuid}/unrescue/" "openstack_instances_unrescue" 202u16
+    );
 }

@@ -555,105 +555,33 @@ pub struct OpenstackListenersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackListenersMock<'a> {
-    /// Expects `GET /api/openstack-listeners/` (operation `openstack_listeners_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackListener>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-listeners/",
-            "openstack_listeners_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-listeners/{uuid}/` (operation `openstack_listeners_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackListener> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-listeners/{uuid}/",
-                "openstack_listeners_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-listeners/` (operation `openstack_listeners_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CreateListener> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack-listeners/",
-            "openstack_listeners_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/openstack-listeners/{uuid}/pull/` (operation `openstack_listeners_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-listeners/{uuid}/pull/",
-                "openstack_listeners_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openstack-listeners/{uuid}/` (operation `openstack_listeners_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdateListener> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-listeners/{uuid}/",
-                "openstack_listeners_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-listeners/{uuid}/` (operation `openstack_listeners_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdateListener> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-listeners/{uuid}/",
-                "openstack_listeners_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-listeners/{uuid}/` (operation `openstack_listeners_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-listeners/{uuid}/",
-                "openstack_listeners_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackListener > = GET
+        "/api/openstack-listeners/" "openstack_listeners_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackListener = GET
+        "/api/openstack-listeners/{uuid}/" "openstack_listeners_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CreateListener = POST "/api/openstack-listeners/"
+        "openstack_listeners_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-listeners/{uuid}/pull/" "openstack_listeners_pull" 202u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::UpdateListener = PUT
+        "/api/openstack-listeners/{uuid}/" "openstack_listeners_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::UpdateListener =
+        PATCH "/api/openstack-listeners/{uuid}/" "openstack_listeners_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-listeners/{uuid}/" "openstack_listeners_destroy" 204u16
+    );
 }

@@ -766,168 +766,54 @@ pub struct OpenstackLoadbalancersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackLoadbalancersMock<'a> {
-    /// Expects `GET /api/openstack-loadbalancers/` (operation `openstack_loadbalancers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenStackLoadBalancer>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-loadbalancers/",
-            "openstack_loadbalancers_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-loadbalancers/{uuid}/` (operation `openstack_loadbalancers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackLoadBalancer> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-loadbalancers/{uuid}/",
-                "openstack_loadbalancers_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-loadbalancers/{uuid}/attach_floating_ip/` (operation `openstack_loadbalancers_attach_floating_ip`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn attach_floating_ip(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-loadbalancers/{uuid}/attach_floating_ip/",
-                "openstack_loadbalancers_attach_floating_ip",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-loadbalancers/` (operation `openstack_loadbalancers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CreateLoadBalancer> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack-loadbalancers/",
-            "openstack_loadbalancers_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/openstack-loadbalancers/{uuid}/detach_floating_ip/` (operation `openstack_loadbalancers_detach_floating_ip`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn detach_floating_ip(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-loadbalancers/{uuid}/detach_floating_ip/",
-                "openstack_loadbalancers_detach_floating_ip",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-loadbalancers/{uuid}/pull/` (operation `openstack_loadbalancers_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-loadbalancers/{uuid}/pull/",
-                "openstack_loadbalancers_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-loadbalancers/{uuid}/set_security_groups/` (operation `openstack_loadbalancers_set_security_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_security_groups(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-loadbalancers/{uuid}/set_security_groups/",
-                "openstack_loadbalancers_set_security_groups",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-loadbalancers/{uuid}/unlink/` (operation `openstack_loadbalancers_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-loadbalancers/{uuid}/unlink/",
-                "openstack_loadbalancers_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openstack-loadbalancers/{uuid}/` (operation `openstack_loadbalancers_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdateLoadBalancer> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-loadbalancers/{uuid}/",
-                "openstack_loadbalancers_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-loadbalancers/{uuid}/` (operation `openstack_loadbalancers_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdateLoadBalancer> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-loadbalancers/{uuid}/",
-                "openstack_loadbalancers_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-loadbalancers/{uuid}/` (operation `openstack_loadbalancers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-loadbalancers/{uuid}/",
-                "openstack_loadbalancers_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackLoadBalancer > = GET
+        "/api/openstack-loadbalancers/" "openstack_loadbalancers_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackLoadBalancer =
+        GET "/api/openstack-loadbalancers/{uuid}/" "openstack_loadbalancers_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        attach_floating_ip(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-loadbalancers/{uuid}/attach_floating_ip/"
+        "openstack_loadbalancers_attach_floating_ip" 202u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CreateLoadBalancer = POST "/api/openstack-loadbalancers/"
+        "openstack_loadbalancers_create" 201u16
+    );
+    runtime::mock_operation!(
+        detach_floating_ip(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-loadbalancers/{uuid}/detach_floating_ip/"
+        "openstack_loadbalancers_detach_floating_ip" 202u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-loadbalancers/{uuid}/pull/" "openstack_loadbalancers_pull" 202u16
+    );
+    runtime::mock_operation!(
+        set_security_groups(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-loadbalancers/{uuid}/set_security_groups/"
+        "openstack_loadbalancers_set_security_groups" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-loadbalancers/{uuid}/unlink/" "openstack_loadbalancers_unlink"
+        204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::UpdateLoadBalancer = PUT
+        "/api/openstack-loadbalancers/{uuid}/" "openstack_loadbalancers_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::UpdateLoadBalancer =
+        PATCH "/api/openstack-loadbalancers/{uuid}/"
+        "openstack_loadbalancers_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-loadbalancers/{uuid}/" "openstack_loadbalancers_destroy" 204u16
+    );
 }

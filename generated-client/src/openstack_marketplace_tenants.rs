@@ -488,70 +488,25 @@ pub struct OpenstackMarketplaceTenantsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackMarketplaceTenantsMock<'a> {
-    /// Expects `GET /api/openstack-marketplace-tenants/` (operation `openstack_marketplace_tenants_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenstackMarketplaceTenantsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-marketplace-tenants/",
-            "openstack_marketplace_tenants_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-marketplace-tenants/{uuid}/` (operation `openstack_marketplace_tenants_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OpenstackMarketplaceTenantsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-marketplace-tenants/{uuid}/",
-                "openstack_marketplace_tenants_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-marketplace-tenants/{uuid}/create_image/` (operation `openstack_marketplace_tenants_create_image`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_image(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ImageCreate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-marketplace-tenants/{uuid}/create_image/",
-                "openstack_marketplace_tenants_create_image",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-marketplace-tenants/{uuid}/upload_image_data/{image_id}/` (operation `openstack_marketplace_tenants_upload_image_data`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn upload_image_data(
-        &self,
-        uuid: &Uuid,
-        image_id: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::StatusMessage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-marketplace-tenants/{uuid}/upload_image_data/{image_id}/",
-                "openstack_marketplace_tenants_upload_image_data",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("image_id", image_id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenstackMarketplaceTenantsListResponse > = GET
+        "/api/openstack-marketplace-tenants/" "openstack_marketplace_tenants_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::OpenstackMarketplaceTenantsRetrieveResponse = GET
+        "/api/openstack-marketplace-tenants/{uuid}/"
+        "openstack_marketplace_tenants_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create_image(uuid : & Uuid = path_param "uuid") -> models::ImageCreate = POST
+        "/api/openstack-marketplace-tenants/{uuid}/create_image/"
+        "openstack_marketplace_tenants_create_image" 201u16
+    );
+    runtime::mock_operation!(
+        upload_image_data(uuid : & Uuid = path_param "uuid", image_id : & Uuid =
+        path_param "image_id") -> models::StatusMessage = POST
+        "/api/openstack-marketplace-tenants/{uuid}/upload_image_data/{image_id}/"
+        "openstack_marketplace_tenants_upload_image_data" 200u16
+    );
 }

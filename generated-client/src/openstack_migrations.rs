@@ -401,90 +401,29 @@ pub struct OpenstackMigrationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackMigrationsMock<'a> {
-    /// Expects `GET /api/openstack-migrations/` (operation `openstack_migrations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MigrationDetails>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-migrations/",
-            "openstack_migrations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-migrations/{uuid}/` (operation `openstack_migrations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MigrationDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-migrations/{uuid}/",
-                "openstack_migrations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-migrations/` (operation `openstack_migrations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MigrationCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack-migrations/",
-            "openstack_migrations_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/openstack-migrations/{uuid}/` (operation `openstack_migrations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MigrationDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-migrations/{uuid}/",
-                "openstack_migrations_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-migrations/{uuid}/` (operation `openstack_migrations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MigrationDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-migrations/{uuid}/",
-                "openstack_migrations_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-migrations/{uuid}/` (operation `openstack_migrations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-migrations/{uuid}/",
-                "openstack_migrations_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::MigrationDetails > = GET
+        "/api/openstack-migrations/" "openstack_migrations_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::MigrationDetails = GET
+        "/api/openstack-migrations/{uuid}/" "openstack_migrations_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::MigrationCreate = POST "/api/openstack-migrations/"
+        "openstack_migrations_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::MigrationDetails = PUT
+        "/api/openstack-migrations/{uuid}/" "openstack_migrations_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::MigrationDetails =
+        PATCH "/api/openstack-migrations/{uuid}/" "openstack_migrations_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-migrations/{uuid}/" "openstack_migrations_destroy" 204u16
+    );
 }

@@ -488,90 +488,34 @@ pub struct OpenstackNetworkRbacPoliciesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackNetworkRbacPoliciesMock<'a> {
-    /// Expects `GET /api/openstack-network-rbac-policies/` (operation `openstack_network_rbac_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::NetworkRbacPolicy>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-network-rbac-policies/",
-            "openstack_network_rbac_policies_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-network-rbac-policies/{uuid}/` (operation `openstack_network_rbac_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::NetworkRbacPolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-network-rbac-policies/{uuid}/",
-                "openstack_network_rbac_policies_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-network-rbac-policies/` (operation `openstack_network_rbac_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::NetworkRbacPolicy> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack-network-rbac-policies/",
-            "openstack_network_rbac_policies_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/openstack-network-rbac-policies/{uuid}/` (operation `openstack_network_rbac_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::NetworkRbacPolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-network-rbac-policies/{uuid}/",
-                "openstack_network_rbac_policies_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-network-rbac-policies/{uuid}/` (operation `openstack_network_rbac_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::NetworkRbacPolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-network-rbac-policies/{uuid}/",
-                "openstack_network_rbac_policies_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-network-rbac-policies/{uuid}/` (operation `openstack_network_rbac_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-network-rbac-policies/{uuid}/",
-                "openstack_network_rbac_policies_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::NetworkRbacPolicy > = GET
+        "/api/openstack-network-rbac-policies/" "openstack_network_rbac_policies_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::NetworkRbacPolicy = GET
+        "/api/openstack-network-rbac-policies/{uuid}/"
+        "openstack_network_rbac_policies_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::NetworkRbacPolicy = POST
+        "/api/openstack-network-rbac-policies/" "openstack_network_rbac_policies_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::NetworkRbacPolicy = PUT
+        "/api/openstack-network-rbac-policies/{uuid}/"
+        "openstack_network_rbac_policies_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::NetworkRbacPolicy =
+        PATCH "/api/openstack-network-rbac-policies/{uuid}/"
+        "openstack_network_rbac_policies_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-network-rbac-policies/{uuid}/"
+        "openstack_network_rbac_policies_destroy" 204u16
+    );
 }

@@ -1072,199 +1072,62 @@ pub struct OpenstackNetworksMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackNetworksMock<'a> {
-    /// Expects `GET /api/openstack-networks/` (operation `openstack_networks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackNetwork>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-networks/",
-            "openstack_networks_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-networks/{uuid}/` (operation `openstack_networks_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackNetwork> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-networks/{uuid}/",
-                "openstack_networks_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-networks/{uuid}/create_subnet/` (operation `openstack_networks_create_subnet`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_subnet(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackSubNet> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-networks/{uuid}/create_subnet/",
-                "openstack_networks_create_subnet",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-networks/{uuid}/pull/` (operation `openstack_networks_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-networks/{uuid}/pull/",
-                "openstack_networks_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-networks/{uuid}/unlink/` (operation `openstack_networks_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-networks/{uuid}/unlink/",
-                "openstack_networks_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openstack-networks/{uuid}/` (operation `openstack_networks_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackNetwork> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-networks/{uuid}/",
-                "openstack_networks_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-networks/{uuid}/` (operation `openstack_networks_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackNetwork> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-networks/{uuid}/",
-                "openstack_networks_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-networks/{uuid}/` (operation `openstack_networks_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-networks/{uuid}/",
-                "openstack_networks_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-networks/{uuid}/rbac_policy_create/` (operation `openstack_networks_rbac_policy_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rbac_policy_create(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackNetworkRbacPolicy> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-networks/{uuid}/rbac_policy_create/",
-                "openstack_networks_rbac_policy_create",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-networks/{uuid}/set_erred/` (operation `openstack_networks_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-networks/{uuid}/set_erred/",
-                "openstack_networks_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-networks/{uuid}/set_mtu/` (operation `openstack_networks_set_mtu`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_mtu(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SetMtu> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-networks/{uuid}/set_mtu/",
-                "openstack_networks_set_mtu",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-networks/{uuid}/set_ok/` (operation `openstack_networks_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-networks/{uuid}/set_ok/",
-                "openstack_networks_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-networks/{uuid}/rbac_policy_delete/{rbac_policy_uuid}/` (operation `openstack_networks_rbac_policy_delete_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rbac_policy_delete_destroy(
-        &self,
-        uuid: &Uuid,
-        rbac_policy_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-networks/{uuid}/rbac_policy_delete/{rbac_policy_uuid}/",
-                "openstack_networks_rbac_policy_delete_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("rbac_policy_uuid", rbac_policy_uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackNetwork > = GET
+        "/api/openstack-networks/" "openstack_networks_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackNetwork = GET
+        "/api/openstack-networks/{uuid}/" "openstack_networks_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create_subnet(uuid : & Uuid = path_param "uuid") -> models::OpenStackSubNet =
+        POST "/api/openstack-networks/{uuid}/create_subnet/"
+        "openstack_networks_create_subnet" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-networks/{uuid}/pull/" "openstack_networks_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-networks/{uuid}/unlink/" "openstack_networks_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OpenStackNetwork = PUT
+        "/api/openstack-networks/{uuid}/" "openstack_networks_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OpenStackNetwork =
+        PATCH "/api/openstack-networks/{uuid}/" "openstack_networks_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-networks/{uuid}/" "openstack_networks_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        rbac_policy_create(uuid : & Uuid = path_param "uuid") ->
+        models::OpenStackNetworkRbacPolicy = POST
+        "/api/openstack-networks/{uuid}/rbac_policy_create/"
+        "openstack_networks_rbac_policy_create" 200u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-networks/{uuid}/set_erred/" "openstack_networks_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_mtu(uuid : & Uuid = path_param "uuid") -> models::SetMtu = POST
+        "/api/openstack-networks/{uuid}/set_mtu/" "openstack_networks_set_mtu" 202u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-networks/{uuid}/set_ok/" "openstack_networks_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        rbac_policy_delete_destroy(uuid : & Uuid = path_param "uuid", rbac_policy_uuid :
+        & Uuid = path_param "rbac_policy_uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-networks/{uuid}/rbac_policy_delete/{rbac_policy_uuid}/"
+        "openstack_networks_rbac_policy_delete_destroy" 204u16
+    );
 }

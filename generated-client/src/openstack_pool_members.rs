@@ -572,108 +572,33 @@ pub struct OpenstackPoolMembersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackPoolMembersMock<'a> {
-    /// Expects `GET /api/openstack-pool-members/` (operation `openstack_pool_members_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenStackPoolMember>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-pool-members/",
-            "openstack_pool_members_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-pool-members/{uuid}/` (operation `openstack_pool_members_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackPoolMember> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-pool-members/{uuid}/",
-                "openstack_pool_members_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-pool-members/` (operation `openstack_pool_members_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CreatePoolMember> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack-pool-members/",
-            "openstack_pool_members_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/openstack-pool-members/{uuid}/pull/` (operation `openstack_pool_members_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-pool-members/{uuid}/pull/",
-                "openstack_pool_members_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openstack-pool-members/{uuid}/` (operation `openstack_pool_members_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdatePoolMember> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-pool-members/{uuid}/",
-                "openstack_pool_members_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-pool-members/{uuid}/` (operation `openstack_pool_members_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdatePoolMember> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-pool-members/{uuid}/",
-                "openstack_pool_members_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-pool-members/{uuid}/` (operation `openstack_pool_members_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-pool-members/{uuid}/",
-                "openstack_pool_members_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackPoolMember > = GET
+        "/api/openstack-pool-members/" "openstack_pool_members_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackPoolMember = GET
+        "/api/openstack-pool-members/{uuid}/" "openstack_pool_members_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CreatePoolMember = POST "/api/openstack-pool-members/"
+        "openstack_pool_members_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-pool-members/{uuid}/pull/" "openstack_pool_members_pull" 202u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::UpdatePoolMember = PUT
+        "/api/openstack-pool-members/{uuid}/" "openstack_pool_members_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::UpdatePoolMember =
+        PATCH "/api/openstack-pool-members/{uuid}/"
+        "openstack_pool_members_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-pool-members/{uuid}/" "openstack_pool_members_destroy" 204u16
+    );
 }

@@ -1181,253 +1181,78 @@ pub struct OpenstackPortsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackPortsMock<'a> {
-    /// Expects `GET /api/openstack-ports/` (operation `openstack_ports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackPort>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-ports/",
-            "openstack_ports_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-ports/{uuid}/` (operation `openstack_ports_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackPort> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-ports/{uuid}/",
-                "openstack_ports_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-ports/` (operation `openstack_ports_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OpenStackPort> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack-ports/",
-            "openstack_ports_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/openstack-ports/{uuid}/pull/` (operation `openstack_ports_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-ports/{uuid}/pull/",
-                "openstack_ports_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-ports/{uuid}/unlink/` (operation `openstack_ports_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-ports/{uuid}/unlink/",
-                "openstack_ports_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-ports/{uuid}/update_port_ip/` (operation `openstack_ports_update_port_ip`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_port_ip(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-ports/{uuid}/update_port_ip/",
-                "openstack_ports_update_port_ip",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-ports/{uuid}/update_security_groups/` (operation `openstack_ports_update_security_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_security_groups(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-ports/{uuid}/update_security_groups/",
-                "openstack_ports_update_security_groups",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openstack-ports/{uuid}/` (operation `openstack_ports_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackPort> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-ports/{uuid}/",
-                "openstack_ports_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-ports/{uuid}/` (operation `openstack_ports_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackPort> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-ports/{uuid}/",
-                "openstack_ports_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-ports/{uuid}/` (operation `openstack_ports_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-ports/{uuid}/",
-                "openstack_ports_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-ports/{uuid}/disable_port/` (operation `openstack_ports_disable_port`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn disable_port(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-ports/{uuid}/disable_port/",
-                "openstack_ports_disable_port",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-ports/{uuid}/disable_port_security/` (operation `openstack_ports_disable_port_security`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn disable_port_security(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-ports/{uuid}/disable_port_security/",
-                "openstack_ports_disable_port_security",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-ports/{uuid}/enable_port/` (operation `openstack_ports_enable_port`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn enable_port(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-ports/{uuid}/enable_port/",
-                "openstack_ports_enable_port",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-ports/{uuid}/enable_port_security/` (operation `openstack_ports_enable_port_security`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn enable_port_security(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-ports/{uuid}/enable_port_security/",
-                "openstack_ports_enable_port_security",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-ports/{uuid}/set_allowed_address_pairs/` (operation `openstack_ports_set_allowed_address_pairs`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_allowed_address_pairs(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackPort> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-ports/{uuid}/set_allowed_address_pairs/",
-                "openstack_ports_set_allowed_address_pairs",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-ports/{uuid}/set_erred/` (operation `openstack_ports_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-ports/{uuid}/set_erred/",
-                "openstack_ports_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-ports/{uuid}/set_ok/` (operation `openstack_ports_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-ports/{uuid}/set_ok/",
-                "openstack_ports_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackPort > = GET "/api/openstack-ports/"
+        "openstack_ports_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackPort = GET
+        "/api/openstack-ports/{uuid}/" "openstack_ports_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OpenStackPort = POST "/api/openstack-ports/"
+        "openstack_ports_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-ports/{uuid}/pull/" "openstack_ports_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-ports/{uuid}/unlink/" "openstack_ports_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update_port_ip(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-ports/{uuid}/update_port_ip/" "openstack_ports_update_port_ip"
+        200u16
+    );
+    runtime::mock_operation!(
+        update_security_groups(uuid : & Uuid = path_param "uuid") -> models::Status =
+        POST "/api/openstack-ports/{uuid}/update_security_groups/"
+        "openstack_ports_update_security_groups" 202u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OpenStackPort = PUT
+        "/api/openstack-ports/{uuid}/" "openstack_ports_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OpenStackPort =
+        PATCH "/api/openstack-ports/{uuid}/" "openstack_ports_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-ports/{uuid}/" "openstack_ports_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        disable_port(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-ports/{uuid}/disable_port/" "openstack_ports_disable_port" 200u16
+    );
+    runtime::mock_operation!(
+        disable_port_security(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/openstack-ports/{uuid}/disable_port_security/"
+        "openstack_ports_disable_port_security" 200u16
+    );
+    runtime::mock_operation!(
+        enable_port(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-ports/{uuid}/enable_port/" "openstack_ports_enable_port" 200u16
+    );
+    runtime::mock_operation!(
+        enable_port_security(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/openstack-ports/{uuid}/enable_port_security/"
+        "openstack_ports_enable_port_security" 200u16
+    );
+    runtime::mock_operation!(
+        set_allowed_address_pairs(uuid : & Uuid = path_param "uuid") ->
+        models::OpenStackPort = POST
+        "/api/openstack-ports/{uuid}/set_allowed_address_pairs/"
+        "openstack_ports_set_allowed_address_pairs" 200u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-ports/{uuid}/set_erred/" "openstack_ports_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-ports/{uuid}/set_ok/" "openstack_ports_set_ok" 200u16
+    );
 }

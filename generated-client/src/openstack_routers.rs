@@ -1012,199 +1012,64 @@ pub struct OpenstackRoutersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackRoutersMock<'a> {
-    /// Expects `GET /api/openstack-routers/` (operation `openstack_routers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackRouter>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-routers/",
-            "openstack_routers_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-routers/{uuid}/` (operation `openstack_routers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackRouter> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-routers/{uuid}/",
-                "openstack_routers_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-routers/` (operation `openstack_routers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::CreateRouter> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack-routers/",
-            "openstack_routers_create",
-            201u16,
-        )
-    }
-    /// Expects `DELETE /api/openstack-routers/{uuid}/` (operation `openstack_routers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-routers/{uuid}/",
-                "openstack_routers_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-routers/{uuid}/available_external_networks/` (operation `openstack_routers_available_external_networks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn available_external_networks_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenstackRoutersAvailableExternalNetworksListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-routers/{uuid}/available_external_networks/",
-                "openstack_routers_available_external_networks_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-routers/{uuid}/effective_routes/` (operation `openstack_routers_effective_routes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn effective_routes_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OpenstackRoutersEffectiveRoutesRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-routers/{uuid}/effective_routes/",
-                "openstack_routers_effective_routes_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-routers/{uuid}/add_router_interface/` (operation `openstack_routers_add_router_interface`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_router_interface(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-routers/{uuid}/add_router_interface/",
-                "openstack_routers_add_router_interface",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-routers/{uuid}/remove_external_gateway/` (operation `openstack_routers_remove_external_gateway`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remove_external_gateway(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-routers/{uuid}/remove_external_gateway/",
-                "openstack_routers_remove_external_gateway",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-routers/{uuid}/remove_router_interface/` (operation `openstack_routers_remove_router_interface`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remove_router_interface(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-routers/{uuid}/remove_router_interface/",
-                "openstack_routers_remove_router_interface",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-routers/{uuid}/set_erred/` (operation `openstack_routers_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-routers/{uuid}/set_erred/",
-                "openstack_routers_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-routers/{uuid}/set_external_gateway/` (operation `openstack_routers_set_external_gateway`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_external_gateway(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-routers/{uuid}/set_external_gateway/",
-                "openstack_routers_set_external_gateway",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-routers/{uuid}/set_ok/` (operation `openstack_routers_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-routers/{uuid}/set_ok/",
-                "openstack_routers_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-routers/{uuid}/set_routes/` (operation `openstack_routers_set_routes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_routes(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-routers/{uuid}/set_routes/",
-                "openstack_routers_set_routes",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackRouter > = GET
+        "/api/openstack-routers/" "openstack_routers_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackRouter = GET
+        "/api/openstack-routers/{uuid}/" "openstack_routers_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CreateRouter = POST "/api/openstack-routers/"
+        "openstack_routers_create" 201u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-routers/{uuid}/" "openstack_routers_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        available_external_networks_list(uuid : & Uuid = path_param "uuid") ->
+        runtime::Page < models::OpenstackRoutersAvailableExternalNetworksListResponse > =
+        GET "/api/openstack-routers/{uuid}/available_external_networks/"
+        "openstack_routers_available_external_networks_list" 200u16
+    );
+    runtime::mock_operation!(
+        effective_routes_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::OpenstackRoutersEffectiveRoutesRetrieveResponse = GET
+        "/api/openstack-routers/{uuid}/effective_routes/"
+        "openstack_routers_effective_routes_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        add_router_interface(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-routers/{uuid}/add_router_interface/"
+        "openstack_routers_add_router_interface" 202u16
+    );
+    runtime::mock_operation!(
+        remove_external_gateway(uuid : & Uuid = path_param "uuid") -> models::Status =
+        POST "/api/openstack-routers/{uuid}/remove_external_gateway/"
+        "openstack_routers_remove_external_gateway" 202u16
+    );
+    runtime::mock_operation!(
+        remove_router_interface(uuid : & Uuid = path_param "uuid") -> models::Status =
+        POST "/api/openstack-routers/{uuid}/remove_router_interface/"
+        "openstack_routers_remove_router_interface" 202u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-routers/{uuid}/set_erred/" "openstack_routers_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_external_gateway(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-routers/{uuid}/set_external_gateway/"
+        "openstack_routers_set_external_gateway" 202u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-routers/{uuid}/set_ok/" "openstack_routers_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        set_routes(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-routers/{uuid}/set_routes/" "openstack_routers_set_routes" 202u16
+    );
 }

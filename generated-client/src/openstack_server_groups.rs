@@ -744,123 +744,39 @@ pub struct OpenstackServerGroupsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackServerGroupsMock<'a> {
-    /// Expects `GET /api/openstack-server-groups/` (operation `openstack_server_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenStackServerGroup>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-server-groups/",
-            "openstack_server_groups_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-server-groups/{uuid}/` (operation `openstack_server_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackServerGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-server-groups/{uuid}/",
-                "openstack_server_groups_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-server-groups/` (operation `openstack_server_groups_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackServerGroup> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/openstack-server-groups/",
-            "openstack_server_groups_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/openstack-server-groups/{uuid}/pull/` (operation `openstack_server_groups_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-server-groups/{uuid}/pull/",
-                "openstack_server_groups_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-server-groups/{uuid}/unlink/` (operation `openstack_server_groups_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-server-groups/{uuid}/unlink/",
-                "openstack_server_groups_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-server-groups/{uuid}/` (operation `openstack_server_groups_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-server-groups/{uuid}/",
-                "openstack_server_groups_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-server-groups/{uuid}/set_erred/` (operation `openstack_server_groups_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-server-groups/{uuid}/set_erred/",
-                "openstack_server_groups_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-server-groups/{uuid}/set_ok/` (operation `openstack_server_groups_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-server-groups/{uuid}/set_ok/",
-                "openstack_server_groups_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackServerGroup > = GET
+        "/api/openstack-server-groups/" "openstack_server_groups_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackServerGroup = GET
+        "/api/openstack-server-groups/{uuid}/" "openstack_server_groups_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OpenStackServerGroup = POST "/api/openstack-server-groups/"
+        "openstack_server_groups_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-server-groups/{uuid}/pull/" "openstack_server_groups_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-server-groups/{uuid}/unlink/" "openstack_server_groups_unlink"
+        204u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-server-groups/{uuid}/" "openstack_server_groups_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-server-groups/{uuid}/set_erred/"
+        "openstack_server_groups_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-server-groups/{uuid}/set_ok/" "openstack_server_groups_set_ok"
+        200u16
+    );
 }

@@ -1036,170 +1036,53 @@ pub struct OpenstackSnapshotsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackSnapshotsMock<'a> {
-    /// Expects `GET /api/openstack-snapshots/` (operation `openstack_snapshots_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackSnapshot>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-snapshots/",
-            "openstack_snapshots_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-snapshots/{uuid}/` (operation `openstack_snapshots_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackSnapshot> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-snapshots/{uuid}/",
-                "openstack_snapshots_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-snapshots/{uuid}/pull/` (operation `openstack_snapshots_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-snapshots/{uuid}/pull/",
-                "openstack_snapshots_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-snapshots/{uuid}/unlink/` (operation `openstack_snapshots_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-snapshots/{uuid}/unlink/",
-                "openstack_snapshots_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openstack-snapshots/{uuid}/` (operation `openstack_snapshots_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackSnapshot> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-snapshots/{uuid}/",
-                "openstack_snapshots_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-snapshots/{uuid}/` (operation `openstack_snapshots_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackSnapshot> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-snapshots/{uuid}/",
-                "openstack_snapshots_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/openstack-snapshots/{uuid}/` (operation `openstack_snapshots_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/openstack-snapshots/{uuid}/",
-                "openstack_snapshots_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-snapshots/{uuid}/restorations/` (operation `openstack_snapshots_restorations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn restorations_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenstackSnapshotsOpenStackSnapshotRestoration>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-snapshots/{uuid}/restorations/",
-                "openstack_snapshots_restorations_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-snapshots/{uuid}/restore/` (operation `openstack_snapshots_restore`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn restore(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackSnapshotRestoration> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-snapshots/{uuid}/restore/",
-                "openstack_snapshots_restore",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-snapshots/{uuid}/set_erred/` (operation `openstack_snapshots_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-snapshots/{uuid}/set_erred/",
-                "openstack_snapshots_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-snapshots/{uuid}/set_ok/` (operation `openstack_snapshots_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-snapshots/{uuid}/set_ok/",
-                "openstack_snapshots_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackSnapshot > = GET
+        "/api/openstack-snapshots/" "openstack_snapshots_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackSnapshot = GET
+        "/api/openstack-snapshots/{uuid}/" "openstack_snapshots_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-snapshots/{uuid}/pull/" "openstack_snapshots_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-snapshots/{uuid}/unlink/" "openstack_snapshots_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OpenStackSnapshot = PUT
+        "/api/openstack-snapshots/{uuid}/" "openstack_snapshots_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OpenStackSnapshot =
+        PATCH "/api/openstack-snapshots/{uuid}/" "openstack_snapshots_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/openstack-snapshots/{uuid}/" "openstack_snapshots_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        restorations_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::OpenstackSnapshotsOpenStackSnapshotRestoration > = GET
+        "/api/openstack-snapshots/{uuid}/restorations/"
+        "openstack_snapshots_restorations_list" 200u16
+    );
+    runtime::mock_operation!(
+        restore(uuid : & Uuid = path_param "uuid") ->
+        models::OpenStackSnapshotRestoration = POST
+        "/api/openstack-snapshots/{uuid}/restore/" "openstack_snapshots_restore" 200u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-snapshots/{uuid}/set_erred/" "openstack_snapshots_set_erred"
+        200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-snapshots/{uuid}/set_ok/" "openstack_snapshots_set_ok" 200u16
+    );
 }

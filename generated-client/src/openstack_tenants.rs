@@ -2063,341 +2063,111 @@ pub struct OpenstackTenantsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackTenantsMock<'a> {
-    /// Expects `GET /api/openstack-tenants/` (operation `openstack_tenants_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackTenant>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-tenants/",
-            "openstack_tenants_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-tenants/{uuid}/` (operation `openstack_tenants_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackTenant> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-tenants/{uuid}/",
-                "openstack_tenants_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/pull/` (operation `openstack_tenants_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/pull/",
-                "openstack_tenants_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/unlink/` (operation `openstack_tenants_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/unlink/",
-                "openstack_tenants_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openstack-tenants/{uuid}/` (operation `openstack_tenants_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackTenant> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-tenants/{uuid}/",
-                "openstack_tenants_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-tenants/{uuid}/` (operation `openstack_tenants_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackTenant> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-tenants/{uuid}/",
-                "openstack_tenants_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/change_password/` (operation `openstack_tenants_change_password`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn change_password(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/change_password/",
-                "openstack_tenants_change_password",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/set_quotas/` (operation `openstack_tenants_set_quotas`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_quotas(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/set_quotas/",
-                "openstack_tenants_set_quotas",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/create_floating_ip/` (operation `openstack_tenants_create_floating_ip`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_floating_ip(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackFloatingIp> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/create_floating_ip/",
-                "openstack_tenants_create_floating_ip",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/create_network/` (operation `openstack_tenants_create_network`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_network(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackNetwork> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/create_network/",
-                "openstack_tenants_create_network",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/create_security_group/` (operation `openstack_tenants_create_security_group`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_security_group(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackSecurityGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/create_security_group/",
-                "openstack_tenants_create_security_group",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/create_server_group/` (operation `openstack_tenants_create_server_group`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_server_group(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackServerGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/create_server_group/",
-                "openstack_tenants_create_server_group",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-tenants/{uuid}/backend_instances/` (operation `openstack_tenants_backend_instances_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn backend_instances_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenstackTenantsBackendInstancesListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-tenants/{uuid}/backend_instances/",
-                "openstack_tenants_backend_instances_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-tenants/{uuid}/backend_volumes/` (operation `openstack_tenants_backend_volumes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn backend_volumes_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenstackTenantsBackendVolumesListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-tenants/{uuid}/backend_volumes/",
-                "openstack_tenants_backend_volumes_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/pull_floating_ips/` (operation `openstack_tenants_pull_floating_ips`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_floating_ips(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/pull_floating_ips/",
-                "openstack_tenants_pull_floating_ips",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/pull_quotas/` (operation `openstack_tenants_pull_quotas`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_quotas(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/pull_quotas/",
-                "openstack_tenants_pull_quotas",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/pull_security_groups/` (operation `openstack_tenants_pull_security_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_security_groups(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/pull_security_groups/",
-                "openstack_tenants_pull_security_groups",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/pull_server_groups/` (operation `openstack_tenants_pull_server_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_server_groups(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/pull_server_groups/",
-                "openstack_tenants_pull_server_groups",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-tenants/{uuid}/topology/` (operation `openstack_tenants_topology_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn topology_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OpenstackTenantsTopologyRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-tenants/{uuid}/topology/",
-                "openstack_tenants_topology_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/push_security_groups/` (operation `openstack_tenants_push_security_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn push_security_groups(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/push_security_groups/",
-                "openstack_tenants_push_security_groups",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/set_erred/` (operation `openstack_tenants_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/set_erred/",
-                "openstack_tenants_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-tenants/{uuid}/set_ok/` (operation `openstack_tenants_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-tenants/{uuid}/set_ok/",
-                "openstack_tenants_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackTenant > = GET
+        "/api/openstack-tenants/" "openstack_tenants_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackTenant = GET
+        "/api/openstack-tenants/{uuid}/" "openstack_tenants_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-tenants/{uuid}/pull/" "openstack_tenants_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-tenants/{uuid}/unlink/" "openstack_tenants_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OpenStackTenant = PUT
+        "/api/openstack-tenants/{uuid}/" "openstack_tenants_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OpenStackTenant =
+        PATCH "/api/openstack-tenants/{uuid}/" "openstack_tenants_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        change_password(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-tenants/{uuid}/change_password/"
+        "openstack_tenants_change_password" 202u16
+    );
+    runtime::mock_operation!(
+        set_quotas(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-tenants/{uuid}/set_quotas/" "openstack_tenants_set_quotas" 202u16
+    );
+    runtime::mock_operation!(
+        create_floating_ip(uuid : & Uuid = path_param "uuid") ->
+        models::OpenStackFloatingIp = POST
+        "/api/openstack-tenants/{uuid}/create_floating_ip/"
+        "openstack_tenants_create_floating_ip" 200u16
+    );
+    runtime::mock_operation!(
+        create_network(uuid : & Uuid = path_param "uuid") -> models::OpenStackNetwork =
+        POST "/api/openstack-tenants/{uuid}/create_network/"
+        "openstack_tenants_create_network" 201u16
+    );
+    runtime::mock_operation!(
+        create_security_group(uuid : & Uuid = path_param "uuid") ->
+        models::OpenStackSecurityGroup = POST
+        "/api/openstack-tenants/{uuid}/create_security_group/"
+        "openstack_tenants_create_security_group" 201u16
+    );
+    runtime::mock_operation!(
+        create_server_group(uuid : & Uuid = path_param "uuid") ->
+        models::OpenStackServerGroup = POST
+        "/api/openstack-tenants/{uuid}/create_server_group/"
+        "openstack_tenants_create_server_group" 201u16
+    );
+    runtime::mock_operation!(
+        backend_instances_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::OpenstackTenantsBackendInstancesListResponse > = GET
+        "/api/openstack-tenants/{uuid}/backend_instances/"
+        "openstack_tenants_backend_instances_list" 200u16
+    );
+    runtime::mock_operation!(
+        backend_volumes_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::OpenstackTenantsBackendVolumesListResponse > = GET
+        "/api/openstack-tenants/{uuid}/backend_volumes/"
+        "openstack_tenants_backend_volumes_list" 200u16
+    );
+    runtime::mock_operation!(
+        pull_floating_ips(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-tenants/{uuid}/pull_floating_ips/"
+        "openstack_tenants_pull_floating_ips" 202u16
+    );
+    runtime::mock_operation!(
+        pull_quotas(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-tenants/{uuid}/pull_quotas/" "openstack_tenants_pull_quotas"
+        202u16
+    );
+    runtime::mock_operation!(
+        pull_security_groups(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-tenants/{uuid}/pull_security_groups/"
+        "openstack_tenants_pull_security_groups" 202u16
+    );
+    runtime::mock_operation!(
+        pull_server_groups(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-tenants/{uuid}/pull_server_groups/"
+        "openstack_tenants_pull_server_groups" 202u16
+    );
+    runtime::mock_operation!(
+        topology_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::OpenstackTenantsTopologyRetrieveResponse = GET
+        "/api/openstack-tenants/{uuid}/topology/" "openstack_tenants_topology_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        push_security_groups(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-tenants/{uuid}/push_security_groups/"
+        "openstack_tenants_push_security_groups" 202u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-tenants/{uuid}/set_erred/" "openstack_tenants_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-tenants/{uuid}/set_ok/" "openstack_tenants_set_ok" 200u16
+    );
 }

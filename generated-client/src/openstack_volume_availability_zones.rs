@@ -253,35 +253,15 @@ pub struct OpenstackVolumeAvailabilityZonesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackVolumeAvailabilityZonesMock<'a> {
-    /// Expects `GET /api/openstack-volume-availability-zones/` (operation `openstack_volume_availability_zones_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenstackVolumeAvailabilityZone>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-volume-availability-zones/",
-            "openstack_volume_availability_zones_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-volume-availability-zones/{uuid}/` (operation `openstack_volume_availability_zones_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenstackVolumeAvailabilityZone> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-volume-availability-zones/{uuid}/",
-                "openstack_volume_availability_zones_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenstackVolumeAvailabilityZone > = GET
+        "/api/openstack-volume-availability-zones/"
+        "openstack_volume_availability_zones_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::OpenstackVolumeAvailabilityZone = GET
+        "/api/openstack-volume-availability-zones/{uuid}/"
+        "openstack_volume_availability_zones_retrieve" 200u16
+    );
 }

@@ -301,48 +301,17 @@ pub struct OpenstackVolumeTypesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackVolumeTypesMock<'a> {
-    /// Expects `GET /api/openstack-volume-types/` (operation `openstack_volume_types_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::OpenstackVolumeType>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-volume-types/",
-            "openstack_volume_types_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-volume-types/{uuid}/` (operation `openstack_volume_types_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenstackVolumeType> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-volume-types/{uuid}/",
-                "openstack_volume_types_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/openstack-volume-types/names/` (operation `openstack_volume_types_names_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn names_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-volume-types/names/",
-            "openstack_volume_types_names_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenstackVolumeType > = GET
+        "/api/openstack-volume-types/" "openstack_volume_types_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenstackVolumeType = GET
+        "/api/openstack-volume-types/{uuid}/" "openstack_volume_types_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        names_retrieve() -> Vec < Lenient < serde_json::Value > > = GET
+        "/api/openstack-volume-types/names/" "openstack_volume_types_names_retrieve"
+        200u16
+    );
 }

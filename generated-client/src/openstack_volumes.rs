@@ -1105,197 +1105,56 @@ pub struct OpenstackVolumesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OpenstackVolumesMock<'a> {
-    /// Expects `GET /api/openstack-volumes/` (operation `openstack_volumes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackVolume>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/openstack-volumes/",
-            "openstack_volumes_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackVolume> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/openstack-volumes/{uuid}/",
-                "openstack_volumes_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-volumes/{uuid}/pull/` (operation `openstack_volumes_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-volumes/{uuid}/pull/",
-                "openstack_volumes_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-volumes/{uuid}/unlink/` (operation `openstack_volumes_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-volumes/{uuid}/unlink/",
-                "openstack_volumes_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackVolume> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/openstack-volumes/{uuid}/",
-                "openstack_volumes_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackVolume> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/openstack-volumes/{uuid}/",
-                "openstack_volumes_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-volumes/{uuid}/attach/` (operation `openstack_volumes_attach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn attach(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-volumes/{uuid}/attach/",
-                "openstack_volumes_attach",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-volumes/{uuid}/detach/` (operation `openstack_volumes_detach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn detach(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-volumes/{uuid}/detach/",
-                "openstack_volumes_detach",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-volumes/{uuid}/extend/` (operation `openstack_volumes_extend`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn extend(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-volumes/{uuid}/extend/",
-                "openstack_volumes_extend",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-volumes/{uuid}/retype/` (operation `openstack_volumes_retype`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retype(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-volumes/{uuid}/retype/",
-                "openstack_volumes_retype",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-volumes/{uuid}/set_erred/` (operation `openstack_volumes_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-volumes/{uuid}/set_erred/",
-                "openstack_volumes_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-volumes/{uuid}/set_ok/` (operation `openstack_volumes_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-volumes/{uuid}/set_ok/",
-                "openstack_volumes_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/openstack-volumes/{uuid}/snapshot/` (operation `openstack_volumes_snapshot`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn snapshot(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackSnapshot> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/openstack-volumes/{uuid}/snapshot/",
-                "openstack_volumes_snapshot",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OpenStackVolume > = GET
+        "/api/openstack-volumes/" "openstack_volumes_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OpenStackVolume = GET
+        "/api/openstack-volumes/{uuid}/" "openstack_volumes_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-volumes/{uuid}/pull/" "openstack_volumes_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/openstack-volumes/{uuid}/unlink/" "openstack_volumes_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OpenStackVolume = PUT
+        "/api/openstack-volumes/{uuid}/" "openstack_volumes_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OpenStackVolume =
+        PATCH "/api/openstack-volumes/{uuid}/" "openstack_volumes_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        attach(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-volumes/{uuid}/attach/" "openstack_volumes_attach" 202u16
+    );
+    runtime::mock_operation!(
+        detach(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-volumes/{uuid}/detach/" "openstack_volumes_detach" 202u16
+    );
+    runtime::mock_operation!(
+        extend(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-volumes/{uuid}/extend/" "openstack_volumes_extend" 202u16
+    );
+    runtime::mock_operation!(
+        retype(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/openstack-volumes/{uuid}/retype/" "openstack_volumes_retype" 202u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-volumes/{uuid}/set_erred/" "openstack_volumes_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/openstack-volumes/{uuid}/set_ok/" "openstack_volumes_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        snapshot(uuid : & Uuid = path_param "uuid") -> models::OpenStackSnapshot = POST
+        "/api/openstack-volumes/{uuid}/snapshot/" "openstack_volumes_snapshot" 201u16
+    );
 }

@@ -424,90 +424,29 @@ pub struct OrganizationGroupsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OrganizationGroupsMock<'a> {
-    /// Expects `GET /api/organization-groups/` (operation `organization_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OrganizationGroup>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/organization-groups/",
-            "organization_groups_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/organization-groups/{uuid}/` (operation `organization_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrganizationGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/organization-groups/{uuid}/",
-                "organization_groups_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/organization-groups/` (operation `organization_groups_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrganizationGroup> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/organization-groups/",
-            "organization_groups_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/organization-groups/{uuid}/` (operation `organization_groups_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrganizationGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/organization-groups/{uuid}/",
-                "organization_groups_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/organization-groups/{uuid}/` (operation `organization_groups_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrganizationGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/organization-groups/{uuid}/",
-                "organization_groups_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/organization-groups/{uuid}/` (operation `organization_groups_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/organization-groups/{uuid}/",
-                "organization_groups_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::OrganizationGroup > = GET
+        "/api/organization-groups/" "organization_groups_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OrganizationGroup = GET
+        "/api/organization-groups/{uuid}/" "organization_groups_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::OrganizationGroup = POST "/api/organization-groups/"
+        "organization_groups_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::OrganizationGroup = PUT
+        "/api/organization-groups/{uuid}/" "organization_groups_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::OrganizationGroup =
+        PATCH "/api/organization-groups/{uuid}/" "organization_groups_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/organization-groups/{uuid}/" "organization_groups_destroy" 204u16
+    );
 }

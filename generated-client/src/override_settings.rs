@@ -128,30 +128,12 @@ pub struct OverrideSettingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> OverrideSettingsMock<'a> {
-    /// Expects `GET /api/override-settings/` (operation `override_settings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OverrideSettingsRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/override-settings/",
-            "override_settings_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/override-settings/` (operation `override_settings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn override_settings(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/override-settings/",
-            "override_settings",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> models::OverrideSettingsRetrieveResponse = GET
+        "/api/override-settings/" "override_settings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        override_settings() -> runtime::Accepted = POST "/api/override-settings/"
+        "override_settings" 200u16
+    );
 }

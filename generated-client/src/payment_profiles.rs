@@ -486,105 +486,32 @@ pub struct PaymentProfilesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> PaymentProfilesMock<'a> {
-    /// Expects `GET /api/payment-profiles/` (operation `payment_profiles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::PaymentProfile>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/payment-profiles/",
-            "payment_profiles_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/payment-profiles/{uuid}/` (operation `payment_profiles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PaymentProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/payment-profiles/{uuid}/",
-                "payment_profiles_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/payment-profiles/` (operation `payment_profiles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PaymentProfile> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/payment-profiles/",
-            "payment_profiles_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/payment-profiles/{uuid}/` (operation `payment_profiles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PaymentProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/payment-profiles/{uuid}/",
-                "payment_profiles_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/payment-profiles/{uuid}/` (operation `payment_profiles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PaymentProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/payment-profiles/{uuid}/",
-                "payment_profiles_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/payment-profiles/{uuid}/` (operation `payment_profiles_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/payment-profiles/{uuid}/",
-                "payment_profiles_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/payment-profiles/{uuid}/enable/` (operation `payment_profiles_enable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn enable(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/payment-profiles/{uuid}/enable/",
-                "payment_profiles_enable",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::PaymentProfile > = GET "/api/payment-profiles/"
+        "payment_profiles_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::PaymentProfile = GET
+        "/api/payment-profiles/{uuid}/" "payment_profiles_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::PaymentProfile = POST "/api/payment-profiles/"
+        "payment_profiles_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::PaymentProfile = PUT
+        "/api/payment-profiles/{uuid}/" "payment_profiles_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::PaymentProfile =
+        PATCH "/api/payment-profiles/{uuid}/" "payment_profiles_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/payment-profiles/{uuid}/" "payment_profiles_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        enable(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/payment-profiles/{uuid}/enable/" "payment_profiles_enable" 200u16
+    );
 }

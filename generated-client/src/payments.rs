@@ -495,118 +495,35 @@ pub struct PaymentsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> PaymentsMock<'a> {
-    /// Expects `GET /api/payments/` (operation `payments_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Payment>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/payments/",
-            "payments_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/payments/{uuid}/` (operation `payments_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Payment> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/payments/{uuid}/",
-                "payments_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/payments/` (operation `payments_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Payment> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/payments/",
-            "payments_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/payments/{uuid}/unlink_from_invoice/` (operation `payments_unlink_from_invoice`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink_from_invoice(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/payments/{uuid}/unlink_from_invoice/",
-                "payments_unlink_from_invoice",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/payments/{uuid}/` (operation `payments_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Payment> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/payments/{uuid}/",
-                "payments_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/payments/{uuid}/` (operation `payments_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Payment> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/payments/{uuid}/",
-                "payments_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/payments/{uuid}/` (operation `payments_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/payments/{uuid}/",
-                "payments_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/payments/{uuid}/link_to_invoice/` (operation `payments_link_to_invoice`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn link_to_invoice(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/payments/{uuid}/link_to_invoice/",
-                "payments_link_to_invoice",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Payment > = GET "/api/payments/"
+        "payments_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Payment = GET
+        "/api/payments/{uuid}/" "payments_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Payment = POST "/api/payments/" "payments_create" 201u16
+    );
+    runtime::mock_operation!(
+        unlink_from_invoice(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/payments/{uuid}/unlink_from_invoice/" "payments_unlink_from_invoice" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Payment = PUT
+        "/api/payments/{uuid}/" "payments_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Payment = PATCH
+        "/api/payments/{uuid}/" "payments_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/payments/{uuid}/" "payments_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        link_to_invoice(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/payments/{uuid}/link_to_invoice/" "payments_link_to_invoice" 200u16
+    );
 }

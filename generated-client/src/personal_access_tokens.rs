@@ -556,110 +556,37 @@ pub struct PersonalAccessTokensMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> PersonalAccessTokensMock<'a> {
-    /// Expects `GET /api/personal-access-tokens/` (operation `personal_access_tokens_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::PersonalAccessToken>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/personal-access-tokens/",
-            "personal_access_tokens_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/personal-access-tokens/{uuid}/` (operation `personal_access_tokens_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PersonalAccessToken> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/personal-access-tokens/{uuid}/",
-                "personal_access_tokens_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/personal-access-tokens/` (operation `personal_access_tokens_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PersonalAccessTokenCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/personal-access-tokens/",
-            "personal_access_tokens_create",
-            201u16,
-        )
-    }
-    /// Expects `DELETE /api/personal-access-tokens/{uuid}/` (operation `personal_access_tokens_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/personal-access-tokens/{uuid}/",
-                "personal_access_tokens_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/personal-access-tokens/available_binding_targets/` (operation `personal_access_tokens_available_binding_targets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn available_binding_targets_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::PersonalAccessTokensAvailableBindingTargetsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/personal-access-tokens/available_binding_targets/",
-            "personal_access_tokens_available_binding_targets_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/personal-access-tokens/available_scopes/` (operation `personal_access_tokens_available_scopes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn available_scopes_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::PersonalAccessTokensAvailableScopesListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/personal-access-tokens/available_scopes/",
-            "personal_access_tokens_available_scopes_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/personal-access-tokens/{uuid}/rotate/` (operation `personal_access_tokens_rotate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rotate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PersonalAccessTokenCreate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/personal-access-tokens/{uuid}/rotate/",
-                "personal_access_tokens_rotate",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::PersonalAccessToken > = GET
+        "/api/personal-access-tokens/" "personal_access_tokens_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::PersonalAccessToken = GET
+        "/api/personal-access-tokens/{uuid}/" "personal_access_tokens_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::PersonalAccessTokenCreate = POST
+        "/api/personal-access-tokens/" "personal_access_tokens_create" 201u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/personal-access-tokens/{uuid}/" "personal_access_tokens_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        available_binding_targets_list() -> runtime::Page <
+        models::PersonalAccessTokensAvailableBindingTargetsListResponse > = GET
+        "/api/personal-access-tokens/available_binding_targets/"
+        "personal_access_tokens_available_binding_targets_list" 200u16
+    );
+    runtime::mock_operation!(
+        available_scopes_list() -> runtime::Page <
+        models::PersonalAccessTokensAvailableScopesListResponse > = GET
+        "/api/personal-access-tokens/available_scopes/"
+        "personal_access_tokens_available_scopes_list" 200u16
+    );
+    runtime::mock_operation!(
+        rotate(uuid : & Uuid = path_param "uuid") -> models::PersonalAccessTokenCreate =
+        POST "/api/personal-access-tokens/{uuid}/rotate/" "personal_access_tokens_rotate"
+        201u16
+    );
 }

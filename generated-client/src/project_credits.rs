@@ -442,88 +442,28 @@ pub struct ProjectCreditsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProjectCreditsMock<'a> {
-    /// Expects `GET /api/project-credits/` (operation `project_credits_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProjectCredit>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/project-credits/",
-            "project_credits_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/project-credits/{uuid}/` (operation `project_credits_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectCredit> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/project-credits/{uuid}/",
-                "project_credits_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/project-credits/` (operation `project_credits_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ProjectCredit> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/project-credits/",
-            "project_credits_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/project-credits/{uuid}/` (operation `project_credits_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectCredit> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/project-credits/{uuid}/",
-                "project_credits_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/project-credits/{uuid}/` (operation `project_credits_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectCredit> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/project-credits/{uuid}/",
-                "project_credits_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/project-credits/{uuid}/` (operation `project_credits_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/project-credits/{uuid}/",
-                "project_credits_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProjectCredit > = GET "/api/project-credits/"
+        "project_credits_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProjectCredit = GET
+        "/api/project-credits/{uuid}/" "project_credits_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ProjectCredit = POST "/api/project-credits/"
+        "project_credits_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ProjectCredit = PUT
+        "/api/project-credits/{uuid}/" "project_credits_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ProjectCredit =
+        PATCH "/api/project-credits/{uuid}/" "project_credits_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/project-credits/{uuid}/" "project_credits_destroy" 204u16
+    );
 }

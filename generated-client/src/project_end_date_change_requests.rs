@@ -446,96 +446,35 @@ pub struct ProjectEndDateChangeRequestsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProjectEndDateChangeRequestsMock<'a> {
-    /// Expects `GET /api/project-end-date-change-requests/` (operation `project_end_date_change_requests_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProjectEndDateChangeRequest>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/project-end-date-change-requests/",
-            "project_end_date_change_requests_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/project-end-date-change-requests/{uuid}/` (operation `project_end_date_change_requests_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectEndDateChangeRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/project-end-date-change-requests/{uuid}/",
-                "project_end_date_change_requests_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/project-end-date-change-requests/` (operation `project_end_date_change_requests_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProjectEndDateChangeRequestCreate,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/project-end-date-change-requests/",
-            "project_end_date_change_requests_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/project-end-date-change-requests/{uuid}/approve/` (operation `project_end_date_change_requests_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn approve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/project-end-date-change-requests/{uuid}/approve/",
-                "project_end_date_change_requests_approve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/project-end-date-change-requests/{uuid}/cancel/` (operation `project_end_date_change_requests_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/project-end-date-change-requests/{uuid}/cancel/",
-                "project_end_date_change_requests_cancel",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/project-end-date-change-requests/{uuid}/reject/` (operation `project_end_date_change_requests_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/project-end-date-change-requests/{uuid}/reject/",
-                "project_end_date_change_requests_reject",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProjectEndDateChangeRequest > = GET
+        "/api/project-end-date-change-requests/" "project_end_date_change_requests_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ProjectEndDateChangeRequest = GET
+        "/api/project-end-date-change-requests/{uuid}/"
+        "project_end_date_change_requests_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ProjectEndDateChangeRequestCreate = POST
+        "/api/project-end-date-change-requests/"
+        "project_end_date_change_requests_create" 201u16
+    );
+    runtime::mock_operation!(
+        approve(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/project-end-date-change-requests/{uuid}/approve/"
+        "project_end_date_change_requests_approve" 200u16
+    );
+    runtime::mock_operation!(
+        cancel(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/project-end-date-change-requests/{uuid}/cancel/"
+        "project_end_date_change_requests_cancel" 200u16
+    );
+    runtime::mock_operation!(
+        reject(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/project-end-date-change-requests/{uuid}/reject/"
+        "project_end_date_change_requests_reject" 200u16
+    );
 }

@@ -289,50 +289,18 @@ pub struct ProjectPermissionsReviewsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProjectPermissionsReviewsMock<'a> {
-    /// Expects `GET /api/project-permissions-reviews/` (operation `project_permissions_reviews_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProjectPermissionsReview>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/project-permissions-reviews/",
-            "project_permissions_reviews_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/project-permissions-reviews/{uuid}/` (operation `project_permissions_reviews_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectPermissionsReview> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/project-permissions-reviews/{uuid}/",
-                "project_permissions_reviews_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/project-permissions-reviews/{uuid}/close/` (operation `project_permissions_reviews_close`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn close(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/project-permissions-reviews/{uuid}/close/",
-                "project_permissions_reviews_close",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProjectPermissionsReview > = GET
+        "/api/project-permissions-reviews/" "project_permissions_reviews_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProjectPermissionsReview =
+        GET "/api/project-permissions-reviews/{uuid}/"
+        "project_permissions_reviews_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        close(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/project-permissions-reviews/{uuid}/close/"
+        "project_permissions_reviews_close" 200u16
+    );
 }

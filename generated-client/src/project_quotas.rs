@@ -140,20 +140,8 @@ pub struct ProjectQuotasMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProjectQuotasMock<'a> {
-    /// Expects `GET /api/project-quotas/` (operation `project_quotas_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProjectQuotasListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/project-quotas/",
-            "project_quotas_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProjectQuotasListResponse > = GET
+        "/api/project-quotas/" "project_quotas_list" 200u16
+    );
 }

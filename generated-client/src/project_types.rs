@@ -192,32 +192,12 @@ pub struct ProjectTypesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProjectTypesMock<'a> {
-    /// Expects `GET /api/project-types/` (operation `project_types_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProjectType>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/project-types/",
-            "project_types_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/project-types/{uuid}/` (operation `project_types_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectType> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/project-types/{uuid}/",
-                "project_types_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProjectType > = GET "/api/project-types/"
+        "project_types_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProjectType = GET
+        "/api/project-types/{uuid}/" "project_types_retrieve" 200u16
+    );
 }

@@ -1956,301 +1956,89 @@ pub struct ProjectsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProjectsMock<'a> {
-    /// Expects `GET /api/projects/` (operation `projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Project>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/projects/",
-            "projects_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/projects/{uuid}/` (operation `projects_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/projects/{uuid}/",
-                "projects_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/projects/` (operation `projects_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/projects/",
-            "projects_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/projects/{uuid}/update_affiliation/` (operation `projects_update_affiliation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_affiliation(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/projects/{uuid}/update_affiliation/",
-                "projects_update_affiliation",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/projects/{uuid}/` (operation `projects_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/projects/{uuid}/",
-                "projects_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/projects/{uuid}/` (operation `projects_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/projects/{uuid}/",
-                "projects_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/projects/{uuid}/` (operation `projects_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/projects/{uuid}/",
-                "projects_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/projects/{uuid}/recover/` (operation `projects_recover`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn recover(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/projects/{uuid}/recover/",
-                "projects_recover",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/projects/{uuid}/list_users/` (operation `projects_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/projects/{uuid}/list_users/",
-                "projects_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/projects/{project_uuid}/other_users/` (operation `projects_other_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn other_users_list(
-        &self,
-        project_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProjectsOtherUsersListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/projects/{project_uuid}/other_users/",
-                "projects_other_users_list",
-                200u16,
-            )
-            .path_param("project_uuid", project_uuid)
-    }
-    /// Expects `POST /api/projects/{uuid}/add_user/` (operation `projects_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/projects/{uuid}/add_user/",
-                "projects_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/projects/{uuid}/delete_user/` (operation `projects_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/projects/{uuid}/delete_user/",
-                "projects_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/projects/{uuid}/update_user/` (operation `projects_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/projects/{uuid}/update_user/",
-                "projects_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/projects/{uuid}/move_project/` (operation `projects_move_project`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn move_project(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Project> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/projects/{uuid}/move_project/",
-                "projects_move_project",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/projects/{uuid}/stats/` (operation `projects_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stats_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Components> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/projects/{uuid}/stats/",
-                "projects_stats_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/projects/{uuid}/checklist/` (operation `projects_checklist_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingUserChecklist> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/projects/{uuid}/checklist/",
-                "projects_checklist_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/projects/checklist-template/` (operation `projects_checklist_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_template_retrieve(
-        &self,
-        parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/projects/checklist-template/",
-                "projects_checklist_template_retrieve",
-                200u16,
-            )
-            .query("parent_uuid", parent_uuid)
-    }
-    /// Expects `GET /api/projects/{uuid}/completion_status/` (operation `projects_completion_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn completion_status_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailCompletionCompletion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/projects/{uuid}/completion_status/",
-                "projects_completion_status_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/projects/{uuid}/submit_answers/` (operation `projects_submit_answers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn submit_answers(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailCompletion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/projects/{uuid}/submit_answers/",
-                "projects_submit_answers",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/projects/{uuid}/sync_user_roles/` (operation `projects_sync_user_roles`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn sync_user_roles(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/projects/{uuid}/sync_user_roles/",
-                "projects_sync_user_roles",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Project > = GET "/api/projects/"
+        "projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Project = GET
+        "/api/projects/{uuid}/" "projects_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Project = POST "/api/projects/" "projects_create" 201u16
+    );
+    runtime::mock_operation!(
+        update_affiliation(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/projects/{uuid}/update_affiliation/" "projects_update_affiliation" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Project = PUT
+        "/api/projects/{uuid}/" "projects_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Project = PATCH
+        "/api/projects/{uuid}/" "projects_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/projects/{uuid}/" "projects_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        recover(uuid : & Uuid = path_param "uuid") -> models::Project = POST
+        "/api/projects/{uuid}/recover/" "projects_recover" 200u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET "/api/projects/{uuid}/list_users/"
+        "projects_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        other_users_list(project_uuid : & Uuid = path_param "project_uuid") ->
+        runtime::Page < models::ProjectsOtherUsersListResponse > = GET
+        "/api/projects/{project_uuid}/other_users/" "projects_other_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/projects/{uuid}/add_user/" "projects_add_user" 201u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/projects/{uuid}/delete_user/" "projects_delete_user" 200u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/projects/{uuid}/update_user/" "projects_update_user" 200u16
+    );
+    runtime::mock_operation!(
+        move_project(uuid : & Uuid = path_param "uuid") -> models::Project = POST
+        "/api/projects/{uuid}/move_project/" "projects_move_project" 200u16
+    );
+    runtime::mock_operation!(
+        stats_retrieve(uuid : & Uuid = path_param "uuid") -> models::Components = GET
+        "/api/projects/{uuid}/stats/" "projects_stats_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        checklist_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceOfferingUserChecklist = GET "/api/projects/{uuid}/checklist/"
+        "projects_checklist_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        checklist_template_retrieve(parent_uuid : & Uuid = query "parent_uuid") ->
+        models::ChecklistTemplate = GET "/api/projects/checklist-template/"
+        "projects_checklist_template_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        completion_status_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::DetailCompletionCompletion = GET
+        "/api/projects/{uuid}/completion_status/" "projects_completion_status_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        submit_answers(uuid : & Uuid = path_param "uuid") -> models::DetailCompletion =
+        POST "/api/projects/{uuid}/submit_answers/" "projects_submit_answers" 200u16
+    );
+    runtime::mock_operation!(
+        sync_user_roles(uuid : & str = path_param "uuid") -> runtime::Accepted = POST
+        "/api/projects/{uuid}/sync_user_roles/" "projects_sync_user_roles" 200u16
+    );
 }

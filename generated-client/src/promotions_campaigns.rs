@@ -777,133 +777,44 @@ pub struct PromotionsCampaignsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> PromotionsCampaignsMock<'a> {
-    /// Expects `GET /api/promotions-campaigns/` (operation `promotions_campaigns_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Campaign>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/promotions-campaigns/",
-            "promotions_campaigns_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/promotions-campaigns/{uuid}/` (operation `promotions_campaigns_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Campaign> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/promotions-campaigns/{uuid}/",
-                "promotions_campaigns_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/promotions-campaigns/` (operation `promotions_campaigns_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Campaign> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/promotions-campaigns/",
-            "promotions_campaigns_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/promotions-campaigns/{uuid}/` (operation `promotions_campaigns_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Campaign> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/promotions-campaigns/{uuid}/",
-                "promotions_campaigns_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/promotions-campaigns/{uuid}/` (operation `promotions_campaigns_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/promotions-campaigns/{uuid}/",
-                "promotions_campaigns_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/promotions-campaigns/{uuid}/orders/` (operation `promotions_campaigns_orders_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn orders_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OrderDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/promotions-campaigns/{uuid}/orders/",
-                "promotions_campaigns_orders_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/promotions-campaigns/{uuid}/resources/` (operation `promotions_campaigns_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resources_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Resource>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/promotions-campaigns/{uuid}/resources/",
-                "promotions_campaigns_resources_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/promotions-campaigns/{uuid}/activate/` (operation `promotions_campaigns_activate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn activate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/promotions-campaigns/{uuid}/activate/",
-                "promotions_campaigns_activate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/promotions-campaigns/{uuid}/terminate/` (operation `promotions_campaigns_terminate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn terminate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/promotions-campaigns/{uuid}/terminate/",
-                "promotions_campaigns_terminate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Campaign > = GET "/api/promotions-campaigns/"
+        "promotions_campaigns_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Campaign = GET
+        "/api/promotions-campaigns/{uuid}/" "promotions_campaigns_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Campaign = POST "/api/promotions-campaigns/"
+        "promotions_campaigns_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Campaign = PUT
+        "/api/promotions-campaigns/{uuid}/" "promotions_campaigns_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/promotions-campaigns/{uuid}/" "promotions_campaigns_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        orders_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::OrderDetails > = GET "/api/promotions-campaigns/{uuid}/orders/"
+        "promotions_campaigns_orders_list" 200u16
+    );
+    runtime::mock_operation!(
+        resources_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::Resource > = GET "/api/promotions-campaigns/{uuid}/resources/"
+        "promotions_campaigns_resources_list" 200u16
+    );
+    runtime::mock_operation!(
+        activate(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/promotions-campaigns/{uuid}/activate/" "promotions_campaigns_activate"
+        200u16
+    );
+    runtime::mock_operation!(
+        terminate(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/promotions-campaigns/{uuid}/terminate/" "promotions_campaigns_terminate"
+        200u16
+    );
 }

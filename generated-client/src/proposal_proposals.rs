@@ -2287,465 +2287,158 @@ pub struct ProposalProposalsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProposalProposalsMock<'a> {
-    /// Expects `GET /api/proposal-proposals/` (operation `proposal_proposals_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Proposal>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/proposal-proposals/",
-            "proposal_proposals_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/proposal-proposals/{uuid}/` (operation `proposal_proposals_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Proposal> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-proposals/{uuid}/",
-                "proposal_proposals_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/` (operation `proposal_proposals_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Proposal> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/proposal-proposals/",
-            "proposal_proposals_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/update_project_details/` (operation `proposal_proposals_update_project_details`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_project_details(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/update_project_details/",
-                "proposal_proposals_update_project_details",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/proposal-proposals/{uuid}/` (operation `proposal_proposals_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/proposal-proposals/{uuid}/",
-                "proposal_proposals_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-proposals/{uuid}/list_users/` (operation `proposal_proposals_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-proposals/{uuid}/list_users/",
-                "proposal_proposals_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/add_user/` (operation `proposal_proposals_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/add_user/",
-                "proposal_proposals_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/delete_user/` (operation `proposal_proposals_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/delete_user/",
-                "proposal_proposals_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/update_user/` (operation `proposal_proposals_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/update_user/",
-                "proposal_proposals_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-proposals/{uuid}/checklist/` (operation `proposal_proposals_checklist_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingUserChecklist> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-proposals/{uuid}/checklist/",
-                "proposal_proposals_checklist_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-proposals/{uuid}/checklist_review/` (operation `proposal_proposals_checklist_review_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_review_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistReview> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-proposals/{uuid}/checklist_review/",
-                "proposal_proposals_checklist_review_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-proposals/checklist-template/` (operation `proposal_proposals_checklist_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn checklist_template_retrieve(
-        &self,
-        parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-proposals/checklist-template/",
-                "proposal_proposals_checklist_template_retrieve",
-                200u16,
-            )
-            .query("parent_uuid", parent_uuid)
-    }
-    /// Expects `GET /api/proposal-proposals/{uuid}/completion_review_status/` (operation `proposal_proposals_completion_review_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn completion_review_status_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistReviewCompletion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-proposals/{uuid}/completion_review_status/",
-                "proposal_proposals_completion_review_status_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-proposals/{uuid}/completion_status/` (operation `proposal_proposals_completion_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn completion_status_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalsMarketplaceOfferingUserChecklistCompletion,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-proposals/{uuid}/completion_status/",
-                "proposal_proposals_completion_status_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-proposals/{uuid}/resources/` (operation `proposal_proposals_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resources_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RequestedResource>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-proposals/{uuid}/resources/",
-                "proposal_proposals_resources_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-proposals/{uuid}/resources/{obj_uuid}/` (operation `proposal_proposals_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resources_retrieve(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestedResource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/",
-                "proposal_proposals_resources_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `GET /api/proposal-proposals/{uuid}/workflow_states/` (operation `proposal_proposals_workflow_states_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn workflow_states_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProposalProposalsWorkflowStatesListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-proposals/{uuid}/workflow_states/",
-                "proposal_proposals_workflow_states_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/advance_workflow_step/` (operation `proposal_proposals_advance_workflow_step`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn advance_workflow_step(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalWorkflowStep> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/advance_workflow_step/",
-                "proposal_proposals_advance_workflow_step",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/approve/` (operation `proposal_proposals_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn approve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/approve/",
-                "proposal_proposals_approve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/attach_document/` (operation `proposal_proposals_attach_document`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn attach_document(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/attach_document/",
-                "proposal_proposals_attach_document",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/complete_workflow_step/` (operation `proposal_proposals_complete_workflow_step`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn complete_workflow_step(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalWorkflowStep> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/complete_workflow_step/",
-                "proposal_proposals_complete_workflow_step",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/detach_documents/` (operation `proposal_proposals_detach_documents`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn detach_documents(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/detach_documents/",
-                "proposal_proposals_detach_documents",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/reject/` (operation `proposal_proposals_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/reject/",
-                "proposal_proposals_reject",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/reject_workflow_step/` (operation `proposal_proposals_reject_workflow_step`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject_workflow_step(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RejectWorkflowStep> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/reject_workflow_step/",
-                "proposal_proposals_reject_workflow_step",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/resources/` (operation `proposal_proposals_resources_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resources_set(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestedResource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/resources/",
-                "proposal_proposals_resources_set",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/submit/` (operation `proposal_proposals_submit`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn submit(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/submit/",
-                "proposal_proposals_submit",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-proposals/{uuid}/submit_answers/` (operation `proposal_proposals_submit_answers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn submit_answers(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalProposalsSubmitAnswersResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-proposals/{uuid}/submit_answers/",
-                "proposal_proposals_submit_answers",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/proposal-proposals/{uuid}/resources/{obj_uuid}/` (operation `proposal_proposals_resources_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resources_update(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestedResource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/",
-                "proposal_proposals_resources_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `PATCH /api/proposal-proposals/{uuid}/resources/{obj_uuid}/` (operation `proposal_proposals_resources_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resources_partial_update(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestedResource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/",
-                "proposal_proposals_resources_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `DELETE /api/proposal-proposals/{uuid}/resources/{obj_uuid}/` (operation `proposal_proposals_resources_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resources_destroy(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestedResource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/",
-                "proposal_proposals_resources_destroy",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Proposal > = GET "/api/proposal-proposals/"
+        "proposal_proposals_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Proposal = GET
+        "/api/proposal-proposals/{uuid}/" "proposal_proposals_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Proposal = POST "/api/proposal-proposals/"
+        "proposal_proposals_create" 201u16
+    );
+    runtime::mock_operation!(
+        update_project_details(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/proposal-proposals/{uuid}/update_project_details/"
+        "proposal_proposals_update_project_details" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/proposal-proposals/{uuid}/" "proposal_proposals_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET "/api/proposal-proposals/{uuid}/list_users/"
+        "proposal_proposals_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/proposal-proposals/{uuid}/add_user/" "proposal_proposals_add_user" 201u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-proposals/{uuid}/delete_user/" "proposal_proposals_delete_user"
+        200u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/proposal-proposals/{uuid}/update_user/" "proposal_proposals_update_user"
+        200u16
+    );
+    runtime::mock_operation!(
+        checklist_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MarketplaceOfferingUserChecklist = GET
+        "/api/proposal-proposals/{uuid}/checklist/"
+        "proposal_proposals_checklist_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        checklist_review_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ChecklistReview = GET "/api/proposal-proposals/{uuid}/checklist_review/"
+        "proposal_proposals_checklist_review_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        checklist_template_retrieve(parent_uuid : & Uuid = query "parent_uuid") ->
+        models::ChecklistTemplate = GET "/api/proposal-proposals/checklist-template/"
+        "proposal_proposals_checklist_template_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        completion_review_status_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ChecklistReviewCompletion = GET
+        "/api/proposal-proposals/{uuid}/completion_review_status/"
+        "proposal_proposals_completion_review_status_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        completion_status_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ProposalsMarketplaceOfferingUserChecklistCompletion = GET
+        "/api/proposal-proposals/{uuid}/completion_status/"
+        "proposal_proposals_completion_status_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        resources_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::RequestedResource > = GET "/api/proposal-proposals/{uuid}/resources/"
+        "proposal_proposals_resources_list" 200u16
+    );
+    runtime::mock_operation!(
+        resources_retrieve(uuid : & str = path_param "uuid", obj_uuid : & str =
+        path_param "obj_uuid") -> models::RequestedResource = GET
+        "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/"
+        "proposal_proposals_resources_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        workflow_states_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::ProposalProposalsWorkflowStatesListResponse > = GET
+        "/api/proposal-proposals/{uuid}/workflow_states/"
+        "proposal_proposals_workflow_states_list" 200u16
+    );
+    runtime::mock_operation!(
+        advance_workflow_step(uuid : & Uuid = path_param "uuid") ->
+        models::ProposalWorkflowStep = POST
+        "/api/proposal-proposals/{uuid}/advance_workflow_step/"
+        "proposal_proposals_advance_workflow_step" 200u16
+    );
+    runtime::mock_operation!(
+        approve(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-proposals/{uuid}/approve/" "proposal_proposals_approve" 200u16
+    );
+    runtime::mock_operation!(
+        attach_document(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-proposals/{uuid}/attach_document/"
+        "proposal_proposals_attach_document" 200u16
+    );
+    runtime::mock_operation!(
+        complete_workflow_step(uuid : & Uuid = path_param "uuid") ->
+        models::ProposalWorkflowStep = POST
+        "/api/proposal-proposals/{uuid}/complete_workflow_step/"
+        "proposal_proposals_complete_workflow_step" 200u16
+    );
+    runtime::mock_operation!(
+        detach_documents(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-proposals/{uuid}/detach_documents/"
+        "proposal_proposals_detach_documents" 200u16
+    );
+    runtime::mock_operation!(
+        reject(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-proposals/{uuid}/reject/" "proposal_proposals_reject" 200u16
+    );
+    runtime::mock_operation!(
+        reject_workflow_step(uuid : & Uuid = path_param "uuid") ->
+        models::RejectWorkflowStep = POST
+        "/api/proposal-proposals/{uuid}/reject_workflow_step/"
+        "proposal_proposals_reject_workflow_step" 200u16
+    );
+    runtime::mock_operation!(
+        resources_set(uuid : & Uuid = path_param "uuid") -> models::RequestedResource =
+        POST "/api/proposal-proposals/{uuid}/resources/"
+        "proposal_proposals_resources_set" 200u16
+    );
+    runtime::mock_operation!(
+        submit(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-proposals/{uuid}/submit/" "proposal_proposals_submit" 200u16
+    );
+    runtime::mock_operation!(
+        submit_answers(uuid : & Uuid = path_param "uuid") ->
+        models::ProposalProposalsSubmitAnswersResponse = POST
+        "/api/proposal-proposals/{uuid}/submit_answers/"
+        "proposal_proposals_submit_answers" 200u16
+    );
+    runtime::mock_operation!(
+        resources_update(uuid : & str = path_param "uuid", obj_uuid : & str = path_param
+        "obj_uuid") -> models::RequestedResource = PUT
+        "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/"
+        "proposal_proposals_resources_update" 200u16
+    );
+    runtime::mock_operation!(
+        resources_partial_update(uuid : & str = path_param "uuid", obj_uuid : & str =
+        path_param "obj_uuid") -> models::RequestedResource = PATCH
+        "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/"
+        "proposal_proposals_resources_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        resources_destroy(uuid : & str = path_param "uuid", obj_uuid : & str = path_param
+        "obj_uuid") -> models::RequestedResource = DELETE
+        "/api/proposal-proposals/{uuid}/resources/{obj_uuid}/"
+        "proposal_proposals_resources_destroy" 200u16
+    );
 }

@@ -5498,1034 +5498,367 @@ pub struct ProposalProtectedCallsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProposalProtectedCallsMock<'a> {
-    /// Expects `GET /api/proposal-protected-calls/` (operation `proposal_protected_calls_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProtectedCall>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/proposal-protected-calls/",
-            "proposal_protected_calls_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/` (operation `proposal_protected_calls_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProtectedCall> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/",
-                "proposal_protected_calls_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/` (operation `proposal_protected_calls_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ProtectedCall> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/proposal-protected-calls/",
-            "proposal_protected_calls_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/create-manual-assignment/` (operation `proposal_protected_calls_create_manual_assignment`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_manual_assignment(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CreateManualAssignment> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/create-manual-assignment/",
-                "proposal_protected_calls_create_manual_assignment",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/proposal-protected-calls/{uuid}/` (operation `proposal_protected_calls_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProtectedCall> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/proposal-protected-calls/{uuid}/",
-                "proposal_protected_calls_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/proposal-protected-calls/{uuid}/` (operation `proposal_protected_calls_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProtectedCall> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/proposal-protected-calls/{uuid}/",
-                "proposal_protected_calls_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/proposal-protected-calls/{uuid}/` (operation `proposal_protected_calls_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/proposal-protected-calls/{uuid}/",
-                "proposal_protected_calls_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/list_users/` (operation `proposal_protected_calls_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list_users_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserRoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/list_users/",
-                "proposal_protected_calls_list_users_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/add_user/` (operation `proposal_protected_calls_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn add_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/add_user/",
-                "proposal_protected_calls_add_user",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/delete_user/` (operation `proposal_protected_calls_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/delete_user/",
-                "proposal_protected_calls_delete_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/update_user/` (operation `proposal_protected_calls_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExpirationTime> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/update_user/",
-                "proposal_protected_calls_update_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/affinity-matrix/` (operation `proposal_protected_calls_affinity_matrix_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn affinity_matrix_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalProtectedCallsAffinityMatrixRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/affinity-matrix/",
-                "proposal_protected_calls_affinity_matrix_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/available_compliance_checklists/` (operation `proposal_protected_calls_available_compliance_checklists_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn available_compliance_checklists_list(
-        &self,
-        customer_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::ProposalProtectedCallsAvailableComplianceChecklistsListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/available_compliance_checklists/",
-                "proposal_protected_calls_available_compliance_checklists_list",
-                200u16,
-            )
-            .query("customer_uuid", customer_uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/coi-configuration/` (operation `proposal_protected_calls_coi_configuration_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn coi_configuration_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallCoiConfiguration> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/coi-configuration/",
-                "proposal_protected_calls_coi_configuration_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/compliance_overview/` (operation `proposal_protected_calls_compliance_overview_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn compliance_overview_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalProtectedCallsComplianceOverviewRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/compliance_overview/",
-                "proposal_protected_calls_compliance_overview_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/conflict-summary/` (operation `proposal_protected_calls_conflict_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn conflict_summary_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalProtectedCallsConflictSummaryRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/conflict-summary/",
-                "proposal_protected_calls_conflict_summary_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/conflicts/` (operation `proposal_protected_calls_conflicts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn conflicts_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProposalProtectedCallsConflictsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/conflicts/",
-                "proposal_protected_calls_conflicts_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/matching-configuration/` (operation `proposal_protected_calls_matching_configuration_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn matching_configuration_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatchingConfiguration> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/matching-configuration/",
-                "proposal_protected_calls_matching_configuration_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/offerings/` (operation `proposal_protected_calls_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offerings_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RequestedOffering>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/offerings/",
-                "proposal_protected_calls_offerings_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/` (operation `proposal_protected_calls_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offerings_retrieve(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestedOffering> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/",
-                "proposal_protected_calls_offerings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/proposals/{proposal_uuid}/compliance-answers/` (operation `proposal_protected_calls_proposals_compliance_answers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn proposals_compliance_answers_list(
-        &self,
-        uuid: &Uuid,
-        proposal_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<
-            models::ProposalProtectedCallsProposalsComplianceAnswersListResponse,
-        >,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/proposals/{proposal_uuid}/compliance-answers/",
-                "proposal_protected_calls_proposals_compliance_answers_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("proposal_uuid", proposal_uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/proposed-assignments/` (operation `proposal_protected_calls_proposed_assignments_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn proposed_assignments_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProposalProtectedCallsProposedAssignmentsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/proposed-assignments/",
-                "proposal_protected_calls_proposed_assignments_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/resource_templates/` (operation `proposal_protected_calls_resource_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_templates_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CallResourceTemplate>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/resource_templates/",
-                "proposal_protected_calls_resource_templates_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/` (operation `proposal_protected_calls_resource_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_templates_retrieve(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallResourceTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/",
-                "proposal_protected_calls_resource_templates_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/reviewer-pool/` (operation `proposal_protected_calls_reviewer_pool_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reviewer_pool_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ReviewerInvitation>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/reviewer-pool/",
-                "proposal_protected_calls_reviewer_pool_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/rounds/` (operation `proposal_protected_calls_rounds_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rounds_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProtectedRound>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/rounds/",
-                "proposal_protected_calls_rounds_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/` (operation `proposal_protected_calls_rounds_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rounds_retrieve(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProtectedRound> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/",
-                "proposal_protected_calls_rounds_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/suggestions/` (operation `proposal_protected_calls_suggestions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn suggestions_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProposalProtectedCallsSuggestionsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/suggestions/",
-                "proposal_protected_calls_suggestions_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/workflow_steps/` (operation `proposal_protected_calls_workflow_steps_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn workflow_steps_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CallWorkflowStep>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/workflow_steps/",
-                "proposal_protected_calls_workflow_steps_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/` (operation `proposal_protected_calls_workflow_steps_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn workflow_steps_retrieve(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallWorkflowStep> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/",
-                "proposal_protected_calls_workflow_steps_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/activate/` (operation `proposal_protected_calls_activate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn activate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Message> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/activate/",
-                "proposal_protected_calls_activate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/archive/` (operation `proposal_protected_calls_archive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn archive(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Message> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/archive/",
-                "proposal_protected_calls_archive",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/attach_documents/` (operation `proposal_protected_calls_attach_documents`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn attach_documents(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/attach_documents/",
-                "proposal_protected_calls_attach_documents",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/compute-affinities/` (operation `proposal_protected_calls_compute_affinities`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn compute_affinities(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalProtectedCallsComputeAffinitiesResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/compute-affinities/",
-                "proposal_protected_calls_compute_affinities",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/detach_documents/` (operation `proposal_protected_calls_detach_documents`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn detach_documents(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/detach_documents/",
-                "proposal_protected_calls_detach_documents",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/detect-conflicts/` (operation `proposal_protected_calls_detect_conflicts`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn detect_conflicts(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::TriggerCoiDetection> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/detect-conflicts/",
-                "proposal_protected_calls_detect_conflicts",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/duplicate/` (operation `proposal_protected_calls_duplicate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn duplicate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProtectedCall> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/duplicate/",
-                "proposal_protected_calls_duplicate",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/generate-assignments/` (operation `proposal_protected_calls_generate_assignments`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn generate_assignments(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GenerateAssignments> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/generate-assignments/",
-                "proposal_protected_calls_generate_assignments",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/generate-suggestions/` (operation `proposal_protected_calls_generate_suggestions`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn generate_suggestions(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GenerateSuggestionsRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/generate-suggestions/",
-                "proposal_protected_calls_generate_suggestions",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/invite-by-email/` (operation `proposal_protected_calls_invite_by_email`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn invite_by_email(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerInvitation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/invite-by-email/",
-                "proposal_protected_calls_invite_by_email",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/reviewer-pool/` (operation `proposal_protected_calls_invite_reviewers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn invite_reviewers(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::ReviewerInvitation>>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/reviewer-pool/",
-                "proposal_protected_calls_invite_reviewers",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/offerings/` (operation `proposal_protected_calls_offerings_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offerings_set(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestedOffering> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/offerings/",
-                "proposal_protected_calls_offerings_set",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/resource_templates/` (operation `proposal_protected_calls_resource_templates_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_templates_set(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallResourceTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/resource_templates/",
-                "proposal_protected_calls_resource_templates_set",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/review_proposal_compliance/` (operation `proposal_protected_calls_review_proposal_compliance`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn review_proposal_compliance(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/review_proposal_compliance/",
-                "proposal_protected_calls_review_proposal_compliance",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/rounds-bulk-set/` (operation `proposal_protected_calls_rounds_bulk_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rounds_bulk_set(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::ProtectedRound>>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/rounds-bulk-set/",
-                "proposal_protected_calls_rounds_bulk_set",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/close/` (operation `proposal_protected_calls_rounds_close`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rounds_close(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/close/",
-                "proposal_protected_calls_rounds_close",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/rounds/` (operation `proposal_protected_calls_rounds_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rounds_set(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProtectedRound> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/rounds/",
-                "proposal_protected_calls_rounds_set",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/send-all-assignments/` (operation `proposal_protected_calls_send_all_assignments`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn send_all_assignments(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SendAllAssignmentBatches> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/send-all-assignments/",
-                "proposal_protected_calls_send_all_assignments",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/send-invitations/` (operation `proposal_protected_calls_send_invitations`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn send_invitations(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalProtectedCallsSendInvitationsResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/send-invitations/",
-                "proposal_protected_calls_send_invitations",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-protected-calls/{uuid}/workflow_steps/` (operation `proposal_protected_calls_workflow_steps_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn workflow_steps_set(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallWorkflowStep> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-protected-calls/{uuid}/workflow_steps/",
-                "proposal_protected_calls_workflow_steps_set",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/` (operation `proposal_protected_calls_offerings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offerings_update(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestedOffering> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/",
-                "proposal_protected_calls_offerings_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `PUT /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/` (operation `proposal_protected_calls_resource_templates_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_templates_update(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallResourceTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/",
-                "proposal_protected_calls_resource_templates_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `PUT /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/` (operation `proposal_protected_calls_rounds_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rounds_update(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProtectedRound> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/",
-                "proposal_protected_calls_rounds_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `PUT /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/` (operation `proposal_protected_calls_workflow_steps_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn workflow_steps_update(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallWorkflowStep> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/",
-                "proposal_protected_calls_workflow_steps_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `PATCH /api/proposal-protected-calls/{uuid}/coi-configuration/` (operation `proposal_protected_calls_coi_configuration_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn coi_configuration_partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallCoiConfiguration> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/proposal-protected-calls/{uuid}/coi-configuration/",
-                "proposal_protected_calls_coi_configuration_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/proposal-protected-calls/{uuid}/matching-configuration/` (operation `proposal_protected_calls_matching_configuration_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn matching_configuration_partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatchingConfiguration> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/proposal-protected-calls/{uuid}/matching-configuration/",
-                "proposal_protected_calls_matching_configuration_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/` (operation `proposal_protected_calls_offerings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offerings_partial_update(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestedOffering> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/",
-                "proposal_protected_calls_offerings_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `PATCH /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/` (operation `proposal_protected_calls_resource_templates_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_templates_partial_update(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallResourceTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/",
-                "proposal_protected_calls_resource_templates_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `PATCH /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/` (operation `proposal_protected_calls_rounds_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rounds_partial_update(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProtectedRound> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/",
-                "proposal_protected_calls_rounds_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `PATCH /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/` (operation `proposal_protected_calls_workflow_steps_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn workflow_steps_partial_update(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallWorkflowStep> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/",
-                "proposal_protected_calls_workflow_steps_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `DELETE /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/` (operation `proposal_protected_calls_offerings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn offerings_destroy(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestedOffering> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/",
-                "proposal_protected_calls_offerings_destroy",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `DELETE /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/` (operation `proposal_protected_calls_resource_templates_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn resource_templates_destroy(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallResourceTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/",
-                "proposal_protected_calls_resource_templates_destroy",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `DELETE /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/` (operation `proposal_protected_calls_rounds_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rounds_destroy(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProtectedRound> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/",
-                "proposal_protected_calls_rounds_destroy",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
-    /// Expects `DELETE /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/` (operation `proposal_protected_calls_workflow_steps_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn workflow_steps_destroy(
-        &self,
-        uuid: &str,
-        obj_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CallWorkflowStep> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/",
-                "proposal_protected_calls_workflow_steps_destroy",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("obj_uuid", obj_uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProtectedCall > = GET
+        "/api/proposal-protected-calls/" "proposal_protected_calls_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProtectedCall = GET
+        "/api/proposal-protected-calls/{uuid}/" "proposal_protected_calls_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ProtectedCall = POST "/api/proposal-protected-calls/"
+        "proposal_protected_calls_create" 201u16
+    );
+    runtime::mock_operation!(
+        create_manual_assignment(uuid : & Uuid = path_param "uuid") ->
+        models::CreateManualAssignment = POST
+        "/api/proposal-protected-calls/{uuid}/create-manual-assignment/"
+        "proposal_protected_calls_create_manual_assignment" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ProtectedCall = PUT
+        "/api/proposal-protected-calls/{uuid}/" "proposal_protected_calls_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ProtectedCall =
+        PATCH "/api/proposal-protected-calls/{uuid}/"
+        "proposal_protected_calls_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/proposal-protected-calls/{uuid}/" "proposal_protected_calls_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        list_users_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserRoleDetails > = GET
+        "/api/proposal-protected-calls/{uuid}/list_users/"
+        "proposal_protected_calls_list_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        add_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/proposal-protected-calls/{uuid}/add_user/"
+        "proposal_protected_calls_add_user" 201u16
+    );
+    runtime::mock_operation!(
+        delete_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-protected-calls/{uuid}/delete_user/"
+        "proposal_protected_calls_delete_user" 200u16
+    );
+    runtime::mock_operation!(
+        update_user(uuid : & Uuid = path_param "uuid") -> models::ExpirationTime = POST
+        "/api/proposal-protected-calls/{uuid}/update_user/"
+        "proposal_protected_calls_update_user" 200u16
+    );
+    runtime::mock_operation!(
+        affinity_matrix_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ProposalProtectedCallsAffinityMatrixRetrieveResponse = GET
+        "/api/proposal-protected-calls/{uuid}/affinity-matrix/"
+        "proposal_protected_calls_affinity_matrix_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        available_compliance_checklists_list(customer_uuid : & str = query
+        "customer_uuid") -> runtime::Page <
+        models::ProposalProtectedCallsAvailableComplianceChecklistsListResponse > = GET
+        "/api/proposal-protected-calls/available_compliance_checklists/"
+        "proposal_protected_calls_available_compliance_checklists_list" 200u16
+    );
+    runtime::mock_operation!(
+        coi_configuration_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::CallCoiConfiguration = GET
+        "/api/proposal-protected-calls/{uuid}/coi-configuration/"
+        "proposal_protected_calls_coi_configuration_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        compliance_overview_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ProposalProtectedCallsComplianceOverviewRetrieveResponse = GET
+        "/api/proposal-protected-calls/{uuid}/compliance_overview/"
+        "proposal_protected_calls_compliance_overview_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        conflict_summary_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ProposalProtectedCallsConflictSummaryRetrieveResponse = GET
+        "/api/proposal-protected-calls/{uuid}/conflict-summary/"
+        "proposal_protected_calls_conflict_summary_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        conflicts_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::ProposalProtectedCallsConflictsListResponse > = GET
+        "/api/proposal-protected-calls/{uuid}/conflicts/"
+        "proposal_protected_calls_conflicts_list" 200u16
+    );
+    runtime::mock_operation!(
+        matching_configuration_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::MatchingConfiguration = GET
+        "/api/proposal-protected-calls/{uuid}/matching-configuration/"
+        "proposal_protected_calls_matching_configuration_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        offerings_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::RequestedOffering > = GET
+        "/api/proposal-protected-calls/{uuid}/offerings/"
+        "proposal_protected_calls_offerings_list" 200u16
+    );
+    runtime::mock_operation!(
+        offerings_retrieve(uuid : & str = path_param "uuid", obj_uuid : & str =
+        path_param "obj_uuid") -> models::RequestedOffering = GET
+        "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/"
+        "proposal_protected_calls_offerings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        proposals_compliance_answers_list(uuid : & Uuid = path_param "uuid",
+        proposal_uuid : & str = path_param "proposal_uuid") -> runtime::Page <
+        models::ProposalProtectedCallsProposalsComplianceAnswersListResponse > = GET
+        "/api/proposal-protected-calls/{uuid}/proposals/{proposal_uuid}/compliance-answers/"
+        "proposal_protected_calls_proposals_compliance_answers_list" 200u16
+    );
+    runtime::mock_operation!(
+        proposed_assignments_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::ProposalProtectedCallsProposedAssignmentsListResponse > = GET
+        "/api/proposal-protected-calls/{uuid}/proposed-assignments/"
+        "proposal_protected_calls_proposed_assignments_list" 200u16
+    );
+    runtime::mock_operation!(
+        resource_templates_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::CallResourceTemplate > = GET
+        "/api/proposal-protected-calls/{uuid}/resource_templates/"
+        "proposal_protected_calls_resource_templates_list" 200u16
+    );
+    runtime::mock_operation!(
+        resource_templates_retrieve(uuid : & str = path_param "uuid", obj_uuid : & str =
+        path_param "obj_uuid") -> models::CallResourceTemplate = GET
+        "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/"
+        "proposal_protected_calls_resource_templates_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        reviewer_pool_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::ReviewerInvitation > = GET
+        "/api/proposal-protected-calls/{uuid}/reviewer-pool/"
+        "proposal_protected_calls_reviewer_pool_list" 200u16
+    );
+    runtime::mock_operation!(
+        rounds_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::ProtectedRound > = GET "/api/proposal-protected-calls/{uuid}/rounds/"
+        "proposal_protected_calls_rounds_list" 200u16
+    );
+    runtime::mock_operation!(
+        rounds_retrieve(uuid : & str = path_param "uuid", obj_uuid : & str = path_param
+        "obj_uuid") -> models::ProtectedRound = GET
+        "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/"
+        "proposal_protected_calls_rounds_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        suggestions_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::ProposalProtectedCallsSuggestionsListResponse > = GET
+        "/api/proposal-protected-calls/{uuid}/suggestions/"
+        "proposal_protected_calls_suggestions_list" 200u16
+    );
+    runtime::mock_operation!(
+        workflow_steps_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::CallWorkflowStep > = GET
+        "/api/proposal-protected-calls/{uuid}/workflow_steps/"
+        "proposal_protected_calls_workflow_steps_list" 200u16
+    );
+    runtime::mock_operation!(
+        workflow_steps_retrieve(uuid : & str = path_param "uuid", obj_uuid : & str =
+        path_param "obj_uuid") -> models::CallWorkflowStep = GET
+        "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/"
+        "proposal_protected_calls_workflow_steps_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        activate(uuid : & Uuid = path_param "uuid") -> models::Message = POST
+        "/api/proposal-protected-calls/{uuid}/activate/"
+        "proposal_protected_calls_activate" 200u16
+    );
+    runtime::mock_operation!(
+        archive(uuid : & Uuid = path_param "uuid") -> models::Message = POST
+        "/api/proposal-protected-calls/{uuid}/archive/"
+        "proposal_protected_calls_archive" 200u16
+    );
+    runtime::mock_operation!(
+        attach_documents(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-protected-calls/{uuid}/attach_documents/"
+        "proposal_protected_calls_attach_documents" 200u16
+    );
+    runtime::mock_operation!(
+        compute_affinities(uuid : & Uuid = path_param "uuid") ->
+        models::ProposalProtectedCallsComputeAffinitiesResponse = POST
+        "/api/proposal-protected-calls/{uuid}/compute-affinities/"
+        "proposal_protected_calls_compute_affinities" 200u16
+    );
+    runtime::mock_operation!(
+        detach_documents(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-protected-calls/{uuid}/detach_documents/"
+        "proposal_protected_calls_detach_documents" 200u16
+    );
+    runtime::mock_operation!(
+        detect_conflicts(uuid : & Uuid = path_param "uuid") ->
+        models::TriggerCoiDetection = POST
+        "/api/proposal-protected-calls/{uuid}/detect-conflicts/"
+        "proposal_protected_calls_detect_conflicts" 200u16
+    );
+    runtime::mock_operation!(
+        duplicate(uuid : & Uuid = path_param "uuid") -> models::ProtectedCall = POST
+        "/api/proposal-protected-calls/{uuid}/duplicate/"
+        "proposal_protected_calls_duplicate" 201u16
+    );
+    runtime::mock_operation!(
+        generate_assignments(uuid : & Uuid = path_param "uuid") ->
+        models::GenerateAssignments = POST
+        "/api/proposal-protected-calls/{uuid}/generate-assignments/"
+        "proposal_protected_calls_generate_assignments" 200u16
+    );
+    runtime::mock_operation!(
+        generate_suggestions(uuid : & Uuid = path_param "uuid") ->
+        models::GenerateSuggestionsRequest = POST
+        "/api/proposal-protected-calls/{uuid}/generate-suggestions/"
+        "proposal_protected_calls_generate_suggestions" 200u16
+    );
+    runtime::mock_operation!(
+        invite_by_email(uuid : & Uuid = path_param "uuid") -> models::ReviewerInvitation
+        = POST "/api/proposal-protected-calls/{uuid}/invite-by-email/"
+        "proposal_protected_calls_invite_by_email" 200u16
+    );
+    runtime::mock_operation!(
+        invite_reviewers(uuid : & Uuid = path_param "uuid") -> Vec < Lenient <
+        models::ReviewerInvitation > > = POST
+        "/api/proposal-protected-calls/{uuid}/reviewer-pool/"
+        "proposal_protected_calls_invite_reviewers" 200u16
+    );
+    runtime::mock_operation!(
+        offerings_set(uuid : & Uuid = path_param "uuid") -> models::RequestedOffering =
+        POST "/api/proposal-protected-calls/{uuid}/offerings/"
+        "proposal_protected_calls_offerings_set" 200u16
+    );
+    runtime::mock_operation!(
+        resource_templates_set(uuid : & Uuid = path_param "uuid") ->
+        models::CallResourceTemplate = POST
+        "/api/proposal-protected-calls/{uuid}/resource_templates/"
+        "proposal_protected_calls_resource_templates_set" 200u16
+    );
+    runtime::mock_operation!(
+        review_proposal_compliance(uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/proposal-protected-calls/{uuid}/review_proposal_compliance/"
+        "proposal_protected_calls_review_proposal_compliance" 200u16
+    );
+    runtime::mock_operation!(
+        rounds_bulk_set(uuid : & Uuid = path_param "uuid") -> Vec < Lenient <
+        models::ProtectedRound > > = POST
+        "/api/proposal-protected-calls/{uuid}/rounds-bulk-set/"
+        "proposal_protected_calls_rounds_bulk_set" 201u16
+    );
+    runtime::mock_operation!(
+        rounds_close(uuid : & str = path_param "uuid", obj_uuid : & str = path_param
+        "obj_uuid") -> runtime::Accepted = POST
+        "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/close/"
+        "proposal_protected_calls_rounds_close" 200u16
+    );
+    runtime::mock_operation!(
+        rounds_set(uuid : & Uuid = path_param "uuid") -> models::ProtectedRound = POST
+        "/api/proposal-protected-calls/{uuid}/rounds/"
+        "proposal_protected_calls_rounds_set" 200u16
+    );
+    runtime::mock_operation!(
+        send_all_assignments(uuid : & Uuid = path_param "uuid") ->
+        models::SendAllAssignmentBatches = POST
+        "/api/proposal-protected-calls/{uuid}/send-all-assignments/"
+        "proposal_protected_calls_send_all_assignments" 200u16
+    );
+    runtime::mock_operation!(
+        send_invitations(uuid : & Uuid = path_param "uuid") ->
+        models::ProposalProtectedCallsSendInvitationsResponse = POST
+        "/api/proposal-protected-calls/{uuid}/send-invitations/"
+        "proposal_protected_calls_send_invitations" 200u16
+    );
+    runtime::mock_operation!(
+        workflow_steps_set(uuid : & Uuid = path_param "uuid") -> models::CallWorkflowStep
+        = POST "/api/proposal-protected-calls/{uuid}/workflow_steps/"
+        "proposal_protected_calls_workflow_steps_set" 200u16
+    );
+    runtime::mock_operation!(
+        offerings_update(uuid : & str = path_param "uuid", obj_uuid : & str = path_param
+        "obj_uuid") -> models::RequestedOffering = PUT
+        "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/"
+        "proposal_protected_calls_offerings_update" 200u16
+    );
+    runtime::mock_operation!(
+        resource_templates_update(uuid : & str = path_param "uuid", obj_uuid : & str =
+        path_param "obj_uuid") -> models::CallResourceTemplate = PUT
+        "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/"
+        "proposal_protected_calls_resource_templates_update" 200u16
+    );
+    runtime::mock_operation!(
+        rounds_update(uuid : & str = path_param "uuid", obj_uuid : & str = path_param
+        "obj_uuid") -> models::ProtectedRound = PUT
+        "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/"
+        "proposal_protected_calls_rounds_update" 200u16
+    );
+    runtime::mock_operation!(
+        workflow_steps_update(uuid : & str = path_param "uuid", obj_uuid : & str =
+        path_param "obj_uuid") -> models::CallWorkflowStep = PUT
+        "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/"
+        "proposal_protected_calls_workflow_steps_update" 200u16
+    );
+    runtime::mock_operation!(
+        coi_configuration_partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::CallCoiConfiguration = PATCH
+        "/api/proposal-protected-calls/{uuid}/coi-configuration/"
+        "proposal_protected_calls_coi_configuration_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        matching_configuration_partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::MatchingConfiguration = PATCH
+        "/api/proposal-protected-calls/{uuid}/matching-configuration/"
+        "proposal_protected_calls_matching_configuration_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        offerings_partial_update(uuid : & str = path_param "uuid", obj_uuid : & str =
+        path_param "obj_uuid") -> models::RequestedOffering = PATCH
+        "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/"
+        "proposal_protected_calls_offerings_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        resource_templates_partial_update(uuid : & str = path_param "uuid", obj_uuid : &
+        str = path_param "obj_uuid") -> models::CallResourceTemplate = PATCH
+        "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/"
+        "proposal_protected_calls_resource_templates_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        rounds_partial_update(uuid : & str = path_param "uuid", obj_uuid : & str =
+        path_param "obj_uuid") -> models::ProtectedRound = PATCH
+        "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/"
+        "proposal_protected_calls_rounds_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        workflow_steps_partial_update(uuid : & str = path_param "uuid", obj_uuid : & str
+        = path_param "obj_uuid") -> models::CallWorkflowStep = PATCH
+        "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/"
+        "proposal_protected_calls_workflow_steps_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        offerings_destroy(uuid : & str = path_param "uuid", obj_uuid : & str = path_param
+        "obj_uuid") -> models::RequestedOffering = DELETE
+        "/api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/"
+        "proposal_protected_calls_offerings_destroy" 200u16
+    );
+    runtime::mock_operation!(
+        resource_templates_destroy(uuid : & str = path_param "uuid", obj_uuid : & str =
+        path_param "obj_uuid") -> models::CallResourceTemplate = DELETE
+        "/api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/"
+        "proposal_protected_calls_resource_templates_destroy" 200u16
+    );
+    runtime::mock_operation!(
+        rounds_destroy(uuid : & str = path_param "uuid", obj_uuid : & str = path_param
+        "obj_uuid") -> models::ProtectedRound = DELETE
+        "/api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/"
+        "proposal_protected_calls_rounds_destroy" 200u16
+    );
+    runtime::mock_operation!(
+        workflow_steps_destroy(uuid : & str = path_param "uuid", obj_uuid : & str =
+        path_param "obj_uuid") -> models::CallWorkflowStep = DELETE
+        "/api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/"
+        "proposal_protected_calls_workflow_steps_destroy" 200u16
+    );
 }

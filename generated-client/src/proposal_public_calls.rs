@@ -372,50 +372,18 @@ pub struct ProposalPublicCallsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProposalPublicCallsMock<'a> {
-    /// Expects `GET /api/proposal-public-calls/` (operation `proposal_public_calls_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::PublicCall>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/proposal-public-calls/",
-            "proposal_public_calls_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/proposal-public-calls/{uuid}/` (operation `proposal_public_calls_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PublicCall> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-public-calls/{uuid}/",
-                "proposal_public_calls_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/proposal-public-calls/{uuid}/check_eligibility/` (operation `proposal_public_calls_check_eligibility_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn check_eligibility_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalPublicCallsCheckEligibilityRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-public-calls/{uuid}/check_eligibility/",
-                "proposal_public_calls_check_eligibility_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::PublicCall > = GET
+        "/api/proposal-public-calls/" "proposal_public_calls_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::PublicCall = GET
+        "/api/proposal-public-calls/{uuid}/" "proposal_public_calls_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        check_eligibility_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ProposalPublicCallsCheckEligibilityRetrieveResponse = GET
+        "/api/proposal-public-calls/{uuid}/check_eligibility/"
+        "proposal_public_calls_check_eligibility_retrieve" 200u16
+    );
 }

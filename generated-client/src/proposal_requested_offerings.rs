@@ -374,65 +374,23 @@ pub struct ProposalRequestedOfferingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProposalRequestedOfferingsMock<'a> {
-    /// Expects `GET /api/proposal-requested-offerings/` (operation `proposal_requested_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProposalRequestedOffering>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/proposal-requested-offerings/",
-            "proposal_requested_offerings_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/proposal-requested-offerings/{uuid}/` (operation `proposal_requested_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalRequestedOffering> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-requested-offerings/{uuid}/",
-                "proposal_requested_offerings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-requested-offerings/{uuid}/accept/` (operation `proposal_requested_offerings_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn accept(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-requested-offerings/{uuid}/accept/",
-                "proposal_requested_offerings_accept",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-requested-offerings/{uuid}/cancel/` (operation `proposal_requested_offerings_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-requested-offerings/{uuid}/cancel/",
-                "proposal_requested_offerings_cancel",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProposalRequestedOffering > = GET
+        "/api/proposal-requested-offerings/" "proposal_requested_offerings_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProposalRequestedOffering
+        = GET "/api/proposal-requested-offerings/{uuid}/"
+        "proposal_requested_offerings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        accept(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-requested-offerings/{uuid}/accept/"
+        "proposal_requested_offerings_accept" 200u16
+    );
+    runtime::mock_operation!(
+        cancel(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-requested-offerings/{uuid}/cancel/"
+        "proposal_requested_offerings_cancel" 200u16
+    );
 }

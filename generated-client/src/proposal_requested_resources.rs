@@ -266,35 +266,13 @@ pub struct ProposalRequestedResourcesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProposalRequestedResourcesMock<'a> {
-    /// Expects `GET /api/proposal-requested-resources/` (operation `proposal_requested_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProposalRequestedResource>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/proposal-requested-resources/",
-            "proposal_requested_resources_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/proposal-requested-resources/{uuid}/` (operation `proposal_requested_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalRequestedResource> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-requested-resources/{uuid}/",
-                "proposal_requested_resources_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProposalRequestedResource > = GET
+        "/api/proposal-requested-resources/" "proposal_requested_resources_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProposalRequestedResource
+        = GET "/api/proposal-requested-resources/{uuid}/"
+        "proposal_requested_resources_retrieve" 200u16
+    );
 }

@@ -582,120 +582,36 @@ pub struct ProposalReviewsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProposalReviewsMock<'a> {
-    /// Expects `GET /api/proposal-reviews/` (operation `proposal_reviews_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProposalReview>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/proposal-reviews/",
-            "proposal_reviews_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/proposal-reviews/{uuid}/` (operation `proposal_reviews_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalReview> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/proposal-reviews/{uuid}/",
-                "proposal_reviews_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-reviews/` (operation `proposal_reviews_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalReview> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/proposal-reviews/",
-            "proposal_reviews_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/proposal-reviews/{uuid}/` (operation `proposal_reviews_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalReview> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/proposal-reviews/{uuid}/",
-                "proposal_reviews_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/proposal-reviews/{uuid}/` (operation `proposal_reviews_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalReview> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/proposal-reviews/{uuid}/",
-                "proposal_reviews_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/proposal-reviews/{uuid}/` (operation `proposal_reviews_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/proposal-reviews/{uuid}/",
-                "proposal_reviews_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-reviews/{uuid}/reject/` (operation `proposal_reviews_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-reviews/{uuid}/reject/",
-                "proposal_reviews_reject",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/proposal-reviews/{uuid}/submit/` (operation `proposal_reviews_submit`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn submit(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/proposal-reviews/{uuid}/submit/",
-                "proposal_reviews_submit",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProposalReview > = GET "/api/proposal-reviews/"
+        "proposal_reviews_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ProposalReview = GET
+        "/api/proposal-reviews/{uuid}/" "proposal_reviews_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ProposalReview = POST "/api/proposal-reviews/"
+        "proposal_reviews_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ProposalReview = PUT
+        "/api/proposal-reviews/{uuid}/" "proposal_reviews_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ProposalReview =
+        PATCH "/api/proposal-reviews/{uuid}/" "proposal_reviews_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/proposal-reviews/{uuid}/" "proposal_reviews_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        reject(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-reviews/{uuid}/reject/" "proposal_reviews_reject" 200u16
+    );
+    runtime::mock_operation!(
+        submit(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/proposal-reviews/{uuid}/submit/" "proposal_reviews_submit" 200u16
+    );
 }

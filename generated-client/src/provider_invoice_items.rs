@@ -249,35 +249,12 @@ pub struct ProviderInvoiceItemsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ProviderInvoiceItemsMock<'a> {
-    /// Expects `GET /api/provider-invoice-items/` (operation `provider_invoice_items_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ProviderInvoiceItem>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/provider-invoice-items/",
-            "provider_invoice_items_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/provider-invoice-items/{id}/` (operation `provider_invoice_items_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderInvoiceItem> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/provider-invoice-items/{id}/",
-                "provider_invoice_items_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ProviderInvoiceItem > = GET
+        "/api/provider-invoice-items/" "provider_invoice_items_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::ProviderInvoiceItem = GET
+        "/api/provider-invoice-items/{id}/" "provider_invoice_items_retrieve" 200u16
+    );
 }

@@ -286,35 +286,15 @@ pub struct PublicMaintenanceAnnouncementsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> PublicMaintenanceAnnouncementsMock<'a> {
-    /// Expects `GET /api/public-maintenance-announcements/` (operation `public_maintenance_announcements_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::PublicMaintenanceAnnouncement>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/public-maintenance-announcements/",
-            "public_maintenance_announcements_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/public-maintenance-announcements/{uuid}/` (operation `public_maintenance_announcements_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::PublicMaintenanceAnnouncement> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/public-maintenance-announcements/{uuid}/",
-                "public_maintenance_announcements_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::PublicMaintenanceAnnouncement > = GET
+        "/api/public-maintenance-announcements/" "public_maintenance_announcements_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::PublicMaintenanceAnnouncement = GET
+        "/api/public-maintenance-announcements/{uuid}/"
+        "public_maintenance_announcements_retrieve" 200u16
+    );
 }

@@ -70,17 +70,8 @@ pub struct QueryMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> QueryMock<'a> {
-    /// Expects `POST /api/query/` (operation `query`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn query(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/query/",
-            "query",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        query() -> Vec < Lenient < serde_json::Value > > = POST "/api/query/" "query"
+        200u16
+    );
 }

@@ -79,17 +79,8 @@ pub struct RabbitmqOverviewMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RabbitmqOverviewMock<'a> {
-    /// Expects `GET /api/rabbitmq-overview/` (operation `rabbitmq_overview_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RabbitmqOverviewRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rabbitmq-overview/",
-            "rabbitmq_overview_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> models::RabbitmqOverviewRetrieveResponse = GET
+        "/api/rabbitmq-overview/" "rabbitmq_overview_retrieve" 200u16
+    );
 }

@@ -145,30 +145,12 @@ pub struct RabbitmqStatsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RabbitmqStatsMock<'a> {
-    /// Expects `GET /api/rabbitmq-stats/` (operation `rabbitmq_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RabbitmqStatsRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rabbitmq-stats/",
-            "rabbitmq_stats_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/rabbitmq-stats/` (operation `rabbitmq_stats`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn rabbitmq_stats(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RmqPurgeRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/rabbitmq-stats/",
-            "rabbitmq_stats",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> models::RabbitmqStatsRetrieveResponse = GET "/api/rabbitmq-stats/"
+        "rabbitmq_stats_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        rabbitmq_stats() -> models::RmqPurgeRequest = POST "/api/rabbitmq-stats/"
+        "rabbitmq_stats" 200u16
+    );
 }

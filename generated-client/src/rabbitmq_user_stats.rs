@@ -138,20 +138,8 @@ pub struct RabbitmqUserStatsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RabbitmqUserStatsMock<'a> {
-    /// Expects `GET /api/rabbitmq-user-stats/` (operation `rabbitmq_user_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::RabbitmqUserStatsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rabbitmq-user-stats/",
-            "rabbitmq_user_stats_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RabbitmqUserStatsListResponse > = GET
+        "/api/rabbitmq-user-stats/" "rabbitmq_user_stats_list" 200u16
+    );
 }

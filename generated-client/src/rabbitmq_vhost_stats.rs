@@ -68,20 +68,8 @@ pub struct RabbitmqVhostStatsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RabbitmqVhostStatsMock<'a> {
-    /// Expects `GET /api/rabbitmq-vhost-stats/` (operation `rabbitmq_vhost_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::RabbitmqVhostStatsListResponse>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rabbitmq-vhost-stats/",
-            "rabbitmq_vhost_stats_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> Vec < Lenient < models::RabbitmqVhostStatsListResponse > > = GET
+        "/api/rabbitmq-vhost-stats/" "rabbitmq_vhost_stats_list" 200u16
+    );
 }

@@ -420,105 +420,32 @@ pub struct RancherCatalogsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherCatalogsMock<'a> {
-    /// Expects `GET /api/rancher-catalogs/` (operation `rancher_catalogs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherCatalog>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-catalogs/",
-            "rancher_catalogs_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-catalogs/{uuid}/` (operation `rancher_catalogs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherCatalog> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-catalogs/{uuid}/",
-                "rancher_catalogs_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-catalogs/` (operation `rancher_catalogs_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherCatalogCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/rancher-catalogs/",
-            "rancher_catalogs_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/rancher-catalogs/{uuid}/` (operation `rancher_catalogs_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherCatalog> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/rancher-catalogs/{uuid}/",
-                "rancher_catalogs_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/rancher-catalogs/{uuid}/` (operation `rancher_catalogs_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherCatalog> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/rancher-catalogs/{uuid}/",
-                "rancher_catalogs_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/rancher-catalogs/{uuid}/` (operation `rancher_catalogs_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/rancher-catalogs/{uuid}/",
-                "rancher_catalogs_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-catalogs/{uuid}/refresh/` (operation `rancher_catalogs_refresh`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn refresh(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-catalogs/{uuid}/refresh/",
-                "rancher_catalogs_refresh",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherCatalog > = GET "/api/rancher-catalogs/"
+        "rancher_catalogs_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherCatalog = GET
+        "/api/rancher-catalogs/{uuid}/" "rancher_catalogs_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::RancherCatalogCreate = POST "/api/rancher-catalogs/"
+        "rancher_catalogs_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::RancherCatalog = PUT
+        "/api/rancher-catalogs/{uuid}/" "rancher_catalogs_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::RancherCatalog =
+        PATCH "/api/rancher-catalogs/{uuid}/" "rancher_catalogs_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/rancher-catalogs/{uuid}/" "rancher_catalogs_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        refresh(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/rancher-catalogs/{uuid}/refresh/" "rancher_catalogs_refresh" 200u16
+    );
 }

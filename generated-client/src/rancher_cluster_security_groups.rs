@@ -326,65 +326,24 @@ pub struct RancherClusterSecurityGroupsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherClusterSecurityGroupsMock<'a> {
-    /// Expects `GET /api/rancher-cluster-security-groups/` (operation `rancher_cluster_security_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ClusterSecurityGroup>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-cluster-security-groups/",
-            "rancher_cluster_security_groups_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-cluster-security-groups/{uuid}/` (operation `rancher_cluster_security_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ClusterSecurityGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-cluster-security-groups/{uuid}/",
-                "rancher_cluster_security_groups_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/rancher-cluster-security-groups/{uuid}/` (operation `rancher_cluster_security_groups_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ClusterSecurityGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/rancher-cluster-security-groups/{uuid}/",
-                "rancher_cluster_security_groups_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/rancher-cluster-security-groups/{uuid}/` (operation `rancher_cluster_security_groups_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ClusterSecurityGroup> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/rancher-cluster-security-groups/{uuid}/",
-                "rancher_cluster_security_groups_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ClusterSecurityGroup > = GET
+        "/api/rancher-cluster-security-groups/" "rancher_cluster_security_groups_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ClusterSecurityGroup = GET
+        "/api/rancher-cluster-security-groups/{uuid}/"
+        "rancher_cluster_security_groups_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ClusterSecurityGroup = PUT
+        "/api/rancher-cluster-security-groups/{uuid}/"
+        "rancher_cluster_security_groups_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ClusterSecurityGroup
+        = PATCH "/api/rancher-cluster-security-groups/{uuid}/"
+        "rancher_cluster_security_groups_partial_update" 200u16
+    );
 }

@@ -178,35 +178,13 @@ pub struct RancherClusterTemplatesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherClusterTemplatesMock<'a> {
-    /// Expects `GET /api/rancher-cluster-templates/` (operation `rancher_cluster_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::RancherClusterTemplate>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-cluster-templates/",
-            "rancher_cluster_templates_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-cluster-templates/{uuid}/` (operation `rancher_cluster_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherClusterTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-cluster-templates/{uuid}/",
-                "rancher_cluster_templates_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherClusterTemplate > = GET
+        "/api/rancher-cluster-templates/" "rancher_cluster_templates_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherClusterTemplate =
+        GET "/api/rancher-cluster-templates/{uuid}/" "rancher_cluster_templates_retrieve"
+        200u16
+    );
 }

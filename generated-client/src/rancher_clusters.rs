@@ -833,155 +833,46 @@ pub struct RancherClustersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherClustersMock<'a> {
-    /// Expects `GET /api/rancher-clusters/` (operation `rancher_clusters_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherCluster>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-clusters/",
-            "rancher_clusters_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-clusters/{uuid}/` (operation `rancher_clusters_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherCluster> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-clusters/{uuid}/",
-                "rancher_clusters_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-clusters/{uuid}/create_management_security_group/` (operation `rancher_clusters_create_management_security_group`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_management_security_group(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::RancherClustersCreateManagementSecurityGroupResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-clusters/{uuid}/create_management_security_group/",
-                "rancher_clusters_create_management_security_group",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-clusters/{uuid}/pull/` (operation `rancher_clusters_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-clusters/{uuid}/pull/",
-                "rancher_clusters_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-clusters/{uuid}/unlink/` (operation `rancher_clusters_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-clusters/{uuid}/unlink/",
-                "rancher_clusters_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/rancher-clusters/{uuid}/` (operation `rancher_clusters_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherCluster> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/rancher-clusters/{uuid}/",
-                "rancher_clusters_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/rancher-clusters/{uuid}/` (operation `rancher_clusters_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherCluster> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/rancher-clusters/{uuid}/",
-                "rancher_clusters_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-clusters/{uuid}/import_yaml/` (operation `rancher_clusters_import_yaml`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn import_yaml(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-clusters/{uuid}/import_yaml/",
-                "rancher_clusters_import_yaml",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-clusters/{uuid}/set_erred/` (operation `rancher_clusters_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-clusters/{uuid}/set_erred/",
-                "rancher_clusters_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-clusters/{uuid}/set_ok/` (operation `rancher_clusters_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-clusters/{uuid}/set_ok/",
-                "rancher_clusters_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherCluster > = GET "/api/rancher-clusters/"
+        "rancher_clusters_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherCluster = GET
+        "/api/rancher-clusters/{uuid}/" "rancher_clusters_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create_management_security_group(uuid : & Uuid = path_param "uuid") ->
+        models::RancherClustersCreateManagementSecurityGroupResponse = POST
+        "/api/rancher-clusters/{uuid}/create_management_security_group/"
+        "rancher_clusters_create_management_security_group" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-clusters/{uuid}/pull/" "rancher_clusters_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/rancher-clusters/{uuid}/unlink/" "rancher_clusters_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::RancherCluster = PUT
+        "/api/rancher-clusters/{uuid}/" "rancher_clusters_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::RancherCluster =
+        PATCH "/api/rancher-clusters/{uuid}/" "rancher_clusters_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        import_yaml(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/rancher-clusters/{uuid}/import_yaml/" "rancher_clusters_import_yaml" 200u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-clusters/{uuid}/set_erred/" "rancher_clusters_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-clusters/{uuid}/set_ok/" "rancher_clusters_set_ok" 200u16
+    );
 }

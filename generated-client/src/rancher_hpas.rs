@@ -735,178 +735,52 @@ pub struct RancherHpasMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherHpasMock<'a> {
-    /// Expects `GET /api/rancher-hpas/` (operation `rancher_hpas_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherHpa>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-hpas/",
-            "rancher_hpas_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-hpas/{uuid}/` (operation `rancher_hpas_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherHpa> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-hpas/{uuid}/",
-                "rancher_hpas_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-hpas/` (operation `rancher_hpas_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::RancherHpa> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/rancher-hpas/",
-            "rancher_hpas_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/rancher-hpas/{uuid}/pull/` (operation `rancher_hpas_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-hpas/{uuid}/pull/",
-                "rancher_hpas_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-hpas/{uuid}/unlink/` (operation `rancher_hpas_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-hpas/{uuid}/unlink/",
-                "rancher_hpas_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/rancher-hpas/{uuid}/` (operation `rancher_hpas_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherHpa> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/rancher-hpas/{uuid}/",
-                "rancher_hpas_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/rancher-hpas/{uuid}/` (operation `rancher_hpas_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherHpa> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/rancher-hpas/{uuid}/",
-                "rancher_hpas_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/rancher-hpas/{uuid}/` (operation `rancher_hpas_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/rancher-hpas/{uuid}/",
-                "rancher_hpas_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/rancher-hpas/{uuid}/yaml/` (operation `rancher_hpas_yaml_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn yaml_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-hpas/{uuid}/yaml/",
-                "rancher_hpas_yaml_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-hpas/{uuid}/set_erred/` (operation `rancher_hpas_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-hpas/{uuid}/set_erred/",
-                "rancher_hpas_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-hpas/{uuid}/set_ok/` (operation `rancher_hpas_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-hpas/{uuid}/set_ok/",
-                "rancher_hpas_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/rancher-hpas/{uuid}/yaml/` (operation `rancher_hpas_yaml_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn yaml_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/rancher-hpas/{uuid}/yaml/",
-                "rancher_hpas_yaml_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherHpa > = GET "/api/rancher-hpas/"
+        "rancher_hpas_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherHpa = GET
+        "/api/rancher-hpas/{uuid}/" "rancher_hpas_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::RancherHpa = POST "/api/rancher-hpas/" "rancher_hpas_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-hpas/{uuid}/pull/" "rancher_hpas_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/rancher-hpas/{uuid}/unlink/" "rancher_hpas_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::RancherHpa = PUT
+        "/api/rancher-hpas/{uuid}/" "rancher_hpas_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::RancherHpa = PATCH
+        "/api/rancher-hpas/{uuid}/" "rancher_hpas_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/rancher-hpas/{uuid}/" "rancher_hpas_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        yaml_retrieve(uuid : & Uuid = path_param "uuid") -> models::Detail = GET
+        "/api/rancher-hpas/{uuid}/yaml/" "rancher_hpas_yaml_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-hpas/{uuid}/set_erred/" "rancher_hpas_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-hpas/{uuid}/set_ok/" "rancher_hpas_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        yaml_update(uuid : & Uuid = path_param "uuid") -> models::Detail = PUT
+        "/api/rancher-hpas/{uuid}/yaml/" "rancher_hpas_yaml_update" 200u16
+    );
 }

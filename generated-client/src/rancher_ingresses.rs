@@ -943,180 +943,52 @@ pub struct RancherIngressesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherIngressesMock<'a> {
-    /// Expects `GET /api/rancher-ingresses/` (operation `rancher_ingresses_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherIngress>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-ingresses/",
-            "rancher_ingresses_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-ingresses/{uuid}/` (operation `rancher_ingresses_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherIngress> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-ingresses/{uuid}/",
-                "rancher_ingresses_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-ingresses/` (operation `rancher_ingresses_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherIngress> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/rancher-ingresses/",
-            "rancher_ingresses_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/rancher-ingresses/{uuid}/pull/` (operation `rancher_ingresses_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-ingresses/{uuid}/pull/",
-                "rancher_ingresses_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-ingresses/{uuid}/unlink/` (operation `rancher_ingresses_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-ingresses/{uuid}/unlink/",
-                "rancher_ingresses_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/rancher-ingresses/{uuid}/` (operation `rancher_ingresses_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherIngress> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/rancher-ingresses/{uuid}/",
-                "rancher_ingresses_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/rancher-ingresses/{uuid}/` (operation `rancher_ingresses_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherIngress> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/rancher-ingresses/{uuid}/",
-                "rancher_ingresses_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/rancher-ingresses/{uuid}/` (operation `rancher_ingresses_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/rancher-ingresses/{uuid}/",
-                "rancher_ingresses_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/rancher-ingresses/{uuid}/yaml/` (operation `rancher_ingresses_yaml_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn yaml_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-ingresses/{uuid}/yaml/",
-                "rancher_ingresses_yaml_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-ingresses/{uuid}/set_erred/` (operation `rancher_ingresses_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-ingresses/{uuid}/set_erred/",
-                "rancher_ingresses_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-ingresses/{uuid}/set_ok/` (operation `rancher_ingresses_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-ingresses/{uuid}/set_ok/",
-                "rancher_ingresses_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/rancher-ingresses/{uuid}/yaml/` (operation `rancher_ingresses_yaml_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn yaml_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/rancher-ingresses/{uuid}/yaml/",
-                "rancher_ingresses_yaml_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherIngress > = GET
+        "/api/rancher-ingresses/" "rancher_ingresses_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherIngress = GET
+        "/api/rancher-ingresses/{uuid}/" "rancher_ingresses_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::RancherIngress = POST "/api/rancher-ingresses/"
+        "rancher_ingresses_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-ingresses/{uuid}/pull/" "rancher_ingresses_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/rancher-ingresses/{uuid}/unlink/" "rancher_ingresses_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::RancherIngress = PUT
+        "/api/rancher-ingresses/{uuid}/" "rancher_ingresses_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::RancherIngress =
+        PATCH "/api/rancher-ingresses/{uuid}/" "rancher_ingresses_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/rancher-ingresses/{uuid}/" "rancher_ingresses_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        yaml_retrieve(uuid : & Uuid = path_param "uuid") -> models::Detail = GET
+        "/api/rancher-ingresses/{uuid}/yaml/" "rancher_ingresses_yaml_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-ingresses/{uuid}/set_erred/" "rancher_ingresses_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-ingresses/{uuid}/set_ok/" "rancher_ingresses_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        yaml_update(uuid : & Uuid = path_param "uuid") -> models::Detail = PUT
+        "/api/rancher-ingresses/{uuid}/yaml/" "rancher_ingresses_yaml_update" 200u16
+    );
 }

@@ -253,32 +253,12 @@ pub struct RancherNamespacesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherNamespacesMock<'a> {
-    /// Expects `GET /api/rancher-namespaces/` (operation `rancher_namespaces_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherNamespace>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-namespaces/",
-            "rancher_namespaces_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-namespaces/{uuid}/` (operation `rancher_namespaces_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherNamespace> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-namespaces/{uuid}/",
-                "rancher_namespaces_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherNamespace > = GET
+        "/api/rancher-namespaces/" "rancher_namespaces_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherNamespace = GET
+        "/api/rancher-namespaces/{uuid}/" "rancher_namespaces_retrieve" 200u16
+    );
 }

@@ -688,180 +688,54 @@ pub struct RancherNodesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherNodesMock<'a> {
-    /// Expects `GET /api/rancher-nodes/` (operation `rancher_nodes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherNode>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-nodes/",
-            "rancher_nodes_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-nodes/{uuid}/` (operation `rancher_nodes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherNode> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-nodes/{uuid}/",
-                "rancher_nodes_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-nodes/` (operation `rancher_nodes_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherCreateNode> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/rancher-nodes/",
-            "rancher_nodes_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/rancher-nodes/{uuid}/pull/` (operation `rancher_nodes_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-nodes/{uuid}/pull/",
-                "rancher_nodes_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-nodes/{uuid}/unlink/` (operation `rancher_nodes_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-nodes/{uuid}/unlink/",
-                "rancher_nodes_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-nodes/{uuid}/unlink_openstack/` (operation `rancher_nodes_unlink_openstack`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink_openstack(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-nodes/{uuid}/unlink_openstack/",
-                "rancher_nodes_unlink_openstack",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/rancher-nodes/{uuid}/` (operation `rancher_nodes_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/rancher-nodes/{uuid}/",
-                "rancher_nodes_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/rancher-nodes/{uuid}/console_log/` (operation `rancher_nodes_console_log_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn console_log_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-nodes/{uuid}/console_log/",
-                "rancher_nodes_console_log_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/rancher-nodes/{uuid}/console/` (operation `rancher_nodes_console_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn console_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Url> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-nodes/{uuid}/console/",
-                "rancher_nodes_console_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-nodes/{uuid}/link_openstack/` (operation `rancher_nodes_link_openstack`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn link_openstack(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-nodes/{uuid}/link_openstack/",
-                "rancher_nodes_link_openstack",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-nodes/{uuid}/set_erred/` (operation `rancher_nodes_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-nodes/{uuid}/set_erred/",
-                "rancher_nodes_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-nodes/{uuid}/set_ok/` (operation `rancher_nodes_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-nodes/{uuid}/set_ok/",
-                "rancher_nodes_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherNode > = GET "/api/rancher-nodes/"
+        "rancher_nodes_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherNode = GET
+        "/api/rancher-nodes/{uuid}/" "rancher_nodes_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::RancherCreateNode = POST "/api/rancher-nodes/"
+        "rancher_nodes_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-nodes/{uuid}/pull/" "rancher_nodes_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/rancher-nodes/{uuid}/unlink/" "rancher_nodes_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        unlink_openstack(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/rancher-nodes/{uuid}/unlink_openstack/" "rancher_nodes_unlink_openstack"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/rancher-nodes/{uuid}/" "rancher_nodes_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        console_log_retrieve(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        GET "/api/rancher-nodes/{uuid}/console_log/" "rancher_nodes_console_log_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        console_retrieve(uuid : & Uuid = path_param "uuid") -> models::Url = GET
+        "/api/rancher-nodes/{uuid}/console/" "rancher_nodes_console_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        link_openstack(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/rancher-nodes/{uuid}/link_openstack/" "rancher_nodes_link_openstack" 200u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-nodes/{uuid}/set_erred/" "rancher_nodes_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-nodes/{uuid}/set_ok/" "rancher_nodes_set_ok" 200u16
+    );
 }

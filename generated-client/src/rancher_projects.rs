@@ -337,50 +337,17 @@ pub struct RancherProjectsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherProjectsMock<'a> {
-    /// Expects `GET /api/rancher-projects/` (operation `rancher_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherProject>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-projects/",
-            "rancher_projects_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-projects/{uuid}/` (operation `rancher_projects_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherProject> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-projects/{uuid}/",
-                "rancher_projects_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/rancher-projects/{uuid}/secrets/` (operation `rancher_projects_secrets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn secrets_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::RancherProjectsSecretsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-projects/{uuid}/secrets/",
-                "rancher_projects_secrets_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherProject > = GET "/api/rancher-projects/"
+        "rancher_projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherProject = GET
+        "/api/rancher-projects/{uuid}/" "rancher_projects_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        secrets_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::RancherProjectsSecretsListResponse > = GET
+        "/api/rancher-projects/{uuid}/secrets/" "rancher_projects_secrets_list" 200u16
+    );
 }

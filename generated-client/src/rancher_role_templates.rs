@@ -221,35 +221,12 @@ pub struct RancherRoleTemplatesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherRoleTemplatesMock<'a> {
-    /// Expects `GET /api/rancher-role-templates/` (operation `rancher_role_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::RancherRoleTemplate>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-role-templates/",
-            "rancher_role_templates_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-role-templates/{uuid}/` (operation `rancher_role_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherRoleTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-role-templates/{uuid}/",
-                "rancher_role_templates_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherRoleTemplate > = GET
+        "/api/rancher-role-templates/" "rancher_role_templates_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherRoleTemplate = GET
+        "/api/rancher-role-templates/{uuid}/" "rancher_role_templates_retrieve" 200u16
+    );
 }

@@ -943,180 +943,52 @@ pub struct RancherServicesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherServicesMock<'a> {
-    /// Expects `GET /api/rancher-services/` (operation `rancher_services_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherService>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-services/",
-            "rancher_services_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-services/{uuid}/` (operation `rancher_services_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherService> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-services/{uuid}/",
-                "rancher_services_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-services/` (operation `rancher_services_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherServiceCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/rancher-services/",
-            "rancher_services_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/rancher-services/{uuid}/pull/` (operation `rancher_services_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-services/{uuid}/pull/",
-                "rancher_services_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-services/{uuid}/unlink/` (operation `rancher_services_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-services/{uuid}/unlink/",
-                "rancher_services_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/rancher-services/{uuid}/` (operation `rancher_services_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherService> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/rancher-services/{uuid}/",
-                "rancher_services_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/rancher-services/{uuid}/` (operation `rancher_services_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherService> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/rancher-services/{uuid}/",
-                "rancher_services_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/rancher-services/{uuid}/` (operation `rancher_services_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/rancher-services/{uuid}/",
-                "rancher_services_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/rancher-services/{uuid}/yaml/` (operation `rancher_services_yaml_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn yaml_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-services/{uuid}/yaml/",
-                "rancher_services_yaml_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-services/{uuid}/set_erred/` (operation `rancher_services_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-services/{uuid}/set_erred/",
-                "rancher_services_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-services/{uuid}/set_ok/` (operation `rancher_services_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-services/{uuid}/set_ok/",
-                "rancher_services_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/rancher-services/{uuid}/yaml/` (operation `rancher_services_yaml_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn yaml_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/rancher-services/{uuid}/yaml/",
-                "rancher_services_yaml_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherService > = GET "/api/rancher-services/"
+        "rancher_services_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherService = GET
+        "/api/rancher-services/{uuid}/" "rancher_services_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::RancherServiceCreate = POST "/api/rancher-services/"
+        "rancher_services_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-services/{uuid}/pull/" "rancher_services_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/rancher-services/{uuid}/unlink/" "rancher_services_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::RancherService = PUT
+        "/api/rancher-services/{uuid}/" "rancher_services_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::RancherService =
+        PATCH "/api/rancher-services/{uuid}/" "rancher_services_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/rancher-services/{uuid}/" "rancher_services_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        yaml_retrieve(uuid : & Uuid = path_param "uuid") -> models::Detail = GET
+        "/api/rancher-services/{uuid}/yaml/" "rancher_services_yaml_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-services/{uuid}/set_erred/" "rancher_services_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/rancher-services/{uuid}/set_ok/" "rancher_services_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        yaml_update(uuid : & Uuid = path_param "uuid") -> models::Detail = PUT
+        "/api/rancher-services/{uuid}/yaml/" "rancher_services_yaml_update" 200u16
+    );
 }

@@ -83,24 +83,10 @@ pub struct RancherTemplateVersionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherTemplateVersionsMock<'a> {
-    /// Expects `GET /api/rancher-template-versions/{template_uuid}/{version}/` (operation `rancher_template_versions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        template_uuid: &str,
-        version: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::RancherTemplateVersionsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-template-versions/{template_uuid}/{version}/",
-                "rancher_template_versions_retrieve",
-                200u16,
-            )
-            .path_param("template_uuid", template_uuid)
-            .path_param("version", version)
-    }
+    runtime::mock_operation!(
+        retrieve(template_uuid : & str = path_param "template_uuid", version : & str =
+        path_param "version") -> models::RancherTemplateVersionsRetrieveResponse = GET
+        "/api/rancher-template-versions/{template_uuid}/{version}/"
+        "rancher_template_versions_retrieve" 200u16
+    );
 }

@@ -262,32 +262,12 @@ pub struct RancherTemplatesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherTemplatesMock<'a> {
-    /// Expects `GET /api/rancher-templates/` (operation `rancher_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherTemplate>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-templates/",
-            "rancher_templates_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-templates/{uuid}/` (operation `rancher_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-templates/{uuid}/",
-                "rancher_templates_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherTemplate > = GET
+        "/api/rancher-templates/" "rancher_templates_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherTemplate = GET
+        "/api/rancher-templates/{uuid}/" "rancher_templates_retrieve" 200u16
+    );
 }

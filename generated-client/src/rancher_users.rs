@@ -224,32 +224,12 @@ pub struct RancherUsersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherUsersMock<'a> {
-    /// Expects `GET /api/rancher-users/` (operation `rancher_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherUser>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-users/",
-            "rancher_users_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-users/{uuid}/` (operation `rancher_users_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherUser> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-users/{uuid}/",
-                "rancher_users_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherUser > = GET "/api/rancher-users/"
+        "rancher_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherUser = GET
+        "/api/rancher-users/{uuid}/" "rancher_users_retrieve" 200u16
+    );
 }

@@ -615,135 +615,40 @@ pub struct RancherWorkloadsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RancherWorkloadsMock<'a> {
-    /// Expects `GET /api/rancher-workloads/` (operation `rancher_workloads_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherWorkload>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/rancher-workloads/",
-            "rancher_workloads_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/rancher-workloads/{uuid}/` (operation `rancher_workloads_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherWorkload> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-workloads/{uuid}/",
-                "rancher_workloads_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-workloads/` (operation `rancher_workloads_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherWorkload> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/rancher-workloads/",
-            "rancher_workloads_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/rancher-workloads/{uuid}/` (operation `rancher_workloads_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherWorkload> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/rancher-workloads/{uuid}/",
-                "rancher_workloads_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/rancher-workloads/{uuid}/` (operation `rancher_workloads_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherWorkload> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/rancher-workloads/{uuid}/",
-                "rancher_workloads_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/rancher-workloads/{uuid}/` (operation `rancher_workloads_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/rancher-workloads/{uuid}/",
-                "rancher_workloads_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/rancher-workloads/{uuid}/yaml/` (operation `rancher_workloads_yaml_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn yaml_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/rancher-workloads/{uuid}/yaml/",
-                "rancher_workloads_yaml_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/rancher-workloads/{uuid}/redeploy/` (operation `rancher_workloads_redeploy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn redeploy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/rancher-workloads/{uuid}/redeploy/",
-                "rancher_workloads_redeploy",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/rancher-workloads/{uuid}/yaml/` (operation `rancher_workloads_yaml_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn yaml_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/rancher-workloads/{uuid}/yaml/",
-                "rancher_workloads_yaml_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RancherWorkload > = GET
+        "/api/rancher-workloads/" "rancher_workloads_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RancherWorkload = GET
+        "/api/rancher-workloads/{uuid}/" "rancher_workloads_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::RancherWorkload = POST "/api/rancher-workloads/"
+        "rancher_workloads_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::RancherWorkload = PUT
+        "/api/rancher-workloads/{uuid}/" "rancher_workloads_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::RancherWorkload =
+        PATCH "/api/rancher-workloads/{uuid}/" "rancher_workloads_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/rancher-workloads/{uuid}/" "rancher_workloads_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        yaml_retrieve(uuid : & Uuid = path_param "uuid") -> models::Detail = GET
+        "/api/rancher-workloads/{uuid}/yaml/" "rancher_workloads_yaml_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        redeploy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/rancher-workloads/{uuid}/redeploy/" "rancher_workloads_redeploy" 200u16
+    );
+    runtime::mock_operation!(
+        yaml_update(uuid : & Uuid = path_param "uuid") -> models::Detail = PUT
+        "/api/rancher-workloads/{uuid}/yaml/" "rancher_workloads_yaml_update" 200u16
+    );
 }

@@ -75,17 +75,8 @@ pub struct RemoteEduteamsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RemoteEduteamsMock<'a> {
-    /// Expects `POST /api/remote-eduteams/` (operation `remote_eduteams`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remote_eduteams(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RemoteEduteamsRequest> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/remote-eduteams/",
-            "remote_eduteams",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        remote_eduteams() -> models::RemoteEduteamsRequest = POST "/api/remote-eduteams/"
+        "remote_eduteams" 200u16
+    );
 }

@@ -1137,296 +1137,108 @@ pub struct RemoteWaldurApiMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RemoteWaldurApiMock<'a> {
-    /// Expects `POST /api/remote-waldur-api/pull_offering_details/{uuid}/` (operation `remote_waldur_api_pull_offering_details`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_offering_details(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/pull_offering_details/{uuid}/",
-                "remote_waldur_api_pull_offering_details",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/remote-waldur-api/pull_offering_orders/{uuid}/` (operation `remote_waldur_api_pull_offering_orders`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_offering_orders(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/pull_offering_orders/{uuid}/",
-                "remote_waldur_api_pull_offering_orders",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/remote-waldur-api/pull_offering_resources/{uuid}/` (operation `remote_waldur_api_pull_offering_resources`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_offering_resources(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/pull_offering_resources/{uuid}/",
-                "remote_waldur_api_pull_offering_resources",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/remote-waldur-api/pull_offering_robot_accounts/{uuid}/` (operation `remote_waldur_api_pull_offering_robot_accounts`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_offering_robot_accounts(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/pull_offering_robot_accounts/{uuid}/",
-                "remote_waldur_api_pull_offering_robot_accounts",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/remote-waldur-api/pull_offering_usage/{uuid}/` (operation `remote_waldur_api_pull_offering_usage`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_offering_usage(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/pull_offering_usage/{uuid}/",
-                "remote_waldur_api_pull_offering_usage",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/remote-waldur-api/pull_offering_users/{uuid}/` (operation `remote_waldur_api_pull_offering_users`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_offering_users(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/pull_offering_users/{uuid}/",
-                "remote_waldur_api_pull_offering_users",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/remote-waldur-api/pull_order/{uuid}` (operation `remote_waldur_api_pull_order`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_order(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/pull_order/{uuid}",
-                "remote_waldur_api_pull_order",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/remote-waldur-api/pull_resource_robot_accounts/{uuid}/` (operation `remote_waldur_api_pull_resource_robot_accounts`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_resource_robot_accounts(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/pull_resource_robot_accounts/{uuid}/",
-                "remote_waldur_api_pull_resource_robot_accounts",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/remote-waldur-api/remote_resource_order_status/{resource_uuid}/` (operation `remote_waldur_api_remote_resource_order_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remote_resource_order_status_retrieve(
-        &self,
-        resource_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::RemoteWaldurApiRemoteResourceOrderStatusRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/remote-waldur-api/remote_resource_order_status/{resource_uuid}/",
-                "remote_waldur_api_remote_resource_order_status_retrieve",
-                200u16,
-            )
-            .path_param("resource_uuid", resource_uuid)
-    }
-    /// Expects `GET /api/remote-waldur-api/remote_resource_status/{resource_uuid}/` (operation `remote_waldur_api_remote_resource_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remote_resource_status_retrieve(
-        &self,
-        resource_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::RemoteWaldurApiRemoteResourceStatusRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/remote-waldur-api/remote_resource_status/{resource_uuid}/",
-                "remote_waldur_api_remote_resource_status_retrieve",
-                200u16,
-            )
-            .path_param("resource_uuid", resource_uuid)
-    }
-    /// Expects `GET /api/remote-waldur-api/remote_resource_team_status/{resource_uuid}/` (operation `remote_waldur_api_remote_resource_team_status_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remote_resource_team_status_list(
-        &self,
-        resource_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::RemoteWaldurApiRemoteResourceTeamStatusListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/remote-waldur-api/remote_resource_team_status/{resource_uuid}/",
-                "remote_waldur_api_remote_resource_team_status_list",
-                200u16,
-            )
-            .path_param("resource_uuid", resource_uuid)
-    }
-    /// Expects `POST /api/remote-waldur-api/cancel_termination/{uuid}` (operation `remote_waldur_api_cancel_termination`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel_termination(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/cancel_termination/{uuid}",
-                "remote_waldur_api_cancel_termination",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/remote-waldur-api/import_offering/` (operation `remote_waldur_api_import_offering`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn import_offering(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RemoteOfferingCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/remote-waldur-api/import_offering/",
-            "remote_waldur_api_import_offering",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/remote-waldur-api/push_project_data/{uuid}/` (operation `remote_waldur_api_push_project_data`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn push_project_data(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/push_project_data/{uuid}/",
-                "remote_waldur_api_push_project_data",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/remote-waldur-api/remote_categories/` (operation `remote_waldur_api_remote_categories`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remote_categories(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::RemoteWaldurApiRemoteCategoriesResponse>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/remote-waldur-api/remote_categories/",
-            "remote_waldur_api_remote_categories",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/remote-waldur-api/remote_customers/` (operation `remote_waldur_api_remote_customers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remote_customers(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::RemoteCredentials>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/remote-waldur-api/remote_customers/",
-            "remote_waldur_api_remote_customers",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/remote-waldur-api/shared_offerings/` (operation `remote_waldur_api_shared_offerings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn shared_offerings(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::RemoteWaldurApiSharedOfferingsResponse>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/remote-waldur-api/shared_offerings/",
-            "remote_waldur_api_shared_offerings",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/remote-waldur-api/sync_resource/{uuid}/` (operation `remote_waldur_api_sync_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn sync_resource(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/sync_resource/{uuid}/",
-                "remote_waldur_api_sync_resource",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/remote-waldur-api/sync_resource_project_permissions/{uuid}/` (operation `remote_waldur_api_sync_resource_project_permissions`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn sync_resource_project_permissions(
-        &self,
-        uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/remote-waldur-api/sync_resource_project_permissions/{uuid}/",
-                "remote_waldur_api_sync_resource_project_permissions",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        pull_offering_details(uuid : & str = path_param "uuid") -> runtime::Accepted =
+        POST "/api/remote-waldur-api/pull_offering_details/{uuid}/"
+        "remote_waldur_api_pull_offering_details" 200u16
+    );
+    runtime::mock_operation!(
+        pull_offering_orders(uuid : & str = path_param "uuid") -> runtime::Accepted =
+        POST "/api/remote-waldur-api/pull_offering_orders/{uuid}/"
+        "remote_waldur_api_pull_offering_orders" 200u16
+    );
+    runtime::mock_operation!(
+        pull_offering_resources(uuid : & str = path_param "uuid") -> runtime::Accepted =
+        POST "/api/remote-waldur-api/pull_offering_resources/{uuid}/"
+        "remote_waldur_api_pull_offering_resources" 200u16
+    );
+    runtime::mock_operation!(
+        pull_offering_robot_accounts(uuid : & str = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/remote-waldur-api/pull_offering_robot_accounts/{uuid}/"
+        "remote_waldur_api_pull_offering_robot_accounts" 200u16
+    );
+    runtime::mock_operation!(
+        pull_offering_usage(uuid : & str = path_param "uuid") -> runtime::Accepted = POST
+        "/api/remote-waldur-api/pull_offering_usage/{uuid}/"
+        "remote_waldur_api_pull_offering_usage" 200u16
+    );
+    runtime::mock_operation!(
+        pull_offering_users(uuid : & str = path_param "uuid") -> runtime::Accepted = POST
+        "/api/remote-waldur-api/pull_offering_users/{uuid}/"
+        "remote_waldur_api_pull_offering_users" 200u16
+    );
+    runtime::mock_operation!(
+        pull_order(uuid : & str = path_param "uuid") -> runtime::Accepted = POST
+        "/api/remote-waldur-api/pull_order/{uuid}" "remote_waldur_api_pull_order" 200u16
+    );
+    runtime::mock_operation!(
+        pull_resource_robot_accounts(uuid : & str = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/remote-waldur-api/pull_resource_robot_accounts/{uuid}/"
+        "remote_waldur_api_pull_resource_robot_accounts" 200u16
+    );
+    runtime::mock_operation!(
+        remote_resource_order_status_retrieve(resource_uuid : & str = path_param
+        "resource_uuid") ->
+        models::RemoteWaldurApiRemoteResourceOrderStatusRetrieveResponse = GET
+        "/api/remote-waldur-api/remote_resource_order_status/{resource_uuid}/"
+        "remote_waldur_api_remote_resource_order_status_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        remote_resource_status_retrieve(resource_uuid : & str = path_param
+        "resource_uuid") -> models::RemoteWaldurApiRemoteResourceStatusRetrieveResponse =
+        GET "/api/remote-waldur-api/remote_resource_status/{resource_uuid}/"
+        "remote_waldur_api_remote_resource_status_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        remote_resource_team_status_list(resource_uuid : & str = path_param
+        "resource_uuid") -> runtime::Page <
+        models::RemoteWaldurApiRemoteResourceTeamStatusListResponse > = GET
+        "/api/remote-waldur-api/remote_resource_team_status/{resource_uuid}/"
+        "remote_waldur_api_remote_resource_team_status_list" 200u16
+    );
+    runtime::mock_operation!(
+        cancel_termination(uuid : & str = path_param "uuid") -> runtime::Accepted = POST
+        "/api/remote-waldur-api/cancel_termination/{uuid}"
+        "remote_waldur_api_cancel_termination" 200u16
+    );
+    runtime::mock_operation!(
+        import_offering() -> models::RemoteOfferingCreate = POST
+        "/api/remote-waldur-api/import_offering/" "remote_waldur_api_import_offering"
+        200u16
+    );
+    runtime::mock_operation!(
+        push_project_data(uuid : & str = path_param "uuid") -> runtime::Accepted = POST
+        "/api/remote-waldur-api/push_project_data/{uuid}/"
+        "remote_waldur_api_push_project_data" 200u16
+    );
+    runtime::mock_operation!(
+        remote_categories() -> Vec < Lenient <
+        models::RemoteWaldurApiRemoteCategoriesResponse > > = POST
+        "/api/remote-waldur-api/remote_categories/" "remote_waldur_api_remote_categories"
+        200u16
+    );
+    runtime::mock_operation!(
+        remote_customers() -> Vec < Lenient < models::RemoteCredentials > > = POST
+        "/api/remote-waldur-api/remote_customers/" "remote_waldur_api_remote_customers"
+        200u16
+    );
+    runtime::mock_operation!(
+        shared_offerings() -> Vec < Lenient <
+        models::RemoteWaldurApiSharedOfferingsResponse > > = POST
+        "/api/remote-waldur-api/shared_offerings/" "remote_waldur_api_shared_offerings"
+        200u16
+    );
+    runtime::mock_operation!(
+        sync_resource(uuid : & str = path_param "uuid") -> runtime::Accepted = POST
+        "/api/remote-waldur-api/sync_resource/{uuid}/" "remote_waldur_api_sync_resource"
+        200u16
+    );
+    runtime::mock_operation!(
+        sync_resource_project_permissions(uuid : & str = path_param "uuid") ->
+        runtime::Accepted = POST
+        "/api/remote-waldur-api/sync_resource_project_permissions/{uuid}/"
+        "remote_waldur_api_sync_resource_project_permissions" 200u16
+    );
 }

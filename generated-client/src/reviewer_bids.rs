@@ -682,125 +682,40 @@ pub struct ReviewerBidsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ReviewerBidsMock<'a> {
-    /// Expects `GET /api/reviewer-bids/` (operation `reviewer_bids_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ReviewerBid>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/reviewer-bids/",
-            "reviewer_bids_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/reviewer-bids/{uuid}/` (operation `reviewer_bids_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerBid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/reviewer-bids/{uuid}/",
-                "reviewer_bids_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/reviewer-bids/` (operation `reviewer_bids_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ReviewerBid> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/reviewer-bids/",
-            "reviewer_bids_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/reviewer-bids/{uuid}/` (operation `reviewer_bids_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerBid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/reviewer-bids/{uuid}/",
-                "reviewer_bids_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/reviewer-bids/{uuid}/` (operation `reviewer_bids_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerBid> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/reviewer-bids/{uuid}/",
-                "reviewer_bids_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/reviewer-bids/{uuid}/` (operation `reviewer_bids_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/reviewer-bids/{uuid}/",
-                "reviewer_bids_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/reviewer-bids/my-bids/` (operation `reviewer_bids_my_bids_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn my_bids_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ReviewerBid>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/reviewer-bids/my-bids/",
-            "reviewer_bids_my_bids_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/reviewer-bids/bulk-submit/` (operation `reviewer_bids_bulk_submit`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn bulk_submit(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerBulkBid> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/reviewer-bids/bulk-submit/",
-            "reviewer_bids_bulk_submit",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/reviewer-bids/submit/` (operation `reviewer_bids_submit`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn submit(&self) -> runtime::mock_ops::MockOperation<'a, models::ReviewerBid> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/reviewer-bids/submit/",
-            "reviewer_bids_submit",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ReviewerBid > = GET "/api/reviewer-bids/"
+        "reviewer_bids_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ReviewerBid = GET
+        "/api/reviewer-bids/{uuid}/" "reviewer_bids_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ReviewerBid = POST "/api/reviewer-bids/"
+        "reviewer_bids_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ReviewerBid = PUT
+        "/api/reviewer-bids/{uuid}/" "reviewer_bids_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ReviewerBid = PATCH
+        "/api/reviewer-bids/{uuid}/" "reviewer_bids_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/reviewer-bids/{uuid}/" "reviewer_bids_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        my_bids_list() -> runtime::Page < models::ReviewerBid > = GET
+        "/api/reviewer-bids/my-bids/" "reviewer_bids_my_bids_list" 200u16
+    );
+    runtime::mock_operation!(
+        bulk_submit() -> models::ReviewerBulkBid = POST "/api/reviewer-bids/bulk-submit/"
+        "reviewer_bids_bulk_submit" 200u16
+    );
+    runtime::mock_operation!(
+        submit() -> models::ReviewerBid = POST "/api/reviewer-bids/submit/"
+        "reviewer_bids_submit" 200u16
+    );
 }

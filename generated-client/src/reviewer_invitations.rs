@@ -200,52 +200,19 @@ pub struct ReviewerInvitationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ReviewerInvitationsMock<'a> {
-    /// Expects `GET /api/reviewer-invitations/{token}/` (operation `reviewer_invitations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        token: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ReviewerInvitationsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/reviewer-invitations/{token}/",
-                "reviewer_invitations_retrieve",
-                200u16,
-            )
-            .path_param("token", token)
-    }
-    /// Expects `POST /api/reviewer-invitations/{token}/accept/` (operation `reviewer_invitations_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn accept(
-        &self,
-        token: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DetailDeclaredConflicts> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/reviewer-invitations/{token}/accept/",
-                "reviewer_invitations_accept",
-                200u16,
-            )
-            .path_param("token", token)
-    }
-    /// Expects `POST /api/reviewer-invitations/{token}/decline/` (operation `reviewer_invitations_decline`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn decline(
-        &self,
-        token: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/reviewer-invitations/{token}/decline/",
-                "reviewer_invitations_decline",
-                200u16,
-            )
-            .path_param("token", token)
-    }
+    runtime::mock_operation!(
+        retrieve(token : & str = path_param "token") ->
+        models::ReviewerInvitationsRetrieveResponse = GET
+        "/api/reviewer-invitations/{token}/" "reviewer_invitations_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        accept(token : & str = path_param "token") -> models::DetailDeclaredConflicts =
+        POST "/api/reviewer-invitations/{token}/accept/" "reviewer_invitations_accept"
+        200u16
+    );
+    runtime::mock_operation!(
+        decline(token : & str = path_param "token") -> models::Detail = POST
+        "/api/reviewer-invitations/{token}/decline/" "reviewer_invitations_decline"
+        200u16
+    );
 }

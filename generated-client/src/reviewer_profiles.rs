@@ -2234,537 +2234,198 @@ pub struct ReviewerProfilesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ReviewerProfilesMock<'a> {
-    /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/` (operation `nested_reviewer_profile_affiliations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_affiliations_list(
-        &self,
-        reviewer_profile_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ReviewerAffiliation>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/",
-                "nested_reviewer_profile_affiliations_list",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-    }
-    /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/` (operation `nested_reviewer_profile_affiliations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_affiliations_retrieve(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerAffiliation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/",
-                "nested_reviewer_profile_affiliations_retrieve",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/` (operation `nested_reviewer_profile_expertise_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_expertise_list(
-        &self,
-        reviewer_profile_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ReviewerExpertise>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/",
-                "nested_reviewer_profile_expertise_list",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-    }
-    /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/` (operation `nested_reviewer_profile_expertise_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_expertise_retrieve(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerExpertise> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/",
-                "nested_reviewer_profile_expertise_retrieve",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/publications/` (operation `nested_reviewer_profile_publications_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_publications_list(
-        &self,
-        reviewer_profile_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ReviewerPublication>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/",
-                "nested_reviewer_profile_publications_list",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-    }
-    /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/` (operation `nested_reviewer_profile_publications_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_publications_retrieve(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerPublication> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/",
-                "nested_reviewer_profile_publications_retrieve",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/reviewer-profiles/{uuid}/connect-orcid/` (operation `reviewer_profiles_connect_orcid_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn connect_orcid_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ReviewerProfilesConnectOrcidRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/reviewer-profiles/{uuid}/connect-orcid/",
-                "reviewer_profiles_connect_orcid_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/reviewer-profiles/` (operation `reviewer_profiles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ReviewerProfile>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/reviewer-profiles/",
-            "reviewer_profiles_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/reviewer-profiles/me/` (operation `reviewer_profiles_me_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn me_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/reviewer-profiles/me/",
-            "reviewer_profiles_me_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/reviewer-profiles/{uuid}/` (operation `reviewer_profiles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/reviewer-profiles/{uuid}/",
-                "reviewer_profiles_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/` (operation `nested_reviewer_profile_affiliations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_affiliations_create(
-        &self,
-        reviewer_profile_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerAffiliation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/",
-                "nested_reviewer_profile_affiliations_create",
-                201u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-    }
-    /// Expects `POST /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/` (operation `nested_reviewer_profile_expertise_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_expertise_create(
-        &self,
-        reviewer_profile_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerExpertise> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/",
-                "nested_reviewer_profile_expertise_create",
-                201u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-    }
-    /// Expects `POST /api/reviewer-profiles/{reviewer_profile_uuid}/publications/` (operation `nested_reviewer_profile_publications_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_publications_create(
-        &self,
-        reviewer_profile_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerPublication> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/",
-                "nested_reviewer_profile_publications_create",
-                201u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-    }
-    /// Expects `POST /api/reviewer-profiles/{uuid}/connect-orcid/callback/` (operation `reviewer_profiles_connect_orcid_callback`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn connect_orcid_callback(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/reviewer-profiles/{uuid}/connect-orcid/callback/",
-                "reviewer_profiles_connect_orcid_callback",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/reviewer-profiles/` (operation `reviewer_profiles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/reviewer-profiles/",
-            "reviewer_profiles_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/reviewer-profiles/{uuid}/disconnect-orcid/` (operation `reviewer_profiles_disconnect_orcid`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn disconnect_orcid(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/reviewer-profiles/{uuid}/disconnect-orcid/",
-                "reviewer_profiles_disconnect_orcid",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/reviewer-profiles/{uuid}/import-publications/` (operation `reviewer_profiles_import_publications`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn import_publications(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ImportPublications> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/reviewer-profiles/{uuid}/import-publications/",
-                "reviewer_profiles_import_publications",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/reviewer-profiles/me/` (operation `reviewer_profiles_me`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn me(&self) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/reviewer-profiles/me/",
-            "reviewer_profiles_me",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/reviewer-profiles/publish/` (operation `reviewer_profiles_publish`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn publish(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfilesPublishResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/reviewer-profiles/publish/",
-            "reviewer_profiles_publish",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/reviewer-profiles/{uuid}/sync-orcid/` (operation `reviewer_profiles_sync_orcid`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn sync_orcid(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ReviewerProfilesSyncOrcidResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/reviewer-profiles/{uuid}/sync-orcid/",
-                "reviewer_profiles_sync_orcid",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/reviewer-profiles/unpublish/` (operation `reviewer_profiles_unpublish`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unpublish(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ReviewerProfilesUnpublishResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/reviewer-profiles/unpublish/",
-            "reviewer_profiles_unpublish",
-            200u16,
-        )
-    }
-    /// Expects `PUT /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/` (operation `nested_reviewer_profile_affiliations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_affiliations_update(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerAffiliation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/",
-                "nested_reviewer_profile_affiliations_update",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/` (operation `nested_reviewer_profile_expertise_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_expertise_update(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerExpertise> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/",
-                "nested_reviewer_profile_expertise_update",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/` (operation `nested_reviewer_profile_publications_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_publications_update(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerPublication> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/",
-                "nested_reviewer_profile_publications_update",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/reviewer-profiles/{uuid}/` (operation `reviewer_profiles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/reviewer-profiles/{uuid}/",
-                "reviewer_profiles_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/` (operation `nested_reviewer_profile_affiliations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_affiliations_partial_update(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerAffiliation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/",
-                "nested_reviewer_profile_affiliations_partial_update",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/` (operation `nested_reviewer_profile_expertise_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_expertise_partial_update(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerExpertise> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/",
-                "nested_reviewer_profile_expertise_partial_update",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/` (operation `nested_reviewer_profile_publications_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_publications_partial_update(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerPublication> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/",
-                "nested_reviewer_profile_publications_partial_update",
-                200u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/reviewer-profiles/me/` (operation `reviewer_profiles_me_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn me_partial_update(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::PATCH,
-            "/api/reviewer-profiles/me/",
-            "reviewer_profiles_me_partial_update",
-            200u16,
-        )
-    }
-    /// Expects `PATCH /api/reviewer-profiles/{uuid}/` (operation `reviewer_profiles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/reviewer-profiles/{uuid}/",
-                "reviewer_profiles_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/` (operation `nested_reviewer_profile_affiliations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_affiliations_destroy(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/",
-                "nested_reviewer_profile_affiliations_destroy",
-                204u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/` (operation `nested_reviewer_profile_expertise_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_expertise_destroy(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/",
-                "nested_reviewer_profile_expertise_destroy",
-                204u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/` (operation `nested_reviewer_profile_publications_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nested_reviewer_profile_publications_destroy(
-        &self,
-        reviewer_profile_uuid: &str,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/",
-                "nested_reviewer_profile_publications_destroy",
-                204u16,
-            )
-            .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/reviewer-profiles/{uuid}/` (operation `reviewer_profiles_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/reviewer-profiles/{uuid}/",
-                "reviewer_profiles_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        nested_reviewer_profile_affiliations_list(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid") -> runtime::Page <
+        models::ReviewerAffiliation > = GET
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/"
+        "nested_reviewer_profile_affiliations_list" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_affiliations_retrieve(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerAffiliation = GET
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/"
+        "nested_reviewer_profile_affiliations_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_expertise_list(reviewer_profile_uuid : & str = path_param
+        "reviewer_profile_uuid") -> runtime::Page < models::ReviewerExpertise > = GET
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/"
+        "nested_reviewer_profile_expertise_list" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_expertise_retrieve(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerExpertise = GET
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/"
+        "nested_reviewer_profile_expertise_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_publications_list(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid") -> runtime::Page <
+        models::ReviewerPublication > = GET
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/"
+        "nested_reviewer_profile_publications_list" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_publications_retrieve(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerPublication = GET
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/"
+        "nested_reviewer_profile_publications_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        connect_orcid_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerProfilesConnectOrcidRetrieveResponse = GET
+        "/api/reviewer-profiles/{uuid}/connect-orcid/"
+        "reviewer_profiles_connect_orcid_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ReviewerProfile > = GET
+        "/api/reviewer-profiles/" "reviewer_profiles_list" 200u16
+    );
+    runtime::mock_operation!(
+        me_retrieve() -> models::ReviewerProfile = GET "/api/reviewer-profiles/me/"
+        "reviewer_profiles_me_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ReviewerProfile = GET
+        "/api/reviewer-profiles/{uuid}/" "reviewer_profiles_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_affiliations_create(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid") -> models::ReviewerAffiliation = POST
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/"
+        "nested_reviewer_profile_affiliations_create" 201u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_expertise_create(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid") -> models::ReviewerExpertise = POST
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/"
+        "nested_reviewer_profile_expertise_create" 201u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_publications_create(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid") -> models::ReviewerPublication = POST
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/"
+        "nested_reviewer_profile_publications_create" 201u16
+    );
+    runtime::mock_operation!(
+        connect_orcid_callback(uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerProfile = POST
+        "/api/reviewer-profiles/{uuid}/connect-orcid/callback/"
+        "reviewer_profiles_connect_orcid_callback" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ReviewerProfile = POST "/api/reviewer-profiles/"
+        "reviewer_profiles_create" 201u16
+    );
+    runtime::mock_operation!(
+        disconnect_orcid(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/reviewer-profiles/{uuid}/disconnect-orcid/"
+        "reviewer_profiles_disconnect_orcid" 200u16
+    );
+    runtime::mock_operation!(
+        import_publications(uuid : & Uuid = path_param "uuid") ->
+        models::ImportPublications = POST
+        "/api/reviewer-profiles/{uuid}/import-publications/"
+        "reviewer_profiles_import_publications" 200u16
+    );
+    runtime::mock_operation!(
+        me() -> models::ReviewerProfile = POST "/api/reviewer-profiles/me/"
+        "reviewer_profiles_me" 200u16
+    );
+    runtime::mock_operation!(
+        publish() -> models::ReviewerProfilesPublishResponse = POST
+        "/api/reviewer-profiles/publish/" "reviewer_profiles_publish" 200u16
+    );
+    runtime::mock_operation!(
+        sync_orcid(uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerProfilesSyncOrcidResponse = POST
+        "/api/reviewer-profiles/{uuid}/sync-orcid/" "reviewer_profiles_sync_orcid" 200u16
+    );
+    runtime::mock_operation!(
+        unpublish() -> models::ReviewerProfilesUnpublishResponse = POST
+        "/api/reviewer-profiles/unpublish/" "reviewer_profiles_unpublish" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_affiliations_update(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerAffiliation = PUT
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/"
+        "nested_reviewer_profile_affiliations_update" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_expertise_update(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerExpertise = PUT
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/"
+        "nested_reviewer_profile_expertise_update" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_publications_update(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerPublication = PUT
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/"
+        "nested_reviewer_profile_publications_update" 200u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ReviewerProfile = PUT
+        "/api/reviewer-profiles/{uuid}/" "reviewer_profiles_update" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_affiliations_partial_update(reviewer_profile_uuid : & str
+        = path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerAffiliation = PATCH
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/"
+        "nested_reviewer_profile_affiliations_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_expertise_partial_update(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerExpertise = PATCH
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/"
+        "nested_reviewer_profile_expertise_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_publications_partial_update(reviewer_profile_uuid : & str
+        = path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        models::ReviewerPublication = PATCH
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/"
+        "nested_reviewer_profile_publications_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        me_partial_update() -> models::ReviewerProfile = PATCH
+        "/api/reviewer-profiles/me/" "reviewer_profiles_me_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ReviewerProfile =
+        PATCH "/api/reviewer-profiles/{uuid}/" "reviewer_profiles_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_affiliations_destroy(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = DELETE
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/"
+        "nested_reviewer_profile_affiliations_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_expertise_destroy(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = DELETE
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/"
+        "nested_reviewer_profile_expertise_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        nested_reviewer_profile_publications_destroy(reviewer_profile_uuid : & str =
+        path_param "reviewer_profile_uuid", uuid : & Uuid = path_param "uuid") ->
+        runtime::Accepted = DELETE
+        "/api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/"
+        "nested_reviewer_profile_publications_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/reviewer-profiles/{uuid}/" "reviewer_profiles_destroy" 204u16
+    );
 }

@@ -413,80 +413,24 @@ pub struct ReviewerSuggestionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ReviewerSuggestionsMock<'a> {
-    /// Expects `GET /api/reviewer-suggestions/` (operation `reviewer_suggestions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ReviewerSuggestion>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/reviewer-suggestions/",
-            "reviewer_suggestions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/reviewer-suggestions/{uuid}/` (operation `reviewer_suggestions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerSuggestion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/reviewer-suggestions/{uuid}/",
-                "reviewer_suggestions_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/reviewer-suggestions/{uuid}/` (operation `reviewer_suggestions_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/reviewer-suggestions/{uuid}/",
-                "reviewer_suggestions_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/reviewer-suggestions/{uuid}/confirm/` (operation `reviewer_suggestions_confirm`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn confirm(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerSuggestion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/reviewer-suggestions/{uuid}/confirm/",
-                "reviewer_suggestions_confirm",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/reviewer-suggestions/{uuid}/reject/` (operation `reviewer_suggestions_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerSuggestion> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/reviewer-suggestions/{uuid}/reject/",
-                "reviewer_suggestions_reject",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ReviewerSuggestion > = GET
+        "/api/reviewer-suggestions/" "reviewer_suggestions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ReviewerSuggestion = GET
+        "/api/reviewer-suggestions/{uuid}/" "reviewer_suggestions_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/reviewer-suggestions/{uuid}/" "reviewer_suggestions_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        confirm(uuid : & Uuid = path_param "uuid") -> models::ReviewerSuggestion = POST
+        "/api/reviewer-suggestions/{uuid}/confirm/" "reviewer_suggestions_confirm" 200u16
+    );
+    runtime::mock_operation!(
+        reject(uuid : & Uuid = path_param "uuid") -> models::ReviewerSuggestion = POST
+        "/api/reviewer-suggestions/{uuid}/reject/" "reviewer_suggestions_reject" 200u16
+    );
 }

@@ -267,47 +267,16 @@ pub struct RoleAvailabilitiesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RoleAvailabilitiesMock<'a> {
-    /// Expects `GET /api/role-availabilities/` (operation `role_availabilities_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RoleAvailability>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/role-availabilities/",
-            "role_availabilities_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/role-availabilities/{uuid}/` (operation `role_availabilities_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RoleAvailability> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/role-availabilities/{uuid}/",
-                "role_availabilities_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/role-availabilities/{uuid}/` (operation `role_availabilities_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/role-availabilities/{uuid}/",
-                "role_availabilities_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RoleAvailability > = GET
+        "/api/role-availabilities/" "role_availabilities_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RoleAvailability = GET
+        "/api/role-availabilities/{uuid}/" "role_availabilities_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/role-availabilities/{uuid}/" "role_availabilities_destroy" 204u16
+    );
 }

@@ -576,133 +576,40 @@ pub struct RolesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RolesMock<'a> {
-    /// Expects `GET /api/roles/` (operation `roles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RoleDetails>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/roles/",
-            "roles_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/roles/{uuid}/` (operation `roles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RoleDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/roles/{uuid}/",
-                "roles_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/roles/` (operation `roles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::RoleDetails> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/roles/",
-            "roles_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/roles/{uuid}/` (operation `roles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RoleDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/roles/{uuid}/",
-                "roles_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/roles/{uuid}/update_descriptions/` (operation `roles_update_descriptions_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_descriptions_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RoleDescription> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/roles/{uuid}/update_descriptions/",
-                "roles_update_descriptions_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/roles/{uuid}/` (operation `roles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RoleDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/roles/{uuid}/",
-                "roles_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/roles/{uuid}/` (operation `roles_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/roles/{uuid}/",
-                "roles_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/roles/{uuid}/disable/` (operation `roles_disable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn disable(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/roles/{uuid}/disable/",
-                "roles_disable",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/roles/{uuid}/enable/` (operation `roles_enable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn enable(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/roles/{uuid}/enable/",
-                "roles_enable",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RoleDetails > = GET "/api/roles/" "roles_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RoleDetails = GET
+        "/api/roles/{uuid}/" "roles_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::RoleDetails = POST "/api/roles/" "roles_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::RoleDetails = PUT
+        "/api/roles/{uuid}/" "roles_update" 200u16
+    );
+    runtime::mock_operation!(
+        update_descriptions_update(uuid : & Uuid = path_param "uuid") ->
+        models::RoleDescription = PUT "/api/roles/{uuid}/update_descriptions/"
+        "roles_update_descriptions_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::RoleDetails = PATCH
+        "/api/roles/{uuid}/" "roles_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/roles/{uuid}/" "roles_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        disable(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/roles/{uuid}/disable/" "roles_disable" 200u16
+    );
+    runtime::mock_operation!(
+        enable(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/roles/{uuid}/enable/" "roles_enable" 200u16
+    );
 }

@@ -604,117 +604,36 @@ pub struct ScienceDomainsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ScienceDomainsMock<'a> {
-    /// Expects `GET /api/science-domains/` (operation `science_domains_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ScienceDomain>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/science-domains/",
-            "science_domains_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/science-domains/{uuid}/` (operation `science_domains_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ScienceDomain> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/science-domains/{uuid}/",
-                "science_domains_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/science-domains/` (operation `science_domains_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ScienceDomain> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/science-domains/",
-            "science_domains_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/science-domains/{uuid}/` (operation `science_domains_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ScienceDomain> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/science-domains/{uuid}/",
-                "science_domains_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/science-domains/{uuid}/` (operation `science_domains_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ScienceDomain> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/science-domains/{uuid}/",
-                "science_domains_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/science-domains/{uuid}/` (operation `science_domains_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/science-domains/{uuid}/",
-                "science_domains_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/science-domains/presets/` (operation `science_domains_presets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn presets_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::ScienceDomainsPresetsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/science-domains/presets/",
-            "science_domains_presets_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/science-domains/load_preset/` (operation `science_domains_load_preset`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn load_preset(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::LoadScienceDomainPreset> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/science-domains/load_preset/",
-            "science_domains_load_preset",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ScienceDomain > = GET "/api/science-domains/"
+        "science_domains_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ScienceDomain = GET
+        "/api/science-domains/{uuid}/" "science_domains_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ScienceDomain = POST "/api/science-domains/"
+        "science_domains_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ScienceDomain = PUT
+        "/api/science-domains/{uuid}/" "science_domains_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ScienceDomain =
+        PATCH "/api/science-domains/{uuid}/" "science_domains_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/science-domains/{uuid}/" "science_domains_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        presets_list() -> runtime::Page < models::ScienceDomainsPresetsListResponse > =
+        GET "/api/science-domains/presets/" "science_domains_presets_list" 200u16
+    );
+    runtime::mock_operation!(
+        load_preset() -> models::LoadScienceDomainPreset = POST
+        "/api/science-domains/load_preset/" "science_domains_load_preset" 200u16
+    );
 }

@@ -443,90 +443,29 @@ pub struct ScienceSubDomainsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ScienceSubDomainsMock<'a> {
-    /// Expects `GET /api/science-sub-domains/` (operation `science_sub_domains_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ScienceSubDomain>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/science-sub-domains/",
-            "science_sub_domains_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/science-sub-domains/{uuid}/` (operation `science_sub_domains_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ScienceSubDomain> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/science-sub-domains/{uuid}/",
-                "science_sub_domains_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/science-sub-domains/` (operation `science_sub_domains_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ScienceSubDomain> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/science-sub-domains/",
-            "science_sub_domains_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/science-sub-domains/{uuid}/` (operation `science_sub_domains_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ScienceSubDomain> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/science-sub-domains/{uuid}/",
-                "science_sub_domains_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/science-sub-domains/{uuid}/` (operation `science_sub_domains_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ScienceSubDomain> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/science-sub-domains/{uuid}/",
-                "science_sub_domains_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/science-sub-domains/{uuid}/` (operation `science_sub_domains_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/science-sub-domains/{uuid}/",
-                "science_sub_domains_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ScienceSubDomain > = GET
+        "/api/science-sub-domains/" "science_sub_domains_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ScienceSubDomain = GET
+        "/api/science-sub-domains/{uuid}/" "science_sub_domains_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::ScienceSubDomain = POST "/api/science-sub-domains/"
+        "science_sub_domains_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::ScienceSubDomain = PUT
+        "/api/science-sub-domains/{uuid}/" "science_sub_domains_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::ScienceSubDomain =
+        PATCH "/api/science-sub-domains/{uuid}/" "science_sub_domains_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/science-sub-domains/{uuid}/" "science_sub_domains_destroy" 204u16
+    );
 }

@@ -323,32 +323,12 @@ pub struct ServiceSettingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ServiceSettingsMock<'a> {
-    /// Expects `GET /api/service-settings/` (operation `service_settings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ServiceSettings>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/service-settings/",
-            "service_settings_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/service-settings/{uuid}/` (operation `service_settings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ServiceSettings> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/service-settings/{uuid}/",
-                "service_settings_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ServiceSettings > = GET
+        "/api/service-settings/" "service_settings_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::ServiceSettings = GET
+        "/api/service-settings/{uuid}/" "service_settings_retrieve" 200u16
+    );
 }

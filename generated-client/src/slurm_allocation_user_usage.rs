@@ -232,35 +232,13 @@ pub struct SlurmAllocationUserUsageMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SlurmAllocationUserUsageMock<'a> {
-    /// Expects `GET /api/slurm-allocation-user-usage/` (operation `slurm_allocation_user_usage_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::SlurmAllocationUserUsage>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/slurm-allocation-user-usage/",
-            "slurm_allocation_user_usage_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/slurm-allocation-user-usage/{id}/` (operation `slurm_allocation_user_usage_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmAllocationUserUsage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/slurm-allocation-user-usage/{id}/",
-                "slurm_allocation_user_usage_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SlurmAllocationUserUsage > = GET
+        "/api/slurm-allocation-user-usage/" "slurm_allocation_user_usage_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::SlurmAllocationUserUsage = GET
+        "/api/slurm-allocation-user-usage/{id}/" "slurm_allocation_user_usage_retrieve"
+        200u16
+    );
 }

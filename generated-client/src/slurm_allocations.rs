@@ -879,165 +879,48 @@ pub struct SlurmAllocationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SlurmAllocationsMock<'a> {
-    /// Expects `GET /api/slurm-allocations/` (operation `slurm_allocations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SlurmAllocation>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/slurm-allocations/",
-            "slurm_allocations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/slurm-allocations/{uuid}/` (operation `slurm_allocations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmAllocation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/slurm-allocations/{uuid}/",
-                "slurm_allocations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/slurm-allocations/` (operation `slurm_allocations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmAllocation> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/slurm-allocations/",
-            "slurm_allocations_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/slurm-allocations/{uuid}/pull/` (operation `slurm_allocations_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/slurm-allocations/{uuid}/pull/",
-                "slurm_allocations_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/slurm-allocations/{uuid}/unlink/` (operation `slurm_allocations_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/slurm-allocations/{uuid}/unlink/",
-                "slurm_allocations_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/slurm-allocations/{uuid}/` (operation `slurm_allocations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmAllocation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/slurm-allocations/{uuid}/",
-                "slurm_allocations_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/slurm-allocations/{uuid}/` (operation `slurm_allocations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmAllocation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/slurm-allocations/{uuid}/",
-                "slurm_allocations_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/slurm-allocations/{uuid}/` (operation `slurm_allocations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/slurm-allocations/{uuid}/",
-                "slurm_allocations_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/slurm-allocations/{uuid}/set_erred/` (operation `slurm_allocations_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/slurm-allocations/{uuid}/set_erred/",
-                "slurm_allocations_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/slurm-allocations/{uuid}/set_limits/` (operation `slurm_allocations_set_limits`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_limits(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/slurm-allocations/{uuid}/set_limits/",
-                "slurm_allocations_set_limits",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/slurm-allocations/{uuid}/set_ok/` (operation `slurm_allocations_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/slurm-allocations/{uuid}/set_ok/",
-                "slurm_allocations_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SlurmAllocation > = GET
+        "/api/slurm-allocations/" "slurm_allocations_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::SlurmAllocation = GET
+        "/api/slurm-allocations/{uuid}/" "slurm_allocations_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::SlurmAllocation = POST "/api/slurm-allocations/"
+        "slurm_allocations_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/slurm-allocations/{uuid}/pull/" "slurm_allocations_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/slurm-allocations/{uuid}/unlink/" "slurm_allocations_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::SlurmAllocation = PUT
+        "/api/slurm-allocations/{uuid}/" "slurm_allocations_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::SlurmAllocation =
+        PATCH "/api/slurm-allocations/{uuid}/" "slurm_allocations_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/slurm-allocations/{uuid}/" "slurm_allocations_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/slurm-allocations/{uuid}/set_erred/" "slurm_allocations_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_limits(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/slurm-allocations/{uuid}/set_limits/" "slurm_allocations_set_limits" 202u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/slurm-allocations/{uuid}/set_ok/" "slurm_allocations_set_ok" 200u16
+    );
 }

@@ -190,32 +190,12 @@ pub struct SlurmAssociationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SlurmAssociationsMock<'a> {
-    /// Expects `GET /api/slurm-associations/` (operation `slurm_associations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SlurmAssociation>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/slurm-associations/",
-            "slurm_associations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/slurm-associations/{uuid}/` (operation `slurm_associations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SlurmAssociation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/slurm-associations/{uuid}/",
-                "slurm_associations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SlurmAssociation > = GET
+        "/api/slurm-associations/" "slurm_associations_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::SlurmAssociation = GET
+        "/api/slurm-associations/{uuid}/" "slurm_associations_retrieve" 200u16
+    );
 }

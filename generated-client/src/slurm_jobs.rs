@@ -599,148 +599,44 @@ pub struct SlurmJobsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SlurmJobsMock<'a> {
-    /// Expects `GET /api/slurm-jobs/` (operation `slurm_jobs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::FirecrestJob>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/slurm-jobs/",
-            "slurm_jobs_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/slurm-jobs/{uuid}/` (operation `slurm_jobs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::FirecrestJob> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/slurm-jobs/{uuid}/",
-                "slurm_jobs_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/slurm-jobs/` (operation `slurm_jobs_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::FirecrestJob> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/slurm-jobs/",
-            "slurm_jobs_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/slurm-jobs/{uuid}/pull/` (operation `slurm_jobs_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/slurm-jobs/{uuid}/pull/",
-                "slurm_jobs_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/slurm-jobs/{uuid}/unlink/` (operation `slurm_jobs_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/slurm-jobs/{uuid}/unlink/",
-                "slurm_jobs_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/slurm-jobs/{uuid}/` (operation `slurm_jobs_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::FirecrestJob> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/slurm-jobs/{uuid}/",
-                "slurm_jobs_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/slurm-jobs/{uuid}/` (operation `slurm_jobs_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::FirecrestJob> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/slurm-jobs/{uuid}/",
-                "slurm_jobs_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/slurm-jobs/{uuid}/` (operation `slurm_jobs_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/slurm-jobs/{uuid}/",
-                "slurm_jobs_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/slurm-jobs/{uuid}/set_erred/` (operation `slurm_jobs_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/slurm-jobs/{uuid}/set_erred/",
-                "slurm_jobs_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/slurm-jobs/{uuid}/set_ok/` (operation `slurm_jobs_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/slurm-jobs/{uuid}/set_ok/",
-                "slurm_jobs_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::FirecrestJob > = GET "/api/slurm-jobs/"
+        "slurm_jobs_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::FirecrestJob = GET
+        "/api/slurm-jobs/{uuid}/" "slurm_jobs_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::FirecrestJob = POST "/api/slurm-jobs/" "slurm_jobs_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/slurm-jobs/{uuid}/pull/" "slurm_jobs_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/slurm-jobs/{uuid}/unlink/" "slurm_jobs_unlink" 204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::FirecrestJob = PUT
+        "/api/slurm-jobs/{uuid}/" "slurm_jobs_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::FirecrestJob = PATCH
+        "/api/slurm-jobs/{uuid}/" "slurm_jobs_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/slurm-jobs/{uuid}/" "slurm_jobs_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/slurm-jobs/{uuid}/set_erred/" "slurm_jobs_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/slurm-jobs/{uuid}/set_ok/" "slurm_jobs_set_ok" 200u16
+    );
 }

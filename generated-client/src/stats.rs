@@ -282,69 +282,24 @@ pub struct StatsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> StatsMock<'a> {
-    /// Expects `GET /api/stats/celery/` (operation `stats_celery_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn celery_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CeleryStat> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/stats/celery/",
-            "stats_celery_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/stats/database/` (operation `stats_database_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn database_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DatabaseStat> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/stats/database/",
-            "stats_database_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/stats/table-growth/` (operation `stats_table_growth_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn table_growth_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::StatsTableGrowthRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/stats/table-growth/",
-            "stats_table_growth_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/stats/query/` (operation `stats_query`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn query(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/stats/query/",
-            "stats_query",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/stats/table-growth/` (operation `stats_table_growth`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn table_growth(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::StatsTableGrowthResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/stats/table-growth/",
-            "stats_table_growth",
-            202u16,
-        )
-    }
+    runtime::mock_operation!(
+        celery_retrieve() -> models::CeleryStat = GET "/api/stats/celery/"
+        "stats_celery_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        database_retrieve() -> models::DatabaseStat = GET "/api/stats/database/"
+        "stats_database_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        table_growth_retrieve() -> models::StatsTableGrowthRetrieveResponse = GET
+        "/api/stats/table-growth/" "stats_table_growth_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        query() -> Vec < Lenient < serde_json::Value > > = POST "/api/stats/query/"
+        "stats_query" 200u16
+    );
+    runtime::mock_operation!(
+        table_growth() -> models::StatsTableGrowthResponse = POST
+        "/api/stats/table-growth/" "stats_table_growth" 202u16
+    );
 }

@@ -840,206 +840,76 @@ pub struct SupportMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportMock<'a> {
-    /// Expects `GET /api/support/settings/atlassian/` (operation `support_settings_atlassian_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support/settings/atlassian/",
-            "support_settings_atlassian_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/support/settings/atlassian/{id}/` (operation `support_settings_atlassian_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/support/settings/atlassian/{id}/",
-                "support_settings_atlassian_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `POST /api/support/settings/atlassian/` (operation `support_settings_atlassian_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support/settings/atlassian/",
-            "support_settings_atlassian_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/support/settings/atlassian/{id}/` (operation `support_settings_atlassian_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_update(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/support/settings/atlassian/{id}/",
-                "support_settings_atlassian_update",
-                200u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `PATCH /api/support/settings/atlassian/{id}/` (operation `support_settings_atlassian_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_partial_update(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/support/settings/atlassian/{id}/",
-                "support_settings_atlassian_partial_update",
-                200u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `DELETE /api/support/settings/atlassian/{id}/` (operation `support_settings_atlassian_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_destroy(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/support/settings/atlassian/{id}/",
-                "support_settings_atlassian_destroy",
-                204u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `GET /api/support/settings/atlassian/current_settings/` (operation `support_settings_atlassian_current_settings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_current_settings_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support/settings/atlassian/current_settings/",
-            "support_settings_atlassian_current_settings_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/support/settings/atlassian/discover_custom_fields/` (operation `support_settings_atlassian_discover_custom_fields`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_discover_custom_fields(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::DiscoverCustomFieldsRequest>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support/settings/atlassian/discover_custom_fields/",
-            "support_settings_atlassian_discover_custom_fields",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/support/settings/atlassian/discover_priorities/` (operation `support_settings_atlassian_discover_priorities`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_discover_priorities(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::DiscoverPrioritiesRequest>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support/settings/atlassian/discover_priorities/",
-            "support_settings_atlassian_discover_priorities",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/support/settings/atlassian/discover_projects/` (operation `support_settings_atlassian_discover_projects`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_discover_projects(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::DiscoverProjectsRequest>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support/settings/atlassian/discover_projects/",
-            "support_settings_atlassian_discover_projects",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/support/settings/atlassian/discover_request_types/` (operation `support_settings_atlassian_discover_request_types`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_discover_request_types(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        Vec<Lenient<models::DiscoverRequestTypesRequest>>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support/settings/atlassian/discover_request_types/",
-            "support_settings_atlassian_discover_request_types",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/support/settings/atlassian/preview_settings/` (operation `support_settings_atlassian_preview_settings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_preview_settings(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support/settings/atlassian/preview_settings/",
-            "support_settings_atlassian_preview_settings",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/support/settings/atlassian/save_settings/` (operation `support_settings_atlassian_save_settings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_save_settings(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support/settings/atlassian/save_settings/",
-            "support_settings_atlassian_save_settings",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/support/settings/atlassian/validate_credentials/` (operation `support_settings_atlassian_validate_credentials`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn settings_atlassian_validate_credentials(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support/settings/atlassian/validate_credentials/",
-            "support_settings_atlassian_validate_credentials",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        settings_atlassian_list() -> runtime::Accepted = GET
+        "/api/support/settings/atlassian/" "support_settings_atlassian_list" 200u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_retrieve(id : & i64 = path_param "id") -> runtime::Accepted =
+        GET "/api/support/settings/atlassian/{id}/" "support_settings_atlassian_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_create() -> runtime::Accepted = POST
+        "/api/support/settings/atlassian/" "support_settings_atlassian_create" 201u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_update(id : & i64 = path_param "id") -> runtime::Accepted =
+        PUT "/api/support/settings/atlassian/{id}/" "support_settings_atlassian_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_partial_update(id : & i64 = path_param "id") ->
+        runtime::Accepted = PATCH "/api/support/settings/atlassian/{id}/"
+        "support_settings_atlassian_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_destroy(id : & i64 = path_param "id") -> runtime::Accepted =
+        DELETE "/api/support/settings/atlassian/{id}/"
+        "support_settings_atlassian_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_current_settings_retrieve() -> runtime::Accepted = GET
+        "/api/support/settings/atlassian/current_settings/"
+        "support_settings_atlassian_current_settings_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_discover_custom_fields() -> Vec < Lenient <
+        models::DiscoverCustomFieldsRequest > > = POST
+        "/api/support/settings/atlassian/discover_custom_fields/"
+        "support_settings_atlassian_discover_custom_fields" 200u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_discover_priorities() -> Vec < Lenient <
+        models::DiscoverPrioritiesRequest > > = POST
+        "/api/support/settings/atlassian/discover_priorities/"
+        "support_settings_atlassian_discover_priorities" 200u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_discover_projects() -> Vec < Lenient <
+        models::DiscoverProjectsRequest > > = POST
+        "/api/support/settings/atlassian/discover_projects/"
+        "support_settings_atlassian_discover_projects" 200u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_discover_request_types() -> Vec < Lenient <
+        models::DiscoverRequestTypesRequest > > = POST
+        "/api/support/settings/atlassian/discover_request_types/"
+        "support_settings_atlassian_discover_request_types" 200u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_preview_settings() -> runtime::Accepted = POST
+        "/api/support/settings/atlassian/preview_settings/"
+        "support_settings_atlassian_preview_settings" 200u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_save_settings() -> runtime::Accepted = POST
+        "/api/support/settings/atlassian/save_settings/"
+        "support_settings_atlassian_save_settings" 200u16
+    );
+    runtime::mock_operation!(
+        settings_atlassian_validate_credentials() -> runtime::Accepted = POST
+        "/api/support/settings/atlassian/validate_credentials/"
+        "support_settings_atlassian_validate_credentials" 200u16
+    );
 }

@@ -324,58 +324,20 @@ pub struct SupportAttachmentsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportAttachmentsMock<'a> {
-    /// Expects `GET /api/support-attachments/` (operation `support_attachments_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Attachment>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support-attachments/",
-            "support_attachments_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/support-attachments/{uuid}/` (operation `support_attachments_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Attachment> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/support-attachments/{uuid}/",
-                "support_attachments_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-attachments/` (operation `support_attachments_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Attachment> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support-attachments/",
-            "support_attachments_create",
-            201u16,
-        )
-    }
-    /// Expects `DELETE /api/support-attachments/{uuid}/` (operation `support_attachments_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/support-attachments/{uuid}/",
-                "support_attachments_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Attachment > = GET "/api/support-attachments/"
+        "support_attachments_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Attachment = GET
+        "/api/support-attachments/{uuid}/" "support_attachments_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Attachment = POST "/api/support-attachments/"
+        "support_attachments_create" 201u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/support-attachments/{uuid}/" "support_attachments_destroy" 204u16
+    );
 }

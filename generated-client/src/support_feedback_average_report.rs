@@ -70,15 +70,8 @@ pub struct SupportFeedbackAverageReportMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportFeedbackAverageReportMock<'a> {
-    /// Expects `GET /api/support-feedback-average-report/` (operation `support_feedback_average_report_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support-feedback-average-report/",
-            "support_feedback_average_report_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> runtime::Accepted = GET "/api/support-feedback-average-report/"
+        "support_feedback_average_report_retrieve" 200u16
+    );
 }

@@ -301,45 +301,16 @@ pub struct SupportFeedbacksMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportFeedbacksMock<'a> {
-    /// Expects `GET /api/support-feedbacks/` (operation `support_feedbacks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SupportFeedback>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support-feedbacks/",
-            "support_feedbacks_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/support-feedbacks/{uuid}/` (operation `support_feedbacks_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SupportFeedback> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/support-feedbacks/{uuid}/",
-                "support_feedbacks_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-feedbacks/` (operation `support_feedbacks_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CreateFeedback> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support-feedbacks/",
-            "support_feedbacks_create",
-            201u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SupportFeedback > = GET
+        "/api/support-feedbacks/" "support_feedbacks_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::SupportFeedback = GET
+        "/api/support-feedbacks/{uuid}/" "support_feedbacks_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::CreateFeedback = POST "/api/support-feedbacks/"
+        "support_feedbacks_create" 201u16
+    );
 }

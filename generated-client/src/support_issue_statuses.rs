@@ -384,90 +384,29 @@ pub struct SupportIssueStatusesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportIssueStatusesMock<'a> {
-    /// Expects `GET /api/support-issue-statuses/` (operation `support_issue_statuses_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::IssueStatus>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support-issue-statuses/",
-            "support_issue_statuses_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/support-issue-statuses/{uuid}/` (operation `support_issue_statuses_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::IssueStatus> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/support-issue-statuses/{uuid}/",
-                "support_issue_statuses_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-issue-statuses/` (operation `support_issue_statuses_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::IssueStatusCreate> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support-issue-statuses/",
-            "support_issue_statuses_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/support-issue-statuses/{uuid}/` (operation `support_issue_statuses_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::IssueStatusCreate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/support-issue-statuses/{uuid}/",
-                "support_issue_statuses_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/support-issue-statuses/{uuid}/` (operation `support_issue_statuses_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::IssueStatus> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/support-issue-statuses/{uuid}/",
-                "support_issue_statuses_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/support-issue-statuses/{uuid}/` (operation `support_issue_statuses_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/support-issue-statuses/{uuid}/",
-                "support_issue_statuses_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::IssueStatus > = GET
+        "/api/support-issue-statuses/" "support_issue_statuses_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::IssueStatus = GET
+        "/api/support-issue-statuses/{uuid}/" "support_issue_statuses_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::IssueStatusCreate = POST "/api/support-issue-statuses/"
+        "support_issue_statuses_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::IssueStatusCreate = PUT
+        "/api/support-issue-statuses/{uuid}/" "support_issue_statuses_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::IssueStatus = PATCH
+        "/api/support-issue-statuses/{uuid}/" "support_issue_statuses_partial_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/support-issue-statuses/{uuid}/" "support_issue_statuses_destroy" 204u16
+    );
 }

@@ -679,118 +679,36 @@ pub struct SupportIssuesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportIssuesMock<'a> {
-    /// Expects `GET /api/support-issues/` (operation `support_issues_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Issue>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support-issues/",
-            "support_issues_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/support-issues/{uuid}/` (operation `support_issues_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Issue> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/support-issues/{uuid}/",
-                "support_issues_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-issues/` (operation `support_issues_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Issue> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support-issues/",
-            "support_issues_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/support-issues/{uuid}/` (operation `support_issues_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Issue> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/support-issues/{uuid}/",
-                "support_issues_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/support-issues/{uuid}/` (operation `support_issues_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Issue> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/support-issues/{uuid}/",
-                "support_issues_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/support-issues/{uuid}/` (operation `support_issues_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/support-issues/{uuid}/",
-                "support_issues_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-issues/{uuid}/comment/` (operation `support_issues_comment`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn comment(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Comment> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/support-issues/{uuid}/comment/",
-                "support_issues_comment",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-issues/{uuid}/sync/` (operation `support_issues_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn sync(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/support-issues/{uuid}/sync/",
-                "support_issues_sync",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Issue > = GET "/api/support-issues/"
+        "support_issues_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Issue = GET
+        "/api/support-issues/{uuid}/" "support_issues_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Issue = POST "/api/support-issues/" "support_issues_create"
+        201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Issue = PUT
+        "/api/support-issues/{uuid}/" "support_issues_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Issue = PATCH
+        "/api/support-issues/{uuid}/" "support_issues_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/support-issues/{uuid}/" "support_issues_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        comment(uuid : & Uuid = path_param "uuid") -> models::Comment = POST
+        "/api/support-issues/{uuid}/comment/" "support_issues_comment" 201u16
+    );
+    runtime::mock_operation!(
+        sync(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/support-issues/{uuid}/sync/" "support_issues_sync" 200u16
+    );
 }

@@ -73,17 +73,8 @@ pub struct SupportJiraWebhookMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportJiraWebhookMock<'a> {
-    /// Expects `POST /api/support-jira-webhook/` (operation `support_jira_webhook`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn support_jira_webhook(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::WebHookReceiver> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support-jira-webhook/",
-            "support_jira_webhook",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        support_jira_webhook() -> models::WebHookReceiver = POST
+        "/api/support-jira-webhook/" "support_jira_webhook" 200u16
+    );
 }

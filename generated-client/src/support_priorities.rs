@@ -194,32 +194,12 @@ pub struct SupportPrioritiesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportPrioritiesMock<'a> {
-    /// Expects `GET /api/support-priorities/` (operation `support_priorities_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SupportPriority>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support-priorities/",
-            "support_priorities_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/support-priorities/{uuid}/` (operation `support_priorities_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SupportPriority> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/support-priorities/{uuid}/",
-                "support_priorities_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SupportPriority > = GET
+        "/api/support-priorities/" "support_priorities_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::SupportPriority = GET
+        "/api/support-priorities/{uuid}/" "support_priorities_retrieve" 200u16
+    );
 }

@@ -175,35 +175,12 @@ pub struct SupportRequestTypesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportRequestTypesMock<'a> {
-    /// Expects `GET /api/support-request-types/` (operation `support_request_types_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::SupportRequestType>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support-request-types/",
-            "support_request_types_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/support-request-types/{uuid}/` (operation `support_request_types_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SupportRequestType> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/support-request-types/{uuid}/",
-                "support_request_types_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SupportRequestType > = GET
+        "/api/support-request-types/" "support_request_types_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::SupportRequestType = GET
+        "/api/support-request-types/{uuid}/" "support_request_types_retrieve" 200u16
+    );
 }

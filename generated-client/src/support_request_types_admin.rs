@@ -561,131 +561,46 @@ pub struct SupportRequestTypesAdminMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportRequestTypesAdminMock<'a> {
-    /// Expects `GET /api/support-request-types-admin/` (operation `support_request_types_admin_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RequestTypeAdmin>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support-request-types-admin/",
-            "support_request_types_admin_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/support-request-types-admin/{uuid}/` (operation `support_request_types_admin_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestTypeAdmin> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/support-request-types-admin/{uuid}/",
-                "support_request_types_admin_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-request-types-admin/` (operation `support_request_types_admin_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestTypeAdmin> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support-request-types-admin/",
-            "support_request_types_admin_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/support-request-types-admin/{uuid}/` (operation `support_request_types_admin_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestTypeAdmin> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/support-request-types-admin/{uuid}/",
-                "support_request_types_admin_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/support-request-types-admin/{uuid}/` (operation `support_request_types_admin_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RequestTypeAdmin> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/support-request-types-admin/{uuid}/",
-                "support_request_types_admin_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/support-request-types-admin/{uuid}/` (operation `support_request_types_admin_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/support-request-types-admin/{uuid}/",
-                "support_request_types_admin_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-request-types-admin/{uuid}/activate/` (operation `support_request_types_admin_activate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn activate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/support-request-types-admin/{uuid}/activate/",
-                "support_request_types_admin_activate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-request-types-admin/{uuid}/deactivate/` (operation `support_request_types_admin_deactivate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn deactivate(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/support-request-types-admin/{uuid}/deactivate/",
-                "support_request_types_admin_deactivate",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-request-types-admin/reorder/` (operation `support_request_types_admin_reorder`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reorder(&self) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support-request-types-admin/reorder/",
-            "support_request_types_admin_reorder",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::RequestTypeAdmin > = GET
+        "/api/support-request-types-admin/" "support_request_types_admin_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::RequestTypeAdmin = GET
+        "/api/support-request-types-admin/{uuid}/" "support_request_types_admin_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::RequestTypeAdmin = POST "/api/support-request-types-admin/"
+        "support_request_types_admin_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::RequestTypeAdmin = PUT
+        "/api/support-request-types-admin/{uuid}/" "support_request_types_admin_update"
+        200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::RequestTypeAdmin =
+        PATCH "/api/support-request-types-admin/{uuid}/"
+        "support_request_types_admin_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/support-request-types-admin/{uuid}/" "support_request_types_admin_destroy"
+        204u16
+    );
+    runtime::mock_operation!(
+        activate(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/support-request-types-admin/{uuid}/activate/"
+        "support_request_types_admin_activate" 200u16
+    );
+    runtime::mock_operation!(
+        deactivate(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/support-request-types-admin/{uuid}/deactivate/"
+        "support_request_types_admin_deactivate" 200u16
+    );
+    runtime::mock_operation!(
+        reorder() -> models::Status = POST "/api/support-request-types-admin/reorder/"
+        "support_request_types_admin_reorder" 200u16
+    );
 }

@@ -73,17 +73,8 @@ pub struct SupportSmaxWebhookMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportSmaxWebhookMock<'a> {
-    /// Expects `POST /api/support-smax-webhook/` (operation `support_smax_webhook`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn support_smax_webhook(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SmaxWebHookReceiver> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support-smax-webhook/",
-            "support_smax_webhook",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        support_smax_webhook() -> models::SmaxWebHookReceiver = POST
+        "/api/support-smax-webhook/" "support_smax_webhook" 200u16
+    );
 }

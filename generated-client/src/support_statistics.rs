@@ -67,20 +67,8 @@ pub struct SupportStatisticsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportStatisticsMock<'a> {
-    /// Expects `GET /api/support-statistics/` (operation `support_statistics_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::SupportStatisticsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support-statistics/",
-            "support_statistics_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> models::SupportStatisticsRetrieveResponse = GET
+        "/api/support-statistics/" "support_statistics_retrieve" 200u16
+    );
 }

@@ -489,118 +489,38 @@ pub struct SupportTemplatesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportTemplatesMock<'a> {
-    /// Expects `GET /api/support-templates/` (operation `support_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Template>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support-templates/",
-            "support_templates_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/support-templates/{uuid}/` (operation `support_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Template> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/support-templates/{uuid}/",
-                "support_templates_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-templates/` (operation `support_templates_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Template> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support-templates/",
-            "support_templates_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/support-templates/{uuid}/create_attachments/` (operation `support_templates_create_attachments`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_attachments(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/support-templates/{uuid}/create_attachments/",
-                "support_templates_create_attachments",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/support-templates/{uuid}/` (operation `support_templates_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Template> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/support-templates/{uuid}/",
-                "support_templates_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/support-templates/{uuid}/` (operation `support_templates_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Template> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/support-templates/{uuid}/",
-                "support_templates_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/support-templates/{uuid}/` (operation `support_templates_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/support-templates/{uuid}/",
-                "support_templates_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/support-templates/{uuid}/delete_attachments/` (operation `support_templates_delete_attachments`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete_attachments(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/support-templates/{uuid}/delete_attachments/",
-                "support_templates_delete_attachments",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Template > = GET "/api/support-templates/"
+        "support_templates_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Template = GET
+        "/api/support-templates/{uuid}/" "support_templates_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Template = POST "/api/support-templates/"
+        "support_templates_create" 201u16
+    );
+    runtime::mock_operation!(
+        create_attachments(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/support-templates/{uuid}/create_attachments/"
+        "support_templates_create_attachments" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::Template = PUT
+        "/api/support-templates/{uuid}/" "support_templates_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Template = PATCH
+        "/api/support-templates/{uuid}/" "support_templates_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/support-templates/{uuid}/" "support_templates_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        delete_attachments(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/support-templates/{uuid}/delete_attachments/"
+        "support_templates_delete_attachments" 200u16
+    );
 }

@@ -193,32 +193,12 @@ pub struct SupportUsersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportUsersMock<'a> {
-    /// Expects `GET /api/support-users/` (operation `support_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SupportUser>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/support-users/",
-            "support_users_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/support-users/{uuid}/` (operation `support_users_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SupportUser> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/support-users/{uuid}/",
-                "support_users_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SupportUser > = GET "/api/support-users/"
+        "support_users_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::SupportUser = GET
+        "/api/support-users/{uuid}/" "support_users_retrieve" 200u16
+    );
 }

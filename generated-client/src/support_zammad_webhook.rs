@@ -67,17 +67,8 @@ pub struct SupportZammadWebhookMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SupportZammadWebhookMock<'a> {
-    /// Expects `POST /api/support-zammad-webhook/` (operation `support_zammad_webhook`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn support_zammad_webhook(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/support-zammad-webhook/",
-            "support_zammad_webhook",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        support_zammad_webhook() -> runtime::Accepted = POST
+        "/api/support-zammad-webhook/" "support_zammad_webhook" 200u16
+    );
 }

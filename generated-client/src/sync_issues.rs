@@ -107,28 +107,12 @@ pub struct SyncIssuesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SyncIssuesMock<'a> {
-    /// Expects `GET /api/sync-issues/` (operation `sync_issues_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/sync-issues/",
-            "sync_issues_retrieve",
-            202u16,
-        )
-    }
-    /// Expects `POST /api/sync-issues/` (operation `sync_issues`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn sync_issues(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/sync-issues/",
-            "sync_issues",
-            202u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> runtime::Accepted = GET "/api/sync-issues/" "sync_issues_retrieve"
+        202u16
+    );
+    runtime::mock_operation!(
+        sync_issues() -> runtime::Accepted = POST "/api/sync-issues/" "sync_issues"
+        202u16
+    );
 }

@@ -496,61 +496,20 @@ pub struct SystemLogsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SystemLogsMock<'a> {
-    /// Expects `GET /api/system-logs/` (operation `system_logs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SystemLog>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/system-logs/",
-            "system_logs_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/system-logs/{id}/` (operation `system_logs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SystemLog> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/system-logs/{id}/",
-                "system_logs_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
-    /// Expects `GET /api/system-logs/instances/` (operation `system_logs_instances_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn instances_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::SystemLogsInstancesListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/system-logs/instances/",
-            "system_logs_instances_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/system-logs/stats/` (operation `system_logs_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stats_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SystemLogsStatsRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/system-logs/stats/",
-            "system_logs_stats_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::SystemLog > = GET "/api/system-logs/"
+        "system_logs_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::SystemLog = GET
+        "/api/system-logs/{id}/" "system_logs_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        instances_list() -> runtime::Page < models::SystemLogsInstancesListResponse > =
+        GET "/api/system-logs/instances/" "system_logs_instances_list" 200u16
+    );
+    runtime::mock_operation!(
+        stats_retrieve() -> models::SystemLogsStatsRetrieveResponse = GET
+        "/api/system-logs/stats/" "system_logs_stats_retrieve" 200u16
+    );
 }

@@ -80,19 +80,9 @@ pub struct UnderscoreMatrixMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> UnderscoreMatrixMock<'a> {
-    /// Expects `PUT /_matrix/app/v1/transactions/{txn_id}` (operation `_matrix_app_v1_transactions_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn app_v1_transactions_update(
-        &self,
-        txn_id: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/_matrix/app/v1/transactions/{txn_id}",
-                "_matrix_app_v1_transactions_update",
-                200u16,
-            )
-            .path_param("txn_id", txn_id)
-    }
+    runtime::mock_operation!(
+        app_v1_transactions_update(txn_id : & str = path_param "txn_id") ->
+        runtime::Accepted = PUT "/_matrix/app/v1/transactions/{txn_id}"
+        "_matrix_app_v1_transactions_update" 200u16
+    );
 }

@@ -186,35 +186,12 @@ pub struct UserActionExecutionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> UserActionExecutionsMock<'a> {
-    /// Expects `GET /api/user-action-executions/` (operation `user_action_executions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UserActionExecution>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/user-action-executions/",
-            "user_action_executions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/user-action-executions/{id}/` (operation `user_action_executions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserActionExecution> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/user-action-executions/{id}/",
-                "user_action_executions_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::UserActionExecution > = GET
+        "/api/user-action-executions/" "user_action_executions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::UserActionExecution = GET
+        "/api/user-action-executions/{id}/" "user_action_executions_retrieve" 200u16
+    );
 }

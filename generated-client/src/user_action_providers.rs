@@ -175,35 +175,12 @@ pub struct UserActionProvidersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> UserActionProvidersMock<'a> {
-    /// Expects `GET /api/user-action-providers/` (operation `user_action_providers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UserActionProvider>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/user-action-providers/",
-            "user_action_providers_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/user-action-providers/{id}/` (operation `user_action_providers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserActionProvider> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/user-action-providers/{id}/",
-                "user_action_providers_retrieve",
-                200u16,
-            )
-            .path_param("id", id)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::UserActionProvider > = GET
+        "/api/user-action-providers/" "user_action_providers_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(id : & i64 = path_param "id") -> models::UserActionProvider = GET
+        "/api/user-action-providers/{id}/" "user_action_providers_retrieve" 200u16
+    );
 }

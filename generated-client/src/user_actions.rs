@@ -563,119 +563,36 @@ pub struct UserActionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> UserActionsMock<'a> {
-    /// Expects `GET /api/user-actions/` (operation `user_actions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserAction>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/user-actions/",
-            "user_actions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/user-actions/{uuid}/` (operation `user_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserAction> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/user-actions/{uuid}/",
-                "user_actions_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-actions/update_actions/` (operation `user_actions_update_actions`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_actions(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserUpdateAction> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/user-actions/update_actions/",
-            "user_actions_update_actions",
-            202u16,
-        )
-    }
-    /// Expects `GET /api/user-actions/summary/` (operation `user_actions_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn summary_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::UserActionsSummaryRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/user-actions/summary/",
-            "user_actions_summary_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/user-actions/bulk_silence/` (operation `user_actions_bulk_silence`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn bulk_silence(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SilenceAction> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/user-actions/bulk_silence/",
-            "user_actions_bulk_silence",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/user-actions/{uuid}/execute_action/` (operation `user_actions_execute_action`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn execute_action(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ExecuteAction> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-actions/{uuid}/execute_action/",
-                "user_actions_execute_action",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-actions/{uuid}/silence/` (operation `user_actions_silence`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn silence(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserActionsSilenceResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-actions/{uuid}/silence/",
-                "user_actions_silence",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-actions/{uuid}/unsilence/` (operation `user_actions_unsilence`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unsilence(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-actions/{uuid}/unsilence/",
-                "user_actions_unsilence",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::UserAction > = GET "/api/user-actions/"
+        "user_actions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::UserAction = GET
+        "/api/user-actions/{uuid}/" "user_actions_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        update_actions() -> models::UserUpdateAction = POST
+        "/api/user-actions/update_actions/" "user_actions_update_actions" 202u16
+    );
+    runtime::mock_operation!(
+        summary_retrieve() -> models::UserActionsSummaryRetrieveResponse = GET
+        "/api/user-actions/summary/" "user_actions_summary_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        bulk_silence() -> models::SilenceAction = POST "/api/user-actions/bulk_silence/"
+        "user_actions_bulk_silence" 200u16
+    );
+    runtime::mock_operation!(
+        execute_action(uuid : & Uuid = path_param "uuid") -> models::ExecuteAction = POST
+        "/api/user-actions/{uuid}/execute_action/" "user_actions_execute_action" 200u16
+    );
+    runtime::mock_operation!(
+        silence(uuid : & Uuid = path_param "uuid") -> models::UserActionsSilenceResponse
+        = POST "/api/user-actions/{uuid}/silence/" "user_actions_silence" 200u16
+    );
+    runtime::mock_operation!(
+        unsilence(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/user-actions/{uuid}/unsilence/" "user_actions_unsilence" 200u16
+    );
 }

@@ -393,88 +393,28 @@ pub struct UserAgreementsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> UserAgreementsMock<'a> {
-    /// Expects `GET /api/user-agreements/` (operation `user_agreements_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserAgreement>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/user-agreements/",
-            "user_agreements_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/user-agreements/{uuid}/` (operation `user_agreements_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserAgreement> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/user-agreements/{uuid}/",
-                "user_agreements_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-agreements/` (operation `user_agreements_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::UserAgreement> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/user-agreements/",
-            "user_agreements_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/user-agreements/{uuid}/` (operation `user_agreements_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserAgreement> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/user-agreements/{uuid}/",
-                "user_agreements_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/user-agreements/{uuid}/` (operation `user_agreements_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserAgreement> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/user-agreements/{uuid}/",
-                "user_agreements_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/user-agreements/{uuid}/` (operation `user_agreements_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/user-agreements/{uuid}/",
-                "user_agreements_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::UserAgreement > = GET "/api/user-agreements/"
+        "user_agreements_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::UserAgreement = GET
+        "/api/user-agreements/{uuid}/" "user_agreements_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::UserAgreement = POST "/api/user-agreements/"
+        "user_agreements_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::UserAgreement = PUT
+        "/api/user-agreements/{uuid}/" "user_agreements_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::UserAgreement =
+        PATCH "/api/user-agreements/{uuid}/" "user_agreements_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/user-agreements/{uuid}/" "user_agreements_destroy" 204u16
+    );
 }

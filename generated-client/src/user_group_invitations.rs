@@ -714,138 +714,45 @@ pub struct UserGroupInvitationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> UserGroupInvitationsMock<'a> {
-    /// Expects `GET /api/user-group-invitations/` (operation `user_group_invitations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::GroupInvitation>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/user-group-invitations/",
-            "user_group_invitations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/user-group-invitations/{uuid}/` (operation `user_group_invitations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GroupInvitation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/user-group-invitations/{uuid}/",
-                "user_group_invitations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-group-invitations/` (operation `user_group_invitations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GroupInvitation> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/user-group-invitations/",
-            "user_group_invitations_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/user-group-invitations/{uuid}/` (operation `user_group_invitations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GroupInvitationUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/user-group-invitations/{uuid}/",
-                "user_group_invitations_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/user-group-invitations/{uuid}/` (operation `user_group_invitations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GroupInvitationUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/user-group-invitations/{uuid}/",
-                "user_group_invitations_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/user-group-invitations/{uuid}/` (operation `user_group_invitations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/user-group-invitations/{uuid}/",
-                "user_group_invitations_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/user-group-invitations/{uuid}/projects/` (operation `user_group_invitations_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn projects_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UserGroupInvitationsProjectsListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/user-group-invitations/{uuid}/projects/",
-                "user_group_invitations_projects_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-group-invitations/{uuid}/cancel/` (operation `user_group_invitations_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-group-invitations/{uuid}/cancel/",
-                "user_group_invitations_cancel",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-group-invitations/{uuid}/submit_request/` (operation `user_group_invitations_submit_request`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn submit_request(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SubmitRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-group-invitations/{uuid}/submit_request/",
-                "user_group_invitations_submit_request",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::GroupInvitation > = GET
+        "/api/user-group-invitations/" "user_group_invitations_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::GroupInvitation = GET
+        "/api/user-group-invitations/{uuid}/" "user_group_invitations_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::GroupInvitation = POST "/api/user-group-invitations/"
+        "user_group_invitations_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::GroupInvitationUpdate = PUT
+        "/api/user-group-invitations/{uuid}/" "user_group_invitations_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") ->
+        models::GroupInvitationUpdate = PATCH "/api/user-group-invitations/{uuid}/"
+        "user_group_invitations_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/user-group-invitations/{uuid}/" "user_group_invitations_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        projects_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UserGroupInvitationsProjectsListResponse > = GET
+        "/api/user-group-invitations/{uuid}/projects/"
+        "user_group_invitations_projects_list" 200u16
+    );
+    runtime::mock_operation!(
+        cancel(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/user-group-invitations/{uuid}/cancel/" "user_group_invitations_cancel"
+        200u16
+    );
+    runtime::mock_operation!(
+        submit_request(uuid : & Uuid = path_param "uuid") -> models::SubmitRequest = POST
+        "/api/user-group-invitations/{uuid}/submit_request/"
+        "user_group_invitations_submit_request" 200u16
+    );
 }

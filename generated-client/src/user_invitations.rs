@@ -950,216 +950,67 @@ pub struct UserInvitationsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> UserInvitationsMock<'a> {
-    /// Expects `GET /api/user-invitations/` (operation `user_invitations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Invitation>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/user-invitations/",
-            "user_invitations_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/user-invitations/{uuid}/` (operation `user_invitations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Invitation> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/user-invitations/{uuid}/",
-                "user_invitations_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-invitations/` (operation `user_invitations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Invitation> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/user-invitations/",
-            "user_invitations_create",
-            201u16,
-        )
-    }
-    /// Expects `PUT /api/user-invitations/{uuid}/` (operation `user_invitations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvitationUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/user-invitations/{uuid}/",
-                "user_invitations_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/user-invitations/{uuid}/` (operation `user_invitations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvitationUpdate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/user-invitations/{uuid}/",
-                "user_invitations_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/user-invitations/{uuid}/` (operation `user_invitations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/user-invitations/{uuid}/",
-                "user_invitations_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/user-invitations/{uuid}/details/` (operation `user_invitations_details_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn details_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::UserInvitationsDetailsRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/user-invitations/{uuid}/details/",
-                "user_invitations_details_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-invitations/{uuid}/accept/` (operation `user_invitations_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn accept(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-invitations/{uuid}/accept/",
-                "user_invitations_accept",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-invitations/approve/` (operation `user_invitations_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn approve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/user-invitations/approve/",
-            "user_invitations_approve",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/user-invitations/{uuid}/cancel/` (operation `user_invitations_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-invitations/{uuid}/cancel/",
-                "user_invitations_cancel",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-invitations/{uuid}/check/` (operation `user_invitations_check`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn check(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserInvitationsCheckResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-invitations/{uuid}/check/",
-                "user_invitations_check",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-invitations/check-duplicates/` (operation `user_invitations_check_duplicates`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn check_duplicates(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvitationDuplicateCheck> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/user-invitations/check-duplicates/",
-            "user_invitations_check_duplicates",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/user-invitations/{uuid}/delete/` (operation `user_invitations_delete`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn delete(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-invitations/{uuid}/delete/",
-                "user_invitations_delete",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-invitations/reject/` (operation `user_invitations_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/user-invitations/reject/",
-            "user_invitations_reject",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/user-invitations/{uuid}/send/` (operation `user_invitations_send`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn send(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-invitations/{uuid}/send/",
-                "user_invitations_send",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Invitation > = GET "/api/user-invitations/"
+        "user_invitations_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Invitation = GET
+        "/api/user-invitations/{uuid}/" "user_invitations_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Invitation = POST "/api/user-invitations/"
+        "user_invitations_create" 201u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::InvitationUpdate = PUT
+        "/api/user-invitations/{uuid}/" "user_invitations_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::InvitationUpdate =
+        PATCH "/api/user-invitations/{uuid}/" "user_invitations_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/user-invitations/{uuid}/" "user_invitations_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        details_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::UserInvitationsDetailsRetrieveResponse = GET
+        "/api/user-invitations/{uuid}/details/" "user_invitations_details_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        accept(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/user-invitations/{uuid}/accept/" "user_invitations_accept" 200u16
+    );
+    runtime::mock_operation!(
+        approve() -> runtime::Accepted = POST "/api/user-invitations/approve/"
+        "user_invitations_approve" 200u16
+    );
+    runtime::mock_operation!(
+        cancel(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/user-invitations/{uuid}/cancel/" "user_invitations_cancel" 200u16
+    );
+    runtime::mock_operation!(
+        check(uuid : & Uuid = path_param "uuid") -> models::UserInvitationsCheckResponse
+        = POST "/api/user-invitations/{uuid}/check/" "user_invitations_check" 200u16
+    );
+    runtime::mock_operation!(
+        check_duplicates() -> models::InvitationDuplicateCheck = POST
+        "/api/user-invitations/check-duplicates/" "user_invitations_check_duplicates"
+        200u16
+    );
+    runtime::mock_operation!(
+        delete(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/user-invitations/{uuid}/delete/" "user_invitations_delete" 200u16
+    );
+    runtime::mock_operation!(
+        reject() -> runtime::Accepted = POST "/api/user-invitations/reject/"
+        "user_invitations_reject" 200u16
+    );
+    runtime::mock_operation!(
+        send(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/user-invitations/{uuid}/send/" "user_invitations_send" 200u16
+    );
 }

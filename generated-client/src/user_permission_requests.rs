@@ -482,98 +482,33 @@ pub struct UserPermissionRequestsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> UserPermissionRequestsMock<'a> {
-    /// Expects `GET /api/user-permission-requests/` (operation `user_permission_requests_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UserPermissionRequest>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/user-permission-requests/",
-            "user_permission_requests_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/user-permission-requests/{uuid}/` (operation `user_permission_requests_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserPermissionRequest> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/user-permission-requests/{uuid}/",
-                "user_permission_requests_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/user-permission-requests/{uuid}/` (operation `user_permission_requests_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/user-permission-requests/{uuid}/",
-                "user_permission_requests_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-permission-requests/{uuid}/approve/` (operation `user_permission_requests_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn approve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-permission-requests/{uuid}/approve/",
-                "user_permission_requests_approve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-permission-requests/{uuid}/cancel_request/` (operation `user_permission_requests_cancel_request`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel_request(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::UserPermissionRequestsCancelRequestResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-permission-requests/{uuid}/cancel_request/",
-                "user_permission_requests_cancel_request",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-permission-requests/{uuid}/reject/` (operation `user_permission_requests_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reject(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-permission-requests/{uuid}/reject/",
-                "user_permission_requests_reject",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::UserPermissionRequest > = GET
+        "/api/user-permission-requests/" "user_permission_requests_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::UserPermissionRequest =
+        GET "/api/user-permission-requests/{uuid}/" "user_permission_requests_retrieve"
+        200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/user-permission-requests/{uuid}/" "user_permission_requests_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        approve(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/user-permission-requests/{uuid}/approve/"
+        "user_permission_requests_approve" 200u16
+    );
+    runtime::mock_operation!(
+        cancel_request(uuid : & Uuid = path_param "uuid") ->
+        models::UserPermissionRequestsCancelRequestResponse = POST
+        "/api/user-permission-requests/{uuid}/cancel_request/"
+        "user_permission_requests_cancel_request" 200u16
+    );
+    runtime::mock_operation!(
+        reject(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/user-permission-requests/{uuid}/reject/" "user_permission_requests_reject"
+        200u16
+    );
 }

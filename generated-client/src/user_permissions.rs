@@ -501,62 +501,20 @@ pub struct UserPermissionsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> UserPermissionsMock<'a> {
-    /// Expects `GET /api/user-permissions/` (operation `user_permissions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserPermission>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/user-permissions/",
-            "user_permissions_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/user-permissions/{uuid}/` (operation `user_permissions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserPermission> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/user-permissions/{uuid}/",
-                "user_permissions_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-permissions/{uuid}/restore/` (operation `user_permissions_restore`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn restore(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-permissions/{uuid}/restore/",
-                "user_permissions_restore",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/user-permissions/{uuid}/revoke/` (operation `user_permissions_revoke`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn revoke(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/user-permissions/{uuid}/revoke/",
-                "user_permissions_revoke",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::UserPermission > = GET "/api/user-permissions/"
+        "user_permissions_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::UserPermission = GET
+        "/api/user-permissions/{uuid}/" "user_permissions_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        restore(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/user-permissions/{uuid}/restore/" "user_permissions_restore" 200u16
+    );
+    runtime::mock_operation!(
+        revoke(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/user-permissions/{uuid}/revoke/" "user_permissions_revoke" 200u16
+    );
 }

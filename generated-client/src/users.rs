@@ -3423,417 +3423,123 @@ pub struct UsersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> UsersMock<'a> {
-    /// Expects `GET /api/users/` (operation `users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::User>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/users/",
-            "users_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/users/{uuid}/` (operation `users_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::User> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/users/{uuid}/",
-                "users_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/users/` (operation `users_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::User> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/users/",
-            "users_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/users/{uuid}/pull_remote_user/` (operation `users_pull_remote_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_remote_user(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/users/{uuid}/pull_remote_user/",
-                "users_pull_remote_user",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/users/{uuid}/pull_scim_attributes/` (operation `users_pull_scim_attributes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull_scim_attributes(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UsersPullScimAttributesResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/users/{uuid}/pull_scim_attributes/",
-                "users_pull_scim_attributes",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/users/{uuid}/update_actions/` (operation `users_update_actions`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update_actions(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserUpdateAction> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/users/{uuid}/update_actions/",
-                "users_update_actions",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/users/{uuid}/` (operation `users_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::User> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/users/{uuid}/",
-                "users_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/users/{uuid}/` (operation `users_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::User> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/users/{uuid}/",
-                "users_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/users/{uuid}/` (operation `users_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/users/{uuid}/",
-                "users_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/users/{uuid}/data_access_history/` (operation `users_data_access_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn data_access_history_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UsersDataAccessHistoryListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/users/{uuid}/data_access_history/",
-                "users_data_access_history_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/users/{uuid}/data_access/` (operation `users_data_access_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn data_access_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UsersDataAccessRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/users/{uuid}/data_access/",
-                "users_data_access_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/users/{uuid}/history/at/` (operation `users_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_at_retrieve(
-        &self,
-        uuid: &Uuid,
-        timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/users/{uuid}/history/at/",
-                "users_history_at_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .query("timestamp", timestamp)
-    }
-    /// Expects `GET /api/users/{uuid}/history/` (operation `users_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn history_list(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/users/{uuid}/history/",
-                "users_history_list",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/users/{uuid}/identity_bridge_status/` (operation `users_identity_bridge_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn identity_bridge_status_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::UsersIdentityBridgeStatusRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/users/{uuid}/identity_bridge_status/",
-                "users_identity_bridge_status_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/users/me/` (operation `users_me_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn me_retrieve(&self) -> runtime::mock_ops::MockOperation<'a, models::UserMe> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/users/me/",
-            "users_me_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/users/profile_completeness/` (operation `users_profile_completeness_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn profile_completeness_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::UsersProfileCompletenessRetrieveResponse,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/users/profile_completeness/",
-            "users_profile_completeness_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/users/{uuid}/token/` (operation `users_token_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn token_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserToken> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/users/{uuid}/token/",
-                "users_token_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/users/user_active_status_count/` (operation `users_user_active_status_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_active_status_count_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UsersUserActiveStatusCountListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/users/user_active_status_count/",
-            "users_user_active_status_count_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/users/user_language_count/` (operation `users_user_language_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_language_count_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UsersUserLanguageCountListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/users/user_language_count/",
-            "users_user_language_count_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/users/user_registration_trend/` (operation `users_user_registration_trend_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn user_registration_trend_list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UsersMonthCount>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/users/user_registration_trend/",
-            "users_user_registration_trend_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/users/{uuid}/cancel_change_email/` (operation `users_cancel_change_email`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn cancel_change_email(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/users/{uuid}/cancel_change_email/",
-                "users_cancel_change_email",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/users/{uuid}/change_email/` (operation `users_change_email`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn change_email(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/users/{uuid}/change_email/",
-                "users_change_email",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/users/{uuid}/change_password/` (operation `users_change_password`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn change_password(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/users/{uuid}/change_password/",
-                "users_change_password",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/users/confirm_email/` (operation `users_confirm_email`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn confirm_email(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/users/confirm_email/",
-            "users_confirm_email",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/users/{uuid}/refresh_token/` (operation `users_refresh_token`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn refresh_token(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserToken> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/users/{uuid}/refresh_token/",
-                "users_refresh_token",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/users/{uuid}/remove_password/` (operation `users_remove_password`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn remove_password(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/users/{uuid}/remove_password/",
-                "users_remove_password",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/users/scim_sync_all/` (operation `users_scim_sync_all`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn scim_sync_all(&self) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/users/scim_sync_all/",
-            "users_scim_sync_all",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/users/{uuid}/send_notification/` (operation `users_send_notification`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn send_notification(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::StatusMessage> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/users/{uuid}/send_notification/",
-                "users_send_notification",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::User > = GET "/api/users/" "users_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::User = GET
+        "/api/users/{uuid}/" "users_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::User = POST "/api/users/" "users_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull_remote_user(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/users/{uuid}/pull_remote_user/" "users_pull_remote_user" 200u16
+    );
+    runtime::mock_operation!(
+        pull_scim_attributes(uuid : & Uuid = path_param "uuid") ->
+        models::UsersPullScimAttributesResponse = POST
+        "/api/users/{uuid}/pull_scim_attributes/" "users_pull_scim_attributes" 200u16
+    );
+    runtime::mock_operation!(
+        update_actions(uuid : & Uuid = path_param "uuid") -> models::UserUpdateAction =
+        POST "/api/users/{uuid}/update_actions/" "users_update_actions" 202u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::User = PUT
+        "/api/users/{uuid}/" "users_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::User = PATCH
+        "/api/users/{uuid}/" "users_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/users/{uuid}/" "users_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        data_access_history_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::UsersDataAccessHistoryListResponse > = GET
+        "/api/users/{uuid}/data_access_history/" "users_data_access_history_list" 200u16
+    );
+    runtime::mock_operation!(
+        data_access_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::UsersDataAccessRetrieveResponse = GET "/api/users/{uuid}/data_access/"
+        "users_data_access_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_at_retrieve(uuid : & Uuid = path_param "uuid", timestamp : & str = query
+        "timestamp") -> models::History = GET "/api/users/{uuid}/history/at/"
+        "users_history_at_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        history_list(uuid : & Uuid = path_param "uuid") -> runtime::Page <
+        models::History > = GET "/api/users/{uuid}/history/" "users_history_list" 200u16
+    );
+    runtime::mock_operation!(
+        identity_bridge_status_retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::UsersIdentityBridgeStatusRetrieveResponse = GET
+        "/api/users/{uuid}/identity_bridge_status/"
+        "users_identity_bridge_status_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        me_retrieve() -> models::UserMe = GET "/api/users/me/" "users_me_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        profile_completeness_retrieve() ->
+        models::UsersProfileCompletenessRetrieveResponse = GET
+        "/api/users/profile_completeness/" "users_profile_completeness_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        token_retrieve(uuid : & Uuid = path_param "uuid") -> models::UserToken = GET
+        "/api/users/{uuid}/token/" "users_token_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        user_active_status_count_list() -> runtime::Page <
+        models::UsersUserActiveStatusCountListResponse > = GET
+        "/api/users/user_active_status_count/" "users_user_active_status_count_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        user_language_count_list() -> runtime::Page <
+        models::UsersUserLanguageCountListResponse > = GET
+        "/api/users/user_language_count/" "users_user_language_count_list" 200u16
+    );
+    runtime::mock_operation!(
+        user_registration_trend_list() -> runtime::Page < models::UsersMonthCount > = GET
+        "/api/users/user_registration_trend/" "users_user_registration_trend_list" 200u16
+    );
+    runtime::mock_operation!(
+        cancel_change_email(uuid : & Uuid = path_param "uuid") -> runtime::Accepted =
+        POST "/api/users/{uuid}/cancel_change_email/" "users_cancel_change_email" 200u16
+    );
+    runtime::mock_operation!(
+        change_email(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/users/{uuid}/change_email/" "users_change_email" 200u16
+    );
+    runtime::mock_operation!(
+        change_password(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/users/{uuid}/change_password/" "users_change_password" 200u16
+    );
+    runtime::mock_operation!(
+        confirm_email() -> runtime::Accepted = POST "/api/users/confirm_email/"
+        "users_confirm_email" 200u16
+    );
+    runtime::mock_operation!(
+        refresh_token(uuid : & Uuid = path_param "uuid") -> models::UserToken = POST
+        "/api/users/{uuid}/refresh_token/" "users_refresh_token" 200u16
+    );
+    runtime::mock_operation!(
+        remove_password(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/users/{uuid}/remove_password/" "users_remove_password" 200u16
+    );
+    runtime::mock_operation!(
+        scim_sync_all() -> models::Detail = POST "/api/users/scim_sync_all/"
+        "users_scim_sync_all" 200u16
+    );
+    runtime::mock_operation!(
+        send_notification(uuid : & Uuid = path_param "uuid") -> models::StatusMessage =
+        POST "/api/users/{uuid}/send_notification/" "users_send_notification" 202u16
+    );
 }

@@ -66,17 +66,8 @@ pub struct VersionMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> VersionMock<'a> {
-    /// Expects `GET /api/version/` (operation `version_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VersionRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/version/",
-            "version_retrieve",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        retrieve() -> models::VersionRetrieveResponse = GET "/api/version/"
+        "version_retrieve" 200u16
+    );
 }

@@ -227,35 +227,13 @@ pub struct VmwareClustersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> VmwareClustersMock<'a> {
-    /// Expects `GET /api/vmware-clusters/` (operation `vmware_clusters_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::VmwareClustersListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/vmware-clusters/",
-            "vmware_clusters_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/vmware-clusters/{uuid}/` (operation `vmware_clusters_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwareClustersRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/vmware-clusters/{uuid}/",
-                "vmware_clusters_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::VmwareClustersListResponse > = GET
+        "/api/vmware-clusters/" "vmware_clusters_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::VmwareClustersRetrieveResponse = GET "/api/vmware-clusters/{uuid}/"
+        "vmware_clusters_retrieve" 200u16
+    );
 }

@@ -227,32 +227,12 @@ pub struct VmwareDatastoresMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> VmwareDatastoresMock<'a> {
-    /// Expects `GET /api/vmware-datastores/` (operation `vmware_datastores_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::VmwareDatastore>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/vmware-datastores/",
-            "vmware_datastores_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/vmware-datastores/{uuid}/` (operation `vmware_datastores_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwareDatastore> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/vmware-datastores/{uuid}/",
-                "vmware_datastores_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::VmwareDatastore > = GET
+        "/api/vmware-datastores/" "vmware_datastores_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::VmwareDatastore = GET
+        "/api/vmware-datastores/{uuid}/" "vmware_datastores_retrieve" 200u16
+    );
 }

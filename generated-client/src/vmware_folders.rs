@@ -226,35 +226,13 @@ pub struct VmwareFoldersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> VmwareFoldersMock<'a> {
-    /// Expects `GET /api/vmware-folders/` (operation `vmware_folders_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::VmwareFoldersListResponse>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/vmware-folders/",
-            "vmware_folders_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/vmware-folders/{uuid}/` (operation `vmware_folders_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwareFoldersRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/vmware-folders/{uuid}/",
-                "vmware_folders_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::VmwareFoldersListResponse > = GET
+        "/api/vmware-folders/" "vmware_folders_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::VmwareFoldersRetrieveResponse = GET "/api/vmware-folders/{uuid}/"
+        "vmware_folders_retrieve" 200u16
+    );
 }

@@ -71,19 +71,9 @@ pub struct VmwareLimitsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> VmwareLimitsMock<'a> {
-    /// Expects `GET /api/vmware-limits/{uuid}/` (operation `vmware_limits_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwareLimitsRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/vmware-limits/{uuid}/",
-                "vmware_limits_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") ->
+        models::VmwareLimitsRetrieveResponse = GET "/api/vmware-limits/{uuid}/"
+        "vmware_limits_retrieve" 200u16
+    );
 }

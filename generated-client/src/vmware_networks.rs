@@ -236,32 +236,12 @@ pub struct VmwareNetworksMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> VmwareNetworksMock<'a> {
-    /// Expects `GET /api/vmware-networks/` (operation `vmware_networks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::VmwareNetwork>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/vmware-networks/",
-            "vmware_networks_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/vmware-networks/{uuid}/` (operation `vmware_networks_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwareNetwork> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/vmware-networks/{uuid}/",
-                "vmware_networks_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::VmwareNetwork > = GET "/api/vmware-networks/"
+        "vmware_networks_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::VmwareNetwork = GET
+        "/api/vmware-networks/{uuid}/" "vmware_networks_retrieve" 200u16
+    );
 }

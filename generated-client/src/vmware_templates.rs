@@ -214,32 +214,12 @@ pub struct VmwareTemplatesMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> VmwareTemplatesMock<'a> {
-    /// Expects `GET /api/vmware-templates/` (operation `vmware_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::VmwareTemplate>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/vmware-templates/",
-            "vmware_templates_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/vmware-templates/{uuid}/` (operation `vmware_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwareTemplate> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/vmware-templates/{uuid}/",
-                "vmware_templates_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::VmwareTemplate > = GET "/api/vmware-templates/"
+        "vmware_templates_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::VmwareTemplate = GET
+        "/api/vmware-templates/{uuid}/" "vmware_templates_retrieve" 200u16
+    );
 }

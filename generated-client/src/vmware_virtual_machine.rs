@@ -1346,303 +1346,95 @@ pub struct VmwareVirtualMachineMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> VmwareVirtualMachineMock<'a> {
-    /// Expects `GET /api/vmware-virtual-machine/` (operation `vmware_virtual_machine_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::VmwareVirtualMachine>,
-    > {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/vmware-virtual-machine/",
-            "vmware_virtual_machine_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/vmware-virtual-machine/{uuid}/` (operation `vmware_virtual_machine_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwareVirtualMachine> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/vmware-virtual-machine/{uuid}/",
-                "vmware_virtual_machine_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/` (operation `vmware_virtual_machine_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwareVirtualMachine> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/vmware-virtual-machine/",
-            "vmware_virtual_machine_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/create_disk/` (operation `vmware_virtual_machine_create_disk`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_disk(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwareDisk> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/create_disk/",
-                "vmware_virtual_machine_create_disk",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/create_port/` (operation `vmware_virtual_machine_create_port`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create_port(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwarePort> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/create_port/",
-                "vmware_virtual_machine_create_port",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/pull/` (operation `vmware_virtual_machine_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/pull/",
-                "vmware_virtual_machine_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/unlink/` (operation `vmware_virtual_machine_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn unlink(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/unlink/",
-                "vmware_virtual_machine_unlink",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PUT /api/vmware-virtual-machine/{uuid}/` (operation `vmware_virtual_machine_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwareVirtualMachine> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PUT,
-                "/api/vmware-virtual-machine/{uuid}/",
-                "vmware_virtual_machine_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/vmware-virtual-machine/{uuid}/` (operation `vmware_virtual_machine_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::VmwareVirtualMachine> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/vmware-virtual-machine/{uuid}/",
-                "vmware_virtual_machine_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/vmware-virtual-machine/{uuid}/` (operation `vmware_virtual_machine_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/vmware-virtual-machine/{uuid}/",
-                "vmware_virtual_machine_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/vmware-virtual-machine/{uuid}/console/` (operation `vmware_virtual_machine_console_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn console_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Url> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/vmware-virtual-machine/{uuid}/console/",
-                "vmware_virtual_machine_console_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/vmware-virtual-machine/{uuid}/web_console/` (operation `vmware_virtual_machine_web_console_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn web_console_retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Url> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/vmware-virtual-machine/{uuid}/web_console/",
-                "vmware_virtual_machine_web_console_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/reboot_guest/` (operation `vmware_virtual_machine_reboot_guest`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reboot_guest(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/reboot_guest/",
-                "vmware_virtual_machine_reboot_guest",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/reset/` (operation `vmware_virtual_machine_reset`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn reset(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/reset/",
-                "vmware_virtual_machine_reset",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/set_erred/` (operation `vmware_virtual_machine_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/set_erred/",
-                "vmware_virtual_machine_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/set_ok/` (operation `vmware_virtual_machine_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/set_ok/",
-                "vmware_virtual_machine_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/shutdown_guest/` (operation `vmware_virtual_machine_shutdown_guest`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn shutdown_guest(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/shutdown_guest/",
-                "vmware_virtual_machine_shutdown_guest",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/start/` (operation `vmware_virtual_machine_start`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn start(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/start/",
-                "vmware_virtual_machine_start",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/stop/` (operation `vmware_virtual_machine_stop`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn stop(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/stop/",
-                "vmware_virtual_machine_stop",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/vmware-virtual-machine/{uuid}/suspend/` (operation `vmware_virtual_machine_suspend`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn suspend(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/vmware-virtual-machine/{uuid}/suspend/",
-                "vmware_virtual_machine_suspend",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::VmwareVirtualMachine > = GET
+        "/api/vmware-virtual-machine/" "vmware_virtual_machine_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::VmwareVirtualMachine = GET
+        "/api/vmware-virtual-machine/{uuid}/" "vmware_virtual_machine_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::VmwareVirtualMachine = POST "/api/vmware-virtual-machine/"
+        "vmware_virtual_machine_create" 201u16
+    );
+    runtime::mock_operation!(
+        create_disk(uuid : & Uuid = path_param "uuid") -> models::VmwareDisk = POST
+        "/api/vmware-virtual-machine/{uuid}/create_disk/"
+        "vmware_virtual_machine_create_disk" 201u16
+    );
+    runtime::mock_operation!(
+        create_port(uuid : & Uuid = path_param "uuid") -> models::VmwarePort = POST
+        "/api/vmware-virtual-machine/{uuid}/create_port/"
+        "vmware_virtual_machine_create_port" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/vmware-virtual-machine/{uuid}/pull/" "vmware_virtual_machine_pull" 202u16
+    );
+    runtime::mock_operation!(
+        unlink(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/vmware-virtual-machine/{uuid}/unlink/" "vmware_virtual_machine_unlink"
+        204u16
+    );
+    runtime::mock_operation!(
+        update(uuid : & Uuid = path_param "uuid") -> models::VmwareVirtualMachine = PUT
+        "/api/vmware-virtual-machine/{uuid}/" "vmware_virtual_machine_update" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::VmwareVirtualMachine
+        = PATCH "/api/vmware-virtual-machine/{uuid}/"
+        "vmware_virtual_machine_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/vmware-virtual-machine/{uuid}/" "vmware_virtual_machine_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        console_retrieve(uuid : & Uuid = path_param "uuid") -> models::Url = GET
+        "/api/vmware-virtual-machine/{uuid}/console/"
+        "vmware_virtual_machine_console_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        web_console_retrieve(uuid : & Uuid = path_param "uuid") -> models::Url = GET
+        "/api/vmware-virtual-machine/{uuid}/web_console/"
+        "vmware_virtual_machine_web_console_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        reboot_guest(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/vmware-virtual-machine/{uuid}/reboot_guest/"
+        "vmware_virtual_machine_reboot_guest" 202u16
+    );
+    runtime::mock_operation!(
+        reset(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/vmware-virtual-machine/{uuid}/reset/" "vmware_virtual_machine_reset" 202u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/vmware-virtual-machine/{uuid}/set_erred/"
+        "vmware_virtual_machine_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/vmware-virtual-machine/{uuid}/set_ok/" "vmware_virtual_machine_set_ok"
+        200u16
+    );
+    runtime::mock_operation!(
+        shutdown_guest(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/vmware-virtual-machine/{uuid}/shutdown_guest/"
+        "vmware_virtual_machine_shutdown_guest" 202u16
+    );
+    runtime::mock_operation!(
+        start(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/vmware-virtual-machine/{uuid}/start/" "vmware_virtual_machine_start" 202u16
+    );
+    runtime::mock_operation!(
+        stop(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/vmware-virtual-machine/{uuid}/stop/" "vmware_virtual_machine_stop" 202u16
+    );
+    runtime::mock_operation!(
+        suspend(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/vmware-virtual-machine/{uuid}/suspend/" "vmware_virtual_machine_suspend"
+        202u16
+    );
 }

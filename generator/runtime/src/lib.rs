@@ -96,6 +96,10 @@ pub use crate::__response_model as response_model;
 // What every generated request builder shares (see the macro): `runtime::request_builder!`.
 #[doc(hidden)]
 pub use crate::__request_builder as request_builder;
+// One method of a generated mock handle (see the macro): `runtime::mock_operation!`.
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub use crate::__mock_operation as mock_operation;
 pub use nullable::Nullable;
 pub use pagination::{Page, PageOptions, paginate, paginate_with};
 pub use raw::{Extra, RawJson};

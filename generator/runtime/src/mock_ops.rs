@@ -164,3 +164,39 @@ impl MockOperation<'_, Accepted> {
         self.builder.respond_json(status, body)
     }
 }
+
+/// One method of a generated mock handle, written once here instead of in each of a whole-API
+/// crate's two thousand operations: it expects the operation and returns its typed
+/// [`MockOperation`].
+///
+/// `mock_operation!(retrieve(uuid: &Uuid = path_param "uuid") -> models::Volume = GET
+/// "/api/volumes/{uuid}/" "volumes_retrieve" 200u16)`: each argument is matched as a path
+/// parameter (`path_param`) or a query parameter (`query`) of the given wire name. The handle
+/// holds the server in a field `server` and has the lifetime `'a`.
+///
+/// Paths in the expansion start with `$crate`, as in `response_model!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __mock_operation {
+    (
+        $name:ident($($arg:ident: &$ty:ty = $matcher:ident $wire:literal),* $(,)?) -> $out:ty
+        = $method:ident $template:literal $operation:literal $status:literal
+    ) => {
+        #[doc = concat!(
+            " Expects `", stringify!($method), " ", $template, "` (operation `", $operation,
+            "`); answer it with `returns`, `fails`, ... The arguments it takes must match; add \
+             other matchers with `matching`."
+        )]
+        #[inline]
+        pub fn $name(&self, $($arg: &$ty),*) -> $crate::mock_ops::MockOperation<'a, $out> {
+            $crate::mock_ops::MockOperation::new(
+                self.server,
+                $crate::reqwest::Method::$method,
+                $template,
+                $operation,
+                $status,
+            )
+            $(.$matcher($wire, $arg))*
+        }
+    };
+}

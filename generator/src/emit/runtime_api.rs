@@ -119,10 +119,10 @@ macro_rules! with_runtime_names {
                 wait_for: Fn;
                 response_model: Macro;
                 request_builder: Macro;
+                mock_operation: Macro;
                 blocking: Module;
                 decode: Module;
                 mock: Module;
-                mock_ops: Module;
                 prelude: Module;
                 version: Module;
             }

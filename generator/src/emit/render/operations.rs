@@ -18,7 +18,7 @@ use crate::ir::Method;
 // Interpolated, a runtime name prints its path: `#send` is `runtime::send`.
 use crate::emit::runtime_api::rt::{
     Accepted, ApiRequest, Client, Error, FieldError, ItemStream, MultipartBody, Page, RawBody,
-    ResponseFuture, WaitError, WaitPolicy, decode, form_fields, mock, mock_ops, order_state,
+    ResponseFuture, WaitError, WaitPolicy, decode, form_fields, mock, mock_operation, order_state,
     paging, path_param, request_builder, send, stream_items, wait_for,
 };
 
@@ -55,45 +55,36 @@ pub fn render_tag(tag: &TagPlan, accessor: &str) -> Vec<TokenStream> {
 /// and required query arguments as the real one and returning a typed expectation.
 fn mock_handle(tag: &TagPlan) -> TokenStream {
     let handle = ident(&tag.mock_handle);
+    // Each method comes from the runtime's `mock_operation!`: its name and arguments (each
+    // with the matcher and wire name it is checked by), what it returns, and the operation.
     let methods = tag.operations.iter().map(|op| {
         let name = ident(&op.method);
         let out = output_type(&op.output);
-        let verb = method_tokens(op.http_method);
+        let verb = ident(op.http_method.as_str());
         let template = &op.path;
         let operation_id = &op.operation_id;
         let status = op.success_status;
-        let mut params = Vec::new();
-        let mut matchers = Vec::new();
-        for a in &op.args {
-            if matches!(a.ty, RustTy::Vec(..)) {
-                continue;
-            }
-            let id = ident(&a.ident);
-            let t = match &a.ty {
-                RustTy::String => quote!(str),
-                other => ty(other),
-            };
-            params.push(quote!(#id: &#t));
-            let wire = &a.wire;
-            matchers.push(match a.location {
-                ArgLocation::Path => quote!(.path_param(#wire, #id)),
-                ArgLocation::Query => quote!(.query(#wire, #id)),
+        let args = op
+            .args
+            .iter()
+            .filter(|a| !matches!(a.ty, RustTy::Vec(..)))
+            .map(|a| {
+                let id = ident(&a.ident);
+                let t = match &a.ty {
+                    RustTy::String => quote!(str),
+                    other => ty(other),
+                };
+                let matcher = ident(match a.location {
+                    ArgLocation::Path => "path_param",
+                    ArgLocation::Query => "query",
+                });
+                let wire = &a.wire;
+                quote!(#id: &#t = #matcher #wire)
             });
-        }
-        let doc = format!(
-            " Expects `{} {}` (operation `{}`); answer it with `returns`, `fails`, ... The \
-             arguments it takes must match; add other matchers with `matching`.",
-            op.http_method.as_str(),
-            op.path,
-            op.operation_id
-        );
         quote! {
-            #[doc = #doc]
-            #[inline]
-            pub fn #name(&self, #(#params),*) -> #mock_ops::MockOperation<'a, #out> {
-                #mock_ops::MockOperation::new(self.server, #verb, #template, #operation_id, #status)
-                    #(#matchers)*
-            }
+            #mock_operation!(
+                #name(#(#args),*) -> #out = #verb #template #operation_id #status
+            );
         }
     });
     let doc = format!(

@@ -73,19 +73,8 @@ pub struct BlockingMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> BlockingMock<'a> {
-    /// Expects `GET /api/blocking/` (operation `blocking_clone`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn clone_op(
-        &self,
-        level: &models::IntEnum,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ErrorModel> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/blocking/",
-                "blocking_clone",
-                200u16,
-            )
-            .query("level", level)
-    }
+    runtime::mock_operation!(
+        clone_op(level : & models::IntEnum = query "level") -> models::ErrorModel = GET
+        "/api/blocking/" "blocking_clone" 200u16
+    );
 }

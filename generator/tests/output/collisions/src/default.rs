@@ -62,17 +62,8 @@ pub struct DefaultMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> DefaultMock<'a> {
-    /// Expects `DELETE /api/untagged/` (operation `untagged_clear`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn untagged_clear(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::DELETE,
-            "/api/untagged/",
-            "untagged_clear",
-            204u16,
-        )
-    }
+    runtime::mock_operation!(
+        untagged_clear() -> runtime::Accepted = DELETE "/api/untagged/" "untagged_clear"
+        204u16
+    );
 }

@@ -130,37 +130,13 @@ pub struct FooBarMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> FooBarMock<'a> {
-    /// Expects `GET /api/foo-bar/` (operation `foo_bar_get`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn get(&self) -> runtime::mock_ops::MockOperation<'a, models::VecModel> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/foo-bar/",
-            "foo_bar_get",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/foo-bar/` (operation `fooBarGet`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn get_op(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/foo-bar/",
-            "fooBarGet",
-            202u16,
-        )
-    }
-    /// Expects `GET /api/foo_bar/` (operation `foo_bar_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(&self) -> runtime::mock_ops::MockOperation<'a, models::BoxModel> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/foo_bar/",
-            "foo_bar_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        get() -> models::VecModel = GET "/api/foo-bar/" "foo_bar_get" 200u16
+    );
+    runtime::mock_operation!(
+        get_op() -> runtime::Accepted = POST "/api/foo-bar/" "fooBarGet" 202u16
+    );
+    runtime::mock_operation!(
+        list() -> models::BoxModel = GET "/api/foo_bar/" "foo_bar_list" 200u16
+    );
 }

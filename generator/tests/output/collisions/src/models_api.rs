@@ -290,32 +290,12 @@ pub struct ModelsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ModelsMock<'a> {
-    /// Expects `GET /api/models/` (operation `models_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ResultModel>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/models/",
-            "models_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/models/{uuid}/` (operation `models_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OptionModel> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/models/{uuid}/",
-                "models_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::ResultModel > = GET "/api/models/"
+        "models_list" 200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OptionModel = GET
+        "/api/models/{uuid}/" "models_retrieve" 200u16
+    );
 }

@@ -145,45 +145,15 @@ pub struct PingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> PingsMock<'a> {
-    /// Expects `HEAD /api/pings/` (operation `pings_check`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn check(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::HEAD,
-            "/api/pings/",
-            "pings_check",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/pings/{uuid}/pull/` (operation `pings_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/pings/{uuid}/pull/",
-                "pings_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/pings/{uuid}/nodes/` (operation `pings_nodes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn nodes(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Node> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/pings/{uuid}/nodes/",
-                "pings_nodes",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        check() -> runtime::Accepted = HEAD "/api/pings/" "pings_check" 200u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::Detail = POST
+        "/api/pings/{uuid}/pull/" "pings_pull" 202u16
+    );
+    runtime::mock_operation!(
+        nodes(uuid : & Uuid = path_param "uuid") -> models::Node = GET
+        "/api/pings/{uuid}/nodes/" "pings_nodes" 200u16
+    );
 }

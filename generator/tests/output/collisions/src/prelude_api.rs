@@ -72,15 +72,7 @@ pub struct PreludeMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> PreludeMock<'a> {
-    /// Expects `PUT /api/prelude/` (operation `prelude_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set(&self) -> runtime::mock_ops::MockOperation<'a, models::ClientModel> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::PUT,
-            "/api/prelude/",
-            "prelude_set",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        set() -> models::ClientModel = PUT "/api/prelude/" "prelude_set" 200u16
+    );
 }

@@ -82,21 +82,8 @@ pub struct RuntimeMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> RuntimeMock<'a> {
-    /// Expects `POST /api/runtime/{id}/{name}/` (operation `runtime_new`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn new_op(
-        &self,
-        id: &i64,
-        name: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::StringModel> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/runtime/{id}/{name}/",
-                "runtime_new",
-                201u16,
-            )
-            .path_param("id", id)
-            .path_param("name", name)
-    }
+    runtime::mock_operation!(
+        new_op(id : & i64 = path_param "id", name : & str = path_param "name") ->
+        models::StringModel = POST "/api/runtime/{id}/{name}/" "runtime_new" 201u16
+    );
 }

@@ -155,34 +155,12 @@ pub struct SelfMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SelfMock<'a> {
-    /// Expects `GET /api/self/{crate}/` (operation `self`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn self_(
-        &self,
-        crate_: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Foo2> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/self/{crate}/",
-                "self",
-                200u16,
-            )
-            .path_param("crate", crate_)
-    }
-    /// Expects `POST /api/self/{crate}/` (operation `crate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn crate_(
-        &self,
-        crate_: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Unnamed> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/self/{crate}/",
-                "crate",
-                201u16,
-            )
-            .path_param("crate", crate_)
-    }
+    runtime::mock_operation!(
+        self_(crate_ : & str = path_param "crate") -> models::Foo2 = GET
+        "/api/self/{crate}/" "self" 200u16
+    );
+    runtime::mock_operation!(
+        crate_(crate_ : & str = path_param "crate") -> models::Unnamed = POST
+        "/api/self/{crate}/" "crate" 201u16
+    );
 }

@@ -156,30 +156,12 @@ pub struct MarketplaceOrdersMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOrdersMock<'a> {
-    /// Expects `POST /api/marketplace-orders/` (operation `marketplace_orders_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OrderDetails> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/marketplace-orders/",
-            "marketplace_orders_create",
-            201u16,
-        )
-    }
-    /// Expects `GET /api/marketplace-orders/{uuid}/` (operation `marketplace_orders_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::OrderDetails> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/marketplace-orders/{uuid}/",
-                "marketplace_orders_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        create() -> models::OrderDetails = POST "/api/marketplace-orders/"
+        "marketplace_orders_create" 201u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::OrderDetails = GET
+        "/api/marketplace-orders/{uuid}/" "marketplace_orders_retrieve" 200u16
+    );
 }

@@ -626,148 +626,44 @@ pub struct GadgetsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> GadgetsMock<'a> {
-    /// Expects `GET /api/gadgets/` (operation `gadgets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Gadget>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/gadgets/",
-            "gadgets_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/gadgets/{uuid}/` (operation `gadgets_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Gadget> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/gadgets/{uuid}/",
-                "gadgets_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/gadgets/` (operation `gadgets_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Gadget> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/gadgets/",
-            "gadgets_create",
-            201u16,
-        )
-    }
-    /// Expects `POST /api/gadgets/{uuid}/pull/` (operation `gadgets_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn pull(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GadgetsPullResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/gadgets/{uuid}/pull/",
-                "gadgets_pull",
-                202u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/gadgets/{uuid}/set_erred/` (operation `gadgets_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_erred(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/gadgets/{uuid}/set_erred/",
-                "gadgets_set_erred",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/gadgets/{uuid}/set_ok/` (operation `gadgets_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_ok(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Status> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/gadgets/{uuid}/set_ok/",
-                "gadgets_set_ok",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/gadgets/{uuid}/set_rules/` (operation `gadgets_set_rules`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn set_rules(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/gadgets/{uuid}/set_rules/",
-                "gadgets_set_rules",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `GET /api/gadgets/{uuid}/{kind}/` (operation `gadgets_by_kind`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn by_kind(
-        &self,
-        uuid: &Uuid,
-        kind: &models::GadgetKindEnum,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GadgetsByKindResponse> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/gadgets/{uuid}/{kind}/",
-                "gadgets_by_kind",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-            .path_param("kind", kind)
-    }
-    /// Expects `GET /api/gadgets/labels/` (operation `gadgets_labels_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn labels_retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::GadgetsLabelsRetrieveResponse> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/gadgets/labels/",
-            "gadgets_labels_retrieve",
-            200u16,
-        )
-    }
-    /// Expects `DELETE /api/gadgets/{uuid}/` (operation `gadgets_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/gadgets/{uuid}/",
-                "gadgets_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Gadget > = GET "/api/gadgets/" "gadgets_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Gadget = GET
+        "/api/gadgets/{uuid}/" "gadgets_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Gadget = POST "/api/gadgets/" "gadgets_create" 201u16
+    );
+    runtime::mock_operation!(
+        pull(uuid : & Uuid = path_param "uuid") -> models::GadgetsPullResponse = POST
+        "/api/gadgets/{uuid}/pull/" "gadgets_pull" 202u16
+    );
+    runtime::mock_operation!(
+        set_erred(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/gadgets/{uuid}/set_erred/" "gadgets_set_erred" 200u16
+    );
+    runtime::mock_operation!(
+        set_ok(uuid : & Uuid = path_param "uuid") -> models::Status = POST
+        "/api/gadgets/{uuid}/set_ok/" "gadgets_set_ok" 200u16
+    );
+    runtime::mock_operation!(
+        set_rules(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = POST
+        "/api/gadgets/{uuid}/set_rules/" "gadgets_set_rules" 200u16
+    );
+    runtime::mock_operation!(
+        by_kind(uuid : & Uuid = path_param "uuid", kind : & models::GadgetKindEnum =
+        path_param "kind") -> models::GadgetsByKindResponse = GET
+        "/api/gadgets/{uuid}/{kind}/" "gadgets_by_kind" 200u16
+    );
+    runtime::mock_operation!(
+        labels_retrieve() -> models::GadgetsLabelsRetrieveResponse = GET
+        "/api/gadgets/labels/" "gadgets_labels_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/gadgets/{uuid}/" "gadgets_destroy" 204u16
+    );
 }

@@ -111,28 +111,11 @@ pub struct AlarmsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> AlarmsMock<'a> {
-    /// Expects `GET /api/alarms/` (operation `alarms_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::Alarm>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/alarms/",
-            "alarms_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/alarms/` (operation `alarms_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Alarm> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/alarms/",
-            "alarms_create",
-            201u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> Vec < Lenient < models::Alarm > > = GET "/api/alarms/" "alarms_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Alarm = POST "/api/alarms/" "alarms_create" 201u16
+    );
 }

@@ -64,17 +64,8 @@ pub struct DisabledMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> DisabledMock<'a> {
-    /// Expects `GET /api/disabled/` (operation `disabled_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::Alarm>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/disabled/",
-            "disabled_list",
-            200u16,
-        )
-    }
+    runtime::mock_operation!(
+        list() -> Vec < Lenient < models::Alarm > > = GET "/api/disabled/"
+        "disabled_list" 200u16
+    );
 }

@@ -66,15 +66,7 @@ pub struct ReportsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ReportsMock<'a> {
-    /// Expects `POST /api/reports/` (operation `reports_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Report> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/reports/",
-            "reports_create",
-            201u16,
-        )
-    }
+    runtime::mock_operation!(
+        create() -> models::Report = POST "/api/reports/" "reports_create" 201u16
+    );
 }

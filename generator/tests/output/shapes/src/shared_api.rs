@@ -105,32 +105,12 @@ pub struct SharedMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> SharedMock<'a> {
-    /// Expects `GET /api/shared/` (operation `shared_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::SharedThing>>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/shared/",
-            "shared_list",
-            200u16,
-        )
-    }
-    /// Expects `GET /api/shared/{uuid}/alarm/` (operation `shared_alarm`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn alarm(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Alarm> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/shared/{uuid}/alarm/",
-                "shared_alarm",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> Vec < Lenient < models::SharedThing > > = GET "/api/shared/"
+        "shared_list" 200u16
+    );
+    runtime::mock_operation!(
+        alarm(uuid : & Uuid = path_param "uuid") -> models::Alarm = GET
+        "/api/shared/{uuid}/alarm/" "shared_alarm" 200u16
+    );
 }

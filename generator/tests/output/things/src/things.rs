@@ -442,103 +442,31 @@ pub struct ThingsMock<'a> {
 }
 #[cfg(feature = "mock")]
 impl<'a> ThingsMock<'a> {
-    /// Expects `GET /api/things/` (operation `things_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn list(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Thing>> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::GET,
-            "/api/things/",
-            "things_list",
-            200u16,
-        )
-    }
-    /// Expects `POST /api/things/` (operation `things_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Thing> {
-        runtime::mock_ops::MockOperation::new(
-            self.server,
-            reqwest::Method::POST,
-            "/api/things/",
-            "things_create",
-            201u16,
-        )
-    }
-    /// Expects `GET /api/things/{uuid}/` (operation `things_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Thing> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::GET,
-                "/api/things/{uuid}/",
-                "things_retrieve",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `PATCH /api/things/{uuid}/` (operation `things_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn partial_update(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Thing> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::PATCH,
-                "/api/things/{uuid}/",
-                "things_partial_update",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `DELETE /api/things/{uuid}/` (operation `things_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn destroy(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::DELETE,
-                "/api/things/{uuid}/",
-                "things_destroy",
-                204u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/things/{uuid}/upload/` (operation `things_upload`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn upload(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Thing> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/things/{uuid}/upload/",
-                "things_upload",
-                201u16,
-            )
-            .path_param("uuid", uuid)
-    }
-    /// Expects `POST /api/things/{uuid}/link/` (operation `things_link`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    #[inline]
-    pub fn link(
-        &self,
-        uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::Thing> {
-        runtime::mock_ops::MockOperation::new(
-                self.server,
-                reqwest::Method::POST,
-                "/api/things/{uuid}/link/",
-                "things_link",
-                200u16,
-            )
-            .path_param("uuid", uuid)
-    }
+    runtime::mock_operation!(
+        list() -> runtime::Page < models::Thing > = GET "/api/things/" "things_list"
+        200u16
+    );
+    runtime::mock_operation!(
+        create() -> models::Thing = POST "/api/things/" "things_create" 201u16
+    );
+    runtime::mock_operation!(
+        retrieve(uuid : & Uuid = path_param "uuid") -> models::Thing = GET
+        "/api/things/{uuid}/" "things_retrieve" 200u16
+    );
+    runtime::mock_operation!(
+        partial_update(uuid : & Uuid = path_param "uuid") -> models::Thing = PATCH
+        "/api/things/{uuid}/" "things_partial_update" 200u16
+    );
+    runtime::mock_operation!(
+        destroy(uuid : & Uuid = path_param "uuid") -> runtime::Accepted = DELETE
+        "/api/things/{uuid}/" "things_destroy" 204u16
+    );
+    runtime::mock_operation!(
+        upload(uuid : & Uuid = path_param "uuid") -> models::Thing = POST
+        "/api/things/{uuid}/upload/" "things_upload" 201u16
+    );
+    runtime::mock_operation!(
+        link(uuid : & Uuid = path_param "uuid") -> models::Thing = POST
+        "/api/things/{uuid}/link/" "things_link" 200u16
+    );
 }
