@@ -4,6 +4,7 @@
 //! Write and check share one code path (`output::sync_dir`), so `--check` fails exactly when a
 //! plain run would change something. The test at the bottom makes `cargo test` fail on drift.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -73,8 +74,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let mut stale = Vec::new();
     let mut client_changed = false;
+    let mut renamed = None;
     for target in targets(&root())? {
+        // The client's files as they were, to tell what a rewrite removed from its public names.
+        let before = (mode == Mode::Write && target.out == OUT).then(|| read_sources(&target.out));
         let changes = sync(&target, mode)?;
+        if let Some(before) = before {
+            renamed = name_changes(&target.out, &before, &changes).paragraph(10);
+        }
         match mode {
             Mode::Check if changes.is_empty() => {
                 println!("{}/ is up to date with {}", target.out, target.config)
@@ -105,7 +112,60 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Err(e) => eprintln!("note: no API change summary: {e}"),
         }
     }
+    if let Some(paragraph) = renamed {
+        println!("\n{paragraph}");
+    }
     Ok(())
+}
+
+/// The `.rs` files under `out`, by path relative to it (`src/lib.rs`).
+fn read_sources(out: &str) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![PathBuf::from(out).join("src")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && let (Ok(text), Ok(rel)) =
+                    (std::fs::read_to_string(&path), path.strip_prefix(out))
+            {
+                files.insert(rel.to_string_lossy().replace('\\', "/"), text);
+            }
+        }
+    }
+    files
+}
+
+/// The public names the changed files had before (`before`) and have now (on disk, just
+/// written). Only changed files are read: a name can move only between files that changed.
+fn name_changes(
+    out: &str,
+    before: &BTreeMap<String, String>,
+    changes: &[Change],
+) -> crate::surface::NameChanges {
+    let per_file = waldur_codegen::parallel::map(changes, |change| {
+        let path = change.path();
+        let old = before
+            .get(path)
+            .map(|text| crate::surface::public_names(path, text))
+            .unwrap_or_default();
+        let new = std::fs::read_to_string(Path::new(out).join(path))
+            .map(|text| crate::surface::public_names(path, &text))
+            .unwrap_or_default();
+        (old, new)
+    });
+    let mut old = BTreeSet::new();
+    let mut new = BTreeSet::new();
+    for (o, n) in per_file {
+        old.extend(o);
+        new.extend(n);
+    }
+    crate::surface::NameChanges::between(&old, &new)
 }
 
 /// Generates one target from its config and syncs its output directory in the given mode.

@@ -22,6 +22,7 @@ mod diff;
 mod live;
 mod roundtrip;
 mod shared;
+mod surface;
 mod test;
 mod whole_api;
 
