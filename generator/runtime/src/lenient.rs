@@ -291,7 +291,7 @@ fn nested<T: FromJson>(
 
 /// Decodes an object or array from its own text through serde_json's parser (the default of
 /// [`FromJson::from_object_text`] and [`FromJson::from_array_text`]).
-pub(super) fn through_serde<T>(
+fn through_serde<T>(
     text: &str,
     decode: impl FnOnce(
         &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>,
@@ -305,13 +305,33 @@ pub(super) fn through_serde<T>(
     }
 }
 
-/// The value of an object key as it stands between its quotes (`scan` leaves escapes as they
-/// are); `None` if the escapes are not valid.
-pub(super) fn key_text(inner: &str) -> Option<std::borrow::Cow<'_, str>> {
-    if !has_backslash(inner) {
-        return Some(std::borrow::Cow::Borrowed(inner));
+/// Calls `member` with each key (escapes resolved) and value text of the object `text` (already
+/// scanned: valid JSON; see `scan`). `Ok(None)` when `text` is not an object after all; `Err`
+/// is `member`'s (a used-up decode memory budget).
+#[inline]
+pub(super) fn walk_members(
+    text: &str,
+    mut member: impl FnMut(std::borrow::Cow<'_, str>, &str) -> Result<(), String>,
+) -> Result<Option<()>, String> {
+    let Ok(mut members) = scan::Members::new(text) else {
+        return Ok(None);
+    };
+    loop {
+        let (key, value) = match members.next_member() {
+            Ok(Some(m)) => m,
+            Ok(None) => return Ok(Some(())),
+            Err(scan::Malformed) => return Ok(None),
+        };
+        let key = if has_backslash(key) {
+            match unescape(&format!("\"{key}\"")) {
+                Some(key) => std::borrow::Cow::Owned(key),
+                None => return Ok(None),
+            }
+        } else {
+            std::borrow::Cow::Borrowed(key)
+        };
+        member(key, value)?;
     }
-    unescape(&format!("\"{inner}\"")).map(std::borrow::Cow::Owned)
 }
 
 struct MapInto<T>(PhantomData<T>);
@@ -341,8 +361,8 @@ impl<'de, T: FromJson> Visitor<'de> for SeqInto<T> {
 /// Types a [`Lenient`] can hold. Each method returns `None` when this JSON value does not fit
 /// (it is then kept raw).
 ///
-/// Generated models set `ACCEPTS_MAP` and implement `from_map` with
-/// [`super::model_from_map`]; generated enums implement `from_str`. Numbers reach
+/// Generated response models set `ACCEPTS_MAP` and implement `from_object_text` with
+/// [`super::support::model_from_text`]; generated enums implement `from_str`. Numbers reach
 /// [`FromJson::from_number`] as their JSON text; its default hands integers that fit `i64`
 /// or `u64` to `from_i64`/`from_u64` and other finite numbers to `from_f64`, and refuses
 /// integers beyond `u64` and numbers beyond `f64` rather than rounding them.
@@ -654,49 +674,21 @@ impl<T: FromJson> FromJson for Vec<Lenient<T>> {
             }
         }
     }
-    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        loop {
-            limits::charge(std::mem::size_of::<Lenient<T>>()).map_err(de::Error::custom)?;
-            match seq.next_element::<Lenient<T>>()? {
-                Some(item) => out.push(item),
-                None => return Ok(out),
-            }
-        }
-    }
 }
 
 /// A JSON object with arbitrary keys; each value is lenient on its own.
 impl<T: FromJson> FromJson for BTreeMap<String, Lenient<T>> {
     const ACCEPTS_MAP: bool = true;
     fn from_object_text(text: &str) -> Result<Option<Self>, String> {
-        let Ok(mut members) = scan::Members::new(text) else {
-            return Ok(None);
-        };
         let mut out = BTreeMap::new();
-        loop {
-            let (key, value) = match members.next_member() {
-                Ok(Some(member)) => member,
-                Ok(None) => return Ok(Some(out)),
-                Err(scan::Malformed) => return Ok(None),
-            };
-            let Some(key) = key_text(key) else {
-                return Ok(None);
-            };
+        let walked = walk_members(text, |key, value| {
             let value = from_raw(value)?;
+            // Entry plus the B-tree's per-entry share of its nodes.
             limits::charge(std::mem::size_of::<(String, Lenient<T>)>() + 16 + key.len())?;
             out.insert(key.into_owned(), value);
-        }
-    }
-    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut out = BTreeMap::new();
-        while let Some((key, value)) = map.next_entry::<String, Lenient<T>>()? {
-            // Entry plus the B-tree's per-entry share of its nodes.
-            limits::charge(std::mem::size_of::<(String, Lenient<T>)>() + 16 + key.len())
-                .map_err(de::Error::custom)?;
-            out.insert(key, value);
-        }
-        Ok(out)
+            Ok(())
+        })?;
+        Ok(walked.map(|()| out))
     }
 }
 
@@ -724,13 +716,7 @@ impl<T: FromJson> FromJson for Box<T> {
         T::from_string(v).map(Box::new)
     }
     const ACCEPTS_MAP: bool = T::ACCEPTS_MAP;
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        T::from_map(map).map(Box::new)
-    }
     const ACCEPTS_SEQ: bool = T::ACCEPTS_SEQ;
-    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        T::from_seq(seq).map(Box::new)
-    }
     fn from_object_text(text: &str) -> Result<Option<Self>, String> {
         T::from_object_text(text).map(|v| v.map(Box::new))
     }

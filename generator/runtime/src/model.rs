@@ -183,11 +183,6 @@ macro_rules! __response_model {
         }
         impl $crate::FromJson for $model {
             const ACCEPTS_MAP: bool = true;
-            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-                map: A,
-            ) -> ::core::result::Result<Self, A::Error> {
-                $crate::model_from_map(map)
-            }
             #[inline]
             fn from_object_text(
                 text: &str,

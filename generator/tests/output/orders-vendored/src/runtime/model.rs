@@ -186,11 +186,6 @@ macro_rules! __response_model {
         }
         impl $crate::runtime::FromJson for $model {
             const ACCEPTS_MAP: bool = true;
-            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-                map: A,
-            ) -> ::core::result::Result<Self, A::Error> {
-                $crate::runtime::model_from_map(map)
-            }
             #[inline]
             fn from_object_text(
                 text: &str,

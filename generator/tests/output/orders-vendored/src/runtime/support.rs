@@ -14,7 +14,6 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::raw::{Extra, RawJson, raw_text};
-use super::scan::{Malformed, Members};
 
 /// A generated response model: decodes known fields by wire name, keeps the rest in `extra`,
 /// and lets the runtime walk its fields (for `Debug`, `Serialize` and the fields that held a
@@ -72,22 +71,14 @@ pub fn deserialize_model<'de, D: Deserializer<'de>, T: LenientModel>(d: D) -> Re
 /// memory budget ran out. The model is charged against that budget ([`super::limits`]): an
 /// empty object costs the whole struct.
 pub fn model_from_text<T: LenientModel>(text: &str) -> Result<Option<T>, String> {
-    let Ok(mut members) = Members::new(text) else {
+    if !text.starts_with('{') {
         return Ok(None);
-    };
+    }
     super::limits::charge(std::mem::size_of::<T>())?;
     let mut out = T::default();
-    loop {
-        let (key, value) = match members.next_member() {
-            Ok(Some(member)) => member,
-            Ok(None) => return Ok(Some(out)),
-            Err(Malformed) => return Ok(None),
-        };
-        let Some(key) = super::lenient::key_text(key) else {
-            return Ok(None);
-        };
-        field_or_extra(&mut out, key, value)?;
-    }
+    let walked =
+        super::lenient::walk_members(text, |key, value| field_or_extra(&mut out, key, value))?;
+    Ok(walked.map(|()| out))
 }
 
 /// One member of a model: its field, or, for a key the spec does not describe, `extra`.
